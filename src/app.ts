@@ -1,0 +1,103 @@
+/**
+ * The composition root: builds everything in order (logger, metrics, store, Slack app,
+ * features, HTTP server, Socket Mode) and stops it in reverse. No other module creates
+ * long-lived objects.
+ */
+import type { Config } from './config';
+import { ensureIndexes } from './db/indexes';
+import { ALL_INDEXES } from './db/index-registry';
+import { openStore, type Store } from './db/store';
+import * as home from './features/home';
+import { registerHealthRoutes } from './platform/http/health.routes';
+import { startHttpServer, type RunningHttpServer } from './platform/http/http-server';
+import { Router } from './platform/http/router';
+import { createLogger, type LoggerHandle } from './platform/logger';
+import { createMetrics } from './platform/metrics';
+import { createSlackApp, type SlackApp, type SlackAppOptions } from './slack/bolt-app';
+import { explainSocketStartError, verifyBotToken, type BotIdentity } from './slack/token-check';
+
+export interface ConnectorOptions {
+  config: Config;
+  /** A ready logger (tests capture its output); built from the config otherwise. */
+  logging?: LoggerHandle;
+  slack?: SlackAppOptions;
+}
+
+export interface Connector {
+  config: Config;
+  logging: LoggerHandle;
+  store: Store;
+  slack: SlackApp;
+  identity: BotIdentity;
+  http: RunningHttpServer;
+  /** Stops in reverse order of start; in-flight handlers finish first. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts the connector; on failure, whatever was already started is stopped again. */
+export async function startConnector(options: ConnectorOptions): Promise<Connector> {
+  const { config } = options;
+  const logging =
+    options.logging ??
+    createLogger({ level: config.logLevel, secrets: [config.http.apiToken, config.encryptionKey.toString('base64')] });
+  const logger = logging.logger;
+  const metrics = createMetrics();
+  const stack: Array<() => Promise<void>> = [];
+  const unwind = async () => {
+    while (stack.length > 0) {
+      const stopOne = stack.pop()!;
+      await stopOne().catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
+    }
+  };
+
+  try {
+    const store = await openStore({ uri: config.mongo.uri, dbName: config.mongo.dbName, dataDir: config.dataDir, logger });
+    stack.push(() => store.close());
+    await ensureIndexes(store.db, ALL_INDEXES);
+
+    const slack = createSlackApp(config, logger, metrics, options.slack);
+    const identity = await verifyBotToken(slack.app.client);
+    await slack.app.init();
+    logger.info({ teamId: identity.teamId, team: identity.teamName, botUserId: identity.botUserId }, 'bot token accepted');
+
+    home.register(slack.app, {
+      logger,
+      pigmentBaseUrl: config.pigmentBaseUrl,
+      workspaceName: () => identity.teamName,
+    });
+
+    const router = new Router();
+    registerHealthRoutes(router, { storeAnswers: () => store.ping(), socketOpen: () => slack.socket.isOpen() }, metrics);
+    const http = await startHttpServer({ router, apiToken: config.http.apiToken, logger, metrics }, config.http.host, config.http.port);
+    stack.push(() => http.close());
+
+    try {
+      await slack.app.start();
+    } catch (error) {
+      throw explainSocketStartError(error);
+    }
+    stack.push(() => slack.app.stop().then(() => undefined));
+    logger.info('connector started');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      logging,
+      store,
+      slack,
+      identity,
+      http,
+      stop: () => {
+        stopping ??= (async () => {
+          logger.info('connector stopping');
+          await unwind();
+          logger.info('connector stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}

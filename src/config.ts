@@ -1,0 +1,150 @@
+/**
+ * The connector's settings: the only module that reads `process.env`.
+ *
+ * Parsed once with zod. Every problem is reported (one line per variable, naming it and what
+ * is wrong, never its value) so a newcomer fixes a bad `.env` in one pass.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { validate as validateCron } from 'node-cron';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const cron = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((value) => validateCron(value), { message: 'must be a cron expression such as "0 * * * *"' });
+
+const port = z.coerce
+  .number({ message: 'must be a port number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const settingsSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ message: 'is required (the bot token, xoxb-…)' })
+    .trim()
+    .refine((v) => v.startsWith('xoxb-'), {
+      message: 'must be a bot token starting with "xoxb-" (is it the app-level token? that one goes in SLACK_APP_TOKEN)',
+    }),
+  SLACK_APP_TOKEN: z
+    .string({ message: 'is required (the app-level token for Socket Mode, xapp-…)' })
+    .trim()
+    .refine((v) => v.startsWith('xapp-'), {
+      message: 'must be an app-level token starting with "xapp-" (is it the bot token? that one goes in SLACK_BOT_TOKEN)',
+    }),
+  SLACK_API_URL: z
+    .string()
+    .trim()
+    .default('https://slack.com/api/')
+    .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://slack.com/api/' }))
+    // The SDK joins method names onto the base, so it must end with a slash.
+    .transform((v) => (v.endsWith('/') ? v : `${v}/`)),
+  MONGODB_URI: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v), {
+      message: 'must start with mongodb:// or mongodb+srv://',
+    }),
+  MONGODB_DB: z
+    .string()
+    .trim()
+    .default('pigment_slack')
+    .refine((v) => /^[A-Za-z0-9_-]{1,63}$/.test(v), {
+      message: 'must be 1-63 letters, digits, "_" or "-"',
+    }),
+  DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+  HTTP_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  HTTP_PORT: port.default(3000),
+  API_TOKEN: z
+    .string({ message: 'is required (the bearer token for /api/*)' })
+    .min(32, 'must be at least 32 characters'),
+  PIGMENT_BASE_URL: z
+    .string({ message: 'is required (the platform base URL, e.g. https://acme.pigment.app)' })
+    .trim()
+    .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }))
+    .transform((v) => v.replace(/\/+$/, '')),
+  ENCRYPTION_KEY: z
+    .string({ message: 'is required (32 random bytes, base64: `openssl rand -base64 32`)' })
+    .trim()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+      message: 'must be 32 bytes encoded in base64 (`openssl rand -base64 32`)',
+    }),
+  MAPPING_CRON: cron('0 * * * *'),
+  PROVISIONING_CRON: cron('0 3 * * *'),
+  IMPORT_CRON: cron('30 * * * *'),
+  ASHBY_API_URL: z
+    .string()
+    .trim()
+    .default('https://api.ashbyhq.com')
+    .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }))
+    .transform((v) => v.replace(/\/+$/, '')),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+type Settings = z.infer<typeof settingsSchema>;
+
+/** The connector's typed, frozen configuration. */
+export interface Config {
+  readonly slack: { readonly botToken: string; readonly appToken: string; readonly apiUrl: string };
+  readonly mongo: { readonly uri: string | undefined; readonly dbName: string };
+  readonly dataDir: string;
+  readonly http: { readonly host: string; readonly port: number; readonly apiToken: string };
+  readonly pigmentBaseUrl: string;
+  readonly encryptionKey: Buffer;
+  readonly schedules: { readonly mapping: string; readonly provisioning: string; readonly imports: string };
+  readonly ashbyApiUrl: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Thrown when settings are invalid; `problems` holds one line per variable. */
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly problems: string[]) {
+    super(`Invalid settings:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses settings from an environment object (`process.env` by default).
+ * Throws `ConfigError` listing every problem; messages never contain the values.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings in .env mean "not set", so defaults and "is required" apply.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = settingsSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${String(issue.path[0] ?? 'settings')} ${issue.message}`);
+    throw new ConfigError([...new Set(problems)]);
+  }
+  return toConfig(result.data);
+}
+
+function toConfig(s: Settings): Config {
+  return Object.freeze({
+    slack: Object.freeze({ botToken: s.SLACK_BOT_TOKEN, appToken: s.SLACK_APP_TOKEN, apiUrl: s.SLACK_API_URL }),
+    mongo: Object.freeze({ uri: s.MONGODB_URI, dbName: s.MONGODB_DB }),
+    dataDir: path.resolve(s.DATA_DIR),
+    http: Object.freeze({ host: s.HTTP_HOST, port: s.HTTP_PORT, apiToken: s.API_TOKEN }),
+    pigmentBaseUrl: s.PIGMENT_BASE_URL,
+    encryptionKey: Buffer.from(s.ENCRYPTION_KEY, 'base64'),
+    schedules: Object.freeze({ mapping: s.MAPPING_CRON, provisioning: s.PROVISIONING_CRON, imports: s.IMPORT_CRON }),
+    ashbyApiUrl: s.ASHBY_API_URL,
+    logLevel: s.LOG_LEVEL,
+  });
+}
+
+/** Loads `.env` (without overriding the real environment) and parses it. */
+export function loadConfig(envFile = '.env'): Config {
+  // dotenv is imported lazily so tests that call parseConfig never read a developer's .env.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dotenv = require('dotenv') as typeof import('dotenv');
+  dotenv.config({ path: envFile, quiet: true });
+  return parseConfig(process.env);
+}

@@ -1,0 +1,35 @@
+/**
+ * `/healthz` (the process lives), `/readyz` (the store answers and the Socket Mode connection
+ * is open) and `/metrics` (Prometheus text). No auth: bind HTTP_HOST accordingly.
+ */
+import type { Metrics } from '../metrics';
+import type { Router } from './router';
+
+export interface ReadinessProbe {
+  storeAnswers(): Promise<boolean>;
+  socketOpen(): boolean;
+}
+
+export function registerHealthRoutes(router: Router, probe: ReadinessProbe, metrics: Metrics): void {
+  router.add('GET', '/healthz', async () => ({ status: 200, body: { status: 'ok' } }));
+
+  router.add('GET', '/readyz', async () => {
+    const store = await probe.storeAnswers();
+    const socket = probe.socketOpen();
+    metrics.storeUp.set(store ? 1 : 0);
+    const ready = store && socket;
+    return {
+      status: ready ? 200 : 503,
+      body: {
+        status: ready ? 'ready' : 'not_ready',
+        checks: { store: store ? 'ok' : 'unreachable', slackSocket: socket ? 'open' : 'closed' },
+      },
+    };
+  });
+
+  router.add('GET', '/metrics', async () => ({
+    status: 200,
+    text: await metrics.registry.metrics(),
+    contentType: metrics.registry.contentType,
+  }));
+}

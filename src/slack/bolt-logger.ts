@@ -1,0 +1,64 @@
+/**
+ * Adapts pino to the `Logger` interface of @slack/logger, which Bolt, the Web API client and
+ * the Socket Mode client take, so their lines go through the same redaction.
+ */
+import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import type { Logger } from '../platform/logger';
+
+const TO_PINO: Record<LogLevel, string> = {
+  [LogLevel.DEBUG]: 'debug',
+  [LogLevel.INFO]: 'info',
+  [LogLevel.WARN]: 'warn',
+  [LogLevel.ERROR]: 'error',
+};
+
+function toSlackLevel(level: string): LogLevel {
+  switch (level) {
+    case 'trace':
+    case 'debug':
+      return LogLevel.DEBUG;
+    case 'info':
+      return LogLevel.INFO;
+    case 'warn':
+      return LogLevel.WARN;
+    default:
+      return LogLevel.ERROR;
+  }
+}
+
+/** Bolt calls its logger with loose arguments; errors keep their stack under `err`. */
+function write(logger: Logger, level: 'debug' | 'info' | 'warn' | 'error', args: unknown[]): void {
+  const error = args.find((a): a is Error => a instanceof Error);
+  const text = args
+    .filter((a) => a !== error)
+    .map((a) => (typeof a === 'string' ? a : safeStringify(a)))
+    .join(' ');
+  if (error) logger[level]({ err: error }, text || error.message);
+  else logger[level](text);
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** A @slack/logger-compatible view of a pino logger. */
+export function toSlackLogger(base: Logger, name = 'slack'): SlackLogger {
+  let logger = base.child({ component: name });
+  return {
+    debug: (...args: unknown[]) => write(logger, 'debug', args),
+    info: (...args: unknown[]) => write(logger, 'info', args),
+    warn: (...args: unknown[]) => write(logger, 'warn', args),
+    error: (...args: unknown[]) => write(logger, 'error', args),
+    setLevel: (level: LogLevel) => {
+      logger.level = TO_PINO[level];
+    },
+    getLevel: () => toSlackLevel(logger.level),
+    setName: (newName: string) => {
+      logger = base.child({ component: newName });
+    },
+  };
+}

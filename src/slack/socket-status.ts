@@ -1,0 +1,41 @@
+/**
+ * Whether the Socket Mode connection is open right now, from the client's own state events.
+ * `/readyz` reports it, so a socket that died silently (bolt-js#1906) shows up as not ready.
+ */
+import type { SocketModeClient } from '@slack/socket-mode';
+import type { Logger } from '../platform/logger';
+import type { Metrics } from '../platform/metrics';
+
+export interface SocketStatus {
+  isOpen(): boolean;
+  /** When the state last changed (ms since epoch). */
+  since(): number;
+  /** How many times the connection was (re)established since start. */
+  connects(): number;
+}
+
+export function trackSocketStatus(client: SocketModeClient, logger: Logger, metrics: Metrics): SocketStatus {
+  let open = false;
+  let since = Date.now();
+  let connects = 0;
+  const set = (value: boolean) => {
+    open = value;
+    since = Date.now();
+    metrics.socketOpen.set(value ? 1 : 0);
+  };
+  client.on('connected', () => {
+    connects += 1;
+    metrics.socketConnects.inc();
+    set(true);
+    logger.info({ connects }, 'Socket Mode connected');
+  });
+  client.on('reconnecting', () => {
+    set(false);
+    logger.warn('Socket Mode reconnecting');
+  });
+  client.on('disconnected', () => {
+    set(false);
+    logger.warn('Socket Mode disconnected');
+  });
+  return { isOpen: () => open, since: () => since, connects: () => connects };
+}

@@ -1,0 +1,84 @@
+import { ConfigError, parseConfig } from '../src/config';
+import { TEST_SECRETS, validEnv } from './support/factories';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('applies the contract defaults', () => {
+    const config = parseConfig(validEnv());
+    expect(config.slack.apiUrl).toBe('https://slack.com/api/');
+    expect(config.mongo).toEqual({ uri: undefined, dbName: 'pigment_slack' });
+    expect(config.http).toMatchObject({ host: '127.0.0.1', port: 3000 });
+    expect(config.schedules).toEqual({ mapping: '0 * * * *', provisioning: '0 3 * * *', imports: '30 * * * *' });
+    expect(config.ashbyApiUrl).toBe('https://api.ashbyhq.com');
+    expect(config.logLevel).toBe('info');
+    expect(config.encryptionKey).toHaveLength(32);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('adds the trailing slash the SDK needs to SLACK_API_URL and strips it from PIGMENT_BASE_URL', () => {
+    const config = parseConfig(validEnv({ SLACK_API_URL: 'http://127.0.0.1:4000/api', PIGMENT_BASE_URL: 'https://x.pigment.test/' }));
+    expect(config.slack.apiUrl).toBe('http://127.0.0.1:4000/api/');
+    expect(config.pigmentBaseUrl).toBe('https://x.pigment.test');
+  });
+
+  it('treats empty values as unset', () => {
+    expect(parseConfig(validEnv({ MONGODB_URI: '', HTTP_PORT: '' })).http.port).toBe(3000);
+  });
+
+  it('reports every missing required setting, one line each', () => {
+    const problems = problemsOf({});
+    expect(problems).toHaveLength(5);
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'API_TOKEN', 'PIGMENT_BASE_URL', 'ENCRYPTION_KEY']) {
+      expect(problems.filter((p) => p.startsWith(`${name} `))).toHaveLength(1);
+    }
+  });
+
+  it('catches swapped Slack tokens and says which is which', () => {
+    const problems = problemsOf(validEnv({ SLACK_BOT_TOKEN: TEST_SECRETS.appToken, SLACK_APP_TOKEN: TEST_SECRETS.botToken }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^SLACK_BOT_TOKEN must be a bot token starting with "xoxb-"/),
+      expect.stringMatching(/^SLACK_APP_TOKEN must be an app-level token starting with "xapp-"/),
+    ]);
+  });
+
+  it.each([
+    ['API_TOKEN', 'short', /at least 32 characters/],
+    ['ENCRYPTION_KEY', Buffer.alloc(16).toString('base64'), /32 bytes encoded in base64/],
+    ['ENCRYPTION_KEY', 'not base64 at all!', /32 bytes encoded in base64/],
+    ['HTTP_PORT', '70000', /between 0 and 65535/],
+    ['HTTP_PORT', 'abc', /port number/],
+    ['MONGODB_URI', 'postgres://x', /mongodb:\/\//],
+    ['MAPPING_CRON', 'every hour', /cron expression/],
+    ['PIGMENT_BASE_URL', 'ftp://x', /http\(s\) URL/],
+    ['SLACK_API_URL', 'not a url', /http\(s\) URL/],
+    ['LOG_LEVEL', 'verbose', /one of fatal, error/],
+    ['MONGODB_DB', 'bad name!', /letters, digits/],
+  ])('rejects a malformed %s with a specific reason', (name, value, reason) => {
+    const problems = problemsOf(validEnv({ [name]: value }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name} `));
+    expect(problems[0]).toMatch(reason);
+  });
+
+  it('never prints a value, even a malformed secret', () => {
+    const badSecrets = { SLACK_BOT_TOKEN: 'xoxp-user-token-value-123', API_TOKEN: 'short-secret', ENCRYPTION_KEY: 'c2VjcmV0LWtleQ==' };
+    const error = (() => {
+      try {
+        parseConfig(validEnv(badSecrets));
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    for (const value of Object.values(badSecrets)) expect(error.message).not.toContain(value);
+  });
+});
