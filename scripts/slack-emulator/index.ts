@@ -1,0 +1,30 @@
+/** The Slack emulator's public API: start one with `createSlackEmulator`. */
+export {
+  createSlackEmulator,
+  type CallTokenKind,
+  type FaultSpec,
+  type RecordedCall,
+  type RevokeOptions,
+  type SlackEmulator,
+  type SlackEmulatorOptions,
+} from './emulator';
+export {
+  loadSeedFile,
+  parseSeed,
+  SeedError,
+  WorkspaceState,
+  type AccessLogEntry,
+  type MessageMetadata,
+  type Seed,
+  type SeedUser,
+  type SlackChannel,
+  type SlackFile,
+  type SlackMessage,
+  type SlackUser,
+  type SlackUsergroup,
+  type SlackView,
+} from './state';
+export { METHOD_TIERS, POST_MESSAGE_PER_CHANNEL, POST_MESSAGE_PER_WORKSPACE, TIER_LIMITS, type RateLimit, type Tier } from './rate-limits';
+export { AckTimeoutError, type DisconnectReason, type SocketModeServer } from './socket-mode';
+export { formatProblems, validateBlocks, validateView } from './block-kit';
+export type { BlockKitProblem, BlockSurface, SocketModeAck, SocketModeEnvelope } from './types';

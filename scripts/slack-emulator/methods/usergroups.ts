@@ -1,0 +1,31 @@
+/** `usergroups.list`, `usergroups.users.list`. */
+import type { SlackUsergroup } from '../state';
+import { fail, optionalBool, requiredString, type MethodTable } from './context';
+
+function present(group: SlackUsergroup, includeUsers: boolean, includeCount: boolean): Record<string, unknown> {
+  const { users, ...fields } = group;
+  return {
+    ...fields,
+    ...(includeUsers ? { users: [...users] } : {}),
+    ...(includeCount ? { user_count: users.length } : {}),
+  };
+}
+
+export const usergroupsMethods: MethodTable = {
+  'usergroups.list': {
+    token: 'bot',
+    handler: ({ args, services: { state } }) => {
+      const includeDisabled = optionalBool(args, 'include_disabled');
+      const groups = [...state.usergroups.values()].filter((group) => includeDisabled || group.date_delete === 0);
+      return { usergroups: groups.map((group) => present(group, optionalBool(args, 'include_users'), optionalBool(args, 'include_count'))) };
+    },
+  },
+  'usergroups.users.list': {
+    token: 'bot',
+    handler: ({ args, services: { state } }) => {
+      const group = state.usergroups.get(requiredString(args, 'usergroup', 'no_such_subteam'));
+      if (!group || (group.date_delete !== 0 && !optionalBool(args, 'include_disabled'))) fail('no_such_subteam');
+      return { users: [...group.users] };
+    },
+  },
+};
