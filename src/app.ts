@@ -7,7 +7,7 @@ import type { Config } from './config';
 import { ensureIndexes } from './db/indexes';
 import { ALL_INDEXES } from './db/index-registry';
 import { openStore, type Store } from './db/store';
-import * as home from './features/home';
+import { registerFeatures } from './features';
 import { registerHealthRoutes } from './platform/http/health.routes';
 import { startHttpServer, type RunningHttpServer } from './platform/http/http-server';
 import { Router } from './platform/http/router';
@@ -60,10 +60,8 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     await slack.app.init();
     logger.info({ teamId: identity.teamId, team: identity.teamName, botUserId: identity.botUserId }, 'bot token accepted');
 
-    home.register(slack.app, {
-      logger,
-      pigmentBaseUrl: config.pigmentBaseUrl,
-      workspaceName: () => identity.teamName,
+    registerFeatures(slack.app, {
+      home: { logger, pigmentBaseUrl: config.pigmentBaseUrl, workspaceName: () => identity.teamName },
     });
 
     const router = new Router();
