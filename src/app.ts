@@ -13,7 +13,7 @@ import { startHttpServer, type RunningHttpServer } from './platform/http/http-se
 import { Router } from './platform/http/router';
 import { createLogger, type LoggerHandle } from './platform/logger';
 import { createMetrics } from './platform/metrics';
-import { createSlackApp, type SlackApp, type SlackAppOptions } from './slack/bolt-app';
+import { createSlackApp, stopSocketMode, type SlackApp, type SlackAppOptions } from './slack/bolt-app';
 import { explainSocketStartError, verifyBotToken, type BotIdentity } from './slack/token-check';
 
 export interface ConnectorOptions {
@@ -74,7 +74,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     } catch (error) {
       throw explainSocketStartError(error);
     }
-    stack.push(() => slack.app.stop().then(() => undefined));
+    stack.push(() => stopSocketMode(slack.receiver));
     logger.info('connector started');
 
     let stopping: Promise<void> | undefined;

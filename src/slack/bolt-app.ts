@@ -34,6 +34,22 @@ export interface SlackApp {
   socket: SocketStatus;
 }
 
+/**
+ * Closes the Socket Mode connection and waits for the close handshake (at most `deadlineMs`).
+ * Bolt's `app.stop()` only starts the disconnect and returns at once, which leaves the
+ * socket and its timers behind in a process that is about to exit or start again.
+ */
+export async function stopSocketMode(receiver: SocketModeReceiver, deadlineMs = 3_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    receiver.client.disconnect(),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 export interface SlackAppOptions {
   /** Socket Mode ping timeouts (ms); tests shorten them to detect dead links quickly. */
   clientPingTimeout?: number;
@@ -59,6 +75,8 @@ export function createSlackApp(config: Config, logger: Logger, metrics: Metrics,
     logger: slackLogger,
     // Token verification (auth.test) runs in our own start-up check with a clearer error.
     deferInitialization: true,
+    // The error handler then gets the payload too, so its log line says what failed.
+    extendedErrorHandler: true,
     clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: WEB_API_RETRY },
   });
   registerErrorHandler(app, logger.child({ component: 'bolt' }), metrics);

@@ -29,6 +29,11 @@ export function trackSocketStatus(client: SocketModeClient, logger: Logger, metr
     set(true);
     logger.info({ connects }, 'Socket Mode connected');
   });
+  // An abrupt drop only emits 'close'; 'reconnecting' follows after the reconnect delay.
+  client.on('close', () => {
+    if (open) logger.warn('Socket Mode connection closed');
+    set(false);
+  });
   client.on('reconnecting', () => {
     set(false);
     logger.warn('Socket Mode reconnecting');

@@ -1,0 +1,81 @@
+/**
+ * Starts the real connector (real Bolt app, real SDK clients) against a Slack emulator and
+ * its own database in the test run's store, capturing every log line.
+ */
+import { Writable } from 'node:stream';
+import { startConnector, type Connector } from '../../src/app';
+import { parseConfig } from '../../src/config';
+import { createLogger } from '../../src/platform/logger';
+import { createSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../../scripts/slack-emulator';
+import { TEST_SECRETS, validEnv } from './factories';
+import { testStoreUri, uniqueDbName } from './store';
+
+export interface TestConnector {
+  emulator: SlackEmulator;
+  connector: Connector;
+  /** Every log line written so far (JSON strings). */
+  logs: string[];
+  /** GET/POST against the connector's HTTP server. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startTestConnector(
+  options: { emulator?: SlackEmulatorOptions; env?: Record<string, string>; label?: string } = {},
+): Promise<TestConnector> {
+  const emulator = await createSlackEmulator({ rateLimitScale: 50, ...options.emulator });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      logs.push(String(chunk));
+      callback();
+    },
+  });
+  const config = parseConfig(
+    validEnv({
+      SLACK_API_URL: emulator.apiUrl,
+      SLACK_BOT_TOKEN: emulator.botToken,
+      SLACK_APP_TOKEN: emulator.appToken,
+      MONGODB_URI: testStoreUri(),
+      MONGODB_DB: uniqueDbName(options.label ?? 'connector'),
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'debug',
+      ...options.env,
+    }),
+  );
+  const logging = createLogger({
+    level: config.logLevel,
+    destination,
+    secrets: [TEST_SECRETS.apiToken, TEST_SECRETS.encryptionKey, emulator.botToken, emulator.appToken],
+  });
+  let connector: Connector;
+  try {
+    // Short ping timeouts: the client waits clientPingTimeout before each reconnect.
+    connector = await startConnector({ config, logging, slack: { clientPingTimeout: 1_500 } });
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+  return {
+    emulator,
+    connector,
+    logs,
+    fetch: (path, init) => fetch(`${connector.http.url}${path}`, init),
+    stop: async () => {
+      await connector.store.db.dropDatabase().catch(() => undefined);
+      await connector.stop();
+      await emulator.close();
+    },
+  };
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
