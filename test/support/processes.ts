@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import readline from 'node:readline';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -11,8 +12,19 @@ export const ROOT = path.resolve(__dirname, '../..');
  * Runs a TypeScript entry in ONE node process (`node --import tsx`), so the pid we signal is
  * the program itself; the tsx CLI would put a wrapper process in between.
  */
-export function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd = ROOT): ChildProcess {
+  // tsx resolved from the project, so `cwd` can be any folder (e.g. one without a .env).
+  const tsx = pathToFileURL(require.resolve('tsx', { paths: [ROOT] })).href;
+  return spawn(process.execPath, ['--import', tsx, path.join(ROOT, entry), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Collects a process's stdout and stderr as text. */
+export function collectOutput(child: ChildProcess): { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  return { stdout: () => out, stderr: () => err };
 }
 
 /** Resolves with the first stdout line that parses as JSON and passes `accept`. */

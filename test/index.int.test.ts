@@ -1,0 +1,119 @@
+/**
+ * `npm start` as a process: settings errors, tokens Slack refuses, the embedded store started
+ * and stopped with the connector, and clean shutdown on SIGTERM.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createSlackEmulator, type SlackEmulator } from '../scripts/slack-emulator';
+import { validEnv } from './support/factories';
+import { collectOutput, exitOf, isAlive, spawnTs, waitForExit, waitForJsonLine } from './support/processes';
+import { testStoreUri, uniqueDbName } from './support/store';
+
+/** The environment of a child connector: nothing inherited but PATH and HOME. */
+function childEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, ...vars };
+}
+
+interface LogLine {
+  msg?: string;
+  url?: string;
+  pid?: number;
+  level?: number;
+}
+
+describe('the connector process', () => {
+  let cwd: string;
+  let emulator: SlackEmulator | undefined;
+  beforeEach(() => {
+    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'pigment-start-'));
+  });
+  afterEach(async () => {
+    await emulator?.close();
+    emulator = undefined;
+    fs.rmSync(cwd, { recursive: true, force: true });
+  });
+
+  function slackEnv(e: SlackEmulator): Record<string, string> {
+    return { SLACK_API_URL: e.apiUrl, SLACK_BOT_TOKEN: e.botToken, SLACK_APP_TOKEN: e.appToken };
+  }
+
+  it('exits 1 with one line per bad setting, naming the variable and never its value', async () => {
+    const env = childEnv({ SLACK_BOT_TOKEN: 'xapp-swapped-secret-value', API_TOKEN: 'too-short-secret', HTTP_PORT: 'eighty' });
+    const child = spawnTs('src/index.ts', [], env, cwd);
+    const output = collectOutput(child);
+    const { code } = await exitOf(child);
+    expect(code).toBe(1);
+    const lines = output.stderr().trim().split('\n').slice(1);
+    expect(lines.map((l) => l.trim().split(' ')[0]).sort()).toEqual(
+      ['API_TOKEN', 'ENCRYPTION_KEY', 'HTTP_PORT', 'PIGMENT_BASE_URL', 'SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN'].sort(),
+    );
+    expect(output.stderr()).not.toContain('xapp-swapped-secret-value');
+    expect(output.stderr()).not.toContain('too-short-secret');
+  });
+
+  it('reads settings from a .env file in the working directory', async () => {
+    fs.writeFileSync(path.join(cwd, '.env'), 'SLACK_BOT_TOKEN=not-a-bot-token\n');
+    const child = spawnTs('src/index.ts', [], childEnv({}), cwd);
+    const output = collectOutput(child);
+    expect((await exitOf(child)).code).toBe(1);
+    expect(output.stderr()).toMatch(/SLACK_BOT_TOKEN must be a bot token starting with "xoxb-"/);
+  });
+
+  it.each([
+    ['bot', 'SLACK_BOT_TOKEN'],
+    ['app', 'SLACK_APP_TOKEN'],
+  ])('exits 1 naming %s token to fix when Slack refuses it', async (which, variable) => {
+    emulator = await createSlackEmulator();
+    emulator.revokeTokens({ bot: which === 'bot', app: which === 'app', error: 'invalid_auth' });
+    const env = childEnv({ ...validEnv(slackEnv(emulator)), MONGODB_URI: testStoreUri(), MONGODB_DB: uniqueDbName('refused'), HTTP_PORT: '0' } as Record<string, string>);
+    const child = spawnTs('src/index.ts', [], env, cwd);
+    const output = collectOutput(child);
+    const { code } = await exitOf(child);
+    expect(code).toBe(1);
+    const fatal = output
+      .stdout()
+      .split('\n')
+      .filter((l) => l.includes('"level":60'));
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]).toContain(`Slack refused ${variable} (invalid_auth)`);
+  });
+
+  it('starts the embedded store, serves, and stops everything on SIGTERM', async () => {
+    emulator = await createSlackEmulator({ seed: { users: [{ id: 'U0ALICE001', name: 'alice', profile: { email: 'a@acme.test' } }] } });
+    const env = childEnv({ ...validEnv(slackEnv(emulator)), DATA_DIR: path.join(cwd, 'data'), HTTP_PORT: '0' } as Record<string, string>);
+    const child = spawnTs('src/index.ts', [], env, cwd);
+    const output = collectOutput(child);
+    const store = await waitForJsonLine<LogLine>(child, (l) => l.msg === 'embedded store listening');
+    const http = await waitForJsonLine<LogLine>(child, (l) => l.msg === 'HTTP API listening');
+    await waitForJsonLine<LogLine>(child, (l) => l.msg === 'connector started');
+    expect(isAlive(store.pid!)).toBe(true);
+    expect(fs.existsSync(path.join(cwd, 'data', 'store'))).toBe(true);
+
+    const ready = await fetch(`${http.url}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: 'ok', slackSocket: 'open' } });
+    await emulator.socket.sendEvent({ type: 'app_home_opened', user: 'U0ALICE001', tab: 'home', channel: 'D1', event_ts: '1' });
+    const deadline = Date.now() + 5_000;
+    while (!emulator.homeViewOf('U0ALICE001') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(emulator.homeViewOf('U0ALICE001')).toBeDefined();
+
+    const started = Date.now();
+    child.kill('SIGTERM');
+    const { code } = await exitOf(child);
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await waitForExit(store.pid!, 2_000)).toBe(true);
+    expect(output.stdout()).toContain('"msg":"connector stopped"');
+    expect(emulator.socket.connectionCount()).toBe(0);
+  });
+
+  it('leaves no store behind when the connector is killed with SIGKILL', async () => {
+    emulator = await createSlackEmulator();
+    const env = childEnv({ ...validEnv(slackEnv(emulator)), DATA_DIR: path.join(cwd, 'data'), HTTP_PORT: '0' } as Record<string, string>);
+    const child = spawnTs('src/index.ts', [], env, cwd);
+    const store = await waitForJsonLine<LogLine>(child, (l) => l.msg === 'embedded store listening');
+    await waitForJsonLine<LogLine>(child, (l) => l.msg === 'connector started');
+    child.kill('SIGKILL');
+    expect(await waitForExit(store.pid!, 10_000)).toBe(true);
+  });
+});
