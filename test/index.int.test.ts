@@ -18,7 +18,7 @@ function childEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
 interface LogLine {
   msg?: string;
   url?: string;
-  pid?: number;
+  storePid?: number;
   level?: number;
 }
 
@@ -87,7 +87,7 @@ describe('the connector process', () => {
     const store = await waitForJsonLine<LogLine>(child, (l) => l.msg === 'embedded store listening');
     const http = await waitForJsonLine<LogLine>(child, (l) => l.msg === 'HTTP API listening');
     await waitForJsonLine<LogLine>(child, (l) => l.msg === 'connector started');
-    expect(isAlive(store.pid!)).toBe(true);
+    expect(isAlive(store.storePid!)).toBe(true);
     expect(fs.existsSync(path.join(cwd, 'data', 'store'))).toBe(true);
 
     const ready = await fetch(`${http.url}/readyz`);
@@ -102,7 +102,7 @@ describe('the connector process', () => {
     const { code } = await exitOf(child);
     expect(code).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(await waitForExit(store.pid!, 2_000)).toBe(true);
+    expect(await waitForExit(store.storePid!, 2_000)).toBe(true);
     expect(output.stdout()).toContain('"msg":"connector stopped"');
     expect(emulator.socket.connectionCount()).toBe(0);
   });
@@ -114,6 +114,6 @@ describe('the connector process', () => {
     const store = await waitForJsonLine<LogLine>(child, (l) => l.msg === 'embedded store listening');
     await waitForJsonLine<LogLine>(child, (l) => l.msg === 'connector started');
     child.kill('SIGKILL');
-    expect(await waitForExit(store.pid!, 10_000)).toBe(true);
+    expect(await waitForExit(store.storePid!, 10_000)).toBe(true);
   });
 });

@@ -49,9 +49,13 @@ export function findGo(): string | undefined {
  * Several processes may call this at once (jest workers, npm install): one builds, the
  * others wait for its result.
  */
-export async function ensureEmbeddedStoreBinary(logger: Logger, paths = embeddedStorePaths()): Promise<string> {
+export async function ensureEmbeddedStoreBinary(
+  logger: Logger,
+  paths = embeddedStorePaths(),
+  findGoCommand: () => string | undefined = findGo,
+): Promise<string> {
   if (fs.existsSync(paths.binary)) return paths.binary;
-  const go = findGo();
+  const go = findGoCommand();
   if (!go) {
     throw new EmbeddedStoreError(
       'go_missing',
@@ -181,7 +185,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   });
 
   const uri = await readReadyLine(child, exited, stderrTail);
-  options.logger.info({ uri, handler, pid: child.pid }, 'embedded store listening');
+  options.logger.info({ uri, handler, storePid: child.pid }, 'embedded store listening');
   return {
     uri,
     pid: child.pid!,

@@ -26,8 +26,16 @@ function toSlackLevel(level: string): LogLevel {
   }
 }
 
+/**
+ * Bolt messages that are expected in this app and would only be noise at their level.
+ * Our receiver-level error handler acks every envelope whose listener failed (so nothing
+ * hangs); when the listener had already acked, Bolt warns about the second ack.
+ */
+const EXPECTED_NOISE = [/^ack\(\) has already been called/];
+
 /** Bolt calls its logger with loose arguments; errors keep their stack under `err`. */
-function write(logger: Logger, level: 'debug' | 'info' | 'warn' | 'error', args: unknown[]): void {
+function write(logger: Logger, requested: 'debug' | 'info' | 'warn' | 'error', args: unknown[]): void {
+  const level = typeof args[0] === 'string' && EXPECTED_NOISE.some((p) => p.test(args[0] as string)) ? 'debug' : requested;
   const error = args.find((a): a is Error => a instanceof Error);
   const text = args
     .filter((a) => a !== error)

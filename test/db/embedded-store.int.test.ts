@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { embeddedStorePaths, startEmbeddedStore } from '../../src/db/embedded-store';
+import { embeddedStorePaths, ensureEmbeddedStoreBinary, startEmbeddedStore } from '../../src/db/embedded-store';
+import { EmbeddedStoreError } from '../../src/platform/errors';
 import { createLogger } from '../../src/platform/logger';
 import { isAlive, spawnTs, waitForExit, waitForJsonLine } from '../support/processes';
 
@@ -19,6 +20,13 @@ describe('embedded store', () => {
     const paths = embeddedStorePaths();
     expect(paths.binary).toMatch(/\.cache\/embedded-store\/[0-9a-f]{16}\/embedded-store$/);
     expect(fs.existsSync(paths.binary)).toBe(true); // built by the global setup
+  });
+
+  it('without Go, says to set MONGODB_URI or install Go', async () => {
+    const paths = { sourceDir: embeddedStorePaths().sourceDir, binary: path.join(dataDir, 'not-built', 'embedded-store') };
+    const failure = ensureEmbeddedStoreBinary(logger, paths, () => undefined);
+    await expect(failure).rejects.toBeInstanceOf(EmbeddedStoreError);
+    await expect(failure).rejects.toMatchObject({ code: 'go_missing', message: expect.stringMatching(/set MONGODB_URI .* or install Go/) });
   });
 
   it('listens on a free port, keeps data in DATA_DIR/store across restarts, and stops', async () => {

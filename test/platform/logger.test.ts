@@ -58,3 +58,17 @@ describe('logger redaction', () => {
     expect(line).toMatchObject({ userId: 'U123', token: '[Redacted]', msg: 'published home' });
   });
 });
+
+describe('toSlackLogger', () => {
+  it('keeps levels but turns the expected double-ack warning into debug', () => {
+    const out = capture();
+    const { logger } = createLogger({ level: 'debug', destination: out.destination });
+    const slack = toSlackLogger(logger);
+    slack.warn('a real warning');
+    slack.warn('ack() has already been called. Additional calls will be ignored and may lead to errors in other receivers.');
+    slack.error('boom', new Error('inner'));
+    const lines = out.lines.map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message: string } });
+    expect(lines.map((l) => l.level)).toEqual([40, 20, 50]);
+    expect(lines[2]).toMatchObject({ msg: 'boom', err: { message: 'inner' } });
+  });
+});
