@@ -7,13 +7,16 @@ import type { Config } from './config';
 import { ensureIndexes } from './db/indexes';
 import { ALL_INDEXES } from './db/index-registry';
 import { openStore, type Store } from './db/store';
-import { registerFeatures } from './features';
+import { WebClient } from '@slack/web-api';
+import { createFeatureDeps, registerFeatures, type FeatureDeps } from './features';
+import { systemClock, type Clock } from './platform/clock';
 import { registerHealthRoutes } from './platform/http/health.routes';
 import { startHttpServer, type RunningHttpServer } from './platform/http/http-server';
 import { Router } from './platform/http/router';
 import { createLogger, type LoggerHandle } from './platform/logger';
 import { createMetrics } from './platform/metrics';
-import { createSlackApp, stopSocketMode, type SlackApp, type SlackAppOptions } from './slack/bolt-app';
+import { createSlackApp, stopSocketMode, WEB_API_RETRY, type SlackApp, type SlackAppOptions } from './slack/bolt-app';
+import { toSlackLogger } from './slack/bolt-logger';
 import { explainSocketStartError, verifyBotToken, type BotIdentity } from './slack/token-check';
 
 export interface ConnectorOptions {
@@ -21,6 +24,8 @@ export interface ConnectorOptions {
   /** A ready logger (tests capture its output); built from the config otherwise. */
   logging?: LoggerHandle;
   slack?: SlackAppOptions;
+  /** The time; tests move it by hand. */
+  clock?: Clock;
 }
 
 export interface Connector {
@@ -30,6 +35,7 @@ export interface Connector {
   slack: SlackApp;
   identity: BotIdentity;
   http: RunningHttpServer;
+  features: FeatureDeps;
   /** Stops in reverse order of start; in-flight handlers finish first. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -60,11 +66,28 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     await slack.app.init();
     logger.info({ teamId: identity.teamId, team: identity.teamName, botUserId: identity.botUserId }, 'bot token accepted');
 
-    registerFeatures(slack.app, {
-      home: { logger, pigmentBaseUrl: config.pigmentBaseUrl, workspaceName: () => identity.teamName },
-    });
-
     const router = new Router();
+    // Jobs and workers get their own client: they handle rate limits themselves instead of
+    // blocking inside the SDK's queue.
+    const slackClient = new WebClient(config.slack.botToken, {
+      slackApiUrl: config.slack.apiUrl,
+      retryConfig: WEB_API_RETRY,
+      rejectRateLimitedCalls: true,
+      logger: toSlackLogger(logger, 'web-api'),
+    });
+    const features = createFeatureDeps({
+      db: store.db,
+      config,
+      logger,
+      clock: options.clock ?? systemClock,
+      slackClient,
+      router,
+      teamId: () => identity.teamId,
+    });
+    registerFeatures(slack.app, features);
+    await features.workspace.attach({ id: identity.teamId, name: identity.teamName });
+    stack.push(() => features.scheduler.stop());
+
     registerHealthRoutes(router, { storeAnswers: () => store.ping(), socketOpen: () => slack.socket.isOpen() }, metrics);
     const http = await startHttpServer({ router, apiToken: config.http.apiToken, logger, metrics }, config.http.host, config.http.port);
     stack.push(() => http.close());
@@ -85,6 +108,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       slack,
       identity,
       http,
+      features,
       stop: () => {
         stopping ??= (async () => {
           logger.info('connector stopping');

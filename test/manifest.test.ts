@@ -9,8 +9,9 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { App, SocketModeReceiver } from '@slack/bolt';
 import { registerFeatures } from '../src/features';
-import { createLogger } from '../src/platform/logger';
 import { TEST_SECRETS } from './support/factories';
+import { testFeatureDeps } from './support/feature-deps';
+import { openTestDatabase, type TestDatabase } from './support/store';
 
 const SCHEMA_DIR = path.resolve(__dirname, '../../shared/slack-manifest-schema');
 const REMOTE_BASE = 'https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/';
@@ -30,8 +31,6 @@ const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../manifest
  * list shrinks to nothing as those features land, and an event that stays here unused fails.
  */
 const DECLARED_FOR_LATER: Record<string, string> = {
-  app_uninstalled: 'workspace lifecycle (issue 3)',
-  tokens_revoked: 'workspace lifecycle (issue 3)',
   team_join: 'mapping on Slack user events (issue 3)',
   user_change: 'mapping on Slack user events (issue 3)',
   subteam_created: 'provisioning by user group (issue 5)',
@@ -51,6 +50,12 @@ const EVENT_SCOPES: Record<string, string | undefined> = {
   subteam_members_changed: 'usergroups:read',
 };
 
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await openTestDatabase('manifest');
+});
+afterAll(() => database.dispose());
+
 /** Registers the features on a real Bolt app and records what they listen to. */
 function registeredListeners() {
   const receiver = new SocketModeReceiver({ appToken: TEST_SECRETS.appToken });
@@ -67,8 +72,7 @@ function registeredListeners() {
   for (const kind of ['action', 'view', 'shortcut', 'options']) record(kind, (id) => interactive.push(`${kind}:${id}`));
   record('command', (id) => commands.push(id));
 
-  const { logger } = createLogger({ level: 'silent' });
-  registerFeatures(app, { home: { logger, pigmentBaseUrl: 'https://acme.pigment.test', workspaceName: () => 'Acme' } });
+  registerFeatures(app, testFeatureDeps(database.db));
   return { events, interactive, commands };
 }
 

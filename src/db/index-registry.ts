@@ -3,7 +3,19 @@
  * Created at start (`ensureIndexes`) and run against the embedded store by a test, so an
  * index FerretDB 1.24 cannot build fails the suite rather than production.
  */
+import { AUDIT_INDEXES } from '../features/audit/audit.repository';
+import { MAPPING_INDEXES } from '../features/mapping/mapping.repository';
+import { MEMBER_INDEXES } from '../features/members/member.repository';
+import { WORKSPACE_INDEXES } from '../features/workspace/workspace.repository';
+import { JOB_RUN_INDEXES } from '../platform/scheduler/job-run.repository';
 import { LEASE_INDEXES } from '../platform/scheduler/lease.repository';
 import type { CollectionIndexes } from './indexes';
 
-export const ALL_INDEXES: readonly CollectionIndexes[] = [LEASE_INDEXES];
+export const ALL_INDEXES: readonly CollectionIndexes[] = [
+  LEASE_INDEXES,
+  JOB_RUN_INDEXES,
+  WORKSPACE_INDEXES,
+  MEMBER_INDEXES,
+  MAPPING_INDEXES,
+  AUDIT_INDEXES,
+];

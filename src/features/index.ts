@@ -1,14 +1,16 @@
 /**
- * Registers every feature's Slack listeners. The composition root calls it once; the
- * manifest test calls it on a real Bolt app to list what the code listens to.
+ * Registers every feature's Slack listeners, HTTP routes, Home sections and jobs. The
+ * composition root calls it once; the manifest test calls it on a real Bolt app to list what
+ * the code listens to.
  */
 import type { App } from '@slack/bolt';
+import type { FeatureDeps } from './deps';
 import * as home from './home';
+import * as workspace from './workspace';
 
-export interface FeatureDeps {
-  home: home.HomeDeps;
-}
+export { createFeatureDeps, type FeatureDeps } from './deps';
 
 export function registerFeatures(app: App, deps: FeatureDeps): void {
   home.register(app, deps.home);
+  workspace.register(app, { logger: deps.logger, workspace: deps.workspace, actors: deps.actors, home: deps.home });
 }

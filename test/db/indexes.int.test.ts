@@ -18,7 +18,7 @@ describe('index definitions on the embedded store', () => {
     expect(ALL_INDEXES.length).toBeGreaterThan(0);
     await ensureIndexes(t.db, ALL_INDEXES);
     await ensureIndexes(t.db, ALL_INDEXES);
-    for (const { collection, indexes } of ALL_INDEXES) {
+    for (const { collection, indexes } of ALL_INDEXES.filter((d) => d.indexes.length > 0)) {
       const names = (await t.db.collection(collection).listIndexes().toArray()).map((i) => i.name);
       for (const index of indexes) expect(names).toContain(index.name);
     }

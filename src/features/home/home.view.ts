@@ -1,45 +1,53 @@
 /**
- * The App Home, as a pure function of what the connector knows. Later features add their
- * sections; until then it says what the connector does and where things stand.
+ * The App Home view: a header, each feature's sections with dividers between them, and
+ * "Open Pigment". Pure; keeps to Slack's 100-block limit (sections past it are cut with a note).
  */
-import type { types } from '@slack/bolt';
-
-type HomeView = types.HomeView;
+import type { HomeView, KnownBlock } from '@slack/types';
 import { HOME_IDS } from './ids';
+
+export const HOME_BLOCK_LIMIT = 100;
 
 export interface HomeModel {
   workspaceName: string;
   pigmentBaseUrl: string;
+  /** Each feature's blocks, in order; empty ones are skipped. */
+  sections: KnownBlock[][];
 }
 
 export function renderHome(model: HomeModel): HomeView {
-  return {
-    type: 'home',
-    blocks: [
-      { type: 'header', text: { type: 'plain_text', text: 'Pigment for Slack', emoji: true } },
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text:
-            `Pigment is connected to *${escapeMrkdwn(model.workspaceName)}*. ` +
-            'Your Pigment notifications (comments, mentions, automations, imports and long-running tasks) arrive here as direct messages.',
+  const head: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Pigment for Slack', emoji: true } },
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `Connected to *${escapeMrkdwn(model.workspaceName)}*` }],
+    },
+  ];
+  const tail: KnownBlock[] = [
+    { type: 'divider' },
+    {
+      type: 'actions',
+      block_id: 'home.footer',
+      elements: [
+        {
+          type: 'button',
+          action_id: HOME_IDS.openInPigment,
+          text: { type: 'plain_text', text: 'Open Pigment', emoji: true },
+          url: model.pigmentBaseUrl,
         },
-      },
-      { type: 'divider' },
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: HOME_IDS.openInPigment,
-            text: { type: 'plain_text', text: 'Open Pigment', emoji: true },
-            url: model.pigmentBaseUrl,
-          },
-        ],
-      },
-    ],
-  };
+      ],
+    },
+  ];
+  const body: KnownBlock[] = [];
+  const room = HOME_BLOCK_LIMIT - head.length - tail.length - 1;
+  for (const section of model.sections.filter((s) => s.length > 0)) {
+    const needed = section.length + 1;
+    if (body.length + needed > room) {
+      body.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Some panels are hidden: the Home tab is full.' }] });
+      break;
+    }
+    body.push({ type: 'divider' }, ...section);
+  }
+  return { type: 'home', blocks: [...head, ...body, ...tail] };
 }
 
 /** Escapes the three characters Slack's mrkdwn treats as control characters. */

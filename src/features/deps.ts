@@ -1,0 +1,83 @@
+/**
+ * Builds the repositories and services the features share, from a database and a Slack
+ * client. Called once by the composition root (and by tests, on a test database).
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Db } from 'mongodb';
+import type { Config } from '../config';
+import type { Clock } from '../platform/clock';
+import type { Router } from '../platform/http/router';
+import type { Logger } from '../platform/logger';
+import { JobRunRepository } from '../platform/scheduler/job-run.repository';
+import { LeaseRepository } from '../platform/scheduler/lease.repository';
+import { Scheduler } from '../platform/scheduler/scheduler';
+import { SlackDirectory } from '../slack/slack-directory';
+import { AuditRepository } from './audit/audit.repository';
+import { HomeSections, type HomeDeps } from './home';
+import { MappingRepository } from './mapping/mapping.repository';
+import { ActorService } from './members/actor.service';
+import { MemberRepository } from './members/member.repository';
+import type { Workspace } from './workspace/workspace.types';
+import { WorkspaceRepository } from './workspace/workspace.repository';
+import { WorkspaceService } from './workspace/workspace.service';
+
+export interface FeatureDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  /** Bot-token client for work outside listeners (jobs, workers); rate limits surface as errors. */
+  slackClient: WebClient;
+  router: Router;
+  scheduler: Scheduler;
+  repos: {
+    members: MemberRepository;
+    mappings: MappingRepository;
+    workspaces: WorkspaceRepository;
+    audit: AuditRepository;
+  };
+  directory: SlackDirectory;
+  actors: ActorService;
+  workspace: WorkspaceService;
+  home: HomeDeps;
+  /**
+   * Hooks features subscribe to, so they react to each other without importing each other:
+   * e.g. mapping runs its first full pass when the workspace goes live.
+   */
+  hooks: {
+    workspaceWentLive: Array<(workspace: Workspace) => void>;
+  };
+}
+
+export interface FeatureDepsInput {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  slackClient: WebClient;
+  router: Router;
+  /** The workspace's team id, known once the bot token was verified. */
+  teamId: () => string;
+}
+
+export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
+  const { db, logger, clock } = input;
+  const repos = {
+    members: new MemberRepository(db),
+    mappings: new MappingRepository(db),
+    workspaces: new WorkspaceRepository(db),
+    audit: new AuditRepository(db),
+  };
+  const scheduler = new Scheduler({ leases: new LeaseRepository(db), runs: new JobRunRepository(db), clock, logger: logger.child({ component: 'scheduler' }) });
+  const directory = new SlackDirectory(input.slackClient, input.teamId);
+  const actors = new ActorService(repos.members, repos.mappings, directory);
+  const hooks: FeatureDeps['hooks'] = { workspaceWentLive: [] };
+  const workspace = new WorkspaceService({
+    workspaces: repos.workspaces,
+    audit: repos.audit,
+    clock,
+    logger: logger.child({ feature: 'workspace' }),
+    onWentLive: (ws) => hooks.workspaceWentLive.forEach((hook) => hook(ws)),
+  });
+  const home: HomeDeps = { logger, pigmentBaseUrl: input.config.pigmentBaseUrl, sections: new HomeSections(), actors, workspace };
+  return { config: input.config, logger, clock, slackClient: input.slackClient, router: input.router, scheduler, repos, directory, actors, workspace, home, hooks };
+}

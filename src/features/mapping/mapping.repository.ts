@@ -1,0 +1,130 @@
+/**
+ * Mappings of members to Slack users: one document per member (`_id` = member id), one member
+ * per Slack user (a unique index). Automatic writes never replace a manual mapping.
+ */
+import { MongoServerError, type Collection, type Db } from 'mongodb';
+import type { CollectionIndexes } from '../../db/indexes';
+import type { Mapping, MappingSource } from './mapping.types';
+
+interface MappingDocument extends Omit<Mapping, 'memberId'> {
+  _id: string;
+}
+
+export const MAPPING_INDEXES: CollectionIndexes = {
+  collection: 'mappings',
+  indexes: [
+    { key: { slackUserId: 1 }, name: 'slackUserId_unique', unique: true },
+    { key: { active: 1 }, name: 'active_1' },
+  ],
+};
+
+export type SaveMappingResult =
+  | { ok: true; outcome: 'created' | 'updated' | 'unchanged'; mapping: Mapping; before?: Mapping }
+  | { ok: false; reason: 'manual_kept' | 'slack_user_taken'; takenBy?: string };
+
+export class MappingRepository {
+  private readonly mappings: Collection<MappingDocument>;
+
+  constructor(db: Db) {
+    this.mappings = db.collection<MappingDocument>(MAPPING_INDEXES.collection);
+  }
+
+  async findByMember(memberId: string): Promise<Mapping | undefined> {
+    const doc = await this.mappings.findOne({ _id: memberId });
+    return doc ? toMapping(doc) : undefined;
+  }
+
+  async findBySlackUser(slackUserId: string): Promise<Mapping | undefined> {
+    const doc = await this.mappings.findOne({ slackUserId });
+    return doc ? toMapping(doc) : undefined;
+  }
+
+  async findByMembers(memberIds: readonly string[]): Promise<Mapping[]> {
+    if (memberIds.length === 0) return [];
+    return (await this.mappings.find({ _id: { $in: [...memberIds] } }).toArray()).map(toMapping);
+  }
+
+  /** Every mapping, streamed (member id, Slack user, source, active). */
+  async *streamAll(): AsyncGenerator<Mapping> {
+    for await (const doc of this.mappings.find({})) yield toMapping(doc);
+  }
+
+  /**
+   * Connects `memberId` to `slackUserId`. An automatic save leaves a manual mapping as it is
+   * (`manual_kept`); any save refuses a Slack user already connected to another member.
+   */
+  async save(
+    input: { memberId: string; slackUserId: string; source: MappingSource; slackEmail: string; active: boolean },
+    now: Date,
+  ): Promise<SaveMappingResult> {
+    const holder = await this.mappings.findOne({ slackUserId: input.slackUserId }, { projection: { _id: 1 } });
+    if (holder && holder._id !== input.memberId) return { ok: false, reason: 'slack_user_taken', takenBy: holder._id };
+    const existing = await this.mappings.findOne({ _id: input.memberId });
+    if (existing?.source === 'manual' && input.source === 'auto') return { ok: false, reason: 'manual_kept' };
+    const before = existing ? toMapping(existing) : undefined;
+    if (
+      existing &&
+      existing.slackUserId === input.slackUserId &&
+      existing.source === input.source &&
+      existing.active === input.active &&
+      existing.slackEmail === input.slackEmail
+    ) {
+      return { ok: true, outcome: 'unchanged', mapping: before! };
+    }
+    const doc: MappingDocument = {
+      _id: input.memberId,
+      slackUserId: input.slackUserId,
+      source: input.source,
+      active: input.active,
+      slackEmail: input.slackEmail,
+      // The DM channel belongs to the Slack user: keep it only if the user is the same.
+      ...(existing?.dmChannelId && existing.slackUserId === input.slackUserId ? { dmChannelId: existing.dmChannelId } : {}),
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    try {
+      if (existing) {
+        // The filter re-checks the source, so a manual mapping written meanwhile is not overwritten.
+        const filter = input.source === 'auto' ? { _id: input.memberId, source: 'auto' as const } : { _id: input.memberId };
+        const result = await this.mappings.replaceOne(filter, doc);
+        if (result.matchedCount === 0) return { ok: false, reason: 'manual_kept' };
+      } else {
+        await this.mappings.insertOne(doc);
+      }
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === 11000) {
+        const racer = await this.mappings.findOne({ slackUserId: input.slackUserId }, { projection: { _id: 1 } });
+        if (racer && racer._id !== input.memberId) return { ok: false, reason: 'slack_user_taken', takenBy: racer._id };
+        return { ok: false, reason: 'manual_kept' };
+      }
+      throw error;
+    }
+    return { ok: true, outcome: existing ? 'updated' : 'created', mapping: toMapping(doc), before };
+  }
+
+  /** Marks every mapping of a Slack user active or inactive (user deactivated/reactivated in Slack). */
+  async setActiveForSlackUser(slackUserId: string, active: boolean, now: Date): Promise<Mapping | undefined> {
+    const before = await this.mappings.findOneAndUpdate({ slackUserId, active: !active }, { $set: { active, updatedAt: now } }, { returnDocument: 'after' });
+    return before ? toMapping(before) : undefined;
+  }
+
+  async setDmChannel(memberId: string, slackUserId: string, dmChannelId: string): Promise<void> {
+    await this.mappings.updateOne({ _id: memberId, slackUserId }, { $set: { dmChannelId } });
+  }
+
+  /** Removes the mapping; returns what it was. */
+  async remove(memberId: string): Promise<Mapping | undefined> {
+    const doc = await this.mappings.findOneAndDelete({ _id: memberId });
+    return doc ? toMapping(doc) : undefined;
+  }
+
+  async counts(): Promise<{ active: number; inactive: number }> {
+    const [active, inactive] = await Promise.all([this.mappings.countDocuments({ active: true }), this.mappings.countDocuments({ active: false })]);
+    return { active, inactive };
+  }
+}
+
+function toMapping(doc: MappingDocument): Mapping {
+  const { _id, ...rest } = doc;
+  return { memberId: _id, ...rest };
+}

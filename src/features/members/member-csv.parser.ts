@@ -1,0 +1,478 @@
+/**
+ * Reads a member import CSV (`Name, Email, Account Type`) into good rows and per-row errors.
+ * Pure, no I/O, never throws: the command-line import and the Slack upload modal both call it
+ * with the raw bytes and then decide what to write.
+ *
+ * Cells that look like spreadsheet formulas (`=`, `+`, `-`, `@` first) are kept as plain text on
+ * purpose: a formula only runs when a spreadsheet opens a file, so CSV injection is guarded
+ * against where members are *exported*, not here.
+ */
+import { ACCOUNT_TYPE_LABELS, ACCOUNT_TYPES, emailKey, type AccountType } from './member.types';
+
+/** One member row that passed every check. */
+export interface MemberCsvRow {
+  /** 1-based physical line in the file where the record starts (the header is line 1). */
+  line: number;
+  name: string;
+  /** As written in the file, trimmed. */
+  email: string;
+  emailKey: string;
+  accountType: AccountType;
+}
+
+export type MemberCsvRowErrorReason =
+  | 'missing_name'
+  | 'missing_email'
+  | 'invalid_email'
+  | 'unknown_account_type'
+  | 'duplicate_email'
+  | 'too_many_columns'
+  | 'field_too_long';
+
+/** Why one row was left out; the rest of the file is still imported. */
+export interface MemberCsvRowError {
+  line: number;
+  reason: MemberCsvRowErrorReason;
+  /** Human sentence starting with "Line N:". */
+  message: string;
+  /** The row's cells as read (at most MEMBER_CSV_MAX_COLUMNS of them), to show next to the message. */
+  raw?: string[];
+}
+
+/** Why the whole file was refused; nothing of it is imported. */
+export type MemberCsvFileError = {
+  reason: 'empty_file' | 'not_utf8' | 'missing_headers' | 'unterminated_quote' | 'too_many_rows' | 'too_large';
+  message: string;
+};
+
+export type MemberCsvParseResult =
+  | { ok: true; rows: MemberCsvRow[]; errors: MemberCsvRowError[] }
+  | { ok: false; error: MemberCsvFileError };
+
+export interface MemberCsvParseOptions {
+  /** Most data rows accepted; more refuses the file. Default MEMBER_CSV_DEFAULT_MAX_ROWS. */
+  maxRows?: number;
+  /** Largest file accepted, in bytes. Default MEMBER_CSV_DEFAULT_MAX_BYTES. */
+  maxBytes?: number;
+}
+
+/** The headers of the file, in the template's order. */
+export const MEMBER_CSV_HEADERS = ['Name', 'Email', 'Account Type'] as const;
+export const MEMBER_CSV_DEFAULT_MAX_ROWS = 100_000;
+/** Slack's file_input accepts files up to 10 MB, so a larger limit would never be reached from Slack. */
+export const MEMBER_CSV_DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+export const MEMBER_CSV_MAX_COLUMNS = 50;
+export const MEMBER_CSV_MAX_NAME_LENGTH = 200;
+/** RFC 5321's limit on a forward path, the usual bound on an address. */
+export const MEMBER_CSV_MAX_EMAIL_LENGTH = 254;
+
+/**
+ * Parses a member CSV. File-level problems refuse the whole file (`ok: false`); row-level
+ * problems leave the row out and are listed in `errors`, one per row, in file order.
+ */
+export function parseMemberCsv(input: Buffer | string, options: MemberCsvParseOptions = {}): MemberCsvParseResult {
+  const maxRows = limitOption(options.maxRows, MEMBER_CSV_DEFAULT_MAX_ROWS);
+  const maxBytes = limitOption(options.maxBytes, MEMBER_CSV_DEFAULT_MAX_BYTES);
+
+  const decoded = decodeInput(input, maxBytes);
+  if (!decoded.ok) return decoded;
+  const text = decoded.text;
+  if (!/\S/.test(text)) return fileError('empty_file', 'The file is empty.');
+
+  let columns: ColumnMap | undefined;
+  let dataRows = 0;
+  const rows: MemberCsvRow[] = [];
+  const errors: MemberCsvRowError[] = [];
+  const firstLineByEmailKey = new Map<string, number>();
+
+  for (const item of readCsvRecords(text, detectDelimiter(text))) {
+    if (item.kind === 'unterminated_quote') {
+      return fileError(
+        'unterminated_quote',
+        `Line ${item.line}: a quoted value starts here but its closing double quote (") is missing, so the rest of the file cannot be read.`,
+      );
+    }
+    if (!columns) {
+      const mapped = mapColumns(item);
+      if (!mapped.ok) return mapped;
+      columns = mapped.columns;
+      continue;
+    }
+    dataRows++;
+    // Refused whole rather than cut: a partial import is harder to reason about than none.
+    if (dataRows > maxRows) {
+      return fileError(
+        'too_many_rows',
+        `The file has more than ${formatCount(maxRows)} member rows, the most one import accepts. Split it into smaller files.`,
+      );
+    }
+    const checked = checkRow(item, columns);
+    if (!checked.ok) {
+      errors.push(checked.error);
+      continue;
+    }
+    const { row } = checked;
+    const firstLine = firstLineByEmailKey.get(row.emailKey);
+    if (firstLine !== undefined) {
+      errors.push(rowError(item, 'duplicate_email', `${quote(row.email)} is already on line ${firstLine}; only that row is imported.`));
+      continue;
+    }
+    firstLineByEmailKey.set(row.emailKey, row.line);
+    rows.push(row);
+  }
+
+  // Only blank records (e.g. ",,," lines), so there is not even a header.
+  if (!columns) return fileError('empty_file', 'The file has no rows, not even the header line.');
+  return { ok: true, rows, errors };
+}
+
+/** The template offered for download: header line + two example rows, CRLF line endings. */
+export function memberCsvTemplate(): string {
+  const lines = [
+    [...MEMBER_CSV_HEADERS],
+    ['Ada Lovelace', 'ada.lovelace@example.com', ACCOUNT_TYPE_LABELS.standard_member],
+    ['Grace Hopper', 'grace.hopper@example.com', ACCOUNT_TYPE_LABELS.workspace_admin],
+  ];
+  // RFC 4180 uses CRLF, and Excel on Windows opens it without a blank line per row.
+  return lines.map((cells) => cells.map(csvField).join(',') + '\r\n').join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes → text
+
+type Decoded = { ok: true; text: string } | { ok: false; error: MemberCsvFileError };
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const SAVE_AS_UTF8 = 'Save it again as "CSV UTF-8" (in Excel: File › Save As › CSV UTF-8 (Comma delimited)).';
+
+function decodeInput(input: Buffer | string, maxBytes: number): Decoded {
+  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.length;
+  // Checked before decoding, so an oversized upload costs nothing more.
+  if (size > maxBytes) {
+    return fileError('too_large', `The file is ${formatBytes(size)}; the largest accepted is ${formatBytes(maxBytes)}.`);
+  }
+  let text: string;
+  if (typeof input === 'string') {
+    text = input;
+  } else {
+    if (hasUtf16Bom(input)) return fileError('not_utf8', `The file is saved as UTF-16 (Excel's "Unicode Text"). ${SAVE_AS_UTF8}`);
+    try {
+      // The decoder also drops a leading UTF-8 BOM.
+      text = UTF8.decode(input);
+    } catch {
+      return fileError('not_utf8', `The file is not UTF-8 text (accented letters would come out garbled). ${SAVE_AS_UTF8}`);
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // NUL never appears in a text CSV; it does in every UTF-16 file saved without a BOM.
+  if (text.includes('\u0000')) return fileError('not_utf8', `The file looks like UTF-16 text, not UTF-8. ${SAVE_AS_UTF8}`);
+  return { ok: true, text };
+}
+
+function hasUtf16Bom(bytes: Buffer): boolean {
+  const [first, second] = bytes;
+  return (first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text → records (RFC 4180, plus what spreadsheets write in practice)
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+/** Cells kept per record: enough to find any realistic header, bounded so a line of 10 MB of commas stays cheap. */
+const MAX_CELLS_KEPT = 1_000;
+
+interface CsvRecord {
+  kind: 'record';
+  /** Physical line the record starts on. */
+  line: number;
+  /** Unquoted cells are trimmed; quoted ones are as written. At most MAX_CELLS_KEPT. */
+  cells: string[];
+  /** How many cells the record really has. */
+  cellCount: number;
+}
+
+interface CsvUnterminatedQuote {
+  kind: 'unterminated_quote';
+  line: number;
+}
+
+/**
+ * Excel writes ";"-separated CSV in locales where "," is the decimal mark; such a file's header
+ * line has semicolons and no comma.
+ */
+function detectDelimiter(text: string): ',' | ';' {
+  const header = firstMeaningfulLine(text);
+  return !header.includes(',') && header.includes(';') ? ';' : ',';
+}
+
+function firstMeaningfulLine(text: string): string {
+  let start = 0;
+  while (start < text.length) {
+    let end = start;
+    while (end < text.length && text.charCodeAt(end) !== LF && text.charCodeAt(end) !== CR) end++;
+    const line = text.slice(start, end);
+    if (/[^\s,;]/.test(line)) return line;
+    start = end + 1;
+  }
+  return '';
+}
+
+/**
+ * Yields the file's records, skipping blank ones (no cell with anything but whitespace), or
+ * stops at a quoted field that never closes. A generator so the caller can stop early.
+ */
+function* readCsvRecords(text: string, delimiter: string): Generator<CsvRecord | CsvUnterminatedQuote, void, undefined> {
+  const cursor = new CsvCursor(text, delimiter.charCodeAt(0));
+  while (!cursor.done) {
+    const line = cursor.line;
+    const cells: string[] = [];
+    let cellCount = 0;
+    let blank = true;
+    do {
+      const fieldLine = cursor.line;
+      const value = cursor.readField();
+      if (value === undefined) {
+        yield { kind: 'unterminated_quote', line: fieldLine };
+        return;
+      }
+      if (cells.length < MAX_CELLS_KEPT) cells.push(value);
+      cellCount++;
+      if (blank && /\S/.test(value)) blank = false;
+    } while (cursor.endField());
+    if (!blank) yield { kind: 'record', line, cells, cellCount };
+  }
+}
+
+/** A position in the text plus the physical line it is on. */
+class CsvCursor {
+  pos = 0;
+  line = 1;
+
+  constructor(
+    private readonly text: string,
+    private readonly separator: number,
+  ) {}
+
+  get done(): boolean {
+    return this.pos >= this.text.length;
+  }
+
+  /** Reads one field, leaving the cursor on its separator, line break or the end; undefined if a quote never closes. */
+  readField(): string | undefined {
+    let p = this.pos;
+    // Spaces before an opening quote are tolerated: `a, "b"` is common in hand-written files.
+    while (p < this.text.length && isInlineSpace(this.text.charCodeAt(p))) p++;
+    if (this.text.charCodeAt(p) === QUOTE) {
+      this.pos = p + 1;
+      return this.readQuotedRest();
+    }
+    return this.readUnquoted().trim();
+  }
+
+  /** Consumes what ends a field: true after a separator (another field follows), false at a line break or the end. */
+  endField(): boolean {
+    const c = this.text.charCodeAt(this.pos);
+    if (c === this.separator) {
+      this.pos++;
+      return true;
+    }
+    if (c === CR || c === LF) this.consumeLineBreak();
+    return false;
+  }
+
+  private readUnquoted(): string {
+    const start = this.pos;
+    let p = start;
+    while (p < this.text.length) {
+      const c = this.text.charCodeAt(p);
+      if (c === this.separator || c === CR || c === LF) break;
+      p++;
+    }
+    this.pos = p;
+    return this.text.slice(start, p);
+  }
+
+  private readQuotedRest(): string | undefined {
+    const { text } = this;
+    let value = '';
+    let chunkStart = this.pos;
+    let p = this.pos;
+    for (;;) {
+      if (p >= text.length) return undefined;
+      const c = text.charCodeAt(p);
+      if (c === QUOTE) {
+        value += text.slice(chunkStart, p);
+        if (text.charCodeAt(p + 1) !== QUOTE) break;
+        value += '"';
+        p += 2;
+        chunkStart = p;
+        continue;
+      }
+      // Line breaks inside quotes are part of the value but still move the physical line.
+      if (c === LF || (c === CR && text.charCodeAt(p + 1) !== LF)) p++;
+    }
+    this.pos = p + 1;
+    // Text after the closing quote (`"a" b`) is kept rather than refusing the file, as spreadsheets do.
+    return value + this.readUnquoted().trimEnd();
+  }
+
+  /** CRLF, LF and a lone CR (old Mac exports) each end one line. */
+  private consumeLineBreak(): void {
+    const c = this.text.charCodeAt(this.pos);
+    this.pos += c === CR && this.text.charCodeAt(this.pos + 1) === LF ? 2 : 1;
+    this.line++;
+  }
+}
+
+function isInlineSpace(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records → members
+
+interface ColumnMap {
+  name: number;
+  email: number;
+  accountType: number | undefined;
+}
+
+/** Lower-cased, without whitespace, underscores or hyphens: "Account-Type" and "account_type" are one key. */
+function normalizeKey(value: string): string {
+  return value.toLowerCase().replace(/[\s_-]+/g, '');
+}
+
+/** Finds the columns by header; the first of duplicated headers wins, unknown headers are ignored. */
+function mapColumns(header: CsvRecord): { ok: true; columns: ColumnMap } | { ok: false; error: MemberCsvFileError } {
+  const keys = header.cells.map(normalizeKey);
+  const find = (title: string): number | undefined => {
+    const index = keys.indexOf(normalizeKey(title));
+    return index === -1 ? undefined : index;
+  };
+  const [nameTitle, emailTitle, accountTypeTitle] = MEMBER_CSV_HEADERS;
+  const name = find(nameTitle);
+  const email = find(emailTitle);
+  if (name !== undefined && email !== undefined) return { ok: true, columns: { name, email, accountType: find(accountTypeTitle) } };
+
+  const missing: string[] = [];
+  if (name === undefined) missing.push(nameTitle);
+  if (email === undefined) missing.push(emailTitle);
+  const found = header.cells.filter((cell) => cell.trim() !== '').slice(0, 10).map(quote);
+  return fileError(
+    'missing_headers',
+    `Line ${header.line}: the header line has no ${missing.join(' or ')} column (found ${found.join(', ')}). ` +
+      `The first line must name the columns: ${MEMBER_CSV_HEADERS.join(', ')} (${accountTypeTitle} is optional).`,
+  );
+}
+
+type RowCheck = { ok: true; row: MemberCsvRow } | { ok: false; error: MemberCsvRowError };
+
+/** Checks one data record; reports only its first problem so each row has one error. */
+function checkRow(record: CsvRecord, columns: ColumnMap): RowCheck {
+  const fail = (reason: MemberCsvRowErrorReason, message: string): RowCheck => ({ ok: false, error: rowError(record, reason, message) });
+
+  if (record.cellCount > MEMBER_CSV_MAX_COLUMNS) {
+    return fail(
+      'too_many_columns',
+      `the row has ${record.cellCount} cells; at most ${MEMBER_CSV_MAX_COLUMNS} are accepted. A value containing a comma must be in double quotes.`,
+    );
+  }
+  const name = cellAt(record, columns.name);
+  const email = cellAt(record, columns.email);
+  if (name === '') return fail('missing_name', `the name is empty${email === '' ? '' : ` (email ${quote(email)})`}.`);
+  const nameLength = codePointLength(name);
+  if (nameLength > MEMBER_CSV_MAX_NAME_LENGTH) {
+    return fail('field_too_long', `the name is ${nameLength} characters long; the limit is ${MEMBER_CSV_MAX_NAME_LENGTH}.`);
+  }
+  if (email === '') return fail('missing_email', `the email is empty (name ${quote(name)}).`);
+  if (email.length > MEMBER_CSV_MAX_EMAIL_LENGTH) {
+    return fail('invalid_email', `the email address is ${email.length} characters long; the limit is ${MEMBER_CSV_MAX_EMAIL_LENGTH}.`);
+  }
+  if (!looksLikeEmail(email)) return fail('invalid_email', `${quote(email)} is not a valid email address.`);
+
+  const typeCell = columns.accountType === undefined ? '' : cellAt(record, columns.accountType);
+  const accountType = parseAccountType(typeCell);
+  if (accountType === undefined) {
+    return fail('unknown_account_type', `${quote(typeCell)} is not an account type. ${ACCOUNT_TYPE_HINT}`);
+  }
+  return { ok: true, row: { line: record.line, name, email, emailKey: emailKey(email), accountType } };
+}
+
+function rowError(record: CsvRecord, reason: MemberCsvRowErrorReason, message: string): MemberCsvRowError {
+  return { line: record.line, reason, message: `Line ${record.line}: ${message}`, raw: record.cells.slice(0, MEMBER_CSV_MAX_COLUMNS) };
+}
+
+/** A short row simply lacks its last cells; they read as empty. */
+function cellAt(record: CsvRecord, index: number): string {
+  return (record.cells[index] ?? '').trim();
+}
+
+/** Deliberately loose (what a person would call an address), since Pigment is the one that emails it. */
+function looksLikeEmail(email: string): boolean {
+  // Whitespace, control characters and the punctuation of "Name <a@b>" or "a@b; c@d" lists.
+  if (/[\s\p{Cc}<>()[\]\\,;:"]/u.test(email)) return false;
+  const at = email.indexOf('@');
+  if (at <= 0 || at !== email.lastIndexOf('@')) return false;
+  const labels = email.slice(at + 1).split('.');
+  return labels.length >= 2 && labels.every((label) => label !== '');
+}
+
+const ACCOUNT_TYPE_BY_KEY: ReadonlyMap<string, AccountType> = (() => {
+  const byKey = new Map<string, AccountType>();
+  for (const type of ACCOUNT_TYPES) {
+    byKey.set(normalizeKey(type), type);
+    byKey.set(normalizeKey(ACCOUNT_TYPE_LABELS[type]), type);
+  }
+  return byKey;
+})();
+
+const ACCOUNT_TYPE_HINT =
+  `Use one of ${ACCOUNT_TYPES.map((type) => ACCOUNT_TYPE_LABELS[type]).join(', ')} ` +
+  `(or ${ACCOUNT_TYPES.join(', ')}), or leave it empty for ${ACCOUNT_TYPE_LABELS.standard_member}.`;
+
+/** Ids or labels, in any case or spacing; empty means the default. */
+function parseAccountType(cell: string): AccountType | undefined {
+  if (cell === '') return 'standard_member';
+  return ACCOUNT_TYPE_BY_KEY.get(normalizeKey(cell));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function fileError(reason: MemberCsvFileError['reason'], message: string): { ok: false; error: MemberCsvFileError } {
+  return { ok: false, error: { reason, message } };
+}
+
+/** A non-negative whole number, or the default for anything else (never throw on odd options). */
+function limitOption(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+}
+
+/** Length as a person counts it: an emoji is one character, not two UTF-16 units. */
+function codePointLength(value: string): number {
+  return Array.from(value).length;
+}
+
+/** A value quoted for a message, on one line and cut short so a huge cell cannot flood it. */
+function quote(value: string): string {
+  const flat = value.replace(/[\r\n]+/g, ' ');
+  return `“${flat.length > 60 ? `${flat.slice(0, 59)}…` : flat}”`;
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KB'] : [bytes / (1024 * 1024), 'MB'];
+  return `${Number(value.toFixed(1))} ${unit}`;
+}

@@ -1,0 +1,155 @@
+/**
+ * The member directory in MongoDB: one document per member, `_id` = the platform's member id,
+ * one member per email (a unique index on the normalised email).
+ */
+import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import type { CollectionIndexes } from '../../db/indexes';
+import type { AccountType, Member, MemberSource, MemberStatus } from './member.types';
+
+interface MemberDocument extends Omit<Member, 'id'> {
+  _id: string;
+}
+
+export const MEMBER_INDEXES: CollectionIndexes = {
+  collection: 'members',
+  indexes: [
+    { key: { emailKey: 1 }, name: 'emailKey_unique', unique: true },
+    { key: { status: 1 }, name: 'status_1' },
+  ],
+};
+
+export type SaveMemberResult =
+  | { ok: true; outcome: 'created' | 'updated' | 'unchanged'; member: Member; before?: Member }
+  | { ok: false; reason: 'email_taken'; takenBy: string };
+
+export interface MemberPageQuery {
+  status?: MemberStatus;
+  emailKey?: string;
+  /** The last id of the previous page. */
+  after?: string;
+  limit: number;
+}
+
+export class MemberRepository {
+  private readonly members: Collection<MemberDocument>;
+
+  constructor(db: Db) {
+    this.members = db.collection<MemberDocument>(MEMBER_INDEXES.collection);
+  }
+
+  /**
+   * Creates or replaces the member `id` with these fields. Refuses an email that another
+   * member already has. Timestamps: createdAt kept, updatedAt set only when something changed.
+   */
+  async save(
+    input: { id: string; name: string; email: string; emailKey: string; accountType: AccountType; status: MemberStatus; groups: string[]; source: MemberSource },
+    now: Date,
+  ): Promise<SaveMemberResult> {
+    const owner = await this.members.findOne({ emailKey: input.emailKey }, { projection: { _id: 1 } });
+    if (owner && owner._id !== input.id) return { ok: false, reason: 'email_taken', takenBy: owner._id };
+    const existing = await this.members.findOne({ _id: input.id });
+    const before = existing ? toMember(existing) : undefined;
+    if (before && sameFields(before, input)) return { ok: true, outcome: 'unchanged', member: before };
+    const doc: MemberDocument = {
+      _id: input.id,
+      name: input.name,
+      email: input.email,
+      emailKey: input.emailKey,
+      accountType: input.accountType,
+      status: input.status,
+      groups: [...input.groups],
+      source: existing?.source ?? input.source,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    try {
+      if (existing) await this.members.replaceOne({ _id: input.id }, doc);
+      else await this.members.insertOne(doc);
+    } catch (error) {
+      if (isDuplicateKey(error)) {
+        const racer = await this.members.findOne({ emailKey: input.emailKey }, { projection: { _id: 1 } });
+        if (racer && racer._id !== input.id) return { ok: false, reason: 'email_taken', takenBy: racer._id };
+      }
+      throw error;
+    }
+    return { ok: true, outcome: existing ? 'updated' : 'created', member: toMember(doc), before };
+  }
+
+  async findById(id: string): Promise<Member | undefined> {
+    const doc = await this.members.findOne({ _id: id });
+    return doc ? toMember(doc) : undefined;
+  }
+
+  async findByEmailKey(emailKey: string): Promise<Member | undefined> {
+    const doc = await this.members.findOne({ emailKey });
+    return doc ? toMember(doc) : undefined;
+  }
+
+  /** Members whose email key is in `keys` (for previews of imports). */
+  async findByEmailKeys(keys: readonly string[]): Promise<Member[]> {
+    if (keys.length === 0) return [];
+    const docs = await this.members.find({ emailKey: { $in: [...keys] } }).toArray();
+    return docs.map(toMember);
+  }
+
+  async findByIds(ids: readonly string[]): Promise<Member[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.members.find({ _id: { $in: [...ids] } }).toArray();
+    return docs.map(toMember);
+  }
+
+  /** A page ordered by id, after the cursor. */
+  async listPage(query: MemberPageQuery): Promise<Member[]> {
+    const filter: Filter<MemberDocument> = {};
+    if (query.status) filter.status = query.status;
+    if (query.emailKey) filter.emailKey = query.emailKey;
+    if (query.after) filter._id = { $gt: query.after };
+    const docs = await this.members.find(filter).sort({ _id: 1 }).limit(query.limit).toArray();
+    return docs.map(toMember);
+  }
+
+  /** Every member that is not deactivated, id and email only, streamed. */
+  async *streamActiveEmails(): AsyncGenerator<{ id: string; emailKey: string }> {
+    const cursor = this.members.find({ status: { $ne: 'deactivated' } }, { projection: { _id: 1, emailKey: 1 } });
+    for await (const doc of cursor) yield { id: doc._id, emailKey: doc.emailKey };
+  }
+
+  async countByStatus(): Promise<Record<MemberStatus, number>> {
+    const counts: Record<MemberStatus, number> = { pending: 0, activated: 0, deactivated: 0 };
+    for (const status of Object.keys(counts) as MemberStatus[]) counts[status] = await this.members.countDocuments({ status });
+    return counts;
+  }
+
+  /** Changes name and/or account type; returns the member before and after, or undefined if unknown. */
+  async updateProfile(id: string, patch: { name?: string; accountType?: AccountType }, now: Date): Promise<{ before: Member; after: Member } | undefined> {
+    const before = await this.members.findOneAndUpdate({ _id: id }, { $set: { ...patch, updatedAt: now } }, { returnDocument: 'before' });
+    if (!before) return undefined;
+    return { before: toMember(before), after: toMember({ ...before, ...patch, updatedAt: now }) };
+  }
+
+  async setStatus(id: string, status: MemberStatus, now: Date): Promise<{ before: Member; after: Member } | undefined> {
+    const before = await this.members.findOneAndUpdate({ _id: id }, { $set: { status, updatedAt: now } }, { returnDocument: 'before' });
+    if (!before) return undefined;
+    return { before: toMember(before), after: toMember({ ...before, status, updatedAt: now }) };
+  }
+}
+
+function sameFields(member: Member, input: { name: string; email: string; accountType: AccountType; status: MemberStatus; groups: string[] }): boolean {
+  return (
+    member.name === input.name &&
+    member.email === input.email &&
+    member.accountType === input.accountType &&
+    member.status === input.status &&
+    member.groups.length === input.groups.length &&
+    member.groups.every((g, i) => g === input.groups[i])
+  );
+}
+
+function toMember(doc: MemberDocument): Member {
+  const { _id, ...rest } = doc;
+  return { id: _id, ...rest, groups: rest.groups ?? [] };
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === 11000;
+}

@@ -1,0 +1,49 @@
+/**
+ * The workspace connection: the App Home panel, acknowledgement, and the uninstall events.
+ */
+import type { App } from '@slack/bolt';
+import type { Logger } from '../../platform/logger';
+import { publishHome, type HomeDeps } from '../home';
+import { isAllowed } from '../members/permissions';
+import type { ActorService } from '../members/actor.service';
+import { renderConnectionPanel } from './connection-panel.view';
+import { WORKSPACE_IDS } from './ids';
+import type { WorkspaceService } from './workspace.service';
+
+export { WorkspaceService } from './workspace.service';
+export { WorkspaceRepository, WORKSPACE_INDEXES } from './workspace.repository';
+
+export interface WorkspaceDeps {
+  logger: Logger;
+  workspace: WorkspaceService;
+  actors: ActorService;
+  home: HomeDeps;
+}
+
+export function register(app: App, deps: WorkspaceDeps): void {
+  const logger = deps.logger.child({ feature: 'workspace' });
+
+  deps.home.sections.add({
+    order: 10,
+    name: 'workspace.connection',
+    render: async ({ actor, workspace }) => renderConnectionPanel({ state: workspace, canManage: isAllowed(actor.member, 'workspace.manage') }),
+  });
+
+  app.action(WORKSPACE_IDS.acknowledge, async ({ ack, body, client }) => {
+    await ack();
+    const actor = await deps.actors.resolve(body.user.id);
+    const result = await deps.workspace.acknowledge(actor);
+    if (!result.ok) logger.warn({ userId: body.user.id, reason: result.reason }, 'acknowledgement refused');
+    await publishHome(client, deps.home, body.user.id);
+  });
+
+  app.event('app_uninstalled', async ({ body }) => {
+    await deps.workspace.disconnect(String(body.team_id), 'app_uninstalled');
+  });
+
+  app.event('tokens_revoked', async ({ body, event }) => {
+    // Only the bot token matters: user tokens are not used by this app.
+    if ((event.tokens.bot ?? []).length === 0) return;
+    await deps.workspace.disconnect(String(body.team_id), 'tokens_revoked');
+  });
+}

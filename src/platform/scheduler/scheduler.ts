@@ -1,0 +1,104 @@
+/**
+ * Scheduled jobs, run once across all connector processes. node-cron only triggers; each run
+ * takes the job's lease in MongoDB first (another process holding it means "already running
+ * elsewhere": skip), renews it while running, and stores the report the job returns.
+ */
+import { randomUUID } from 'node:crypto';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { JobRunRepository } from './job-run.repository';
+import type { LeaseRepository } from './lease.repository';
+
+export interface JobContext {
+  now: Date;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface JobDefinition {
+  /** Also the lease name, e.g. `mapping.full_pass`. */
+  name: string;
+  /** How long the lease lasts without renewal; renewed every third of it while running. */
+  leaseMs: number;
+  run(context: JobContext): Promise<Record<string, unknown>>;
+}
+
+export type JobOutcome =
+  | { ran: true; status: 'completed'; report: Record<string, unknown> }
+  | { ran: true; status: 'failed'; error: string }
+  | { ran: false; reason: 'held_elsewhere' | 'stopping' };
+
+export interface SchedulerDeps {
+  leases: LeaseRepository;
+  runs: JobRunRepository;
+  clock: Clock;
+  logger: Logger;
+}
+
+export class Scheduler {
+  /** Identifies this process in leases and run records. */
+  readonly holder = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopping = false;
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  /** Runs `job` on `expression` (node-cron syntax). */
+  schedule(job: JobDefinition, expression: string): void {
+    const task = cron.schedule(expression, () => {
+      void this.runExclusive(job, 'schedule');
+    });
+    this.tasks.push(task);
+    this.deps.logger.info({ job: job.name, cron: expression }, 'job scheduled');
+  }
+
+  /**
+   * Runs `job` now if no other process is running it. Never throws: a failing job is logged
+   * and recorded as failed.
+   */
+  runExclusive(job: JobDefinition, trigger: 'schedule' | 'manual' | 'event'): Promise<JobOutcome> {
+    const run = this.runWithLease(job, trigger);
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+    return run;
+  }
+
+  /** Stops triggering and waits for running jobs to finish. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const task of this.tasks) await task.stop();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async runWithLease(job: JobDefinition, trigger: 'schedule' | 'manual' | 'event'): Promise<JobOutcome> {
+    if (this.stopping) return { ran: false, reason: 'stopping' };
+    const { leases, runs, clock } = this.deps;
+    const logger = this.deps.logger.child({ job: job.name, trigger });
+    const startedAt = clock.now();
+    if (!(await leases.acquire(job.name, this.holder, job.leaseMs, startedAt))) {
+      logger.debug('job already running in another process; skipped');
+      return { ran: false, reason: 'held_elsewhere' };
+    }
+    const renew = setInterval(() => {
+      leases.acquire(job.name, this.holder, job.leaseMs, clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
+    }, Math.max(1_000, Math.floor(job.leaseMs / 3)));
+    try {
+      const report = await job.run({ now: startedAt, clock, logger });
+      await runs.record({ job: job.name, holder: this.holder, trigger, startedAt, finishedAt: clock.now(), status: 'completed', report });
+      logger.info({ report, ms: clock.now().getTime() - startedAt.getTime() }, 'job completed');
+      return { ran: true, status: 'completed', report };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error({ err: error }, 'job failed');
+      await runs
+        .record({ job: job.name, holder: this.holder, trigger, startedAt, finishedAt: clock.now(), status: 'failed', error: message })
+        .catch((recordError: unknown) => logger.error({ err: recordError }, 'could not record the failed run'));
+      return { ran: true, status: 'failed', error: message };
+    } finally {
+      clearInterval(renew);
+      await leases.release(job.name, this.holder).catch(() => undefined);
+    }
+  }
+}

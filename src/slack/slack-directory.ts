@@ -1,0 +1,96 @@
+/**
+ * Slack's user directory, as the mapping and provisioning need it: users one by one, by email,
+ * or page by page. Rate limits are waited out here (Retry-After), so callers see a slow call
+ * rather than an error.
+ */
+import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { SlackUserSummary } from '../features/mapping/mapping.types';
+import { emailKey } from '../features/members/member.types';
+
+/** Raw users.list / users.info member, the fields we read. */
+export interface RawSlackUser {
+  id?: string;
+  team_id?: string;
+  name?: string;
+  real_name?: string;
+  deleted?: boolean;
+  is_bot?: boolean;
+  is_app_user?: boolean;
+  is_stranger?: boolean;
+  profile?: { email?: string; real_name?: string; display_name?: string };
+}
+
+export const USERS_LIST_PAGE_SIZE = 200;
+const MAX_RATE_LIMIT_WAITS = 20;
+
+export class SlackDirectory {
+  constructor(
+    private readonly client: WebClient,
+    /** The workspace's team id: users of other teams are Slack Connect strangers. */
+    private readonly teamId: () => string,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** The user, or undefined when Slack does not know them. */
+  async getUser(userId: string): Promise<SlackUserSummary | undefined> {
+    try {
+      const result = await this.withRateLimit(() => this.client.users.info({ user: userId }));
+      return result.user ? this.summarise(result.user as RawSlackUser) : undefined;
+    } catch (error) {
+      if (slackErrorCode(error) === 'user_not_found') return undefined;
+      throw error;
+    }
+  }
+
+  /** The active user with this email, or undefined (Slack does not find deleted users). */
+  async lookupByEmail(email: string): Promise<SlackUserSummary | undefined> {
+    try {
+      const result = await this.withRateLimit(() => this.client.users.lookupByEmail({ email }));
+      return result.user ? this.summarise(result.user as RawSlackUser) : undefined;
+    } catch (error) {
+      if (slackErrorCode(error) === 'users_not_found') return undefined;
+      throw error;
+    }
+  }
+
+  /** Every user, a page at a time (users.list, 200 per page). */
+  async *listUsers(): AsyncGenerator<SlackUserSummary[]> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.withRateLimit(() => this.client.users.list({ limit: USERS_LIST_PAGE_SIZE, cursor }));
+      yield (page.members ?? []).map((m) => this.summarise(m as RawSlackUser));
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+  }
+
+  summarise(user: RawSlackUser): SlackUserSummary {
+    const email = user.profile?.email?.trim() || undefined;
+    return {
+      id: String(user.id),
+      email,
+      emailKey: email ? emailKey(email) : undefined,
+      deleted: user.deleted === true,
+      isBot: user.is_bot === true || user.is_app_user === true || user.id === 'USLACKBOT',
+      isStranger: user.is_stranger === true || (user.team_id !== undefined && user.team_id !== this.teamId()),
+      name: user.profile?.real_name || user.real_name || user.name || String(user.id),
+    };
+  }
+
+  /** Calls `call`, waiting out 429s for as long as Slack asks (bounded). */
+  private async withRateLimit<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await call();
+      } catch (error) {
+        const e = error as { code?: string; retryAfter?: number };
+        if (e.code !== ErrorCode.RateLimitedError || attempt >= MAX_RATE_LIMIT_WAITS) throw error;
+        await this.sleep(Math.max(1, e.retryAfter ?? 1) * 1_000);
+      }
+    }
+  }
+}
+
+export function slackErrorCode(error: unknown): string | undefined {
+  const e = error as { code?: string; data?: { error?: unknown } } | undefined;
+  return e?.code === ErrorCode.PlatformError && typeof e.data?.error === 'string' ? e.data.error : undefined;
+}
