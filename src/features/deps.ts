@@ -17,6 +17,7 @@ import { HomeSections, type HomeDeps } from './home';
 import { MappingRepository } from './mapping/mapping.repository';
 import { ActorService } from './members/actor.service';
 import { MemberRepository } from './members/member.repository';
+import type { Member } from './members/member.types';
 import type { Workspace } from './workspace/workspace.types';
 import { WorkspaceRepository } from './workspace/workspace.repository';
 import { WorkspaceService } from './workspace/workspace.service';
@@ -45,6 +46,8 @@ export interface FeatureDeps {
    */
   hooks: {
     workspaceWentLive: Array<(workspace: Workspace) => void>;
+    /** A member was created, or their email or status changed (API, CSV, admin, provisioning). */
+    memberChanged: Array<(member: Member, before: Member | undefined) => void>;
   };
 }
 
@@ -70,7 +73,7 @@ export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
   const scheduler = new Scheduler({ leases: new LeaseRepository(db), runs: new JobRunRepository(db), clock, logger: logger.child({ component: 'scheduler' }) });
   const directory = new SlackDirectory(input.slackClient, input.teamId);
   const actors = new ActorService(repos.members, repos.mappings, directory);
-  const hooks: FeatureDeps['hooks'] = { workspaceWentLive: [] };
+  const hooks: FeatureDeps['hooks'] = { workspaceWentLive: [], memberChanged: [] };
   const workspace = new WorkspaceService({
     workspaces: repos.workspaces,
     audit: repos.audit,

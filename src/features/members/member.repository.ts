@@ -108,6 +108,26 @@ export class MemberRepository {
     return docs.map(toMember);
   }
 
+  /**
+   * A page of members ordered by name then id, optionally filtered by a text that must
+   * appear (case-insensitive) in the name or email, and by status. `after` is the last
+   * member of the previous page.
+   */
+  async searchPage(query: { text?: string; statuses?: MemberStatus[]; after?: { name: string; id: string }; limit: number }): Promise<Member[]> {
+    const and: Filter<MemberDocument>[] = [];
+    if (query.text?.trim()) {
+      const pattern = escapeRegex(query.text.trim());
+      and.push({ $or: [{ name: { $regex: pattern, $options: 'i' } }, { emailKey: { $regex: pattern, $options: 'i' } }] });
+    }
+    if (query.statuses) and.push({ status: { $in: query.statuses } });
+    if (query.after) {
+      and.push({ $or: [{ name: { $gt: query.after.name } }, { name: query.after.name, _id: { $gt: query.after.id } }] });
+    }
+    const filter: Filter<MemberDocument> = and.length > 0 ? { $and: and } : {};
+    const docs = await this.members.find(filter).sort({ name: 1, _id: 1 }).limit(query.limit).toArray();
+    return docs.map(toMember);
+  }
+
   /** Every member that is not deactivated, id and email only, streamed. */
   async *streamActiveEmails(): AsyncGenerator<{ id: string; emailKey: string }> {
     const cursor = this.members.find({ status: { $ne: 'deactivated' } }, { projection: { _id: 1, emailKey: 1 } });
@@ -148,6 +168,11 @@ function sameFields(member: Member, input: { name: string; email: string; accoun
 function toMember(doc: MemberDocument): Member {
   const { _id, ...rest } = doc;
   return { id: _id, ...rest, groups: rest.groups ?? [] };
+}
+
+/** User text used inside a $regex: matched literally. */
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function isDuplicateKey(error: unknown): boolean {
