@@ -3,7 +3,7 @@
  * features, HTTP server, Socket Mode) and stops it in reverse. No other module creates
  * long-lived objects.
  */
-import type { Config } from './config';
+import { secretsOf, type Config } from './config';
 import { ensureIndexes } from './db/indexes';
 import { ALL_INDEXES } from './db/index-registry';
 import { openStore, type Store } from './db/store';
@@ -45,7 +45,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
   const { config } = options;
   const logging =
     options.logging ??
-    createLogger({ level: config.logLevel, secrets: [config.http.apiToken, config.encryptionKey.toString('base64')] });
+    createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const logger = logging.logger;
   const metrics = createMetrics();
   const stack: Array<() => Promise<void>> = [];
@@ -97,7 +97,14 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     } catch (error) {
       throw explainSocketStartError(error);
     }
-    stack.push(() => stopSocketMode(slack.receiver));
+    slack.guardReconnects();
+    stack.push(async () => {
+      slack.watchdog.stop();
+      await stopSocketMode(slack.receiver);
+      // No new events arrive now; let listeners that are running finish with the store open.
+      const unfinished = await slack.inFlight.drain(5_000);
+      if (unfinished > 0) logger.warn({ unfinished }, 'listeners still running at shutdown');
+    });
     logger.info('connector started');
 
     let stopping: Promise<void> | undefined;

@@ -140,6 +140,26 @@ function toConfig(s: Settings): Config {
   });
 }
 
+/**
+ * Every secret value in the configuration, in each spelling it may take, for the logger's
+ * scrubber: tokens, the API token, the encryption key (as written and as re-encoded) and the
+ * password of MONGODB_URI.
+ */
+export function secretsOf(config: Config, env: NodeJS.ProcessEnv = process.env): string[] {
+  const secrets = [config.slack.botToken, config.slack.appToken, config.http.apiToken, config.encryptionKey.toString('base64')];
+  const rawKey = env.ENCRYPTION_KEY?.trim();
+  if (rawKey) secrets.push(rawKey);
+  if (config.mongo.uri) {
+    try {
+      const password = decodeURIComponent(new URL(config.mongo.uri).password);
+      if (password) secrets.push(password);
+    } catch {
+      // mongodb+srv or unusual URIs: the scrubber still removes the tokens.
+    }
+  }
+  return secrets;
+}
+
 /** Loads `.env` (without overriding the real environment) and parses it. */
 export function loadConfig(envFile = '.env'): Config {
   // dotenv is imported lazily so tests that call parseConfig never read a developer's .env.

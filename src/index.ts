@@ -3,7 +3,7 @@
  * 10 seconds. Exit code 1 when settings are invalid or Slack refuses a token.
  */
 import { startConnector, type Connector } from './app';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, secretsOf, type Config } from './config';
 import { ConnectorError } from './platform/errors';
 import { createLogger } from './platform/logger';
 
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const logging = createLogger({ level: config.logLevel, secrets: [config.http.apiToken, config.encryptionKey.toString('base64')] });
+  const logging = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const { logger } = logging;
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 

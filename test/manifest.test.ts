@@ -13,7 +13,8 @@ import { TEST_SECRETS } from './support/factories';
 import { testFeatureDeps } from './support/feature-deps';
 import { openTestDatabase, type TestDatabase } from './support/store';
 
-const SCHEMA_DIR = path.resolve(__dirname, '../../shared/slack-manifest-schema');
+// Slack's manifest schema (MIT, slackapi/manifest-schema), vendored from shared/ so a clone runs alone.
+const SCHEMA_DIR = path.resolve(__dirname, 'fixtures/slack-manifest-schema');
 const REMOTE_BASE = 'https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/';
 
 interface Manifest {
@@ -117,7 +118,6 @@ describe('manifest.json', () => {
 
   it('has interactivity on exactly when a feature handles actions, views, shortcuts or options', () => {
     const { interactive } = registeredListeners();
-    expect(interactive.length > 0).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(interactive.length > 0);
   });
 

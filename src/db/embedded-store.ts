@@ -66,28 +66,59 @@ export async function ensureEmbeddedStoreBinary(
   fs.mkdirSync(path.dirname(lockDir), { recursive: true });
   while (!tryLock(lockDir)) {
     logger.info({ lockDir }, 'another process is building the embedded store; waiting for it');
-    await waitFor(() => fs.existsSync(paths.binary) || !fs.existsSync(lockDir), 2_000);
+    // Re-checked on every poll: a builder that was killed (Ctrl-C during npm install) leaves
+    // its lock behind, and tryLock takes it over once its pid is gone or it went stale.
+    await waitFor(() => fs.existsSync(paths.binary) || !fs.existsSync(lockDir) || isLockAbandoned(lockDir), 2_000);
     if (fs.existsSync(paths.binary)) return paths.binary;
   }
+  // Touched while building, so a slow first build is never mistaken for an abandoned one.
+  const heartbeat = setInterval(() => touch(lockDir), 30_000);
   try {
     if (!fs.existsSync(paths.binary)) await buildBinary(go, paths, logger);
     return paths.binary;
   } finally {
+    clearInterval(heartbeat);
     fs.rmSync(lockDir, { recursive: true, force: true });
   }
 }
 
+/** Takes the build lock (a directory holding the builder's pid), or takes over an abandoned one. */
 function tryLock(lockDir: string): boolean {
   try {
     fs.mkdirSync(lockDir);
+    fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    // A builder that died leaves its lock behind; take it over once it is clearly stale.
-    const age = Date.now() - fs.statSync(lockDir).mtimeMs;
-    if (age > BUILD_LOCK_STALE_MS) fs.rmSync(lockDir, { recursive: true, force: true });
+    if (isLockAbandoned(lockDir)) fs.rmSync(lockDir, { recursive: true, force: true });
     return false;
   }
+}
+
+/** True when the lock's builder process is gone, or the lock was not touched for a long time. */
+function isLockAbandoned(lockDir: string): boolean {
+  try {
+    const pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+    if (Number.isInteger(pid) && pid > 0 && !processExists(pid)) return true;
+    return Date.now() - fs.statSync(lockDir).mtimeMs > BUILD_LOCK_STALE_MS;
+  } catch {
+    // No pid file yet (just created) or the lock vanished: not abandoned.
+    return false;
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function touch(dir: string): void {
+  const now = new Date();
+  fs.utimesSync(dir, now, now);
 }
 
 async function waitFor(done: () => boolean, intervalMs: number): Promise<void> {
@@ -144,7 +175,7 @@ export interface EmbeddedStoreOptions {
   port?: number;
   handler?: 'sqlite' | 'postgresql';
   postgresqlUrl?: string;
-  /** When false the store keeps running if this process dies (used by `npm run store`). */
+  /** When false the store keeps running if this process dies (true by default, also for `npm run store`). */
   tiedToParent?: boolean;
 }
 

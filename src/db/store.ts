@@ -52,8 +52,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     embedded,
     ping: (timeoutMs = 1_000) => pingWithin(db, timeoutMs),
     close: async () => {
-      await client.close();
-      await embedded?.stop();
+      try {
+        await client.close();
+      } finally {
+        await embedded?.stop();
+      }
     },
   };
 }

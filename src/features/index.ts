@@ -6,6 +6,7 @@
 import type { App } from '@slack/bolt';
 import type { FeatureDeps } from './deps';
 import * as home from './home';
+import * as members from './members';
 import * as workspace from './workspace';
 
 export { createFeatureDeps, type FeatureDeps } from './deps';
@@ -13,4 +14,5 @@ export { createFeatureDeps, type FeatureDeps } from './deps';
 export function registerFeatures(app: App, deps: FeatureDeps): void {
   home.register(app, deps.home);
   workspace.register(app, { logger: deps.logger, workspace: deps.workspace, actors: deps.actors, home: deps.home });
+  members.register(app, deps);
 }

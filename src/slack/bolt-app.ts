@@ -12,7 +12,9 @@ import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import { toSlackLogger } from './bolt-logger';
 import { createProcessEventErrorHandler, registerErrorHandler } from './error-handler';
+import { InFlightTracker } from './in-flight';
 import { trackSocketStatus, type SocketStatus } from './socket-status';
+import { guardReconnects, startSocketWatchdog, type SocketWatchdogOptions } from './socket-watchdog';
 
 /**
  * Web API calls made by listeners and workers: a few quick retries for network blips and 5xx.
@@ -21,17 +23,26 @@ import { trackSocketStatus, type SocketStatus } from './socket-status';
  */
 export const WEB_API_RETRY: RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true };
 
+/** A request that hangs is abandoned after this long (the SDK default is no timeout). */
+export const WEB_API_TIMEOUT_MS = 30_000;
+
 /**
- * `apps.connections.open` when (re)connecting: keep trying for about 10 minutes, so an
- * `internal_error` during a Slack incident does not end reconnection (node-slack-sdk#1495),
- * but without the socket client's own default of 100 retries.
+ * `apps.connections.open` when (re)connecting, for HTTP and network errors (Slack's own
+ * `ok:false` errors such as internal_error are retried by the socket client itself): about
+ * 1-2 minutes of tries instead of the client's default of 100 retries. If they all fail, the
+ * client stops for good and the watchdog (socket-watchdog.ts) starts it again later.
  */
-export const CONNECTIONS_OPEN_RETRY: RetryOptions = { retries: 20, factor: 1.5, minTimeout: 1_000, maxTimeout: 60_000, randomize: true };
+export const CONNECTIONS_OPEN_RETRY: RetryOptions = { retries: 8, factor: 1.5, minTimeout: 1_000, maxTimeout: 30_000, randomize: true };
 
 export interface SlackApp {
   app: App;
   receiver: SocketModeReceiver;
   socket: SocketStatus;
+  watchdog: { stop(): void };
+  /** Listener runs in progress; shutdown waits for them before closing the store. */
+  inFlight: InFlightTracker;
+  /** Call once the first start succeeded: later reconnect failures are logged, not thrown. */
+  guardReconnects(): void;
 }
 
 /**
@@ -54,6 +65,10 @@ export interface SlackAppOptions {
   /** Socket Mode ping timeouts (ms); tests shorten them to detect dead links quickly. */
   clientPingTimeout?: number;
   serverPingTimeout?: number;
+  /** Retry policy of apps.connections.open; tests shorten it. */
+  connectionsOpenRetry?: RetryOptions;
+  /** When the watchdog restarts a client that gave up; tests shorten it. */
+  watchdog?: SocketWatchdogOptions;
 }
 
 export function createSlackApp(config: Config, logger: Logger, metrics: Metrics, options: SlackAppOptions = {}): SlackApp {
@@ -65,7 +80,7 @@ export function createSlackApp(config: Config, logger: Logger, metrics: Metrics,
     clientPingTimeout: options.clientPingTimeout,
     serverPingTimeout: options.serverPingTimeout,
     installerOptions: {
-      clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: CONNECTIONS_OPEN_RETRY },
+      clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: options.connectionsOpenRetry ?? CONNECTIONS_OPEN_RETRY, timeout: WEB_API_TIMEOUT_MS },
     },
     processEventErrorHandler: createProcessEventErrorHandler(logger.child({ component: 'bolt' })),
   });
@@ -77,9 +92,17 @@ export function createSlackApp(config: Config, logger: Logger, metrics: Metrics,
     deferInitialization: true,
     // The error handler then gets the payload too, so its log line says what failed.
     extendedErrorHandler: true,
-    clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: WEB_API_RETRY },
+    clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: WEB_API_RETRY, timeout: WEB_API_TIMEOUT_MS },
   });
   registerErrorHandler(app, logger.child({ component: 'bolt' }), metrics);
   const socket = trackSocketStatus(receiver.client, logger.child({ component: 'socket-mode' }), metrics);
-  return { app, receiver, socket };
+  const watchdog = startSocketWatchdog(receiver.client, socket, logger.child({ component: 'socket-mode' }), options.watchdog);
+  // Installed by the caller after the first start, whose errors must reach it.
+  const guard = () => guardReconnects(receiver.client, logger.child({ component: 'socket-mode' }));
+  const inFlight = new InFlightTracker();
+  // First middleware: every listener run, event or interaction, is counted while it runs.
+  app.use(async ({ next }) => {
+    await inFlight.track(next());
+  });
+  return { app, receiver, socket, watchdog, inFlight, guardReconnects: guard };
 }

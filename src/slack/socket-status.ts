@@ -8,6 +8,8 @@ import type { Metrics } from '../platform/metrics';
 
 export interface SocketStatus {
   isOpen(): boolean;
+  /** When the client last did anything (connecting, authenticated, state change), ms since epoch. */
+  lastActivity(): number;
   /** When the state last changed (ms since epoch). */
   since(): number;
   /** How many times the connection was (re)established since start. */
@@ -18,11 +20,20 @@ export function trackSocketStatus(client: SocketModeClient, logger: Logger, metr
   let open = false;
   let since = Date.now();
   let connects = 0;
+  let lastActivity = Date.now();
   const set = (value: boolean) => {
     open = value;
     since = Date.now();
+    lastActivity = since;
     metrics.socketOpen.set(value ? 1 : 0);
   };
+  // Attempts in progress count as activity: the watchdog leaves a client that is still trying alone.
+  client.on('connecting', () => {
+    lastActivity = Date.now();
+  });
+  client.on('authenticated', () => {
+    lastActivity = Date.now();
+  });
   client.on('connected', () => {
     connects += 1;
     metrics.socketConnects.inc();
@@ -42,5 +53,5 @@ export function trackSocketStatus(client: SocketModeClient, logger: Logger, metr
     set(false);
     logger.warn('Socket Mode disconnected');
   });
-  return { isOpen: () => open, since: () => since, connects: () => connects };
+  return { isOpen: () => open, lastActivity: () => lastActivity, since: () => since, connects: () => connects };
 }

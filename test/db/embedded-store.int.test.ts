@@ -54,3 +54,23 @@ describe('embedded store', () => {
     expect(await waitForExit(storePid, 10_000)).toBe(true);
   });
 });
+
+describe('embedded store build lock', () => {
+  it('takes over a lock left by a builder that died, instead of waiting for ever', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigment-lock-test-'));
+    const binary = path.join(dir, 'hash', 'embedded-store');
+    const lockDir = `${path.dirname(binary)}.lock`;
+    fs.mkdirSync(lockDir, { recursive: true });
+    // A pid that cannot exist: the builder that held the lock is gone.
+    fs.writeFileSync(path.join(lockDir, 'pid'), '2147483646');
+    // A fake `go` that "builds" by writing the output file, so no real build runs.
+    const fakeGo = path.join(dir, 'fake-go');
+    fs.writeFileSync(fakeGo, '#!/bin/sh\nif [ "$1" = version ]; then echo "go version fake"; exit 0; fi\nfor a; do out=$last; last=$a; done\nwhile [ $# -gt 0 ]; do if [ "$1" = -o ]; then shift; touch "$1"; fi; shift; done\n');
+    fs.chmodSync(fakeGo, 0o755);
+    const built = await ensureEmbeddedStoreBinary(logger, { sourceDir: dir, binary }, () => fakeGo);
+    expect(built).toBe(binary);
+    expect(fs.existsSync(binary)).toBe(true);
+    expect(fs.existsSync(lockDir)).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -4,10 +4,11 @@
  */
 import { Writable } from 'node:stream';
 import { startConnector, type Connector } from '../../src/app';
-import { parseConfig } from '../../src/config';
+import type { SlackAppOptions } from '../../src/slack/bolt-app';
+import { parseConfig, secretsOf } from '../../src/config';
 import { createLogger } from '../../src/platform/logger';
 import { createSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../../scripts/slack-emulator';
-import { TEST_SECRETS, validEnv } from './factories';
+import { validEnv } from './factories';
 import { testStoreUri, uniqueDbName } from './store';
 
 export interface TestConnector {
@@ -21,7 +22,7 @@ export interface TestConnector {
 }
 
 export async function startTestConnector(
-  options: { emulator?: SlackEmulatorOptions; env?: Record<string, string>; label?: string } = {},
+  options: { emulator?: SlackEmulatorOptions; env?: Record<string, string>; label?: string; slack?: SlackAppOptions } = {},
 ): Promise<TestConnector> {
   const emulator = await createSlackEmulator({ rateLimitScale: 50, ...options.emulator });
   const logs: string[] = [];
@@ -46,12 +47,13 @@ export async function startTestConnector(
   const logging = createLogger({
     level: config.logLevel,
     destination,
-    secrets: [TEST_SECRETS.apiToken, TEST_SECRETS.encryptionKey, emulator.botToken, emulator.appToken],
+    // The same list production uses, so the redaction tests prove the real set-up.
+    secrets: secretsOf(config, {}),
   });
   let connector: Connector;
   try {
     // Short ping timeouts: the client waits clientPingTimeout before each reconnect.
-    connector = await startConnector({ config, logging, slack: { clientPingTimeout: 1_500 } });
+    connector = await startConnector({ config, logging, slack: { clientPingTimeout: 1_500, ...options.slack } });
   } catch (error) {
     await emulator.close();
     throw error;
@@ -62,6 +64,7 @@ export async function startTestConnector(
     logs,
     fetch: (path, init) => fetch(`${connector.http.url}${path}`, init),
     stop: async () => {
+      if (process.env.JEST_WORKER_ID === undefined) throw new Error('test connectors only run under jest');
       await connector.store.db.dropDatabase().catch(() => undefined);
       await connector.stop();
       await emulator.close();

@@ -3,6 +3,7 @@
  * lines, wait for exits, and check whether a pid is still alive.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import readline from 'node:readline';
@@ -27,37 +28,75 @@ export function collectOutput(child: ChildProcess): { stdout: () => string; stde
   return { stdout: () => out, stderr: () => err };
 }
 
-/** Resolves with the first stdout line that parses as JSON and passes `accept`. */
+interface LineLog {
+  lines: string[];
+  listeners: Set<() => void>;
+  exited: boolean;
+  stderr: string[];
+}
+
+const lineLogs = new WeakMap<ChildProcess, LineLog>();
+
+/** Every stdout line the child printed so far, read once per child so no waiter misses one. */
+function lineLogOf(child: ChildProcess): LineLog {
+  let log = lineLogs.get(child);
+  if (!log) {
+    const created: LineLog = { lines: [], listeners: new Set(), exited: false, stderr: [] };
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      created.lines.push(line);
+      created.listeners.forEach((notify) => notify());
+    });
+    child.stderr?.on('data', (d: Buffer) => created.stderr.push(d.toString()));
+    child.once('exit', () => {
+      created.exited = true;
+      created.listeners.forEach((notify) => notify());
+    });
+    lineLogs.set(child, created);
+    log = created;
+  }
+  return log;
+}
+
+/** Resolves with the first stdout line (printed before or after the call) that parses as JSON and passes `accept`. */
 export function waitForJsonLine<T>(child: ChildProcess, accept: (value: T) => boolean = () => true, timeoutMs = 60_000): Promise<T> {
+  const log = lineLogOf(child);
   return new Promise((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    const stderr: string[] = [];
-    child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
-    const timer = setTimeout(() => reject(new Error(`no matching line within ${timeoutMs} ms; stderr: ${stderr.join('')}`)), timeoutMs);
-    rl.on('line', (line) => {
-      try {
-        const value = JSON.parse(line) as T;
-        if (accept(value)) {
-          clearTimeout(timer);
-          resolve(value);
+    let checked = 0;
+    const check = () => {
+      for (; checked < log.lines.length; checked += 1) {
+        try {
+          const value = JSON.parse(log.lines[checked]!) as T;
+          if (accept(value)) return finish(() => resolve(value));
+        } catch {
+          // not JSON: skip
         }
-      } catch {
-        // not JSON: ignore
       }
-    });
-    child.once('exit', (code) => {
+      if (log.exited) finish(() => reject(new Error(`process exited first; stderr: ${log.stderr.join('')}`)));
+    };
+    const timer = setTimeout(() => finish(() => reject(new Error(`no matching line within ${timeoutMs} ms; stderr: ${log.stderr.join('')}`))), timeoutMs);
+    const finish = (settle: () => void) => {
       clearTimeout(timer);
-      reject(new Error(`process exited (${code}) first; stderr: ${stderr.join('')}`));
-    });
+      log.listeners.delete(check);
+      settle();
+    };
+    log.listeners.add(check);
+    check();
   });
 }
 
+/** True while the process runs; a zombie (exited, not yet reaped by its new parent) counts as gone. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) STATE ..."; Z = zombie.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 

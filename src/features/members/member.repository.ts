@@ -152,6 +152,20 @@ export class MemberRepository {
     if (!before) return undefined;
     return { before: toMember(before), after: toMember({ ...before, status, updatedAt: now }) };
   }
+
+  /**
+   * Sets the status only while it is still one of `from` (a compare-and-set, so two admins
+   * deactivating at once write one change); undefined when the member is unknown or moved on.
+   */
+  async transitionStatus(id: string, from: readonly MemberStatus[], to: MemberStatus, now: Date): Promise<{ before: Member; after: Member } | undefined> {
+    const before = await this.members.findOneAndUpdate(
+      { _id: id, status: { $in: [...from] } },
+      { $set: { status: to, updatedAt: now } },
+      { returnDocument: 'before' },
+    );
+    if (!before) return undefined;
+    return { before: toMember(before), after: toMember({ ...before, status: to, updatedAt: now }) };
+  }
 }
 
 function sameFields(member: Member, input: { name: string; email: string; accountType: AccountType; status: MemberStatus; groups: string[] }): boolean {

@@ -94,9 +94,10 @@ async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, { error: 'body_too_large', message: `Bodies are limited to ${MAX_BODY_BYTES} bytes.` });
-    chunks.push(chunk as Buffer);
+    // Past the limit, keep reading (and dropping) so the client gets the 413, not a reset.
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_BODY_BYTES) throw new HttpError(413, { error: 'body_too_large', message: `Bodies are limited to ${MAX_BODY_BYTES} bytes.` });
   if (size === 0) return undefined;
   const type = req.headers['content-type'] ?? '';
   if (!type.includes('application/json')) {

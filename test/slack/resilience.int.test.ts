@@ -1,0 +1,63 @@
+/**
+ * The connector's links to Slack and to the store, broken on purpose.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedStore, type RunningEmbeddedStore } from '../../src/db/embedded-store';
+import { createLogger } from '../../src/platform/logger';
+import { eventually, startTestConnector, type TestConnector } from '../support/connector';
+
+const SEED = { users: [{ id: 'U0ALICE001', name: 'alice', profile: { email: 'alice@acme.test' } }] };
+
+describe('Socket Mode watchdog', () => {
+  let t: TestConnector;
+  afterEach(() => t.stop());
+
+  it('restarts a client that gave up reconnecting once apps.connections.open answers again', async () => {
+    t = await startTestConnector({
+      emulator: { seed: SEED },
+      slack: {
+        clientPingTimeout: 500,
+        connectionsOpenRetry: { retries: 1, minTimeout: 50, maxTimeout: 50 },
+        watchdog: { checkEveryMs: 100, restartAfterMs: 1_000 },
+      },
+    });
+    // The SDK's reconnect uses 2 calls (1 retry) and gives up; the watchdog's first restart
+    // uses 2 more and fails; the next one succeeds.
+    t.emulator.injectFault('apps.connections.open', { times: 4, status: 500 });
+    const connectsBefore = t.connector.slack.socket.connects();
+    t.emulator.socket.dropAll();
+    await eventually(() => (t.connector.slack.socket.connects() > connectsBefore && t.connector.slack.socket.isOpen() ? true : undefined), 20_000, 'the watchdog to reconnect');
+    expect(t.emulator.callsOf('apps.connections.open').filter((c) => c.status === 500)).toHaveLength(4);
+    expect(t.logs.some((l) => l.includes('Socket Mode stopped reconnecting; restarting it'))).toBe(true);
+    await t.emulator.socket.sendEvent({ type: 'app_home_opened', user: 'U0ALICE001', tab: 'home', channel: 'D1', event_ts: '1' });
+    await eventually(() => t.emulator.homeViewOf('U0ALICE001'), 5_000, 'the home after the restart');
+  });
+});
+
+describe('readiness when the store goes away', () => {
+  let t: TestConnector;
+  let store: RunningEmbeddedStore;
+  let dataDir: string;
+
+  afterEach(async () => {
+    await t.connector.stop();
+    await t.emulator.close();
+    await store.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers 503 naming the unreachable store, while /healthz stays 200', async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigment-ready-'));
+    store = await startEmbeddedStore({ dataDir, logger: createLogger({ level: 'silent' }).logger });
+    t = await startTestConnector({ emulator: { seed: SEED }, env: { MONGODB_URI: store.uri } });
+    expect((await t.fetch('/readyz')).status).toBe(200);
+
+    await store.stop();
+    const res = await t.fetch('/readyz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'not_ready', checks: { store: 'unreachable', slackSocket: 'open' } });
+    expect((await t.fetch('/healthz')).status).toBe(200);
+  });
+});
