@@ -16,6 +16,7 @@ import { AuditRepository } from './audit/audit.repository';
 import { HomeSections, type HomeDeps } from './home';
 import { MappingRepository } from './mapping/mapping.repository';
 import { ActorService } from './members/actor.service';
+import { createMemberServices, type MemberServices } from './members';
 import { MemberRepository } from './members/member.repository';
 import type { Member } from './members/member.types';
 import type { Workspace } from './workspace/workspace.types';
@@ -39,6 +40,8 @@ export interface FeatureDeps {
   directory: SlackDirectory;
   actors: ActorService;
   workspace: WorkspaceService;
+  /** Member directory services: the service, imports, and the ownership registry later features add to. */
+  members: MemberServices;
   home: HomeDeps;
   /**
    * Hooks features subscribe to, so they react to each other without importing each other:
@@ -82,5 +85,6 @@ export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
     onWentLive: (ws) => hooks.workspaceWentLive.forEach((hook) => hook(ws)),
   });
   const home: HomeDeps = { logger, pigmentBaseUrl: input.config.pigmentBaseUrl, sections: new HomeSections(), actors, workspace };
-  return { config: input.config, logger, clock, slackClient: input.slackClient, router: input.router, scheduler, repos, directory, actors, workspace, home, hooks };
+  const members = createMemberServices({ repos, clock, logger, hooks });
+  return { config: input.config, logger, clock, slackClient: input.slackClient, router: input.router, scheduler, repos, directory, actors, workspace, members, home, hooks };
 }
