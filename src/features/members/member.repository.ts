@@ -15,6 +15,8 @@ export const MEMBER_INDEXES: CollectionIndexes = {
   indexes: [
     { key: { emailKey: 1 }, name: 'emailKey_unique', unique: true },
     { key: { status: 1 }, name: 'status_1' },
+    // searchPage's order (review and directory modals).
+    { key: { name: 1, _id: 1 }, name: 'name_id' },
   ],
 };
 

@@ -65,7 +65,10 @@ export type ConnectFailure =
 
 export type ConnectResult = { ok: true; member: Member; mapping: Mapping; before?: Mapping; slackUser: SlackUserSummary } | ConnectFailure;
 
-export type RemoveResult = { ok: true; member: Member | undefined; removed: Mapping } | { ok: false; reason: 'not_allowed' | 'not_connected' };
+export type RemoveResult =
+  | { ok: true; member: Member | undefined; removed: Mapping }
+  | { ok: false; reason: 'not_allowed' }
+  | { ok: false; reason: 'not_connected'; member: Member | undefined };
 
 export interface ManualMappingServiceDeps {
   members: MemberRepository;
@@ -172,7 +175,7 @@ export class ManualMappingService {
   async remove(actor: Actor, memberId: string): Promise<RemoveResult> {
     if (!isAllowed(actor.member, 'mapping.manage')) return { ok: false, reason: 'not_allowed' };
     const removed = await this.deps.mappings.remove(memberId);
-    if (!removed) return { ok: false, reason: 'not_connected' };
+    if (!removed) return { ok: false, reason: 'not_connected', member: await this.deps.members.findById(memberId) };
     const now = this.deps.clock.now();
     await this.deps.audit.record({ at: now, actor: auditActor(actor), action: 'mapping.remove', target: { type: 'mapping', id: memberId }, before: removed });
     return { ok: true, member: await this.deps.members.findById(memberId), removed };

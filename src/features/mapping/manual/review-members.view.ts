@@ -17,7 +17,7 @@ export const SEARCH_MAX = 100;
 /** Largest encoded state; leaves room for the Set up modal, which carries it along. */
 export const REVIEW_METADATA_MAX = 2_000;
 
-const ReviewStateSchema = z.object({
+export const ReviewStateSchema = z.object({
   tab: z.enum(['unconnected', 'connected']),
   text: z.string().max(SEARCH_MAX),
   /** 1-based page number, for display. */
@@ -128,7 +128,8 @@ export function renderReviewMembers(model: ReviewMembersModel): ModalView {
   const blocks: KnownBlock[] = [searchInput(state.text), tabs(state.tab)];
   if (model.notice) blocks.push(context(renderNoticeText(model.notice)));
   blocks.push(context(describePage(state)), { type: 'divider' });
-  if (rows.length === 0) blocks.push(section(emptyText(state)));
+  // A partial page says it is still looking rather than claim that nobody is left.
+  if (rows.length === 0 && !model.partial) blocks.push(section(emptyText(state)));
   rows.forEach((row, i) => blocks.push(...(row.connection ? connectedRow(row, row.connection, i) : unconnectedRow(row, i))));
   if (model.partial) blocks.push(context('Still looking: this page shows the members found so far. *Next* continues the search.'));
   const paging = pagingButtons(state);
