@@ -17,7 +17,10 @@ export interface MemberCsvRow {
   /** As written in the file, trimmed. */
   email: string;
   emailKey: string;
+  /** `standard_member` when the cell is empty or the column absent; see `accountTypeGiven`. */
   accountType: AccountType;
+  /** False when the cell was empty or the column absent: existing members then keep their type. */
+  accountTypeGiven: boolean;
 }
 
 export type MemberCsvRowErrorReason =
@@ -313,7 +316,8 @@ class CsvCursor {
         continue;
       }
       // Line breaks inside quotes are part of the value but still move the physical line.
-      if (c === LF || (c === CR && text.charCodeAt(p + 1) !== LF)) p++;
+      if (c === LF || (c === CR && text.charCodeAt(p + 1) !== LF)) this.line++;
+      p++;
     }
     this.pos = p + 1;
     // Text after the closing quote (`"a" b`) is kept rather than refusing the file, as spreadsheets do.
@@ -399,7 +403,7 @@ function checkRow(record: CsvRecord, columns: ColumnMap): RowCheck {
   if (accountType === undefined) {
     return fail('unknown_account_type', `${quote(typeCell)} is not an account type. ${ACCOUNT_TYPE_HINT}`);
   }
-  return { ok: true, row: { line: record.line, name, email, emailKey: emailKey(email), accountType } };
+  return { ok: true, row: { line: record.line, name, email, emailKey: emailKey(email), accountType, accountTypeGiven: typeCell.trim() !== '' } };
 }
 
 function rowError(record: CsvRecord, reason: MemberCsvRowErrorReason, message: string): MemberCsvRowError {

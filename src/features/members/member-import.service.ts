@@ -139,16 +139,18 @@ export class MemberImportService {
         else preview.newRows.push({ line: row.line, memberId: `m-${randomUUID()}`, name: row.name, email: row.email, emailKey: row.emailKey, accountType: row.accountType });
         continue;
       }
+      // An empty Account Type cell keeps an existing member's type: it must never demote an admin.
+      const accountType = row.accountTypeGiven ? row.accountType : member.accountType;
       const changes: UpdatedMemberRow['changes'] = {};
       if (member.name !== row.name) changes.name = { before: member.name, after: row.name };
-      if (member.accountType !== row.accountType) changes.accountType = { before: member.accountType, after: row.accountType };
+      if (member.accountType !== accountType) changes.accountType = { before: member.accountType, after: accountType };
       if (!changes.name && !changes.accountType) {
         preview.unchangedRows.push({ line: row.line, memberId: member.id, email: member.email });
         continue;
       }
-      const refusal = rankRefusal(actor, row.line, row.accountType, member.accountType);
+      const refusal = rankRefusal(actor, row.line, accountType, member.accountType);
       if (refusal) preview.errorRows.push(refusal);
-      else preview.updatedRows.push({ line: row.line, memberId: member.id, email: member.email, emailKey: member.emailKey, name: row.name, accountType: row.accountType, changes });
+      else preview.updatedRows.push({ line: row.line, memberId: member.id, email: member.email, emailKey: member.emailKey, name: row.name, accountType, changes });
     }
     preview.errorRows.sort((a, b) => a.line - b.line);
     return { ok: true, preview };

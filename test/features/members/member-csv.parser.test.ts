@@ -40,8 +40,8 @@ describe('parseMemberCsv', () => {
     );
     expect(errors).toEqual([]);
     expect(rows).toEqual([
-      { line: 2, name: 'Ada Lovelace', email: 'Ada@Example.com', emailKey: 'ada@example.com', accountType: 'workspace_admin' },
-      { line: 3, name: 'Grace Hopper', email: 'grace@example.com', emailKey: 'grace@example.com', accountType: 'standard_member' },
+      { line: 2, name: 'Ada Lovelace', email: 'Ada@Example.com', emailKey: 'ada@example.com', accountType: 'workspace_admin', accountTypeGiven: true },
+      { line: 3, name: 'Grace Hopper', email: 'grace@example.com', emailKey: 'grace@example.com', accountType: 'standard_member', accountTypeGiven: false },
     ]);
   });
 
@@ -57,8 +57,8 @@ describe('parseMemberCsv', () => {
       expect(rows[0]).toMatchObject({ name: 'Zoë Ünal', email: 'zoe@example.com' });
     });
 
-    it('strips a BOM from a string input', () => {
-      expect(parsed('\uFEFF' + csv(HEADER, 'Ada,ada@example.com,')).rows).toHaveLength(1);
+    it('strips a BOM from a string input, even before a quoted header', () => {
+      expect(parsed('\uFEFF' + csv('"Name","Email"', 'Ada,ada@example.com')).rows).toHaveLength(1);
     });
 
     it.each([
@@ -69,6 +69,7 @@ describe('parseMemberCsv', () => {
       if (encoding === 'utf16be') body.swap16();
       const error = refused(Buffer.concat([bom, body]));
       expect(error.reason).toBe('not_utf8');
+      expect(error.message).toContain('saved as UTF-16');
       expect(error.message).toContain('"CSV UTF-8"');
     });
 
@@ -200,7 +201,7 @@ describe('parseMemberCsv', () => {
 
     it('takes columns in any order and ignores extra ones', () => {
       const { rows } = parsed(csv('Team,Account Type,Email,Start date,Name', 'Finance,Primary owner,ada@example.com,2024-01-01,Ada'));
-      expect(rows).toEqual([{ line: 2, name: 'Ada', email: 'ada@example.com', emailKey: 'ada@example.com', accountType: 'primary_owner' }]);
+      expect(rows).toEqual([{ line: 2, name: 'Ada', email: 'ada@example.com', emailKey: 'ada@example.com', accountType: 'primary_owner', accountTypeGiven: true }]);
     });
 
     it('defaults the account type to standard_member when the column is absent', () => {
@@ -394,6 +395,7 @@ describe('parseMemberCsv', () => {
         email: 'person.99999@example.com',
         emailKey: 'person.99999@example.com',
         accountType: 'standard_member',
+        accountTypeGiven: false,
       });
 
       expect(refused(text + 'One more,one.more@example.com,\r\n').reason).toBe('too_many_rows');

@@ -125,6 +125,17 @@ describe('MemberImportService', () => {
     expect(await allMembers()).toHaveLength(4);
   });
 
+  it('keeps an existing member\'s account type when the Account Type cell is empty, and applies a given one', async () => {
+    await seed('m-boss', 'Boss', 'boss@acme.test', 'security_admin');
+    await seed('m-worker', 'Worker', 'worker@acme.test', 'workspace_admin');
+    const preview = await previewOf(['Name,Email,Account Type', 'Boss,boss@acme.test,', 'Worker,worker@acme.test,Standard member'].join('\n'));
+    expect(preview.unchangedRows.map((r) => r.memberId)).toEqual(['m-boss']);
+    expect(preview.updatedRows.map((r) => [r.memberId, r.changes.accountType?.after])).toEqual([['m-worker', 'standard_member']]);
+    await services.imports.apply(preview, CLI);
+    expect((await deps.repos.members.findById('m-boss'))?.accountType).toBe('security_admin');
+    expect((await deps.repos.members.findById('m-worker'))?.accountType).toBe('standard_member');
+  });
+
   it('lists rows above the importer rank as errors in a preview made for them', async () => {
     const preview = await previewOf('Name,Email,Account Type\nOwner,owner@acme.test,Primary owner\nPlain,plain@acme.test,\n', admin('security_admin'));
     expect(preview.errorRows).toEqual([{ line: 2, reason: 'above_own_rank', message: expect.stringMatching(/^Line 2: .*Primary owner/) }]);
