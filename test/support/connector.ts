@@ -22,7 +22,14 @@ export interface TestConnector {
 }
 
 export async function startTestConnector(
-  options: { emulator?: SlackEmulatorOptions; env?: Record<string, string>; label?: string; slack?: SlackAppOptions } = {},
+  options: {
+    emulator?: SlackEmulatorOptions;
+    env?: Record<string, string>;
+    label?: string;
+    slack?: SlackAppOptions;
+    /** Keep the database at stop(), for a second connector on it (pass MONGODB_DB in env). */
+    keepDatabase?: boolean;
+  } = {},
 ): Promise<TestConnector> {
   const emulator = await createSlackEmulator({ rateLimitScale: 50, ...options.emulator });
   const logs: string[] = [];
@@ -65,7 +72,7 @@ export async function startTestConnector(
     fetch: (path, init) => fetch(`${connector.http.url}${path}`, init),
     stop: async () => {
       if (process.env.JEST_WORKER_ID === undefined) throw new Error('test connectors only run under jest');
-      await connector.store.db.dropDatabase().catch(() => undefined);
+      if (!options.keepDatabase) await connector.store.db.dropDatabase().catch(() => undefined);
       await connector.stop();
       await emulator.close();
     },

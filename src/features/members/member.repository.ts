@@ -130,6 +130,16 @@ export class MemberRepository {
     return docs.map(toMember);
   }
 
+  /** Members of these account types who are not deactivated, by name, at most `limit`. */
+  async findActiveByAccountTypes(accountTypes: AccountType[], limit: number): Promise<Member[]> {
+    const docs = await this.members
+      .find({ accountType: { $in: accountTypes }, status: { $ne: 'deactivated' } })
+      .sort({ name: 1, _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(toMember);
+  }
+
   /** Every member that is not deactivated, id and email only, streamed. */
   async *streamActiveEmails(): AsyncGenerator<{ id: string; emailKey: string }> {
     const cursor = this.members.find({ status: { $ne: 'deactivated' } }, { projection: { _id: 1, emailKey: 1 } });

@@ -1,0 +1,119 @@
+/**
+ * The workspace connection end to end: pending until a Security Admin or Primary Owner
+ * acknowledges it in the App Home, live after, disconnected on uninstall with all data kept,
+ * back on reinstall, and refused for a token of another workspace.
+ */
+import { uniqueDbName } from '../../support/store';
+import { eventually, startTestConnector, type TestConnector } from '../../support/connector';
+
+const TEAM = { id: 'T0ACME0001', name: 'Acme', domain: 'acme' };
+const USERS = [
+  { id: 'U0SECADMIN', name: 'sec', profile: { email: 'sec@acme.test' } },
+  { id: 'U0WSADMIN1', name: 'wsa', profile: { email: 'wsa@acme.test' } },
+  { id: 'U0MEMBER01', name: 'mem', profile: { email: 'mem@acme.test' } },
+];
+
+async function seedMembers(t: TestConnector): Promise<void> {
+  const { repos } = t.connector.features;
+  const now = new Date();
+  for (const [id, email, accountType] of [
+    ['m-sec', 'sec@acme.test', 'security_admin'],
+    ['m-wsa', 'wsa@acme.test', 'workspace_admin'],
+    ['m-mem', 'mem@acme.test', 'standard_member'],
+  ] as const) {
+    await repos.members.save({ id, name: id, email, emailKey: email, accountType, status: 'activated', groups: [], source: 'api' }, now);
+  }
+}
+
+function openHome(t: TestConnector, user: string) {
+  return t.emulator.socket.sendEvent({ type: 'app_home_opened', user, tab: 'home', channel: 'D1', event_ts: '1' });
+}
+
+async function homeText(t: TestConnector, user: string, expected: string): Promise<string> {
+  const before = t.emulator.callsOf('views.publish').length;
+  await openHome(t, user);
+  await eventually(() => (t.emulator.callsOf('views.publish').length > before ? true : undefined), 5_000, `home of ${user}`);
+  const text = JSON.stringify(t.emulator.homeViewOf(user));
+  expect(text).toContain(expected);
+  return text;
+}
+
+function acknowledgeClick(t: TestConnector, user: string) {
+  return t.emulator.socket.sendInteractive(
+    t.emulator.interactionPayload(user, {
+      type: 'block_actions',
+      actions: [{ type: 'button', action_id: 'workspace.acknowledge', block_id: 'workspace.connection', value: TEAM.id, action_ts: '1' }],
+    }),
+  );
+}
+
+describe('workspace connection', () => {
+  const dbName = uniqueDbName('workspace');
+  let t: TestConnector;
+  afterEach(() => t?.stop());
+
+  it('is pending until a Security Admin acknowledges; others see "waiting for an admin" and cannot', async () => {
+    t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: dbName }, keepDatabase: true });
+    await seedMembers(t);
+    expect(t.connector.features.workspace.isLive()).toBe(false);
+    await homeText(t, 'U0MEMBER01', 'Waiting for an admin');
+    await homeText(t, 'U0SECADMIN', 'Acknowledge and connect');
+
+    // A Workspace Admin is not enough to acknowledge, even with a forged click.
+    await acknowledgeClick(t, 'U0WSADMIN1');
+    await eventually(() => (t.connector.slack.inFlight.size === 0 ? true : undefined), 5_000, 'the click');
+    expect((await t.connector.features.repos.workspaces.get())?.status).toBe('pending');
+
+    await acknowledgeClick(t, 'U0SECADMIN');
+    await eventually(async () => ((await t.connector.features.repos.workspaces.get())?.status === 'live' ? true : undefined), 5_000, 'live');
+    const workspace = await t.connector.features.repos.workspaces.get();
+    expect(workspace).toMatchObject({ teamId: TEAM.id, status: 'live', acknowledgedBy: { slackUserId: 'U0SECADMIN', memberId: 'm-sec' } });
+    const audit = await t.connector.features.repos.audit.listForTarget(TEAM.id);
+    expect(audit.map((a) => a.action)).toEqual(['workspace.acknowledge']);
+    // The first full matching runs once the workspace is live.
+    await eventually(async () => ((await t.connector.features.repos.mappings.findByMember('m-mem')) ? true : undefined), 10_000, 'the first matching');
+    await homeText(t, 'U0SECADMIN', 'Connected.');
+    await homeText(t, 'U0MEMBER01', 'You are connected to Pigment as');
+  });
+
+  it('is disconnected on app_uninstalled with everything kept, and comes back on reinstall', async () => {
+    t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: dbName }, keepDatabase: true });
+    expect(t.connector.features.workspace.isLive()).toBe(true);
+    const mappingsBefore = await t.connector.store.db.collection('mappings').countDocuments();
+    expect(mappingsBefore).toBeGreaterThan(0);
+
+    await t.emulator.socket.sendEvent({ type: 'app_uninstalled' });
+    await eventually(async () => ((await t.connector.features.repos.workspaces.get())?.status === 'disconnected' ? true : undefined), 5_000, 'disconnected');
+    expect(t.connector.features.workspace.isLive()).toBe(false);
+    expect(await t.connector.store.db.collection('mappings').countDocuments()).toBe(mappingsBefore);
+    expect(await t.connector.store.db.collection('members').countDocuments()).toBe(3);
+    await t.stop();
+
+    // Reinstalled: a new process with the (new) token of the same workspace.
+    t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: dbName }, keepDatabase: true });
+    expect(t.connector.features.workspace.isLive()).toBe(true);
+    expect(await t.connector.store.db.collection('mappings').countDocuments()).toBe(mappingsBefore);
+    expect((await t.connector.features.repos.workspaces.get())?.disconnectReason).toBeUndefined();
+  });
+
+  it('ignores tokens_revoked for user tokens only, and disconnects for the bot token', async () => {
+    t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: dbName }, keepDatabase: true });
+    await t.emulator.socket.sendEvent({ type: 'tokens_revoked', tokens: { oauth: ['U0SECADMIN'] } });
+    await eventually(() => (t.connector.slack.inFlight.size === 0 ? true : undefined), 5_000, 'the event');
+    expect((await t.connector.features.repos.workspaces.get())?.status).toBe('live');
+    await t.emulator.socket.sendEvent({ type: 'tokens_revoked', tokens: { bot: ['U0BOT'] } });
+    await eventually(async () => ((await t.connector.features.repos.workspaces.get())?.status === 'disconnected' ? true : undefined), 5_000, 'disconnected');
+    expect((await t.connector.features.repos.workspaces.get())?.disconnectReason).toBe('tokens_revoked');
+  });
+
+  it("refuses to go live with another workspace's token, in the logs and the App Home", async () => {
+    const other = { id: 'T0OTHER001', name: 'Other Inc', domain: 'other' };
+    t = await startTestConnector({ emulator: { seed: { team: other, users: USERS } }, env: { MONGODB_DB: dbName } });
+    expect(t.connector.features.workspace.current()?.kind).toBe('mismatch');
+    expect(t.connector.features.workspace.isLive()).toBe(false);
+    expect(t.logs.some((l) => l.includes('belongs to another workspace') && l.includes('T0OTHER001'))).toBe(true);
+    await homeText(t, 'U0MEMBER01', 'connected to another Slack workspace');
+    // The stored workspace is untouched.
+    expect((await t.connector.features.repos.workspaces.get())?.teamId).toBe(TEAM.id);
+  });
+});
