@@ -7,10 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { App, SocketModeReceiver } from '@slack/bolt';
-import { registerFeatures } from '../src/features';
-import { TEST_SECRETS } from './support/factories';
-import { testFeatureDeps } from './support/feature-deps';
+import { recordListeners } from './support/listener-recorder';
 import { openTestDatabase, type TestDatabase } from './support/store';
 
 // Slack's manifest schema (MIT, slackapi/manifest-schema), vendored from shared/ so a clone runs alone.
@@ -32,8 +29,6 @@ const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../manifest
  * list shrinks to nothing as those features land, and an event that stays here unused fails.
  */
 const DECLARED_FOR_LATER: Record<string, string> = {
-  team_join: 'mapping on Slack user events (issue 3)',
-  user_change: 'mapping on Slack user events (issue 3)',
   subteam_created: 'provisioning by user group (issue 5)',
   subteam_updated: 'provisioning by user group (issue 5)',
   subteam_members_changed: 'provisioning by user group (issue 5)',
@@ -59,22 +54,7 @@ afterAll(() => database.dispose());
 
 /** Registers the features on a real Bolt app and records what they listen to. */
 function registeredListeners() {
-  const receiver = new SocketModeReceiver({ appToken: TEST_SECRETS.appToken });
-  const app = new App({ token: TEST_SECRETS.botToken, receiver, deferInitialization: true });
-  const events = new Set<string>();
-  const interactive: string[] = [];
-  const commands: string[] = [];
-  const record = (kind: string, sink: (id: string) => void) =>
-    jest.spyOn(app, kind as 'event').mockImplementation(function (this: App, ...args: unknown[]) {
-      sink(String(typeof args[0] === 'object' && args[0] !== null ? JSON.stringify(args[0]) : args[0]));
-      return (App.prototype[kind as 'event'] as (...a: unknown[]) => void).apply(this, args);
-    } as never);
-  record('event', (id) => events.add(id));
-  for (const kind of ['action', 'view', 'shortcut', 'options']) record(kind, (id) => interactive.push(`${kind}:${id}`));
-  record('command', (id) => commands.push(id));
-
-  registerFeatures(app, testFeatureDeps(database.db));
-  return { events, interactive, commands };
+  return recordListeners(database.db);
 }
 
 describe('manifest.json', () => {

@@ -5,6 +5,7 @@
  */
 import { AUDIT_INDEXES } from '../features/audit/audit.repository';
 import { MAPPING_INDEXES } from '../features/mapping/mapping.repository';
+import { MEMBER_IMPORT_PREVIEW_INDEXES } from '../features/members/home/member-import-preview.repository';
 import { MEMBER_INDEXES } from '../features/members/member.repository';
 import { WORKSPACE_INDEXES } from '../features/workspace/workspace.repository';
 import { JOB_RUN_INDEXES } from '../platform/scheduler/job-run.repository';
@@ -18,4 +19,5 @@ export const ALL_INDEXES: readonly CollectionIndexes[] = [
   MEMBER_INDEXES,
   MAPPING_INDEXES,
   AUDIT_INDEXES,
+  MEMBER_IMPORT_PREVIEW_INDEXES,
 ];

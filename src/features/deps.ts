@@ -17,6 +17,7 @@ import { HomeSections, type HomeDeps } from './home';
 import { MappingRepository } from './mapping/mapping.repository';
 import { ActorService } from './members/actor.service';
 import { createMemberServices, type MemberServices } from './members';
+import { MemberImportPreviewRepository } from './members/home/member-import-preview.repository';
 import { MemberRepository } from './members/member.repository';
 import type { Member } from './members/member.types';
 import type { Workspace } from './workspace/workspace.types';
@@ -36,6 +37,7 @@ export interface FeatureDeps {
     mappings: MappingRepository;
     workspaces: WorkspaceRepository;
     audit: AuditRepository;
+    memberImportPreviews: MemberImportPreviewRepository;
   };
   directory: SlackDirectory;
   actors: ActorService;
@@ -72,6 +74,7 @@ export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
     mappings: new MappingRepository(db),
     workspaces: new WorkspaceRepository(db),
     audit: new AuditRepository(db),
+    memberImportPreviews: new MemberImportPreviewRepository(db),
   };
   const scheduler = new Scheduler({ leases: new LeaseRepository(db), runs: new JobRunRepository(db), clock, logger: logger.child({ component: 'scheduler' }) });
   const directory = new SlackDirectory(input.slackClient, input.teamId);

@@ -4,13 +4,17 @@
  * 100,000 rows). Only the preview id travels in the modal.
  *
  * A preview is stored as one head document plus row chunks of bounded size, so a large file
- * never meets MongoDB's 16 MB document limit. The head is written last and claimed (deleted)
- * first, so a half-written preview is never read and a preview is applied at most once.
+ * never meets MongoDB's 16 MB document limit. Each chunk holds its rows as gzipped JSON (the
+ * rows are plain strings and numbers): nobody queries inside a preview, and one binary field
+ * is far cheaper for the store than thousands of small documents' fields. The head is written
+ * last and claimed (deleted) first, so a half-written preview is never read and a preview is
+ * applied at most once.
  *
  * FerretDB 1.24 has no TTL indexes: expired previews are removed on each save instead.
  */
 import { randomUUID } from 'node:crypto';
-import type { Collection, Db } from 'mongodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { Binary, type Collection, type Db } from 'mongodb';
 import type { CollectionIndexes } from '../../../db/indexes';
 import type { MemberImportPreview } from '../member-import.service';
 
@@ -24,8 +28,8 @@ export const MEMBER_IMPORT_PREVIEW_INDEXES: CollectionIndexes = {
 
 /** How long an admin has to confirm a preview. */
 export const PREVIEW_TTL_MS = 30 * 60 * 1000;
-/** Approximate JSON size of one chunk of rows; far below the 16 MB document limit. */
-const CHUNK_BYTES = 2 * 1024 * 1024;
+/** JSON size of one chunk of rows before compression; far below the 16 MB document limit even uncompressed. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
 /**
  * Longest string kept in a stored row. Valid rows are far below it (names ≤ 200, emails ≤ 254);
  * only a pathological error row (a 9 MB cell) is cut, and error rows are for display only.
@@ -54,7 +58,8 @@ interface ChunkDocument {
   previewId: string;
   seq: number;
   category: Category;
-  rows: unknown[];
+  /** gzip of the rows' JSON. */
+  rows: Binary;
   expiresAt: Date;
 }
 
@@ -83,7 +88,8 @@ export class MemberImportPreviewRepository {
     for (const category of CATEGORIES) {
       for (const rows of chunkBySize(input.preview[category] as unknown[])) {
         seq += 1;
-        await this.previews.insertOne({ _id: `${previewId}.${seq}`, kind: 'rows', previewId, seq, category, rows, expiresAt });
+        const packed = new Binary(gzipSync(Buffer.from(JSON.stringify(rows), 'utf8')));
+        await this.previews.insertOne({ _id: `${previewId}.${seq}`, kind: 'rows', previewId, seq, category, rows: packed, expiresAt });
       }
     }
     // The head last: until it exists, the preview cannot be claimed.
@@ -114,7 +120,10 @@ export class MemberImportPreviewRepository {
     // Chunks are written before the head, so all of them are here unless they expired meanwhile.
     if (chunks.length !== head.chunks) return undefined;
     const preview: MemberImportPreview = { newRows: [], updatedRows: [], unchangedRows: [], errorRows: [], totalRows: head.totalRows };
-    for (const chunk of chunks) (preview[chunk.category] as unknown[]).push(...chunk.rows);
+    for (const chunk of chunks) {
+      const rows = JSON.parse(gunzipSync(chunk.rows.buffer).toString('utf8')) as unknown[];
+      for (const row of rows) (preview[chunk.category] as unknown[]).push(row);
+    }
     return { id: previewId, slackUserId: head.slackUserId, fileName: head.fileName, preview };
   }
 
