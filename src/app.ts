@@ -98,6 +98,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       throw explainSocketStartError(error);
     }
     slack.guardReconnects();
+    features.scheduler.start();
     stack.push(async () => {
       slack.watchdog.stop();
       await stopSocketMode(slack.receiver);

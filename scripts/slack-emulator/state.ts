@@ -193,6 +193,9 @@ const SeedUserSchema = z
     is_primary_owner: z.boolean().optional(),
     is_restricted: z.boolean().optional(),
     is_ultra_restricted: z.boolean().optional(),
+    /** A Slack Connect user from another organisation: their own team id, and `is_stranger`. */
+    team_id: z.string().regex(/^[TE][A-Z0-9]{2,}$/, 'must look like a Slack team id (T…)').optional(),
+    is_stranger: z.boolean().optional(),
     /** Emulator extension for `team.billableInfo`; derived from the flags when absent. */
     billing_active: z.boolean().optional(),
     profile: z
@@ -404,7 +407,7 @@ export class WorkspaceState {
     const user: SlackUser = {
       ...fields,
       id: fields.id,
-      team_id: this.team.id,
+      team_id: fields.team_id ?? this.team.id,
       name: fields.name,
       real_name: realName,
       deleted: fields.deleted ?? false,

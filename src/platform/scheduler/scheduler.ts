@@ -39,19 +39,35 @@ export interface SchedulerDeps {
 export class Scheduler {
   /** Identifies this process in leases and run records. */
   readonly holder = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly planned: Array<{ job: JobDefinition; expression: string }> = [];
   private readonly tasks: ScheduledTask[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopping = false;
 
   constructor(private readonly deps: SchedulerDeps) {}
 
-  /** Runs `job` on `expression` (node-cron syntax). */
+  /**
+   * Plans `job` on `expression` (node-cron syntax). Features plan while they register;
+   * nothing triggers until `start()`, which the composition root calls once the app is up.
+   */
   schedule(job: JobDefinition, expression: string): void {
-    const task = cron.schedule(expression, () => {
-      void this.runExclusive(job, 'schedule');
-    });
-    this.tasks.push(task);
-    this.deps.logger.info({ job: job.name, cron: expression }, 'job scheduled');
+    this.planned.push({ job, expression });
+  }
+
+  /** Starts the cron triggers of every planned job. */
+  start(): void {
+    for (const { job, expression } of this.planned) {
+      const task = cron.schedule(expression, () => {
+        void this.runExclusive(job, 'schedule');
+      });
+      this.tasks.push(task);
+      this.deps.logger.info({ job: job.name, cron: expression }, 'job scheduled');
+    }
+  }
+
+  /** The planned jobs, for tests and logs. */
+  plannedJobs(): Array<{ name: string; expression: string }> {
+    return this.planned.map(({ job, expression }) => ({ name: job.name, expression }));
   }
 
   /**

@@ -1,0 +1,130 @@
+/**
+ * Every admin action and view the app registers, sent by people who may not use it: a
+ * standard member, a Slack user who is no member, and a Slack Connect stranger. Each is
+ * refused with nothing changed in the store. The list of listeners is read from the code
+ * itself, so a new admin action is covered without editing this test.
+ */
+import { describe as describeConstraint, recordListeners, sampleId, type Constraint } from './support/listener-recorder';
+import { eventually, startTestConnector, type TestConnector } from './support/connector';
+
+/** Actions anyone may use: links and one's own settings. */
+const OPEN_TO_EVERYONE = new Set(['home.open_in_pigment']);
+
+const SEED = {
+  team: { id: 'T0ACME0001', name: 'Acme', domain: 'acme' },
+  users: [
+    { id: 'U0ADMIN001', name: 'ada', profile: { email: 'ada@acme.test' } },
+    { id: 'U0STANDARD', name: 'sam', profile: { email: 'sam@acme.test' } },
+    { id: 'U0NOBODY01', name: 'nora', profile: { email: 'nora@elsewhere.test' } },
+    { id: 'U0STRANGER', name: 'stan', team_id: 'T0OTHER001', is_stranger: true, profile: { email: 'stan@acme.test' } },
+    { id: 'U0TARGET01', name: 'tom', profile: { email: 'tom@acme.test' } },
+    { id: 'U0UNMAPPED', name: 'una', profile: { email: 'una@acme.test' } },
+  ],
+};
+
+async function snapshot(t: TestConnector): Promise<string> {
+  const db = t.connector.store.db;
+  const names = (await db.listCollections().toArray()).map((c) => c.name).filter((n) => !['leases', 'job_runs'].includes(n)).sort();
+  const parts: Record<string, unknown[]> = {};
+  for (const name of names) parts[name] = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
+  return JSON.stringify(parts);
+}
+
+describe('admin actions are authorised on the server', () => {
+  let t: TestConnector;
+  let actions: Constraint[];
+  let views: Constraint[];
+
+  beforeAll(async () => {
+    t = await startTestConnector({ emulator: { seed: SEED as never }, label: 'authz' });
+    const { repos, workspace, actors } = t.connector.features;
+    const now = new Date();
+    const member = (id: string, email: string, accountType: 'security_admin' | 'standard_member') =>
+      repos.members.save({ id, name: id, email, emailKey: email, accountType, status: 'activated', groups: [], source: 'api' }, now);
+    await member('m-admin', 'ada@acme.test', 'security_admin');
+    await member('m-standard', 'sam@acme.test', 'standard_member');
+    await member('m-stranger-email', 'stan@acme.test', 'security_admin');
+    await member('m-target', 'tom@acme.test', 'standard_member');
+    await member('m-unmapped', 'una@acme.test', 'standard_member');
+    await repos.mappings.save({ memberId: 'm-target', slackUserId: 'U0TARGET01', source: 'auto', slackEmail: 'tom@acme.test', active: true }, now);
+    const ack = await workspace.acknowledge(await actors.resolve('U0ADMIN001'));
+    expect(ack.ok).toBe(true);
+    // Going live starts the first full matching; let it finish before comparing snapshots.
+    await eventually(async () => ((await t.connector.store.db.collection('job_runs').countDocuments({ status: 'completed' })) > 0 ? true : undefined), 10_000, 'the first matching');
+    const recorded = recordListeners(t.connector.store.db);
+    actions = recorded.actions;
+    views = recorded.views;
+  });
+  afterAll(() => t.stop());
+
+  async function settle(): Promise<void> {
+    await eventually(() => (t.connector.slack.inFlight.size === 0 ? true : undefined), 10_000, 'listeners to finish');
+  }
+
+  function blockAction(user: string, actionId: string, value: string) {
+    return t.emulator.interactionPayload(user, {
+      type: 'block_actions',
+      actions: [{ type: 'button', action_id: actionId, block_id: 'authz', value, action_ts: '1' }],
+      view: { id: 'V0AUTHZ001', type: 'modal', callback_id: 'authz', private_metadata: '', state: { values: {} }, hash: '1' },
+    });
+  }
+
+  function viewSubmission(user: string, callbackId: string) {
+    return t.emulator.interactionPayload(user, {
+      type: 'view_submission',
+      view: { id: 'V0AUTHZ002', type: 'modal', callback_id: callbackId, private_metadata: '', state: { values: {} }, hash: '1' },
+    });
+  }
+
+  it('never maps the Slack Connect stranger, even to a member with their email', async () => {
+    expect(await t.connector.features.repos.mappings.findBySlackUser('U0STRANGER')).toBeUndefined();
+  });
+
+  it('finds the admin actions and views to check', () => {
+    expect(actions.length).toBeGreaterThan(3);
+    expect(views.length).toBeGreaterThan(0);
+  });
+
+  describe.each([
+    ['a standard member', 'U0STANDARD'],
+    ['a Slack user who is no member', 'U0NOBODY01'],
+    ['a user of another workspace', 'U0STRANGER'],
+  ])('sent by %s', (_who, user) => {
+    it('every admin action changes nothing', async () => {
+      for (const constraint of actions) {
+        const actionId = sampleId(constraint, 'action_id');
+        if (OPEN_TO_EVERYONE.has(actionId)) continue;
+        for (const value of ['m-target', 'm-unmapped', 'T0ACME0001']) {
+          await settle();
+          const before = await snapshot(t);
+          await t.emulator.socket.sendInteractive(blockAction(user, actionId, value));
+          await settle();
+          expect({ action: describeConstraint(constraint), value, store: await snapshot(t) }).toEqual({ action: describeConstraint(constraint), value, store: before });
+        }
+      }
+    });
+
+    it('every admin view submission changes nothing', async () => {
+      for (const constraint of views) {
+        const callbackId = sampleId(constraint, 'callback_id');
+        await settle();
+        const before = await snapshot(t);
+        await t.emulator.socket.sendInteractive(viewSubmission(user, callbackId));
+        await settle();
+        expect({ view: callbackId, store: await snapshot(t) }).toEqual({ view: callbackId, store: before });
+      }
+    });
+  });
+
+  it('the same actions by the Security Admin do change things (the check can fail)', async () => {
+    const before = await snapshot(t);
+    await t.emulator.socket.sendInteractive(blockAction('U0ADMIN001', 'workspace.acknowledge', 'T0ACME0001'));
+    await settle();
+    // Already live: acknowledging again is refused too, so use an action that writes.
+    const removeRow = actions.map((c) => sampleId(c, 'action_id')).find((id) => id.startsWith('mapping.manual.remove'));
+    expect(removeRow).toBeDefined();
+    await t.emulator.socket.sendInteractive(blockAction('U0ADMIN001', removeRow!, 'm-target'));
+    await settle();
+    expect(await snapshot(t)).not.toEqual(before);
+  });
+});
