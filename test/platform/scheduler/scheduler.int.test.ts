@@ -1,0 +1,76 @@
+import { createLogger } from '../../../src/platform/logger';
+import { JobRunRepository } from '../../../src/platform/scheduler/job-run.repository';
+import { LeaseRepository } from '../../../src/platform/scheduler/lease.repository';
+import { Scheduler, type JobDefinition } from '../../../src/platform/scheduler/scheduler';
+import { openTestDatabase, type TestDatabase } from '../../support/store';
+
+describe('Scheduler (embedded store)', () => {
+  let t: TestDatabase;
+  const { logger } = createLogger({ level: 'silent' });
+  const clock = { now: () => new Date() };
+
+  beforeAll(async () => {
+    t = await openTestDatabase('scheduler');
+  });
+  afterAll(() => t.dispose());
+
+  function scheduler(): Scheduler {
+    return new Scheduler({ leases: new LeaseRepository(t.db), runs: new JobRunRepository(t.db), clock, logger });
+  }
+
+  it('runs a job once across two processes and stores its report', async () => {
+    let runs = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const job: JobDefinition = {
+      name: 'test.once',
+      leaseMs: 60_000,
+      run: async () => {
+        runs += 1;
+        await gate;
+        return { done: runs };
+      },
+    };
+    const [a, b] = [scheduler(), scheduler()];
+    const first = a.runExclusive(job, 'manual');
+    // Give the first process time to take the lease before the second tries.
+    await new Promise((r) => setTimeout(r, 100));
+    const second = await b.runExclusive(job, 'schedule');
+    expect(second).toEqual({ ran: false, reason: 'held_elsewhere' });
+    release();
+    expect(await first).toEqual({ ran: true, status: 'completed', report: { done: 1 } });
+    expect(runs).toBe(1);
+    const stored = await new JobRunRepository(t.db).latest('test.once');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ job: 'test.once', trigger: 'manual', status: 'completed', report: { done: 1 }, holder: a.holder });
+    // The lease is free again: the other process may run it now.
+    expect(await b.runExclusive(job, 'schedule')).toMatchObject({ ran: true, status: 'completed' });
+  });
+
+  it('records a failing job as failed and frees its lease', async () => {
+    const s = scheduler();
+    const job: JobDefinition = { name: 'test.fails', leaseMs: 60_000, run: async () => Promise.reject(new Error('boom')) };
+    expect(await s.runExclusive(job, 'manual')).toEqual({ ran: true, status: 'failed', error: 'boom' });
+    expect((await new JobRunRepository(t.db).latest('test.fails'))[0]).toMatchObject({ status: 'failed', error: 'boom' });
+    expect(await new LeaseRepository(t.db).holderOf('test.fails', new Date())).toBeUndefined();
+  });
+
+  it('plans jobs at registration and triggers nothing before start()', async () => {
+    const s = scheduler();
+    let runs = 0;
+    s.schedule({ name: 'test.every_second', leaseMs: 10_000, run: async () => ({ run: ++runs }) }, '* * * * * *');
+    expect(s.plannedJobs()).toEqual([{ name: 'test.every_second', expression: '* * * * * *' }]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(runs).toBe(0);
+    s.start();
+    const deadline = Date.now() + 5_000;
+    while (runs === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await s.stop();
+    expect(runs).toBeGreaterThan(0);
+    const after = runs;
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(runs).toBe(after);
+  });
+});
