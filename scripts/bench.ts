@@ -4,12 +4,14 @@
  */
 import path from 'node:path';
 import { benchConnector } from './bench/connector.bench';
+import { benchMapping } from './bench/mapping.bench';
 import { writeBenchmarksFile, type BenchmarkSection } from './bench/report';
 
 async function main(): Promise<void> {
   const sections: BenchmarkSection[] = [];
   process.stdout.write('Connector foundation\n');
   sections.push(await benchConnector());
+  sections.push(await benchMapping());
   const file = writeBenchmarksFile(path.resolve(__dirname, '..'), 'npm run bench', sections);
   process.stdout.write(`\nWritten to ${file}\n`);
 }

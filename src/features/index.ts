@@ -6,13 +6,19 @@
 import type { App } from '@slack/bolt';
 import type { FeatureDeps } from './deps';
 import * as home from './home';
+import * as mapping from './mapping';
+import * as manualMapping from './mapping/manual';
 import * as members from './members';
+import * as membersHome from './members/home';
 import * as workspace from './workspace';
 
 export { createFeatureDeps, type FeatureDeps } from './deps';
 
 export function registerFeatures(app: App, deps: FeatureDeps): void {
-  home.register(app, deps.home);
+  home.register(app, deps.home, deps.repos);
   workspace.register(app, { logger: deps.logger, workspace: deps.workspace, actors: deps.actors, home: deps.home });
-  members.register(app, deps);
+  members.register(app, deps, deps.members);
+  membersHome.register(app, deps);
+  manualMapping.register(app, deps);
+  mapping.register(app, deps);
 }

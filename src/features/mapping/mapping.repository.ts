@@ -2,7 +2,7 @@
  * Mappings of members to Slack users: one document per member (`_id` = member id), one member
  * per Slack user (a unique index). Automatic writes never replace a manual mapping.
  */
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import type { Mapping, MappingSource } from './mapping.types';
 
@@ -18,15 +18,35 @@ export const MAPPING_INDEXES: CollectionIndexes = {
   ],
 };
 
+/** What the last full pass saw: the strategy's Slack user count comes from here. */
+export interface FullPassRecord {
+  slackUsers: number;
+  pages: number;
+  at: Date;
+}
+
+/** The one document of `mapping_passes` (by `_id` only: no index needed). */
+interface FullPassDocument extends FullPassRecord {
+  _id: 'last_full_pass';
+}
+
+export type InsertAutoManyResult = {
+  created: Mapping[];
+  /** Inputs refused by a unique index: the member got a mapping meanwhile, or the Slack user is another member's. */
+  refused: Array<{ memberId: string; slackUserId: string; reason: 'member_mapped' | 'slack_user_taken' }>;
+};
+
 export type SaveMappingResult =
   | { ok: true; outcome: 'created' | 'updated' | 'unchanged'; mapping: Mapping; before?: Mapping }
   | { ok: false; reason: 'manual_kept' | 'slack_user_taken'; takenBy?: string };
 
 export class MappingRepository {
   private readonly mappings: Collection<MappingDocument>;
+  private readonly passes: Collection<FullPassDocument>;
 
   constructor(db: Db) {
     this.mappings = db.collection<MappingDocument>(MAPPING_INDEXES.collection);
+    this.passes = db.collection<FullPassDocument>('mapping_passes');
   }
 
   async findByMember(memberId: string): Promise<Mapping | undefined> {
@@ -121,6 +141,66 @@ export class MappingRepository {
   async counts(): Promise<{ active: number; inactive: number }> {
     const [active, inactive] = await Promise.all([this.mappings.countDocuments({ active: true }), this.mappings.countDocuments({ active: false })]);
     return { active, inactive };
+  }
+  /**
+   * Inserts new automatic mappings in one unordered batch (the full pass, a page at a time).
+   * Inserts only: an existing mapping of the member, manual or not, is never replaced here,
+   * and the unique indexes refuse a member or Slack user that got a mapping meanwhile.
+   */
+  async insertAutoMany(inputs: ReadonlyArray<{ memberId: string; slackUserId: string; slackEmail: string }>, now: Date): Promise<InsertAutoManyResult> {
+    if (inputs.length === 0) return { created: [], refused: [] };
+    const docs: MappingDocument[] = inputs.map((input) => ({
+      _id: input.memberId,
+      slackUserId: input.slackUserId,
+      source: 'auto',
+      active: true,
+      slackEmail: input.slackEmail,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const failed = new Set<number>();
+    try {
+      await this.mappings.insertMany(docs, { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      for (const writeError of writeErrors) {
+        if (writeError.code !== 11000) throw error;
+        failed.add(writeError.index);
+      }
+    }
+    const result: InsertAutoManyResult = { created: [], refused: [] };
+    for (const [index, doc] of docs.entries()) {
+      if (!failed.has(index)) {
+        result.created.push(toMapping(doc));
+        continue;
+      }
+      // Which index refused it: look the member up by _id (cheap); otherwise the Slack user was taken.
+      const existing = await this.mappings.findOne({ _id: doc._id }, { projection: { _id: 1 } });
+      result.refused.push({ memberId: doc._id, slackUserId: doc.slackUserId, reason: existing ? 'member_mapped' : 'slack_user_taken' });
+    }
+    return result;
+  }
+
+  /**
+   * Removes the member's mapping only if it is still the automatic one to `slackUserId`
+   * (a manual mapping written meanwhile stays). Returns what was removed.
+   */
+  async removeAuto(memberId: string, slackUserId: string): Promise<Mapping | undefined> {
+    const doc = await this.mappings.findOneAndDelete({ _id: memberId, slackUserId, source: 'auto' });
+    return doc ? toMapping(doc) : undefined;
+  }
+
+  /** Records what the last full pass saw (the strategy reads the Slack user count from it). */
+  async recordFullPass(record: FullPassRecord): Promise<void> {
+    await this.passes.replaceOne({ _id: 'last_full_pass' }, { ...record }, { upsert: true });
+  }
+
+  async lastFullPass(): Promise<FullPassRecord | undefined> {
+    const doc = await this.passes.findOne({ _id: 'last_full_pass' });
+    if (!doc) return undefined;
+    const { _id, ...record } = doc;
+    return record;
   }
 }
 

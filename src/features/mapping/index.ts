@@ -1,0 +1,96 @@
+/**
+ * Automatic mapping of members to Slack users by email: the first full pass when the
+ * workspace goes live, the scheduled pass on MAPPING_CRON, `team_join` and `user_change`
+ * events, and members created or changed in Pigment. Plus the App Home's counts panel for
+ * admins who may map by hand (the manual mapping modals live in `./manual`).
+ */
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { FeatureDeps } from '../deps';
+import { isAllowed } from '../members/permissions';
+import type { RawSlackUser } from '../../slack/slack-directory';
+import { renderMappingCounts } from './mapping-home.view';
+import { fullPassJob, scheduledPassJob } from './mapping.job';
+import { MappingService, MemberChangeQueue } from './mapping.service';
+
+export { MappingService, MemberChangeQueue, type MappingCounts } from './mapping.service';
+export { fullPassJob, scheduledPassJob } from './mapping.job';
+export { MAPPING_IDS, MAPPING_JOBS } from './ids';
+
+/**
+ * How long the Home waits for fresh counts; past it, the last counts are shown (only large
+ * directories on FerretDB take that long: about 15 s for 100,000 members).
+ */
+export const HOME_COUNTS_BUDGET_MS = 2_500;
+
+/** How long member changes are gathered before they are matched (an import arrives as a burst). */
+export const MEMBER_CHANGE_GATHER_MS = 200;
+
+/** The user object of `team_join` / `user_change`: the fields the mapping reads. */
+const SlackEventUserSchema = z
+  .object({
+    id: z.string().min(1),
+    team_id: z.string().optional(),
+    name: z.string().optional(),
+    real_name: z.string().optional(),
+    deleted: z.boolean().optional(),
+    is_bot: z.boolean().optional(),
+    is_app_user: z.boolean().optional(),
+    is_stranger: z.boolean().optional(),
+    profile: z.object({ email: z.string().optional(), real_name: z.string().optional(), display_name: z.string().optional() }).loose().optional(),
+  })
+  .loose();
+
+/** The mapping service on the shared dependencies (the feature, tests and the benchmark build it the same way). */
+export function createMappingService(deps: FeatureDeps): MappingService {
+  return new MappingService({
+    members: deps.repos.members,
+    mappings: deps.repos.mappings,
+    directory: deps.directory,
+    workspace: deps.workspace,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+}
+
+export function register(app: App, deps: FeatureDeps): { service: MappingService; changes: MemberChangeQueue } {
+  const logger = deps.logger.child({ feature: 'mapping' });
+  const service = createMappingService(deps);
+  const fullPass = fullPassJob(service);
+  const changes = new MemberChangeQueue(service, { members: deps.repos.members, mappings: deps.repos.mappings, workspace: deps.workspace }, {
+    gatherMs: MEMBER_CHANGE_GATHER_MS,
+    runFullPass: () => deps.scheduler.runExclusive(fullPass, 'event'),
+    logger,
+  });
+
+  deps.home.sections.add({
+    order: 30,
+    name: 'mapping.counts',
+    render: async ({ actor }) => {
+      if (!isAllowed(actor.member, 'mapping.manage')) return [];
+      const result = await service.countsForHome(HOME_COUNTS_BUDGET_MS);
+      return renderMappingCounts({ counts: result?.counts, asOf: result?.asOf });
+    },
+  });
+
+  // Events are acknowledged by Bolt before listeners run; when the workspace is not live the
+  // service does nothing.
+  const onUserEvent = async (event: { user?: unknown }, type: string): Promise<void> => {
+    const parsed = SlackEventUserSchema.safeParse(event.user);
+    if (!parsed.success) {
+      logger.warn({ event: type, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'Slack user event without a usable user; ignored');
+      return;
+    }
+    const result = await service.onSlackUser(parsed.data as RawSlackUser);
+    logger.debug({ event: type, slackUserId: parsed.data.id, result: result.ok ? result.outcome : result.reason }, 'Slack user event handled');
+  };
+  app.event('team_join', async ({ event }) => onUserEvent(event, 'team_join'));
+  app.event('user_change', async ({ event }) => onUserEvent(event, 'user_change'));
+
+  deps.scheduler.schedule(scheduledPassJob(service), deps.config.schedules.mapping);
+  deps.hooks.workspaceWentLive.push(() => {
+    void deps.scheduler.runExclusive(fullPass, 'event');
+  });
+  deps.hooks.memberChanged.push((member, before) => changes.onMemberChanged(member, before));
+  return { service, changes };
+}

@@ -1,0 +1,31 @@
+/**
+ * The mapping jobs, run by the scheduler inside a MongoDB lease (once across processes):
+ * the scheduled pass on `MAPPING_CRON` (full or lookups, whichever is cheaper), and the
+ * full pass that runs when the workspace goes live.
+ */
+import type { JobDefinition } from '../../platform/scheduler/scheduler';
+import { MAPPING_JOBS } from './ids';
+import type { MappingService } from './mapping.service';
+
+/**
+ * Long enough for one users.list call and its rate-limit wait; the scheduler renews the lease
+ * every third of it while the pass runs (a full pass over 100,000 users takes 25 minutes at
+ * Slack's Tier 2).
+ */
+export const MAPPING_LEASE_MS = 5 * 60_000;
+
+export function scheduledPassJob(service: Pick<MappingService, 'runScheduledPass'>): JobDefinition {
+  return {
+    name: MAPPING_JOBS.scheduledPass,
+    leaseMs: MAPPING_LEASE_MS,
+    run: () => service.runScheduledPass(),
+  };
+}
+
+export function fullPassJob(service: Pick<MappingService, 'runFullPass'>): JobDefinition {
+  return {
+    name: MAPPING_JOBS.fullPass,
+    leaseMs: MAPPING_LEASE_MS,
+    run: () => service.runFullPass(),
+  };
+}

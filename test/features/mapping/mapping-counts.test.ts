@@ -1,0 +1,67 @@
+/**
+ * The Home's counts: fresh within the time budget, else the last ones finished while the count
+ * goes on. The store is replaced by slow in-memory streams (the service only reads streams).
+ */
+import { MappingService, type MappingServiceDeps } from '../../../src/features/mapping/mapping.service';
+import type { Mapping } from '../../../src/features/mapping/mapping.types';
+import { createLogger } from '../../../src/platform/logger';
+
+function deps(data: { members: string[]; deactivated?: string[]; mappings: Array<Pick<Mapping, 'memberId' | 'active'>> }, gate: { wait: Promise<void> }) {
+  const at = new Date('2026-01-01T00:00:00Z');
+  return {
+    members: {
+      async *streamActiveEmails() {
+        await gate.wait;
+        for (const id of data.members) yield { id, emailKey: `${id}@x.test` };
+      },
+    },
+    mappings: {
+      async *streamAll() {
+        for (const m of data.mappings) yield { ...m, slackUserId: `U${m.memberId}`, source: 'auto', slackEmail: `${m.memberId}@x.test`, createdAt: at, updatedAt: at } as Mapping;
+      },
+    },
+    directory: {},
+    workspace: { isLive: () => true },
+    clock: { now: () => new Date('2026-03-04T09:30:00Z') },
+    logger: createLogger({ level: 'silent' }).logger,
+  } as unknown as MappingServiceDeps;
+}
+
+describe('MappingService counts', () => {
+  it('counts members that are not deactivated: connected, inactive, not connected', async () => {
+    const service = new MappingService(
+      deps(
+        {
+          members: ['a', 'b', 'c', 'd'],
+          // 'z' is a deactivated member (not streamed): its mapping is not counted.
+          mappings: [{ memberId: 'a', active: true }, { memberId: 'b', active: false }, { memberId: 'z', active: true }],
+        },
+        { wait: Promise.resolve() },
+      ),
+    );
+    expect(await service.counts()).toEqual({ connected: 1, inactive: 1, notConnected: 2 });
+    expect(await service.countsForHome(1_000)).toEqual({ counts: { connected: 1, inactive: 1, notConnected: 2 } });
+  });
+
+  it('answers within the budget with the last counts while a slow count goes on', async () => {
+    let open!: () => void;
+    const gate = { wait: Promise.resolve() };
+    const data = { members: ['a', 'b'], mappings: [{ memberId: 'a', active: true }] };
+    const service = new MappingService(deps(data, gate));
+    expect(await service.countsForHome(1_000)).toEqual({ counts: { connected: 1, inactive: 0, notConnected: 1 } });
+
+    gate.wait = new Promise((resolve) => (open = resolve));
+    data.mappings.push({ memberId: 'b', active: true });
+    const started = Date.now();
+    expect(await service.countsForHome(50)).toEqual({ counts: { connected: 1, inactive: 0, notConnected: 1 }, asOf: new Date('2026-03-04T09:30:00Z') });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    open();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await service.countsForHome(1_000)).toEqual({ counts: { connected: 2, inactive: 0, notConnected: 0 } });
+  });
+
+  it('has nothing to show before the first count finished', async () => {
+    const service = new MappingService(deps({ members: ['a'], mappings: [] }, { wait: new Promise(() => undefined) }));
+    expect(await service.countsForHome(20)).toBeUndefined();
+  });
+});
