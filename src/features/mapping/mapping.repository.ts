@@ -33,20 +33,33 @@ interface FullPassDocument extends FullPassRecord {
 export type InsertAutoManyResult = {
   created: Mapping[];
   /** Inputs refused by a unique index: the member got a mapping meanwhile, or the Slack user is another member's. */
-  refused: Array<{ memberId: string; slackUserId: string; reason: 'member_mapped' | 'slack_user_taken' }>;
+  refused: Array<{ memberId: string; slackUserId: string; reason: 'member_mapped' | 'slack_user_taken' | 'removed_by_admin' }>;
 };
 
 export type SaveMappingResult =
   | { ok: true; outcome: 'created' | 'updated' | 'unchanged'; mapping: Mapping; before?: Mapping }
-  | { ok: false; reason: 'manual_kept' | 'slack_user_taken'; takenBy?: string };
+  | { ok: false; reason: 'manual_kept' | 'slack_user_taken' | 'removed_by_admin'; takenBy?: string };
+
+/**
+ * A connection an admin removed by hand: automatic matching must not make it again (the same
+ * member to the same Slack user) until an admin connects that member by hand. Few documents,
+ * read by `_id`.
+ */
+interface ExclusionDocument {
+  _id: string;
+  slackUserId: string;
+  removedAt: Date;
+}
 
 export class MappingRepository {
   private readonly mappings: Collection<MappingDocument>;
   private readonly passes: Collection<FullPassDocument>;
+  private readonly exclusions: Collection<ExclusionDocument>;
 
   constructor(db: Db) {
     this.mappings = db.collection<MappingDocument>(MAPPING_INDEXES.collection);
     this.passes = db.collection<FullPassDocument>('mapping_passes');
+    this.exclusions = db.collection<ExclusionDocument>('mapping_exclusions');
   }
 
   async findByMember(memberId: string): Promise<Mapping | undefined> {
@@ -81,6 +94,9 @@ export class MappingRepository {
     if (holder && holder._id !== input.memberId) return { ok: false, reason: 'slack_user_taken', takenBy: holder._id };
     const existing = await this.mappings.findOne({ _id: input.memberId });
     if (existing?.source === 'manual' && input.source === 'auto') return { ok: false, reason: 'manual_kept' };
+    if (input.source === 'auto' && (await this.isExcluded(input.memberId, input.slackUserId))) return { ok: false, reason: 'removed_by_admin' };
+    // An admin connecting the member by hand lifts an earlier removal.
+    if (input.source === 'manual') await this.exclusions.deleteOne({ _id: input.memberId });
     const before = existing ? toMapping(existing) : undefined;
     if (
       existing &&
@@ -138,6 +154,33 @@ export class MappingRepository {
     return doc ? toMapping(doc) : undefined;
   }
 
+  /**
+   * An admin's removal: removes the mapping and remembers it, so automatic matching does not
+   * connect the same member to the same Slack user again.
+   */
+  async removeByAdmin(memberId: string, now: Date): Promise<Mapping | undefined> {
+    const removed = await this.remove(memberId);
+    if (removed) {
+      await this.exclusions.replaceOne({ _id: memberId }, { slackUserId: removed.slackUserId, removedAt: now }, { upsert: true });
+    }
+    return removed;
+  }
+
+  private async isExcluded(memberId: string, slackUserId: string): Promise<boolean> {
+    const exclusion = await this.exclusions.findOne({ _id: memberId });
+    return exclusion?.slackUserId === slackUserId;
+  }
+
+  /** `memberId\0slackUserId` keys of the candidates an admin removed before. */
+  private async excludedAmong(candidates: ReadonlyArray<{ memberId: string; slackUserId: string }>): Promise<Set<string>> {
+    // The collection is tiny (one document per manual removal): reading it whole is cheaper
+    // than an $in over thousands of ids, which FerretDB answers with a scan anyway.
+    const all = await this.exclusions.find({}).toArray();
+    if (all.length === 0) return new Set();
+    const wanted = new Set(candidates.map((c) => `${c.memberId}\u0000${c.slackUserId}`));
+    return new Set(all.map((e) => `${e._id}\u0000${e.slackUserId}`).filter((key) => wanted.has(key)));
+  }
+
   async counts(): Promise<{ active: number; inactive: number }> {
     const [active, inactive] = await Promise.all([this.mappings.countDocuments({ active: true }), this.mappings.countDocuments({ active: false })]);
     return { active, inactive };
@@ -147,8 +190,14 @@ export class MappingRepository {
    * Inserts only: an existing mapping of the member, manual or not, is never replaced here,
    * and the unique indexes refuse a member or Slack user that got a mapping meanwhile.
    */
-  async insertAutoMany(inputs: ReadonlyArray<{ memberId: string; slackUserId: string; slackEmail: string }>, now: Date): Promise<InsertAutoManyResult> {
-    if (inputs.length === 0) return { created: [], refused: [] };
+  async insertAutoMany(candidates: ReadonlyArray<{ memberId: string; slackUserId: string; slackEmail: string }>, now: Date): Promise<InsertAutoManyResult> {
+    if (candidates.length === 0) return { created: [], refused: [] };
+    const excluded = await this.excludedAmong(candidates);
+    const inputs = candidates.filter((c) => !excluded.has(`${c.memberId}\u0000${c.slackUserId}`));
+    const removedByAdmin = candidates
+      .filter((c) => excluded.has(`${c.memberId}\u0000${c.slackUserId}`))
+      .map((c) => ({ memberId: c.memberId, slackUserId: c.slackUserId, reason: 'removed_by_admin' as const }));
+    if (inputs.length === 0) return { created: [], refused: removedByAdmin };
     const docs: MappingDocument[] = inputs.map((input) => ({
       _id: input.memberId,
       slackUserId: input.slackUserId,
@@ -169,7 +218,7 @@ export class MappingRepository {
         failed.add(writeError.index);
       }
     }
-    const result: InsertAutoManyResult = { created: [], refused: [] };
+    const result: InsertAutoManyResult = { created: [], refused: [...removedByAdmin] };
     for (const [index, doc] of docs.entries()) {
       if (!failed.has(index)) {
         result.created.push(toMapping(doc));

@@ -70,7 +70,7 @@ export interface FullPassReport {
   unchanged: number;
   /** Mappable users whose email matches no member that may be mapped. */
   unmatched: number;
-  /** Matches refused because the member or the Slack user got a mapping meanwhile. */
+  /** Matches refused: the member or the Slack user got a mapping meanwhile, or an admin removed that connection by hand. */
   conflicts: number;
   skipped: SkippedCounts;
   /** Automatic mappings removed because the Slack user's email no longer matches (not a bucket). */
@@ -108,11 +108,11 @@ export type ScheduledPassReport =
 
 export type MapMemberResult =
   | { ok: true; outcome: 'created' | 'updated' | 'unchanged' | 'released'; mapping?: Mapping }
-  | { ok: false; reason: 'not_live' | 'member_deactivated' | 'manual_kept' | 'not_found' | 'slack_user_taken' | SkipReason };
+  | { ok: false; reason: 'not_live' | 'member_deactivated' | 'manual_kept' | 'removed_by_admin' | 'not_found' | 'slack_user_taken' | SkipReason };
 
 export type SlackUserResult =
   | { ok: true; outcome: 'created' | 'updated' | 'deactivated' | 'reactivated' | 'remapped' | 'unchanged'; mapping?: Mapping }
-  | { ok: false; reason: 'not_live' | 'no_member' | 'already_mapped' | 'manual_kept' | 'slack_user_taken' | SkipReason };
+  | { ok: false; reason: 'not_live' | 'no_member' | 'already_mapped' | 'manual_kept' | 'removed_by_admin' | 'slack_user_taken' | SkipReason };
 
 /** A mapping as a pass holds it: what the per-user checks need, nothing more. */
 interface HeldMapping {

@@ -244,6 +244,28 @@ describe('automatic mapping', () => {
     expect(await mappingOf('m-ana')).toMatchObject({ slackUserId: 'U0ANAWORK1', source: 'manual', slackEmail: 'ana.work@acme.test', active: true });
   });
 
+  it("keeps an admin's removal: automatic passes and events do not connect the pair again until an admin does", async () => {
+    await goLive();
+    const before = await mappingOf('m-ana');
+    expect(before).toMatchObject({ source: 'auto' });
+    await features().repos.mappings.removeByAdmin('m-ana', new Date());
+
+    const pass = await features().scheduler.runExclusive(fullPassJob(createMappingService(features())), 'manual');
+    expect(pass).toMatchObject({ status: 'completed', report: { created: 0 } });
+    expect(await mappingOf('m-ana')).toBeUndefined();
+    const single = await createMappingService(features()).mapMember((await features().repos.members.findById('m-ana'))!);
+    expect(single).toMatchObject({ ok: false, reason: 'removed_by_admin' });
+    expect(await mappingOf('m-ana')).toBeUndefined();
+
+    // An admin connecting her by hand lifts the removal.
+    const manual = await features().repos.mappings.save({ memberId: 'm-ana', slackUserId: before!.slackUserId, source: 'manual', slackEmail: before!.slackEmail, active: true }, new Date());
+    expect(manual).toMatchObject({ ok: true, outcome: 'created' });
+    await features().repos.mappings.remove('m-ana');
+    const again = await features().scheduler.runExclusive(fullPassJob(createMappingService(features())), 'manual');
+    expect(again).toMatchObject({ status: 'completed', report: { created: 1 } });
+    expect(await mappingOf('m-ana')).toMatchObject({ source: 'auto', slackUserId: before!.slackUserId });
+  });
+
   it('maps a member created through the HTTP API at once, and remaps when their email changes', async () => {
     await goLive();
     t.emulator.addUser({ id: 'U0GINA0001', name: 'gina', profile: { email: 'gina@acme.test' } });

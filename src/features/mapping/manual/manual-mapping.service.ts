@@ -174,7 +174,8 @@ export class ManualMappingService {
   /** Removes the member's mapping (whatever its source) and audits it. */
   async remove(actor: Actor, memberId: string): Promise<RemoveResult> {
     if (!isAllowed(actor.member, 'mapping.manage')) return { ok: false, reason: 'not_allowed' };
-    const removed = await this.deps.mappings.remove(memberId);
+    // Remembered, so automatic matching does not connect them again behind the admin's back.
+    const removed = await this.deps.mappings.removeByAdmin(memberId, this.deps.clock.now());
     if (!removed) return { ok: false, reason: 'not_connected', member: await this.deps.members.findById(memberId) };
     const now = this.deps.clock.now();
     await this.deps.audit.record({ at: now, actor: auditActor(actor), action: 'mapping.remove', target: { type: 'mapping', id: memberId }, before: removed });
