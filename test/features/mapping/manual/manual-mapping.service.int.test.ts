@@ -33,7 +33,7 @@ describe('ManualMappingService', () => {
     await database.dispose();
   });
   beforeEach(async () => {
-    for (const name of ['members', 'mappings', 'audit_log']) await database.db.collection(name).deleteMany({});
+    for (const name of ['members', 'mappings', 'mapping_exclusions', 'audit_log']) await database.db.collection(name).deleteMany({});
     deps = testFeatureDeps(database.db, { clock: { now: () => new Date('2030-01-01T00:00:00Z') } });
     slackUsers = new Map();
     lookup = async (email) => slackUsers.get(email.toLowerCase());
