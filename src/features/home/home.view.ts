@@ -3,6 +3,7 @@
  * "Open Pigment". Pure; keeps to Slack's 100-block limit (sections past it are cut with a note).
  */
 import type { HomeView, KnownBlock } from '@slack/types';
+import { escapeMrkdwn } from '../../slack/block-text';
 import { HOME_IDS } from './ids';
 
 export const HOME_BLOCK_LIMIT = 100;
@@ -50,7 +51,4 @@ export function renderHome(model: HomeModel): HomeView {
   return { type: 'home', blocks: [...head, ...body, ...tail] };
 }
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeMrkdwn } from '../../slack/block-text';

@@ -2,27 +2,9 @@
  * Text helpers shared by the manual mapping views. Pure.
  */
 import type { ModalView } from '@slack/types';
-import { escapeMrkdwn } from '../../home/home.view';
+import { plainText, truncate } from '../../../slack/block-text';
 
-/**
- * `text` cut to at most `max` characters (code points, so an emoji is never split), ending
- * with an ellipsis when something was cut.
- */
-export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
-}
-
-/** User text for mrkdwn: flattened to one line, cut to `max`, then escaped. */
-export function mrkdwnText(text: string, max: number): string {
-  return escapeMrkdwn(truncate(text.replace(/\s+/g, ' ').trim(), max));
-}
-
-/** User text for plain_text: flattened to one line and cut to `max`. */
-export function plainText(text: string, max: number): string {
-  return truncate(text.replace(/\s+/g, ' ').trim(), max);
-}
+export { mrkdwnText, plainText, truncate } from '../../../slack/block-text';
 
 /** Longest name and email shown in a row; longer ones are cut with an ellipsis. */
 export const NAME_MAX = 120;
