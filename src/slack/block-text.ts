@@ -22,9 +22,20 @@ export function plainText(text: string, max: number): string {
   return truncate(text.replace(/\s+/g, ' ').trim(), max);
 }
 
-/** User text for mrkdwn: on one line, cut to `max`, then escaped (cut first, so an escape is never split). */
+/**
+ * User text for mrkdwn: on one line and escaped, at most `max` characters AFTER escaping (an
+ * `&` becomes five), cut with an ellipsis that never splits an entity such as `&amp;`.
+ */
 export function mrkdwnText(text: string, max: number): string {
-  return escapeMrkdwn(plainText(text, max));
+  return cutEscaped(escapeMrkdwn(text.replace(/\s+/g, ' ').trim()), max);
+}
+
+/** Cuts already-escaped mrkdwn to `max` characters without leaving half an entity behind. */
+export function cutEscaped(escaped: string, max: number): string {
+  const chars = Array.from(escaped);
+  if (chars.length <= max) return escaped;
+  const kept = chars.slice(0, Math.max(0, max - 1)).join('');
+  return `${kept.replace(/&[a-z]{0,3}$/, '')}…`;
 }
 
 /** A plain_text object; Slack refuses empty text, so empty becomes one space. */

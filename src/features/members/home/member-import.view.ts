@@ -7,6 +7,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { z } from 'zod';
 import type { MemberImportCounts, MemberImportPreview, MemberImportRowError } from '../member-import.service';
 import { ACCOUNT_TYPE_LABELS } from '../member.types';
+import { cutEscaped } from '../../../slack/block-text';
 import { mrkdwn, plain, plural, truncate, userText } from './block-text';
 import { MEMBERS_HOME_IDS } from './ids';
 
@@ -229,7 +230,8 @@ export function listSection<T>(key: string, title: string, items: readonly T[], 
   const blocks: KnownBlock[] = [{ type: 'divider', block_id: `members.${key}_divider` }];
   let text = `*${title} (${items.length.toLocaleString('en-US')})*`;
   for (const item of shown) {
-    const next = truncate(format(item), LINE_MAX);
+    // format() returns escaped mrkdwn: cut it without splitting an entity.
+    const next = cutEscaped(format(item), LINE_MAX);
     if (text.length + 1 + next.length > SECTION_TEXT_MAX) {
       blocks.push({ type: 'section', block_id: `members.${key}_${blocks.length}`, text: mrkdwn(text) });
       text = next;
