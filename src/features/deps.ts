@@ -78,7 +78,8 @@ export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
   };
   const scheduler = new Scheduler({ leases: new LeaseRepository(db), runs: new JobRunRepository(db), clock, logger: logger.child({ component: 'scheduler' }) });
   const directory = new SlackDirectory(input.slackClient, input.teamId);
-  const actors = new ActorService(repos.members, repos.mappings, directory);
+  // Admin actions are refused while the token belongs to another workspace than the stored one.
+  const actors = new ActorService(repos.members, repos.mappings, directory, () => workspace.current()?.kind !== 'mismatch');
   const hooks: FeatureDeps['hooks'] = { workspaceWentLive: [], memberChanged: [] };
   const workspace = new WorkspaceService({
     workspaces: repos.workspaces,

@@ -166,6 +166,11 @@ export class MappingRepository {
     return removed;
   }
 
+  /** True when an admin removed the connection of this member to this Slack user. */
+  async wasRemovedByAdmin(memberId: string, slackUserId: string): Promise<boolean> {
+    return this.isExcluded(memberId, slackUserId);
+  }
+
   private async isExcluded(memberId: string, slackUserId: string): Promise<boolean> {
     const exclusion = await this.exclusions.findOne({ _id: memberId });
     return exclusion?.slackUserId === slackUserId;

@@ -20,6 +20,8 @@ export class ActorService {
     private readonly members: MemberRepository,
     private readonly mappings: MappingRepository,
     private readonly directory: SlackDirectory,
+    /** False while this process must refuse admin actions (its token is for another workspace). */
+    private readonly actionsAllowed: () => boolean = () => true,
   ) {}
 
   async resolve(slackUserId: string): Promise<Actor> {
@@ -27,12 +29,18 @@ export class ActorService {
     if (mapping) return { slackUserId, member: await this.members.findById(mapping.memberId) };
     const user = await this.directory.getUser(slackUserId);
     if (!user || user.deleted || user.isBot || user.isStranger || !user.emailKey) return { slackUserId };
-    return { slackUserId, member: await this.members.findByEmailKey(user.emailKey) };
+    const member = await this.members.findByEmailKey(user.emailKey);
+    if (!member) return { slackUserId };
+    // The email stands in only until the member is connected: a member connected to another
+    // Slack user, or whose connection to this one an admin removed, is not this Slack user.
+    if (await this.mappings.findByMember(member.id)) return { slackUserId };
+    if (await this.mappings.wasRemovedByAdmin(member.id, slackUserId)) return { slackUserId };
+    return { slackUserId, member };
   }
 
   /** Resolves the actor and checks one permission; `allowed` is false for unknown users. */
   async authorise(slackUserId: string, permission: Permission): Promise<{ actor: Actor; allowed: boolean }> {
     const actor = await this.resolve(slackUserId);
-    return { actor, allowed: isAllowed(actor.member, permission) };
+    return { actor, allowed: this.actionsAllowed() && isAllowed(actor.member, permission) };
   }
 }

@@ -20,6 +20,7 @@ export function renderConnectionPanel(model: ConnectionPanelModel): KnownBlock[]
   const { state } = model;
   if (!state) return [];
   if (state.kind === 'mismatch') {
+    if (!model.canManage) return [];
     return [
       section(
         `:warning: *This connector is connected to another Slack workspace* (${escapeMrkdwn(state.workspace.teamName)}, ${state.workspace.teamId}). ` +

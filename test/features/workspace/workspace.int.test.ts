@@ -112,7 +112,9 @@ describe('workspace connection', () => {
     expect(t.connector.features.workspace.current()?.kind).toBe('mismatch');
     expect(t.connector.features.workspace.isLive()).toBe(false);
     expect(t.logs.some((l) => l.includes('belongs to another workspace') && l.includes('T0OTHER001'))).toBe(true);
-    await homeText(t, 'U0MEMBER01', 'connected to another Slack workspace');
+    await homeText(t, 'U0SECADMIN', 'connected to another Slack workspace');
+    // No admin action is accepted meanwhile, even from a Security Admin.
+    expect((await t.connector.features.actors.authorise('U0SECADMIN', 'mapping.manage')).allowed).toBe(false);
     // The stored workspace is untouched.
     expect((await t.connector.features.repos.workspaces.get())?.teamId).toBe(TEAM.id);
   });

@@ -1,0 +1,46 @@
+/**
+ * Who is acting: the mapping first; the Slack email only for members not connected yet.
+ */
+import { startTestConnector, type TestConnector } from '../../support/connector';
+
+const USERS = [
+  { id: 'U0SECWORK1', name: 'sec', profile: { email: 'sec.work@acme.test' } },
+  { id: 'U0SECOLD01', name: 'sec-old', profile: { email: 'sec@acme.test' } },
+  { id: 'U0NEWBIE01', name: 'newbie', profile: { email: 'newbie@acme.test' } },
+];
+
+describe('ActorService', () => {
+  let t: TestConnector;
+  beforeEach(async () => {
+    t = await startTestConnector({ emulator: { seed: { users: USERS } }, label: 'actor' });
+    const { repos } = t.connector.features;
+    const now = new Date();
+    for (const [id, email, accountType] of [
+      ['m-sec', 'sec@acme.test', 'security_admin'],
+      ['m-newbie', 'newbie@acme.test', 'standard_member'],
+    ] as const) {
+      await repos.members.save({ id, name: id, email, emailKey: email, accountType, status: 'activated', groups: [], source: 'api' }, now);
+    }
+  });
+  afterEach(() => t.stop());
+
+  it('finds a member not connected yet by their Slack email', async () => {
+    expect((await t.connector.features.actors.resolve('U0NEWBIE01')).member?.id).toBe('m-newbie');
+  });
+
+  it('follows the mapping, and no longer lets another Slack user with the same email act as that member', async () => {
+    const { repos, actors } = t.connector.features;
+    // The Security Admin was connected by hand to their work account.
+    await repos.mappings.save({ memberId: 'm-sec', slackUserId: 'U0SECWORK1', source: 'manual', slackEmail: 'sec.work@acme.test', active: true }, new Date());
+    expect((await actors.resolve('U0SECWORK1')).member?.id).toBe('m-sec');
+    expect((await actors.resolve('U0SECOLD01')).member).toBeUndefined();
+    expect((await actors.authorise('U0SECOLD01', 'mapping.manage')).allowed).toBe(false);
+  });
+
+  it('does not fall back to the email after an admin removed the connection', async () => {
+    const { repos, actors } = t.connector.features;
+    await repos.mappings.save({ memberId: 'm-sec', slackUserId: 'U0SECOLD01', source: 'auto', slackEmail: 'sec@acme.test', active: true }, new Date());
+    await repos.mappings.removeByAdmin('m-sec', new Date());
+    expect((await actors.resolve('U0SECOLD01')).member).toBeUndefined();
+  });
+});
