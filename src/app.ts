@@ -86,6 +86,8 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     });
     registerFeatures(slack.app, features);
     await features.workspace.attach({ id: identity.teamId, name: identity.teamName });
+    const workspaceRefresh = features.workspace.startRefreshing();
+    stack.push(async () => workspaceRefresh.stop());
     stack.push(() => features.scheduler.stop());
 
     registerHealthRoutes(router, { storeAnswers: () => store.ping(), socketOpen: () => slack.socket.isOpen() }, metrics);

@@ -14,9 +14,13 @@ import type { MappingService } from './mapping.service';
  */
 export const MAPPING_LEASE_MS = 5 * 60_000;
 
+/** One lease for every mapping pass: a scheduled pass and a full pass never run at once. */
+export const MAPPING_LEASE = 'mapping.pass';
+
 export function scheduledPassJob(service: Pick<MappingService, 'runScheduledPass'>): JobDefinition {
   return {
     name: MAPPING_JOBS.scheduledPass,
+    lease: MAPPING_LEASE,
     leaseMs: MAPPING_LEASE_MS,
     run: () => service.runScheduledPass(),
   };
@@ -25,6 +29,7 @@ export function scheduledPassJob(service: Pick<MappingService, 'runScheduledPass
 export function fullPassJob(service: Pick<MappingService, 'runFullPass'>): JobDefinition {
   return {
     name: MAPPING_JOBS.fullPass,
+    lease: MAPPING_LEASE,
     leaseMs: MAPPING_LEASE_MS,
     run: () => service.runFullPass(),
   };

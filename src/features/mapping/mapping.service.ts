@@ -26,7 +26,7 @@ export interface MappingServiceDeps {
   members: MemberRepository;
   mappings: MappingRepository;
   directory: Pick<SlackDirectory, 'listUsers' | 'lookupByEmail' | 'summarise'>;
-  workspace: { isLive(): boolean };
+  workspace: { isLive(): boolean; refresh(): Promise<unknown> };
   clock: Clock;
   logger: Logger;
 }
@@ -170,6 +170,8 @@ export class MappingService {
   }
 
   private async exclusive<T>(pass: () => Promise<T>): Promise<T | PassNotRun> {
+    // Another process may have acknowledged or disconnected the workspace: read it afresh.
+    await this.deps.workspace.refresh();
     if (!this.deps.workspace.isLive()) return { ran: false, reason: 'not_live' };
     if (this.running) return { ran: false, reason: 'already_running' };
     const run = pass();

@@ -72,7 +72,19 @@ export class WorkspaceService {
     return this.state;
   }
 
-  /** True when notifications may be delivered: attached, live. */
+  /**
+   * Re-reads the stored workspace every `intervalMs`, so a process learns within that time
+   * that another one acknowledged it or received app_uninstalled.
+   */
+  startRefreshing(intervalMs = 5_000): { stop(): void } {
+    const timer = setInterval(() => {
+      this.refresh().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not refresh the workspace state'));
+    }, intervalMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  /** True when notifications may be delivered: attached, live (as of the last refresh). */
   isLive(): boolean {
     return this.state?.kind === 'attached' && this.state.workspace.status === 'live';
   }

@@ -17,8 +17,10 @@ export interface JobContext {
 }
 
 export interface JobDefinition {
-  /** Also the lease name, e.g. `mapping.full_pass`. */
+  /** E.g. `mapping.full_pass`; the lease name too, unless `lease` is set. */
   name: string;
+  /** A lease shared by jobs that must never run at the same time (e.g. every mapping pass). */
+  lease?: string;
   /** How long the lease lasts without renewal; renewed every third of it while running. */
   leaseMs: number;
   run(context: JobContext): Promise<Record<string, unknown>>;
@@ -93,12 +95,13 @@ export class Scheduler {
     const { leases, runs, clock } = this.deps;
     const logger = this.deps.logger.child({ job: job.name, trigger });
     const startedAt = clock.now();
-    if (!(await leases.acquire(job.name, this.holder, job.leaseMs, startedAt))) {
+    const lease = job.lease ?? job.name;
+    if (!(await leases.acquire(lease, this.holder, job.leaseMs, startedAt))) {
       logger.debug('job already running in another process; skipped');
       return { ran: false, reason: 'held_elsewhere' };
     }
     const renew = setInterval(() => {
-      leases.acquire(job.name, this.holder, job.leaseMs, clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
+      leases.acquire(lease, this.holder, job.leaseMs, clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
     }, Math.max(1_000, Math.floor(job.leaseMs / 3)));
     try {
       const report = await job.run({ now: startedAt, clock, logger });
@@ -114,7 +117,7 @@ export class Scheduler {
       return { ran: true, status: 'failed', error: message };
     } finally {
       clearInterval(renew);
-      await leases.release(job.name, this.holder).catch(() => undefined);
+      await leases.release(lease, this.holder).catch(() => undefined);
     }
   }
 }

@@ -3,6 +3,7 @@
  * acknowledges it in the App Home, live after, disconnected on uninstall with all data kept,
  * back on reinstall, and refused for a token of another workspace.
  */
+import { createMappingService, fullPassJob } from '../../../src/features/mapping';
 import { uniqueDbName } from '../../support/store';
 import { eventually, startTestConnector, type TestConnector } from '../../support/connector';
 
@@ -104,6 +105,24 @@ describe('workspace connection', () => {
     await t.emulator.socket.sendEvent({ type: 'tokens_revoked', tokens: { bot: ['U0BOT'] } });
     await eventually(async () => ((await t.connector.features.repos.workspaces.get())?.status === 'disconnected' ? true : undefined), 5_000, 'disconnected');
     expect((await t.connector.features.repos.workspaces.get())?.disconnectReason).toBe('tokens_revoked');
+  });
+
+  it('a second process sharing the store learns that the workspace went live, before its next mapping pass', async () => {
+    const shared = uniqueDbName('workspace2');
+    t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: shared } });
+    const other = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: shared }, keepDatabase: true });
+    try {
+      await seedMembers(t);
+      expect(other.connector.features.workspace.isLive()).toBe(false);
+      expect((await t.connector.features.workspace.acknowledge(await t.connector.features.actors.resolve('U0SECADMIN'))).ok).toBe(true);
+      // A's own first pass holds the mapping lease (one pass at a time across processes).
+      await eventually(async () => ((await t.connector.store.db.collection('job_runs').countDocuments({ status: 'completed' })) > 0 ? true : undefined), 10_000, "A's first pass");
+      const pass = await other.connector.features.scheduler.runExclusive(fullPassJob(createMappingService(other.connector.features)), 'manual');
+      expect(pass).toMatchObject({ ran: true, status: 'completed', report: expect.objectContaining({ slackUsers: expect.any(Number) }) });
+      expect(other.connector.features.workspace.isLive()).toBe(true);
+    } finally {
+      await other.stop();
+    }
   });
 
   it("refuses to go live with another workspace's token, in the logs and the App Home", async () => {

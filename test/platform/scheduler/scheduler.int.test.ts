@@ -49,6 +49,20 @@ describe('Scheduler (embedded store)', () => {
     expect(await b.runExclusive(job, 'schedule')).toMatchObject({ ran: true, status: 'completed' });
   });
 
+  it('never runs two jobs that share a lease at the same time', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first: JobDefinition = { name: 'test.pass_a', lease: 'test.shared', leaseMs: 60_000, run: async () => gate.then(() => ({})) };
+    const second: JobDefinition = { name: 'test.pass_b', lease: 'test.shared', leaseMs: 60_000, run: async () => ({}) };
+    const running = scheduler().runExclusive(first, 'manual');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await scheduler().runExclusive(second, 'schedule')).toEqual({ ran: false, reason: 'held_elsewhere' });
+    release();
+    expect(await running).toMatchObject({ ran: true, status: 'completed' });
+  });
+
   it('records a failing job as failed and frees its lease', async () => {
     const s = scheduler();
     const job: JobDefinition = { name: 'test.fails', leaseMs: 60_000, run: async () => Promise.reject(new Error('boom')) };
