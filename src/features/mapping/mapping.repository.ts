@@ -95,8 +95,6 @@ export class MappingRepository {
     const existing = await this.mappings.findOne({ _id: input.memberId });
     if (existing?.source === 'manual' && input.source === 'auto') return { ok: false, reason: 'manual_kept' };
     if (input.source === 'auto' && (await this.isExcluded(input.memberId, input.slackUserId))) return { ok: false, reason: 'removed_by_admin' };
-    // An admin connecting the member by hand lifts an earlier removal.
-    if (input.source === 'manual') await this.exclusions.deleteOne({ _id: input.memberId });
     const before = existing ? toMapping(existing) : undefined;
     if (
       existing &&
@@ -135,6 +133,8 @@ export class MappingRepository {
       }
       throw error;
     }
+    // An admin connecting the member by hand lifts an earlier removal (once the write succeeded).
+    if (input.source === 'manual') await this.exclusions.deleteOne({ _id: input.memberId });
     return { ok: true, outcome: existing ? 'updated' : 'created', mapping: toMapping(doc), before };
   }
 

@@ -32,7 +32,19 @@ export async function downloadSlackFile(url: string, options: DownloadOptions): 
   if (!isSlackFileUrl(url, options.apiUrl)) {
     return { ok: false, reason: 'not_slack_url', message: 'The file does not come from Slack, so it was not downloaded.' };
   }
-  const response = await (options.fetch ?? fetch)(url, { headers: { Authorization: `Bearer ${options.botToken}` }, redirect: 'follow' });
+  // Redirects are followed by hand, at most three, each checked again: the bot token goes to Slack only.
+  let target = url;
+  let response = await (options.fetch ?? fetch)(target, { headers: { Authorization: `Bearer ${options.botToken}` }, redirect: 'manual' });
+  for (let hops = 0; response.status >= 300 && response.status < 400 && hops < 3; hops += 1) {
+    const location = response.headers.get('location');
+    await response.body?.cancel();
+    if (!location) break;
+    target = new URL(location, target).toString();
+    if (!isSlackFileUrl(target, options.apiUrl)) {
+      return { ok: false, reason: 'not_slack_url', message: 'Slack sent the download elsewhere, so it was not followed.' };
+    }
+    response = await (options.fetch ?? fetch)(target, { headers: { Authorization: `Bearer ${options.botToken}` }, redirect: 'manual' });
+  }
   if (!response.ok) {
     await response.body?.cancel();
     return { ok: false, reason: 'http_error', message: `Slack did not hand over the file (HTTP ${response.status}). Upload it again.` };

@@ -65,6 +65,19 @@ describe('downloadSlackFile', () => {
     expect(await downloadSlackFile(`${base}/f`, options())).toMatchObject({ ok: false, reason: 'http_error' });
   });
 
+  it('follows a redirect within Slack, and refuses one that leaves Slack without sending the token there', async () => {
+    const seen: Array<{ path: string; auth?: string }> = [];
+    handler = (req, res) => {
+      seen.push({ path: req.url ?? '', auth: req.headers.authorization });
+      if (req.url === '/start') answer(302, 'text/plain', '', { location: '/final.csv' })(req, res);
+      else if (req.url === '/away') answer(302, 'text/plain', '', { location: 'https://evil.example/steal' })(req, res);
+      else answer(200, 'text/csv', 'Name,Email\n')(req, res);
+    };
+    expect(await downloadSlackFile(`${base}/start`, options())).toEqual({ ok: true, bytes: Buffer.from('Name,Email\n') });
+    expect(seen.map((s) => s.path)).toEqual(['/start', '/final.csv']);
+    expect(await downloadSlackFile(`${base}/away`, options())).toMatchObject({ ok: false, reason: 'not_slack_url' });
+  });
+
   it('never sends the token outside Slack', async () => {
     let called = false;
     handler = (req, res) => {
