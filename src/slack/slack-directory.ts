@@ -31,10 +31,13 @@ export class SlackDirectory {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
-  /** The user, or undefined when Slack does not know them. */
-  async getUser(userId: string): Promise<SlackUserSummary | undefined> {
+  /**
+   * The user, or undefined when Slack does not know them. `maxRateLimitWaits: 0` for callers
+   * that must answer Slack within 3 s (listeners): a 429 then throws instead of waiting.
+   */
+  async getUser(userId: string, options: { maxRateLimitWaits?: number } = {}): Promise<SlackUserSummary | undefined> {
     try {
-      const result = await this.withRateLimit(() => this.client.users.info({ user: userId }));
+      const result = await this.withRateLimit(() => this.client.users.info({ user: userId }), options.maxRateLimitWaits);
       return result.user ? this.summarise(result.user as RawSlackUser) : undefined;
     } catch (error) {
       if (slackErrorCode(error) === 'user_not_found') return undefined;
@@ -76,14 +79,14 @@ export class SlackDirectory {
     };
   }
 
-  /** Calls `call`, waiting out 429s for as long as Slack asks (bounded). */
-  private async withRateLimit<T>(call: () => Promise<T>): Promise<T> {
+  /** Calls `call`, waiting out 429s for as long as Slack asks (at most `maxWaits` times). */
+  private async withRateLimit<T>(call: () => Promise<T>, maxWaits = MAX_RATE_LIMIT_WAITS): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await call();
       } catch (error) {
         const e = error as { code?: string; retryAfter?: number };
-        if (e.code !== ErrorCode.RateLimitedError || attempt >= MAX_RATE_LIMIT_WAITS) throw error;
+        if (e.code !== ErrorCode.RateLimitedError || attempt >= maxWaits) throw error;
         await this.sleep(Math.max(1, e.retryAfter ?? 1) * 1_000);
       }
     }

@@ -3,6 +3,7 @@
  * mapping exists, through the Slack user's own email matched to a member. Used to authorise
  * every admin action at the moment it runs.
  */
+import { ErrorCode } from '@slack/web-api';
 import type { SlackDirectory } from '../../slack/slack-directory';
 import type { MappingRepository } from '../mapping/mapping.repository';
 import type { MemberRepository } from './member.repository';
@@ -27,7 +28,12 @@ export class ActorService {
   async resolve(slackUserId: string): Promise<Actor> {
     const mapping = await this.mappings.findBySlackUser(slackUserId);
     if (mapping) return { slackUserId, member: await this.members.findById(mapping.memberId) };
-    const user = await this.directory.getUser(slackUserId);
+    // Listeners authorise before answering Slack: never wait out a rate limit here. Rate
+    // limited, the user is unknown for this one action (refused, nothing changes).
+    const user = await this.directory.getUser(slackUserId, { maxRateLimitWaits: 0 }).catch((error: unknown) => {
+      if ((error as { code?: string }).code === ErrorCode.RateLimitedError) return undefined;
+      throw error;
+    });
     if (!user || user.deleted || user.isBot || user.isStranger || !user.emailKey) return { slackUserId };
     const member = await this.members.findByEmailKey(user.emailKey);
     if (!member) return { slackUserId };

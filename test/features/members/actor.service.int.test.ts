@@ -44,3 +44,21 @@ describe('ActorService', () => {
     expect((await actors.resolve('U0SECOLD01')).member).toBeUndefined();
   });
 });
+
+describe('ActorService under rate limits', () => {
+  let t: TestConnector;
+  afterEach(() => t.stop());
+
+  it('refuses at once when users.info is rate limited, instead of waiting past Slack\'s 3 s', async () => {
+    t = await startTestConnector({ emulator: { seed: { users: USERS } }, label: 'actor429' });
+    await t.connector.features.repos.members.save(
+      { id: 'm-newbie', name: 'n', email: 'newbie@acme.test', emailKey: 'newbie@acme.test', accountType: 'security_admin', status: 'activated', groups: [], source: 'api' },
+      new Date(),
+    );
+    t.emulator.injectFault('users.info', { times: 1, status: 429, retryAfter: 30 });
+    const result = await t.connector.features.actors.authorise('U0NEWBIE01', 'mapping.manage');
+    expect(result).toEqual({ actor: { slackUserId: 'U0NEWBIE01' }, allowed: false });
+    // The next call, no longer limited, finds them.
+    expect((await t.connector.features.actors.authorise('U0NEWBIE01', 'mapping.manage')).allowed).toBe(true);
+  });
+});
