@@ -9,11 +9,12 @@ import { MEMBER_IMPORT_PREVIEW_INDEXES } from '../features/members/home/member-i
 import { MEMBER_INDEXES } from '../features/members/member.repository';
 import { WORKSPACE_INDEXES } from '../features/workspace/workspace.repository';
 import { JOB_RUN_INDEXES } from '../platform/scheduler/job-run.repository';
-import { LEASE_INDEXES } from '../platform/scheduler/lease.repository';
+import { LEASE_CLAIM_INDEXES, LEASE_INDEXES } from '../platform/scheduler/lease.repository';
 import type { CollectionIndexes } from './indexes';
 
 export const ALL_INDEXES: readonly CollectionIndexes[] = [
   LEASE_INDEXES,
+  LEASE_CLAIM_INDEXES,
   JOB_RUN_INDEXES,
   WORKSPACE_INDEXES,
   MEMBER_INDEXES,

@@ -25,6 +25,8 @@ import { WorkspaceRepository } from './workspace/workspace.repository';
 import { WorkspaceService } from './workspace/workspace.service';
 
 export interface FeatureDeps {
+  /** The database, for features that build their repositories in `register`. */
+  db: Db;
   config: Config;
   logger: Logger;
   clock: Clock;
@@ -90,5 +92,5 @@ export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
   });
   const home: HomeDeps = { logger, pigmentBaseUrl: input.config.pigmentBaseUrl, sections: new HomeSections(), actors, workspace };
   const members = createMemberServices({ repos, clock, logger, hooks });
-  return { config: input.config, logger, clock, slackClient: input.slackClient, router: input.router, scheduler, repos, directory, actors, workspace, members, home, hooks };
+  return { db, config: input.config, logger, clock, slackClient: input.slackClient, router: input.router, scheduler, repos, directory, actors, workspace, members, home, hooks };
 }

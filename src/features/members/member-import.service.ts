@@ -197,7 +197,11 @@ export class MemberImportService {
       }
       const refusal = rankRefusal(actor, row.line, row.accountType, current.accountType);
       if (refusal) return fail(refusal);
-      const result = await this.deps.members.save({ ...current, name: row.name, accountType: row.accountType }, this.deps.clock.now());
+      // Only name and account type come from the file: status and groups stay as stored.
+      const result = await this.deps.members.save(
+        { id: current.id, name: row.name, email: current.email, emailKey: current.emailKey, accountType: row.accountType, source: current.source },
+        this.deps.clock.now(),
+      );
       if (!result.ok) return fail({ line: row.line, reason: 'email_taken', message: `Line ${row.line}: ${row.email} belongs to another member (${result.takenBy}); the row was skipped.` });
       if (result.outcome === 'unchanged') counts.unchanged += 1;
       else counts.updated += 1;

@@ -10,6 +10,9 @@ interface MemberDocument extends Omit<Member, 'id'> {
   _id: string;
 }
 
+/** Tries of a save when other writes keep landing between its read and its write. */
+const SAVE_ATTEMPTS = 5;
+
 export const MEMBER_INDEXES: CollectionIndexes = {
   collection: 'members',
   indexes: [
@@ -40,41 +43,55 @@ export class MemberRepository {
   }
 
   /**
-   * Creates or replaces the member `id` with these fields. Refuses an email that another
-   * member already has. Timestamps: createdAt kept, updatedAt set only when something changed.
+   * Creates or updates the member `id`. `status` and `groups` left out keep the stored values
+   * (a new member gets `pending` and no groups). Refuses an email that another member has.
+   * createdAt is kept; updatedAt changes only when something changed.
+   *
+   * The write is a compare-and-set on updatedAt: if another write (an admin's deactivation,
+   * say) lands between the read and the write, it re-reads and applies the input on top of
+   * it instead of overwriting it.
    */
   async save(
-    input: { id: string; name: string; email: string; emailKey: string; accountType: AccountType; status: MemberStatus; groups: string[]; source: MemberSource },
+    input: { id: string; name: string; email: string; emailKey: string; accountType: AccountType; status?: MemberStatus; groups?: string[]; source: MemberSource },
     now: Date,
   ): Promise<SaveMemberResult> {
-    const owner = await this.members.findOne({ emailKey: input.emailKey }, { projection: { _id: 1 } });
-    if (owner && owner._id !== input.id) return { ok: false, reason: 'email_taken', takenBy: owner._id };
-    const existing = await this.members.findOne({ _id: input.id });
-    const before = existing ? toMember(existing) : undefined;
-    if (before && sameFields(before, input)) return { ok: true, outcome: 'unchanged', member: before };
-    const doc: MemberDocument = {
-      _id: input.id,
-      name: input.name,
-      email: input.email,
-      emailKey: input.emailKey,
-      accountType: input.accountType,
-      status: input.status,
-      groups: [...input.groups],
-      source: existing?.source ?? input.source,
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    };
-    try {
-      if (existing) await this.members.replaceOne({ _id: input.id }, doc);
-      else await this.members.insertOne(doc);
-    } catch (error) {
-      if (isDuplicateKey(error)) {
+    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt += 1) {
+      const owner = await this.members.findOne({ emailKey: input.emailKey }, { projection: { _id: 1 } });
+      if (owner && owner._id !== input.id) return { ok: false, reason: 'email_taken', takenBy: owner._id };
+      const existing = await this.members.findOne({ _id: input.id });
+      const before = existing ? toMember(existing) : undefined;
+      const fields = {
+        name: input.name,
+        email: input.email,
+        emailKey: input.emailKey,
+        accountType: input.accountType,
+        status: input.status ?? existing?.status ?? 'pending',
+        groups: [...(input.groups ?? existing?.groups ?? [])],
+      };
+      if (before && sameFields(before, fields)) return { ok: true, outcome: 'unchanged', member: before };
+      const doc: MemberDocument = {
+        _id: input.id,
+        ...fields,
+        source: existing?.source ?? input.source,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      };
+      try {
+        if (existing) {
+          const result = await this.members.replaceOne({ _id: input.id, updatedAt: existing.updatedAt }, doc);
+          if (result.matchedCount === 0) continue; // changed meanwhile: read again
+        } else {
+          await this.members.insertOne(doc);
+        }
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
         const racer = await this.members.findOne({ emailKey: input.emailKey }, { projection: { _id: 1 } });
         if (racer && racer._id !== input.id) return { ok: false, reason: 'email_taken', takenBy: racer._id };
+        continue; // created by another writer meanwhile: read again
       }
-      throw error;
+      return { ok: true, outcome: existing ? 'updated' : 'created', member: toMember(doc), before };
     }
-    return { ok: true, outcome: existing ? 'updated' : 'created', member: toMember(doc), before };
+    throw new Error(`member ${input.id} kept changing while being saved (${SAVE_ATTEMPTS} attempts)`);
   }
 
   async findById(id: string): Promise<Member | undefined> {

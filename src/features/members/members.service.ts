@@ -135,7 +135,6 @@ export class MembersService {
    * Refused when another member has the email.
    */
   async putMember(id: string, input: PutMemberInput, source: 'api'): Promise<PutMemberResult> {
-    const existing = await this.deps.members.findById(id);
     const email = input.email.trim();
     const result = await this.deps.members.save(
       {
@@ -144,8 +143,9 @@ export class MembersService {
         email,
         emailKey: emailKey(email),
         accountType: input.accountType,
-        status: input.status ?? existing?.status ?? 'pending',
-        groups: input.groups ?? existing?.groups ?? [],
+        // Left out: the repository keeps the stored values, read at the moment it writes.
+        status: input.status,
+        groups: input.groups,
         source,
       },
       this.deps.clock.now(),

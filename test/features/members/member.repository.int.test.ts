@@ -1,0 +1,43 @@
+/**
+ * The member repository on the embedded store: email uniqueness and writes that race.
+ */
+import { ALL_INDEXES } from '../../../src/db/index-registry';
+import { ensureIndexes } from '../../../src/db/indexes';
+import { MemberRepository } from '../../../src/features/members/member.repository';
+import { openTestDatabase, type TestDatabase } from '../../support/store';
+
+describe('MemberRepository', () => {
+  let t: TestDatabase;
+  let members: MemberRepository;
+  beforeAll(async () => {
+    t = await openTestDatabase('memberrepo');
+    await ensureIndexes(t.db, ALL_INDEXES);
+    members = new MemberRepository(t.db);
+  });
+  afterAll(() => t.dispose());
+
+  const base = (id: string) => ({ id, name: id, email: `${id}@acme.test`, emailKey: `${id}@acme.test`, accountType: 'standard_member' as const, source: 'api' as const });
+
+  it('creates pending members without groups, and keeps status and groups when they are left out', async () => {
+    const created = await members.save(base('keep'), new Date());
+    expect(created).toMatchObject({ ok: true, outcome: 'created', member: { status: 'pending', groups: [] } });
+    await members.save({ ...base('keep'), status: 'activated', groups: ['Finance'] }, new Date());
+    const renamed = await members.save({ ...base('keep'), name: 'Renamed' }, new Date());
+    expect(renamed).toMatchObject({ ok: true, outcome: 'updated', member: { name: 'Renamed', status: 'activated', groups: ['Finance'] } });
+  });
+
+  it('refuses an email another member has', async () => {
+    await members.save(base('owner'), new Date());
+    expect(await members.save({ ...base('thief'), email: 'owner@acme.test', emailKey: 'owner@acme.test' }, new Date())).toEqual({ ok: false, reason: 'email_taken', takenBy: 'owner' });
+  });
+
+  it('keeps a deactivation made after the caller read the member, when the save leaves status out', async () => {
+    await members.save({ ...base('late'), status: 'activated' }, new Date(Date.now() - 60_000));
+    const seenByCaller = await members.findById('late');
+    expect(seenByCaller?.status).toBe('activated');
+    // An admin deactivates the member while, say, a CSV import prepared its update.
+    await members.setStatus('late', 'deactivated', new Date());
+    const saved = await members.save({ ...base('late'), name: 'Late renamed', accountType: seenByCaller!.accountType }, new Date());
+    expect(saved).toMatchObject({ ok: true, member: { name: 'Late renamed', status: 'deactivated' } });
+  });
+});
