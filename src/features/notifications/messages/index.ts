@@ -1,0 +1,12 @@
+/** The notification DMs: one builder per type, and the ids of their button. */
+export { buildNotificationMessage } from './build-message';
+export { NOTIFICATION_MESSAGE_IDS } from './ids';
+export {
+  MESSAGE_NOTIFICATION_TYPES,
+  NOTIFICATION_EVENT_TYPE,
+  type MessageNotificationType,
+  type MessageOptions,
+  type NotificationForMessage,
+  type NotificationMessage,
+  type NotificationMetadata,
+} from './message.types';
