@@ -65,7 +65,7 @@ describe('embedded store build lock', () => {
     fs.writeFileSync(path.join(lockDir, 'pid'), '2147483646');
     // A fake `go` that "builds" by writing the output file, so no real build runs.
     const fakeGo = path.join(dir, 'fake-go');
-    fs.writeFileSync(fakeGo, '#!/bin/sh\nif [ "$1" = version ]; then echo "go version fake"; exit 0; fi\nfor a; do out=$last; last=$a; done\nwhile [ $# -gt 0 ]; do if [ "$1" = -o ]; then shift; touch "$1"; fi; shift; done\n');
+    fs.writeFileSync(fakeGo, '#!/bin/sh\nif [ "$1" = version ]; then echo "go version fake"; exit 0; fi\nwhile [ $# -gt 0 ]; do if [ "$1" = -o ]; then shift; touch "$1"; fi; shift; done\n');
     fs.chmodSync(fakeGo, 0o755);
     const built = await ensureEmbeddedStoreBinary(logger, { sourceDir: dir, binary }, () => fakeGo);
     expect(built).toBe(binary);
