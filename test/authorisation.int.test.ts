@@ -7,8 +7,11 @@
 import { describe as describeConstraint, recordListeners, sampleId, type Constraint } from './support/listener-recorder';
 import { eventually, startTestConnector, type TestConnector } from './support/connector';
 
-/** Actions anyone may use: links and one's own settings. */
-const OPEN_TO_EVERYONE = new Set(['home.open_in_pigment']);
+/**
+ * Actions anyone may use: links and one's own settings. The notification link only records
+ * when a DM's link was first opened (its recipient is the only one who sees the button).
+ */
+const OPEN_TO_EVERYONE = new Set(['home.open_in_pigment', 'notifications.open_in_pigment']);
 
 const SEED = {
   team: { id: 'T0ACME0001', name: 'Acme', domain: 'acme' },

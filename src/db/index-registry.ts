@@ -7,6 +7,7 @@ import { AUDIT_INDEXES } from '../features/audit/audit.repository';
 import { MAPPING_INDEXES } from '../features/mapping/mapping.repository';
 import { MEMBER_IMPORT_PREVIEW_INDEXES } from '../features/members/home/member-import-preview.repository';
 import { MEMBER_INDEXES } from '../features/members/member.repository';
+import { NOTIFICATION_CLAIM_INDEXES, OUTBOX_INDEXES } from '../features/notifications/outbox.repository';
 import { WORKSPACE_INDEXES } from '../features/workspace/workspace.repository';
 import { JOB_RUN_INDEXES } from '../platform/scheduler/job-run.repository';
 import { LEASE_CLAIM_INDEXES, LEASE_INDEXES } from '../platform/scheduler/lease.repository';
@@ -21,4 +22,6 @@ export const ALL_INDEXES: readonly CollectionIndexes[] = [
   MAPPING_INDEXES,
   AUDIT_INDEXES,
   MEMBER_IMPORT_PREVIEW_INDEXES,
+  OUTBOX_INDEXES,
+  NOTIFICATION_CLAIM_INDEXES,
 ];

@@ -10,6 +10,7 @@ import * as mapping from './mapping';
 import * as manualMapping from './mapping/manual';
 import * as members from './members';
 import * as membersHome from './members/home';
+import * as notifications from './notifications';
 import * as workspace from './workspace';
 
 export { createFeatureDeps, type FeatureDeps } from './deps';
@@ -21,4 +22,5 @@ export function registerFeatures(app: App, deps: FeatureDeps): void {
   membersHome.register(app, deps);
   manualMapping.register(app, deps);
   mapping.register(app, deps);
+  notifications.register(app, deps);
 }
