@@ -2,9 +2,7 @@
 export { buildNotificationMessage } from './build-message';
 export { NOTIFICATION_MESSAGE_IDS } from './ids';
 export {
-  MESSAGE_NOTIFICATION_TYPES,
   NOTIFICATION_EVENT_TYPE,
-  type MessageNotificationType,
   type MessageOptions,
   type NotificationForMessage,
   type NotificationMessage,

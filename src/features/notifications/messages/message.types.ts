@@ -4,15 +4,13 @@
  * {@link NotificationForMessage}; the builders never see recipients, statuses or leases.
  */
 import type { KnownBlock } from '@slack/types';
-
-export const MESSAGE_NOTIFICATION_TYPES = ['conversation', 'automation', 'scheduled_import', 'async_task'] as const;
-export type MessageNotificationType = (typeof MESSAGE_NOTIFICATION_TYPES)[number];
+import type { NotificationType } from '../notification.types';
 
 /** The notification as the platform handed it off (already validated by the HTTP API). */
 export interface NotificationForMessage {
   /** The caller's idempotency key, 1-200 chars; also the button's `value` and the metadata. */
   id: string;
-  type: MessageNotificationType;
+  type: NotificationType;
   /** e.g. comment, reply, mention, completed, failed, snapshot, duplication; unknown ones get the type's generic label. */
   subtype: string;
   /** Plain text, up to 150 chars. */
