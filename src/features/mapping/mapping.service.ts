@@ -170,11 +170,14 @@ export class MappingService {
   }
 
   private async exclusive<T>(pass: () => Promise<T>): Promise<T | PassNotRun> {
-    // Another process may have acknowledged or disconnected the workspace: read it afresh.
-    await this.deps.workspace.refresh();
-    if (!this.deps.workspace.isLive()) return { ran: false, reason: 'not_live' };
+    // Checked and taken before any await, so two calls can never both start a pass.
     if (this.running) return { ran: false, reason: 'already_running' };
-    const run = pass();
+    const run = (async (): Promise<T | PassNotRun> => {
+      // Another process may have acknowledged or disconnected the workspace: read it afresh.
+      await this.deps.workspace.refresh();
+      if (!this.deps.workspace.isLive()) return { ran: false, reason: 'not_live' };
+      return pass();
+    })();
     this.running = run;
     try {
       return await run;
