@@ -97,11 +97,10 @@ describe('the connector process', () => {
     while (!emulator.homeViewOf('U0ALICE001') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(emulator.homeViewOf('U0ALICE001')).toBeDefined();
 
-    const started = Date.now();
     child.kill('SIGTERM');
     const { code } = await exitOf(child);
+    // 0, not 1: the connector's own 10 s shutdown deadline (exit 1) was not reached.
     expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(await waitForExit(store.storePid!, 2_000)).toBe(true);
     expect(output.stdout()).toContain('"msg":"connector stopped"');
     expect(emulator.socket.connectionCount()).toBe(0);

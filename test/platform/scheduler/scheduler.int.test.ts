@@ -14,6 +14,16 @@ describe('Scheduler (embedded store)', () => {
   });
   afterAll(() => t.dispose());
 
+  /** Waits until `holder` has taken the lease (no fixed sleep: CI machines are slow at times). */
+  async function leaseHeldBy(name: string, holder: string): Promise<void> {
+    const leases = new LeaseRepository(t.db);
+    const deadline = Date.now() + 10_000;
+    while ((await leases.holderOf(name, new Date())) !== holder) {
+      if (Date.now() > deadline) throw new Error(`lease ${name} never taken by ${holder}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   function scheduler(): Scheduler {
     return new Scheduler({ leases: new LeaseRepository(t.db), runs: new JobRunRepository(t.db), clock, logger });
   }
@@ -35,8 +45,7 @@ describe('Scheduler (embedded store)', () => {
     };
     const [a, b] = [scheduler(), scheduler()];
     const first = a.runExclusive(job, 'manual');
-    // Give the first process time to take the lease before the second tries.
-    await new Promise((r) => setTimeout(r, 100));
+    await leaseHeldBy('test.once', a.holder);
     const second = await b.runExclusive(job, 'schedule');
     expect(second).toEqual({ ran: false, reason: 'held_elsewhere' });
     release();
@@ -56,8 +65,9 @@ describe('Scheduler (embedded store)', () => {
     });
     const first: JobDefinition = { name: 'test.pass_a', lease: 'test.shared', leaseMs: 60_000, run: async () => gate.then(() => ({})) };
     const second: JobDefinition = { name: 'test.pass_b', lease: 'test.shared', leaseMs: 60_000, run: async () => ({}) };
-    const running = scheduler().runExclusive(first, 'manual');
-    await new Promise((r) => setTimeout(r, 100));
+    const owner = scheduler();
+    const running = owner.runExclusive(first, 'manual');
+    await leaseHeldBy('test.shared', owner.holder);
     expect(await scheduler().runExclusive(second, 'schedule')).toEqual({ ran: false, reason: 'held_elsewhere' });
     release();
     expect(await running).toMatchObject({ ran: true, status: 'completed' });

