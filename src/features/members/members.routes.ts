@@ -10,6 +10,7 @@
  * field paths, thrown as a ZodError for the HTTP server to answer, before anything is read
  * or written.
  */
+import { parseRequest } from '../../platform/http/parse-request';
 import { z } from 'zod';
 import type { ApiResponse, Router } from '../../platform/http/router';
 import type { MappingRepository } from '../mapping/mapping.repository';
@@ -120,26 +121,10 @@ function decodeCursor(cursor: string): string | undefined {
   return id !== '' && encodeCursor(id) === cursor ? id : undefined;
 }
 
-/**
- * Parses or throws a ZodError (a 400 from the HTTP server) in which every unknown field has an
- * issue of its own at its path, instead of one issue for the object that holds them.
- */
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new z.ZodError(
-    result.error.issues.flatMap((issue): z.core.$ZodIssue[] =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ code: 'custom', input: undefined, path: [...issue.path, key], message: 'is not a known field' }))
-        : [issue],
-    ),
-  );
-}
-
 export function registerMemberRoutes(router: Router, deps: MemberRoutesDeps): void {
   router.add('PUT', '/api/v1/members/:memberId', async ({ params, body }): Promise<ApiResponse> => {
-    const { memberId } = parse(paramsSchema, params);
-    const input = parse(putMemberBodySchema, body);
+    const { memberId } = parseRequest(paramsSchema, params);
+    const input = parseRequest(putMemberBodySchema, body);
     const result = await deps.service.putMember(memberId, input, 'api');
     if (!result.ok) {
       return {
@@ -152,7 +137,7 @@ export function registerMemberRoutes(router: Router, deps: MemberRoutesDeps): vo
 
   router.add('GET', '/api/v1/members', async ({ query }): Promise<ApiResponse> => {
     // `?email=&status=` with empty values means no filter.
-    const q = parse(listQuerySchema, Object.fromEntries([...query].filter(([, value]) => value !== '')));
+    const q = parseRequest(listQuerySchema, Object.fromEntries([...query].filter(([, value]) => value !== '')));
     const page = await deps.members.listPage({
       status: q.status,
       emailKey: q.email === undefined ? undefined : emailKey(q.email),
@@ -165,7 +150,7 @@ export function registerMemberRoutes(router: Router, deps: MemberRoutesDeps): vo
   });
 
   router.add('GET', '/api/v1/members/:memberId', async ({ params }): Promise<ApiResponse> => {
-    const { memberId } = parse(paramsSchema, params);
+    const { memberId } = parseRequest(paramsSchema, params);
     const member = await deps.members.findById(memberId);
     if (!member) return { status: 404, body: { error: 'member_not_found', message: `No member ${memberId}.` } };
     const mapping = await deps.mappings.findByMember(memberId);

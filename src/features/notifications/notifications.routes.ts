@@ -14,6 +14,7 @@
  * Bad bodies throw a ZodError (400 with field paths from the HTTP server) before anything is
  * read or written; an unreachable store surfaces as a driver error (503).
  */
+import { parseRequest } from '../../platform/http/parse-request';
 import type { ApiResponse, Router } from '../../platform/http/router';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
@@ -23,7 +24,6 @@ import {
   notificationFingerprint,
   notificationIdSchema,
   notificationRequestSchema,
-  parseOrThrow,
   preferencesPatchSchema,
 } from './notification.schema';
 import { toNotificationStatusJson, type MemberPreferences } from './notification.types';
@@ -51,7 +51,7 @@ export function registerNotificationRoutes(router: Router, deps: NotificationRou
   const bodySchema = notificationRequestSchema(deps.pigmentBaseUrl);
 
   router.add('POST', '/api/v1/notifications', async ({ body }): Promise<ApiResponse> => {
-    const request = parseOrThrow(bodySchema, body);
+    const request = parseRequest(bodySchema, body);
     const fingerprint = notificationFingerprint(request);
     const result = await deps.outbox.enqueue(request, fingerprint, deps.clock.now());
     if (result.outcome === 'created') {
@@ -72,15 +72,15 @@ export function registerNotificationRoutes(router: Router, deps: NotificationRou
   });
 
   router.add('GET', '/api/v1/notifications/:id', async ({ params }): Promise<ApiResponse> => {
-    const { id } = parseOrThrow(notificationParamsSchema, params);
+    const { id } = parseRequest(notificationParamsSchema, params);
     const notification = await deps.outbox.findById(id);
     if (!notification) return { status: 404, body: { error: 'notification_not_found', message: `No notification ${id}.` } };
     return { status: 200, body: toNotificationStatusJson(notification) };
   });
 
   router.add('PUT', '/api/v1/members/:memberId/preferences', async ({ params, body }): Promise<ApiResponse> => {
-    const { memberId } = parseOrThrow(memberParamsSchema, params);
-    const patch = parseOrThrow(preferencesPatchSchema, body);
+    const { memberId } = parseRequest(memberParamsSchema, params);
+    const patch = parseRequest(preferencesPatchSchema, body);
     const result = await deps.preferences.setForMember(memberId, patch.slack);
     if (result.ok) return { status: 200, body: toPreferencesJson(result.preferences) };
     if (result.reason === 'member_not_found') return { status: 404, body: { error: 'member_not_found', message: `No member ${memberId}; nothing was written.` } };
