@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline/promises';
 import pino from 'pino';
-import { ConfigError, loadConfig, type Config } from '../src/config';
+import { loadConfigForCli } from './cli-config';
 import { ALL_INDEXES } from '../src/db/index-registry';
 import { ensureIndexes } from '../src/db/indexes';
 import { openStore, type Store } from '../src/db/store';
@@ -117,15 +117,8 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    err('Fix these settings (in .env or the environment):');
-    for (const problem of error.problems) err(`  ${problem}`);
-    return 1;
-  }
+  const config = loadConfigForCli(err);
+  if (!config) return 1;
 
   // Log lines (store start, warnings) go to stderr, so stdout holds only the import's report.
   const { logger } = createLogger({

@@ -10,7 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../src/config';
+import type { Config } from '../src/config';
+import { loadConfigForCli } from './cli-config';
 
 const USAGE = `Usage: npm run notify -- (--email E | --member-id M) --type T --title TITLE --url URL [options]
   --email E          the recipient's email (or --member-id M, the platform's member id)
@@ -81,15 +82,8 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    err('Fix these settings (in .env or the environment):');
-    for (const problem of error.problems) err(`  ${problem}`);
-    return 1;
-  }
+  const config = loadConfigForCli(err);
+  if (!config) return 1;
   const apiUrl = (values['api-url'] ?? apiUrlFrom(config))?.replace(/\/+$/, '');
   if (!apiUrl) {
     err('HTTP_PORT is 0 (a port picked at start): give the connector\'s address with --api-url.');
