@@ -2,12 +2,13 @@
  * `npm start` as a process: settings errors, tokens Slack refuses, the embedded store started
  * and stopped with the connector, and clean shutdown on SIGTERM.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createSlackEmulator, type SlackEmulator } from '../scripts/slack-emulator';
 import { validEnv } from './support/factories';
-import { collectOutput, exitOf, isAlive, spawnTs, waitForExit, waitForJsonLine } from './support/processes';
+import { collectOutput, exitOf, isAlive, ROOT, spawnTs, waitForExit, waitForJsonLine } from './support/processes';
 import { testStoreUri, uniqueDbName } from './support/store';
 
 /** The environment of a child connector: nothing inherited but PATH and HOME. */
@@ -104,6 +105,19 @@ describe('the connector process', () => {
     expect(await waitForExit(store.storePid!, 2_000)).toBe(true);
     expect(output.stdout()).toContain('"msg":"connector stopped"');
     expect(emulator.socket.connectionCount()).toBe(0);
+  });
+
+  it('runs as `npm start` does: the compiled dist/src/index.js comes up and stops on SIGTERM', async () => {
+    // prestart builds with tsconfig.build.json; a wrong build config would only show here.
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
+    emulator = await createSlackEmulator();
+    const env = childEnv({ ...validEnv(slackEnv(emulator)), DATA_DIR: path.join(cwd, 'data'), HTTP_PORT: '0' } as Record<string, string>);
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'index.js')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const http = await waitForJsonLine<LogLine>(child, (l) => l.msg === 'HTTP API listening');
+    await waitForJsonLine<LogLine>(child, (l) => l.msg === 'connector started');
+    expect(await (await fetch(`${http.url}/readyz`)).json()).toMatchObject({ status: 'ready' });
+    child.kill('SIGTERM');
+    expect((await exitOf(child)).code).toBe(0);
   });
 
   it('leaves no store behind when the connector is killed with SIGKILL', async () => {
