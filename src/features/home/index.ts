@@ -29,7 +29,8 @@ export interface HomeDeps {
 /** Renders and publishes the Home tab for one Slack user. */
 export async function publishHome(client: WebClient, deps: HomeDeps, slackUserId: string): Promise<void> {
   const actor = await deps.actors.resolve(slackUserId);
-  const workspace = await deps.workspace.refresh();
+  // Kept current by the workspace refresher (every 5 s) and by this process's own changes.
+  const workspace = deps.workspace.current();
   const sections = await deps.sections.render({ actor, workspace });
   const workspaceName = workspace?.workspace.teamName ?? 'Slack';
   await client.views.publish({ user_id: slackUserId, view: renderHome({ workspaceName, pigmentBaseUrl: deps.pigmentBaseUrl, sections }) });
