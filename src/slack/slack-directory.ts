@@ -17,7 +17,7 @@ export interface RawSlackUser {
   is_bot?: boolean;
   is_app_user?: boolean;
   is_stranger?: boolean;
-  profile?: { email?: string; real_name?: string; display_name?: string };
+  profile?: { email?: string; real_name?: string; display_name?: string; image_192?: string; image_72?: string };
 }
 
 export const USERS_LIST_PAGE_SIZE = 200;
@@ -58,12 +58,31 @@ export class SlackDirectory {
 
   /** Every user, a page at a time (users.list, 200 per page). */
   async *listUsers(): AsyncGenerator<SlackUserSummary[]> {
-    let cursor: string | undefined;
+    for await (const page of this.listRawUsers()) yield page.map((m) => this.summarise(m));
+  }
+
+  /** Every user as Slack gives it, a page at a time (users.list, 200 per page). */
+  async *listRawUsers(): AsyncGenerator<RawSlackUser[]> {
+    for await (const page of this.rawUserPages()) yield page.users;
+  }
+
+  /**
+   * users.list pages from `cursor` (the start when omitted), each with the cursor of the page
+   * after it (undefined on the last): a long read can be resumed where it stopped.
+   */
+  async *rawUserPages(cursor?: string): AsyncGenerator<{ users: RawSlackUser[]; nextCursor?: string }> {
     do {
-      const page = await this.withRateLimit(() => this.client.users.list({ limit: USERS_LIST_PAGE_SIZE, cursor }));
-      yield (page.members ?? []).map((m) => this.summarise(m as RawSlackUser));
+      const from = cursor;
+      const page = await this.withRateLimit(() => this.client.users.list({ limit: USERS_LIST_PAGE_SIZE, ...(from ? { cursor: from } : {}) }));
       cursor = page.response_metadata?.next_cursor || undefined;
+      yield { users: (page.members ?? []) as RawSlackUser[], ...(cursor ? { nextCursor: cursor } : {}) };
     } while (cursor);
+  }
+
+  /** The user ids of one user group (usergroups.users.list); `no_such_subteam` for a deleted or unknown one. */
+  async usergroupMembers(groupId: string): Promise<string[]> {
+    const result = await this.withRateLimit(() => this.client.usergroups.users.list({ usergroup: groupId }));
+    return result.users ?? [];
   }
 
   summarise(user: RawSlackUser): SlackUserSummary {

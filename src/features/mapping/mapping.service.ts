@@ -11,6 +11,7 @@
  * without one query per page: FerretDB 1.24 scans the whole collection for an `$in`). Slack
  * users are streamed a page at a time and never held.
  */
+import { withinBudget } from '../../platform/within-budget';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { SlackDirectory } from '../../slack/slack-directory';
@@ -299,16 +300,8 @@ export class MappingService {
       .finally(() => {
         this.counting = undefined;
       }));
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), budgetMs);
-    });
-    try {
-      const counts = await Promise.race([counting, late]);
-      if (counts) return { counts };
-    } finally {
-      clearTimeout(timer);
-    }
+    const counts = await withinBudget(counting, budgetMs);
+    if (counts) return { counts };
     // Too slow for this render: keep counting for the next one, and never leave a rejection unhandled.
     counting.catch((error: unknown) => this.logger.error({ err: error }, 'counting mappings failed'));
     return this.lastCounts ? { counts: this.lastCounts.counts, asOf: this.lastCounts.at } : undefined;

@@ -12,6 +12,8 @@ import type { LeaseRepository } from './lease.repository';
 
 export interface JobContext {
   now: Date;
+  /** What started this run: its schedule, a person ("Sync now"), or an event. */
+  trigger: 'schedule' | 'manual' | 'event';
   clock: Clock;
   logger: Logger;
 }
@@ -73,6 +75,16 @@ export class Scheduler {
   }
 
   /**
+   * Runs the planned job `name` now, as its schedule would (e.g. "Sync now"), if no other
+   * process is running it. Throws for a name nobody planned (a programming error).
+   */
+  runPlannedNow(name: string, trigger: 'manual' | 'event' = 'manual'): Promise<JobOutcome> {
+    const planned = this.planned.find(({ job }) => job.name === name);
+    if (!planned) throw new Error(`no job named ${name} is planned`);
+    return this.runExclusive(planned.job, trigger);
+  }
+
+  /**
    * Runs `job` now if no other process is running it. Never throws: a failing job is logged
    * and recorded as failed.
    */
@@ -104,7 +116,7 @@ export class Scheduler {
       leases.acquire(lease, this.holder, job.leaseMs, clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
     }, Math.max(1_000, Math.floor(job.leaseMs / 3)));
     try {
-      const report = await job.run({ now: startedAt, clock, logger });
+      const report = await job.run({ now: startedAt, clock, logger, trigger });
       await runs.record({ job: job.name, holder: this.holder, trigger, startedAt, finishedAt: clock.now(), status: 'completed', report });
       logger.info({ report, ms: clock.now().getTime() - startedAt.getTime() }, 'job completed');
       return { ran: true, status: 'completed', report };
