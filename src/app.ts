@@ -9,6 +9,7 @@ import { ALL_INDEXES } from './db/index-registry';
 import { openStore, type Store } from './db/store';
 import { WebClient } from '@slack/web-api';
 import { createFeatureDeps, registerFeatures, type FeatureDeps } from './features';
+import { createDeliveryClient, type ConnectorTuning } from './features/deps';
 import { systemClock, type Clock } from './platform/clock';
 import { registerHealthRoutes } from './platform/http/health.routes';
 import { startHttpServer, type RunningHttpServer } from './platform/http/http-server';
@@ -26,6 +27,8 @@ export interface ConnectorOptions {
   slack?: SlackAppOptions;
   /** The time; tests move it by hand. */
   clock?: Clock;
+  /** Shorter leases, polls and backoff for tests; production uses the defaults. */
+  tuning?: ConnectorTuning;
 }
 
 export interface Connector {
@@ -81,6 +84,9 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       logger,
       clock: options.clock ?? systemClock,
       slackClient,
+      deliveryClient: createDeliveryClient(config, { logger: toSlackLogger(logger, 'delivery-api') }),
+      metricsRegistry: metrics.registry,
+      ...(options.tuning ? { tuning: options.tuning } : {}),
       router,
       teamId: () => identity.teamId,
     });
@@ -90,7 +96,15 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     stack.push(async () => workspaceRefresh.stop());
     stack.push(() => features.scheduler.stop());
 
-    registerHealthRoutes(router, { storeAnswers: () => store.ping(), socketOpen: () => slack.socket.isOpen() }, metrics);
+    registerHealthRoutes(
+      router,
+      {
+        storeAnswers: () => store.ping(),
+        socketOpen: () => slack.socket.isOpen(),
+        workers: () => Object.fromEntries(features.background.map((worker) => [worker.name, worker.status()])),
+      },
+      metrics,
+    );
     const http = await startHttpServer({ router, apiToken: config.http.apiToken, logger, metrics }, config.http.host, config.http.port);
     stack.push(() => http.close());
 
@@ -101,6 +115,11 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     }
     slack.guardReconnects();
     features.scheduler.start();
+    for (const worker of features.background) {
+      worker.start();
+      // Stopped before the store closes; each gives back what it held but had not started.
+      stack.push(() => worker.stop());
+    }
     stack.push(async () => {
       slack.watchdog.stop();
       await stopSocketMode(slack.receiver);

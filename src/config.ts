@@ -84,6 +84,29 @@ const settingsSchema = z.object({
     .default('https://api.ashbyhq.com')
     .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }))
     .transform((v) => v.replace(/\/+$/, '')),
+  NOTIFICATION_WAIT_HOURS: z.coerce
+    .number({ message: 'must be a number of hours' })
+    .positive('must be more than 0')
+    .max(720, 'must be at most 720 (30 days)')
+    .default(24),
+  NOTIFICATION_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1')
+    .max(3650, 'must be at most 3650')
+    .default(30),
+  DELIVERY_MAX_ATTEMPTS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 20')
+    .max(20, 'must be between 1 and 20')
+    .default(5),
+  DELIVERY_CONCURRENCY: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 64')
+    .max(64, 'must be between 1 and 64')
+    .default(8),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -99,6 +122,16 @@ export interface Config {
   readonly encryptionKey: Buffer;
   readonly schedules: { readonly mapping: string; readonly provisioning: string; readonly imports: string };
   readonly ashbyApiUrl: string;
+  readonly notifications: {
+    /** How long a notification waits for its member to be mapped before it is skipped. */
+    readonly mappingWaitHours: number;
+    /** Delivered and skipped notifications are removed this many days after they finished. */
+    readonly retentionDays: number;
+    /** Transient Slack failures of one notification before it is `failed`. */
+    readonly maxAttempts: number;
+    /** Notifications one process delivers at a time. */
+    readonly concurrency: number;
+  };
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -136,6 +169,12 @@ function toConfig(s: Settings): Config {
     encryptionKey: Buffer.from(s.ENCRYPTION_KEY, 'base64'),
     schedules: Object.freeze({ mapping: s.MAPPING_CRON, provisioning: s.PROVISIONING_CRON, imports: s.IMPORT_CRON }),
     ashbyApiUrl: s.ASHBY_API_URL,
+    notifications: Object.freeze({
+      mappingWaitHours: s.NOTIFICATION_WAIT_HOURS,
+      retentionDays: s.NOTIFICATION_RETENTION_DAYS,
+      maxAttempts: s.DELIVERY_MAX_ATTEMPTS,
+      concurrency: s.DELIVERY_CONCURRENCY,
+    }),
     logLevel: s.LOG_LEVEL,
   });
 }

@@ -96,7 +96,7 @@ describe('connector against the Slack emulator', () => {
     expect(await (await t.fetch('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await t.fetch('/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: 'ok', slackSocket: 'open' } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: 'ok', slackSocket: 'open' }, workers: { 'notifications.delivery': 'running' } });
     const metrics = await t.fetch('/metrics');
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     const text = await metrics.text();

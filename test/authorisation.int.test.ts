@@ -53,7 +53,7 @@ describe('admin actions are authorised on the server', () => {
     const ack = await workspace.acknowledge(await actors.resolve('U0ADMIN001'));
     expect(ack.ok).toBe(true);
     // Going live starts the first full matching; let it finish before comparing snapshots.
-    await eventually(async () => ((await t.connector.store.db.collection('job_runs').countDocuments({ status: 'completed' })) > 0 ? true : undefined), 10_000, 'the first matching');
+    await eventually(async () => ((await t.connector.store.db.collection('job_runs').countDocuments({ job: 'mapping.full_pass', status: 'completed' })) > 0 ? true : undefined), 10_000, 'the first matching');
     const recorded = recordListeners(t.connector.store.db);
     actions = recorded.actions;
     views = recorded.views;

@@ -92,7 +92,7 @@ describe('the connector process', () => {
     expect(fs.existsSync(path.join(cwd, 'data', 'store'))).toBe(true);
 
     const ready = await fetch(`${http.url}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: 'ok', slackSocket: 'open' } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: 'ok', slackSocket: 'open' }, workers: { 'notifications.delivery': 'running' } });
     await emulator.socket.sendEvent({ type: 'app_home_opened', user: 'U0ALICE001', tab: 'home', channel: 'D1', event_ts: '1' });
     const deadline = Date.now() + 5_000;
     while (!emulator.homeViewOf('U0ALICE001') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

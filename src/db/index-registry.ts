@@ -7,7 +7,10 @@ import { AUDIT_INDEXES } from '../features/audit/audit.repository';
 import { MAPPING_INDEXES } from '../features/mapping/mapping.repository';
 import { MEMBER_IMPORT_PREVIEW_INDEXES } from '../features/members/home/member-import-preview.repository';
 import { MEMBER_INDEXES } from '../features/members/member.repository';
-import { NOTIFICATION_CLAIM_INDEXES, OUTBOX_INDEXES } from '../features/notifications/outbox.repository';
+import { NOTIFICATION_CLAIM_INDEXES, NOTIFICATION_OPEN_INDEXES, NOTIFICATION_OUTCOME_INDEXES, NOTIFICATION_QUEUE_INDEXES, OUTBOX_INDEXES } from '../features/notifications/outbox.repository';
+import { PROVISIONING_CONFIG_INDEXES } from '../features/provisioning/provisioning-config.repository';
+import { SYNC_ACTION_INDEXES, SYNC_PAGE_INDEXES, SYNC_RUN_INDEXES } from '../features/provisioning/sync-run.repository';
+import { PROVISIONING_WELCOME_INDEXES } from '../features/provisioning/welcome.repository';
 import { WORKSPACE_INDEXES } from '../features/workspace/workspace.repository';
 import { JOB_RUN_INDEXES } from '../platform/scheduler/job-run.repository';
 import { LEASE_CLAIM_INDEXES, LEASE_INDEXES } from '../platform/scheduler/lease.repository';
@@ -23,5 +26,13 @@ export const ALL_INDEXES: readonly CollectionIndexes[] = [
   AUDIT_INDEXES,
   MEMBER_IMPORT_PREVIEW_INDEXES,
   OUTBOX_INDEXES,
+  NOTIFICATION_QUEUE_INDEXES,
   NOTIFICATION_CLAIM_INDEXES,
+  NOTIFICATION_OUTCOME_INDEXES,
+  NOTIFICATION_OPEN_INDEXES,
+  PROVISIONING_CONFIG_INDEXES,
+  SYNC_RUN_INDEXES,
+  SYNC_ACTION_INDEXES,
+  SYNC_PAGE_INDEXES,
+  PROVISIONING_WELCOME_INDEXES,
 ];

@@ -2,8 +2,9 @@
  * Builds the repositories and services the features share, from a database and a Slack
  * client. Called once by the composition root (and by tests, on a test database).
  */
-import type { WebClient } from '@slack/web-api';
+import { WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import type { Db } from 'mongodb';
+import { Registry } from 'prom-client';
 import type { Config } from '../config';
 import type { Clock } from '../platform/clock';
 import type { Router } from '../platform/http/router';
@@ -23,6 +24,7 @@ import type { Member } from './members/member.types';
 import type { Workspace } from './workspace/workspace.types';
 import { WorkspaceRepository } from './workspace/workspace.repository';
 import { WorkspaceService } from './workspace/workspace.service';
+import type { DeliveryTuning } from './notifications/delivery/delivery-tuning';
 
 export interface FeatureDeps {
   /** The database, for features that build their repositories in `register`. */
@@ -32,6 +34,17 @@ export interface FeatureDeps {
   clock: Clock;
   /** Bot-token client for work outside listeners (jobs, workers); rate limits surface as errors. */
   slackClient: WebClient;
+  /**
+   * Bot-token client for DMs: rate limits surface as errors and nothing is retried by the SDK,
+   * since a retried chat.postMessage after a timeout could post twice (the worker decides).
+   */
+  deliveryClient: WebClient;
+  /** Where features add their Prometheus metrics (served on /metrics). */
+  metricsRegistry: Registry;
+  /** Background work features start (workers); the composition root starts them once the app is up and stops them first. */
+  background: BackgroundWorker[];
+  /** Knobs tests shorten (leases, polls, backoff); production uses the defaults and the settings. */
+  tuning: ConnectorTuning;
   router: Router;
   scheduler: Scheduler;
   repos: {
@@ -58,6 +71,19 @@ export interface FeatureDeps {
   };
 }
 
+/** Something that runs in the background until stopped (e.g. the delivery worker). */
+export interface BackgroundWorker {
+  name: string;
+  start(): void;
+  stop(): Promise<void>;
+  /** A word or two for /readyz (e.g. `running`, `paused: invalid_auth`). */
+  status(): string;
+}
+
+export interface ConnectorTuning {
+  delivery?: Partial<DeliveryTuning>;
+}
+
 export interface FeatureDepsInput {
   db: Db;
   config: Config;
@@ -67,6 +93,25 @@ export interface FeatureDepsInput {
   router: Router;
   /** The workspace's team id, known once the bot token was verified. */
   teamId: () => string;
+  /** Built from the config when omitted (see FeatureDeps.deliveryClient). */
+  deliveryClient?: WebClient;
+  /** A registry of its own when omitted (tests, benchmarks). */
+  metricsRegistry?: Registry;
+  tuning?: ConnectorTuning;
+}
+
+/** Slow answers are given up on after this long and handled as "may have arrived". */
+const DELIVERY_CALL_TIMEOUT_MS = 15_000;
+
+/** The DM client (see FeatureDeps.deliveryClient). */
+export function createDeliveryClient(config: Config, options: { logger?: SlackLogger } = {}): WebClient {
+  return new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: DELIVERY_CALL_TIMEOUT_MS,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
 }
 
 export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
@@ -92,5 +137,24 @@ export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
   });
   const home: HomeDeps = { logger, pigmentBaseUrl: input.config.pigmentBaseUrl, sections: new HomeSections(), actors, workspace };
   const members = createMemberServices({ repos, clock, logger, hooks });
-  return { db, config: input.config, logger, clock, slackClient: input.slackClient, router: input.router, scheduler, repos, directory, actors, workspace, members, home, hooks };
+  return {
+    db,
+    config: input.config,
+    logger,
+    clock,
+    slackClient: input.slackClient,
+    deliveryClient: input.deliveryClient ?? createDeliveryClient(input.config),
+    metricsRegistry: input.metricsRegistry ?? new Registry(),
+    background: [],
+    tuning: input.tuning ?? {},
+    router: input.router,
+    scheduler,
+    repos,
+    directory,
+    actors,
+    workspace,
+    members,
+    home,
+    hooks,
+  };
 }

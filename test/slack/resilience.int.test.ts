@@ -57,7 +57,7 @@ describe('readiness when the store goes away', () => {
     await store.stop();
     const res = await t.fetch('/readyz');
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ status: 'not_ready', checks: { store: 'unreachable', slackSocket: 'open' } });
+    expect(await res.json()).toEqual({ status: 'not_ready', checks: { store: 'unreachable', slackSocket: 'open' }, workers: { 'notifications.delivery': 'running' } });
     expect((await t.fetch('/healthz')).status).toBe(200);
   });
 });

@@ -5,11 +5,21 @@
 import { Writable } from 'node:stream';
 import { startConnector, type Connector } from '../../src/app';
 import type { SlackAppOptions } from '../../src/slack/bolt-app';
+import type { ConnectorTuning } from '../../src/features/deps';
+import type { Clock } from '../../src/platform/clock';
 import { parseConfig, secretsOf } from '../../src/config';
 import { createLogger } from '../../src/platform/logger';
 import { createSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../../scripts/slack-emulator';
 import { validEnv } from './factories';
 import { testStoreUri, uniqueDbName } from './store';
+
+/**
+ * Delivery knobs for tests: quick polls and retries. Leases and the mapping wait keep their
+ * production length; tests that need them to pass move the clock.
+ */
+export const TEST_TUNING: ConnectorTuning = {
+  delivery: { pollIntervalMs: 50, backoffBaseMs: 20, backoffMaxMs: 200, pauseProbeMs: 100, mappingRecheckMinMs: 1_000, mappingRecheckMaxMs: 1_000 },
+};
 
 export interface TestConnector {
   emulator: SlackEmulator;
@@ -29,9 +39,15 @@ export async function startTestConnector(
     slack?: SlackAppOptions;
     /** Keep the database at stop(), for a second connector on it (pass MONGODB_DB in env). */
     keepDatabase?: boolean;
+    /** Another connector's emulator (one Slack workspace, several processes); not closed by stop(). */
+    sharedEmulator?: SlackEmulator;
+    clock?: Clock;
+    /** Fast polls, short leases and backoff by default (see TEST_TUNING). */
+    tuning?: ConnectorTuning;
   } = {},
 ): Promise<TestConnector> {
-  const emulator = await createSlackEmulator({ rateLimitScale: 50, ...options.emulator });
+  const emulator = options.sharedEmulator ?? (await createSlackEmulator({ rateLimitScale: 50, ...options.emulator }));
+  const closeEmulator = () => (options.sharedEmulator ? Promise.resolve() : emulator.close());
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -60,9 +76,15 @@ export async function startTestConnector(
   let connector: Connector;
   try {
     // Short ping timeouts: the client waits clientPingTimeout before each reconnect.
-    connector = await startConnector({ config, logging, slack: { clientPingTimeout: 1_500, ...options.slack } });
+    connector = await startConnector({
+      config,
+      logging,
+      slack: { clientPingTimeout: 1_500, ...options.slack },
+      ...(options.clock ? { clock: options.clock } : {}),
+      tuning: { delivery: { ...TEST_TUNING.delivery, ...options.tuning?.delivery } },
+    });
   } catch (error) {
-    await emulator.close();
+    await closeEmulator();
     throw error;
   }
   return {
@@ -74,7 +96,7 @@ export async function startTestConnector(
       if (process.env.JEST_WORKER_ID === undefined) throw new Error('test connectors only run under jest');
       if (!options.keepDatabase) await connector.store.db.dropDatabase().catch(() => undefined);
       await connector.stop();
-      await emulator.close();
+      await closeEmulator();
     },
   };
 }

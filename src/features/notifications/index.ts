@@ -2,13 +2,16 @@
  * Notifications: the HTTP hand-off into the outbox, member preferences, and (built on top of
  * these) the delivery worker and the DM messages in `./messages`.
  *
- * This part registers the HTTP routes; the outbox and preferences repositories and the
+ * This part registers the HTTP routes and the App Home's settings and recent notifications
+ * (`./home`); the outbox and preferences repositories and the
  * preferences service are exported for the worker, the App Home and the command line.
  */
 import type { App } from '@slack/bolt';
 import { registerOpenLink } from './open-link';
+import { registerNotificationsHome } from './home';
 import type { Db } from 'mongodb';
 import type { FeatureDeps } from '../deps';
+import { registerDelivery } from './delivery';
 import { registerNotificationRoutes } from './notifications.routes';
 import { OutboxRepository } from './outbox.repository';
 import { PreferencesRepository } from './preferences.repository';
@@ -46,13 +49,16 @@ export function register(
   deps: FeatureDeps,
   services: NotificationServices = createNotificationServices(deps, createNotificationRepos(deps.db)),
 ): NotificationServices {
+  const worker = registerDelivery(deps, services);
   registerNotificationRoutes(deps.router, {
     outbox: services.repos.outbox,
     preferences: services.preferences,
     clock: deps.clock,
     logger: deps.logger.child({ feature: 'notifications' }),
     pigmentBaseUrl: deps.config.pigmentBaseUrl,
+    onQueued: () => worker.wake(),
   });
   registerOpenLink(app, deps, (id, at) => services.repos.outbox.recordOpened(id, at));
+  registerNotificationsHome(app, deps, { outbox: services.repos.outbox, preferences: services.preferences });
   return services;
 }

@@ -51,6 +51,14 @@ export interface NotificationRecipient {
   email?: string;
 }
 
+/**
+ * One key per recipient as the platform named them (a member id, or an email compared
+ * case-insensitively): each recipient's notifications are claimed and sent in order.
+ */
+export function recipientKey(recipient: NotificationRecipient): string {
+  return recipient.memberId !== undefined ? `member:${recipient.memberId}` : `email:${(recipient.email ?? '').trim().toLowerCase()}`;
+}
+
 /** What the caller handed off, validated and normalised. */
 export interface NotificationRequest {
   /** The caller's idempotency key. */
@@ -94,6 +102,13 @@ export interface Notification extends NotificationRequest {
   reason?: string;
   /** The last transient error of a released attempt, for people investigating. */
   lastError?: string;
+  /** Transient Slack failures so far (5xx, network); the worker gives up after its maximum. */
+  failures?: number;
+  /**
+   * An earlier attempt may have reached Slack without its outcome being stored (its process
+   * died, or the call timed out): the worker looks for the message in the DM before sending.
+   */
+  sendUncertain?: boolean;
   /** When the notification reached a final status (delivered, skipped, failed); retention uses it. */
   finishedAt?: Date;
   /** First click on "Open in Pigment" in Slack. */

@@ -37,6 +37,8 @@ export interface NotificationRoutesDeps {
   logger: Logger;
   /** PIGMENT_BASE_URL, without trailing slash. */
   pigmentBaseUrl: string;
+  /** Called after a new notification is stored (wakes this process's worker). */
+  onQueued?: () => void;
 }
 
 const notificationParamsSchema = z.object({ id: notificationIdSchema });
@@ -56,6 +58,7 @@ export function registerNotificationRoutes(router: Router, deps: NotificationRou
     const result = await deps.outbox.enqueue(request, fingerprint, deps.clock.now());
     if (result.outcome === 'created') {
       deps.logger.debug({ notificationId: request.id, type: request.type, subtype: request.subtype }, 'notification queued');
+      deps.onQueued?.();
       return { status: 202, body: { id: request.id, status: result.notification.status } };
     }
     if (result.existing.fingerprint !== fingerprint) {

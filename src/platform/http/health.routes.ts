@@ -8,6 +8,12 @@ import type { Router } from './router';
 export interface ReadinessProbe {
   storeAnswers(): Promise<boolean>;
   socketOpen(): boolean;
+  /**
+   * Background workers' states, shown but not counted: a paused delivery (Slack refuses the
+   * token) is not a reason to take the process out of a load balancer, whose HTTP API still
+   * accepts notifications and keeps them queued.
+   */
+  workers?(): Record<string, string>;
 }
 
 export function registerHealthRoutes(router: Router, probe: ReadinessProbe, metrics: Metrics): void {
@@ -23,6 +29,7 @@ export function registerHealthRoutes(router: Router, probe: ReadinessProbe, metr
       body: {
         status: ready ? 'ready' : 'not_ready',
         checks: { store: store ? 'ok' : 'unreachable', slackSocket: socket ? 'open' : 'closed' },
+        ...(probe.workers ? { workers: probe.workers() } : {}),
       },
     };
   });

@@ -5,7 +5,7 @@
  */
 import { MongoClient } from 'mongodb';
 import { ensureIndexes } from '../../../src/db/indexes';
-import { NOTIFICATION_CLAIM_INDEXES, NOTIFICATION_QUEUE_INDEXES, OUTBOX_INDEXES, OutboxRepository } from '../../../src/features/notifications/outbox.repository';
+import { NOTIFICATION_CLAIM_INDEXES, NOTIFICATION_OPEN_INDEXES, NOTIFICATION_OUTCOME_INDEXES, NOTIFICATION_QUEUE_INDEXES, OUTBOX_INDEXES, OutboxRepository } from '../../../src/features/notifications/outbox.repository';
 import { notificationFingerprint } from '../../../src/features/notifications/notification.schema';
 import type { NotificationRequest } from '../../../src/features/notifications/notification.types';
 import { openTestDatabase, type TestDatabase } from '../../support/store';
@@ -13,6 +13,8 @@ import { openTestDatabase, type TestDatabase } from '../../support/store';
 const t0 = new Date('2026-11-21T10:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
 const LEASE = 60_000;
+/** How long after a lease ran out another claimer may take it over (the outbox's LEASE_SAFETY_MS). */
+const TAKEOVER_DELAY = 5_000;
 
 function request(id: string, overrides: Partial<NotificationRequest> = {}): NotificationRequest {
   return {
@@ -37,7 +39,7 @@ describe('OutboxRepository (embedded store)', () => {
 
   beforeAll(async () => {
     t = await openTestDatabase('outbox');
-    await ensureIndexes(t.db, [OUTBOX_INDEXES, NOTIFICATION_QUEUE_INDEXES, NOTIFICATION_CLAIM_INDEXES]);
+    await ensureIndexes(t.db, [OUTBOX_INDEXES, NOTIFICATION_QUEUE_INDEXES, NOTIFICATION_CLAIM_INDEXES, NOTIFICATION_OUTCOME_INDEXES, NOTIFICATION_OPEN_INDEXES]);
     outbox = new OutboxRepository(t.db);
   });
   afterAll(() => t.dispose());
@@ -46,6 +48,8 @@ describe('OutboxRepository (embedded store)', () => {
     await t.db.collection(OUTBOX_INDEXES.collection).deleteMany({});
     await t.db.collection(NOTIFICATION_CLAIM_INDEXES.collection).deleteMany({});
     await t.db.collection(NOTIFICATION_QUEUE_INDEXES.collection).deleteMany({});
+    await t.db.collection(NOTIFICATION_OUTCOME_INDEXES.collection).deleteMany({});
+    await t.db.collection(NOTIFICATION_OPEN_INDEXES.collection).deleteMany({});
   });
   const queueIds = async () => (await t.db.collection(NOTIFICATION_QUEUE_INDEXES.collection).find({}).toArray()).map((d) => String(d._id)).sort();
 
@@ -83,9 +87,9 @@ describe('OutboxRepository (embedded store)', () => {
   });
 
   it('claims only due notifications, sets the lease and counts the attempt', async () => {
-    const first = request(nextId('first'));
-    const second = request(nextId('second'));
-    const future = request(nextId('future'));
+    const first = request(nextId('first'), { recipient: { memberId: 'm-1' } });
+    const second = request(nextId('second'), { recipient: { memberId: 'm-2' } });
+    const future = request(nextId('future'), { recipient: { memberId: 'm-3' } });
     await enqueue(first, at(1_000));
     await enqueue(second, at(2_000));
     await enqueue(future, at(60_000));
@@ -102,7 +106,7 @@ describe('OutboxRepository (embedded store)', () => {
   });
 
   it('claims in the order notifications were enqueued, beyond a window of candidates', async () => {
-    for (let i = 0; i < 40; i += 1) await enqueue(request(`fifo-${String(i).padStart(2, '0')}`), at(i));
+    for (let i = 0; i < 40; i += 1) await enqueue(request(`fifo-${String(i).padStart(2, '0')}`, { recipient: { memberId: `m-${i}` } }), at(i));
     const order: string[] = [];
     for (let i = 0; i < 40; i += 1) order.push((await outbox.claimNext('p1', LEASE, at(1_000)))!.id);
     // Each claim comes from the 16 oldest still queued.
@@ -110,19 +114,36 @@ describe('OutboxRepository (embedded store)', () => {
     expect([...order].sort()).toEqual(Array.from({ length: 40 }, (_, i) => `fifo-${String(i).padStart(2, '0')}`));
   });
 
-  it('skips the ids a worker holds back', async () => {
-    const a = request(nextId('a'));
-    const b = request(nextId('b'));
-    await enqueue(a, at(1));
-    await enqueue(b, at(2));
-    expect((await outbox.claimNext('p1', LEASE, at(10), { excludeIds: [a.id] }))?.id).toBe(b.id);
-    expect(await outbox.claimNext('p1', LEASE, at(10), { excludeIds: [a.id] })).toBeUndefined();
-    expect((await outbox.claimNext('p1', LEASE, at(10)))?.id).toBe(a.id);
+  it("gives out one member's notifications one at a time and in order, in every process", async () => {
+    const ada = [0, 1, 2].map((i) => request(`ada-${i}`));
+    const grace = request('grace-0', { recipient: { memberId: 'm-grace' } });
+    // Enqueued out of order: the order is the creation time, not where the store keeps them.
+    await enqueue(ada[2]!, at(30));
+    await enqueue(ada[0]!, at(10));
+    await enqueue(ada[1]!, at(20));
+    await enqueue(grace, at(40));
+    const firstTwo = [await outbox.claimNext('p1', LEASE, at(100)), await outbox.claimNext('p1', LEASE, at(100))].map((n) => n?.id).sort();
+    expect(firstTwo).toEqual(['ada-0', 'grace-0']);
+    // Ada's first is held: nobody may take her second meanwhile, here or elsewhere.
+    expect(await outbox.claimNext('p2', LEASE, at(100))).toBeUndefined();
+    // Released for later (say, a rate limit), it still comes first.
+    expect(await outbox.release('ada-0', 'p1', at(5_000), at(200))).toBe(true);
+    expect(await outbox.claimNext('p2', LEASE, at(1_000))).toBeUndefined();
+    expect((await outbox.claimNext('p2', LEASE, at(5_000)))?.id).toBe('ada-0');
+    await outbox.markDelivered('ada-0', 'p2', { channel: 'D1', ts: '1.1' }, at(5_001));
+    expect((await outbox.claimNext('p1', LEASE, at(5_002)))?.id).toBe('ada-1');
+  });
+
+  it('does not let one member with a long backlog hold up the others', async () => {
+    for (let i = 0; i < 100; i += 1) await enqueue(request(`busy-${String(i).padStart(3, '0')}`), at(i));
+    for (let i = 0; i < 5; i += 1) await enqueue(request(`quiet-${i}`, { recipient: { memberId: `m-quiet-${i}` } }), at(1_000 + i));
+    const batch = await outbox.claimBatch('p1', LEASE, at(2_000), 8);
+    expect(batch.map((n) => n.id).sort()).toEqual(['busy-000', 'quiet-0', 'quiet-1', 'quiet-2', 'quiet-3', 'quiet-4']);
   });
 
   it('gives each of 200 notifications to exactly one of 4 concurrent claimers, each on its own connection', async () => {
     const ids = Array.from({ length: 200 }, (_, i) => `bulk-${String(i).padStart(3, '0')}`);
-    for (const id of ids) await enqueue(request(id));
+    for (const [i, id] of ids.entries()) await enqueue(request(id, { recipient: { memberId: `m-${i % 40}` } }));
     const clients = await Promise.all([0, 1, 2, 3].map(() => new MongoClient(t.uri).connect()));
     const claimedBy = new Map<string, string[]>();
     try {
@@ -150,7 +171,7 @@ describe('OutboxRepository (embedded store)', () => {
     // Every claimer took part (the race was real), and every notification was claimed once.
     expect(new Set([...claimedBy.values()].flat()).size).toBeGreaterThan(1);
     expect(await outbox.countByStatus()).toEqual({ queued: 0, delivering: 0, delivered: 200, skipped: 0, failed: 0 });
-    const attempts = await t.db.collection(OUTBOX_INDEXES.collection).distinct('attempts');
+    const attempts = await t.db.collection(NOTIFICATION_OUTCOME_INDEXES.collection).distinct('attempts');
     expect(attempts).toEqual([1]);
   });
 
@@ -160,20 +181,22 @@ describe('OutboxRepository (embedded store)', () => {
     const first = await outbox.claimNext('dead', 1_000, at(0));
     expect(first?.attempts).toBe(1);
     expect(await outbox.claimNext('p2', 1_000, at(999))).toBeUndefined();
+    // Expired, but a takeover waits a few seconds more (clock skew, a holder finishing late).
+    expect(await outbox.claimNext('p2', 1_000, at(1_000 + TAKEOVER_DELAY - 1))).toBeUndefined();
 
-    const second = await outbox.claimNext('p2', LEASE, at(1_000));
-    expect(second).toMatchObject({ id: req.id, status: 'delivering', attempts: 2, lease: { holder: 'p2', expiresAt: at(1_000 + LEASE) } });
+    const second = await outbox.claimNext('p2', LEASE, at(1_000 + TAKEOVER_DELAY));
+    expect(second).toMatchObject({ id: req.id, status: 'delivering', attempts: 2, lease: { holder: 'p2', expiresAt: at(1_000 + TAKEOVER_DELAY + LEASE) } });
     // The process that lost its lease cannot write an outcome any more.
-    expect(await outbox.markDelivered(req.id, 'dead', { channel: 'D1', ts: '1.1' }, at(1_500))).toBe(false);
-    expect(await outbox.release(req.id, 'dead', at(9_000), at(1_500))).toBe(false);
-    expect(await outbox.markDelivered(req.id, 'p2', { channel: 'D2', ts: '2.2' }, at(2_000))).toBe(true);
-    expect(await outbox.findById(req.id)).toMatchObject({ status: 'delivered', slack: { channel: 'D2', ts: '2.2' }, finishedAt: at(2_000), attempts: 2 });
+    expect(await outbox.markDelivered(req.id, 'dead', { channel: 'D1', ts: '1.1' }, at(7_500))).toBe(false);
+    expect(await outbox.release(req.id, 'dead', at(9_000), at(7_500))).toBe(false);
+    expect(await outbox.markDelivered(req.id, 'p2', { channel: 'D2', ts: '2.2' }, at(8_000))).toBe(true);
+    expect(await outbox.findById(req.id)).toMatchObject({ status: 'delivered', slack: { channel: 'D2', ts: '2.2' }, finishedAt: at(8_000), attempts: 2 });
     expect((await outbox.findById(req.id))?.lease).toBeUndefined();
   });
 
   it('lets 4 concurrent claimers re-claim 50 expired deliveries exactly once each', async () => {
     const ids = Array.from({ length: 50 }, (_, i) => `expired-${String(i).padStart(2, '0')}`);
-    for (const id of ids) await enqueue(request(id));
+    for (const [i, id] of ids.entries()) await enqueue(request(id, { recipient: { memberId: `m-${i}` } }));
     for (let i = 0; i < ids.length; i += 1) expect(await outbox.claimNext('crashed', 1_000, at(0))).toBeDefined();
     const clients = await Promise.all([0, 1, 2, 3].map(() => new MongoClient(t.uri).connect()));
     const claims: string[] = [];
@@ -182,14 +205,14 @@ describe('OutboxRepository (embedded store)', () => {
         clients.map(async (client, k) => {
           const repo = new OutboxRepository(client.db(t.dbName));
           for (;;) {
-            const claimed = await repo.claimNext(`w${k}`, LEASE, at(5_000));
+            const claimed = await repo.claimNext(`w${k}`, LEASE, at(1_000 + TAKEOVER_DELAY));
             if (!claimed) {
               if ((await repo.countByStatus()).delivering === 0) return;
               continue;
             }
             claims.push(claimed.id);
             expect(claimed.attempts).toBe(2);
-            await repo.markSkipped(claimed.id, `w${k}`, 'not_connected', at(6_000));
+            await repo.markSkipped(claimed.id, `w${k}`, 'not_connected', at(2_000 + TAKEOVER_DELAY));
           }
         }),
       );
@@ -222,17 +245,34 @@ describe('OutboxRepository (embedded store)', () => {
     const req = request(nextId('retry'));
     await enqueue(req);
     await outbox.claimNext('p1', LEASE, at(0));
-    expect(await outbox.release(req.id, 'p1', at(30_000), at(100), 'internal_error')).toBe(true);
+    expect(await outbox.release(req.id, 'p1', at(30_000), at(100), { error: 'internal_error', failures: 1 })).toBe(true);
     const released = await outbox.findById(req.id);
-    expect(released).toMatchObject({ status: 'queued', availableAt: at(30_000), attempts: 1, lastError: 'internal_error', updatedAt: at(100) });
+    expect(released).toMatchObject({ status: 'queued', availableAt: at(30_000), attempts: 1, lastError: 'internal_error', failures: 1, updatedAt: at(100) });
     expect(released?.lease).toBeUndefined();
     expect(await outbox.claimNext('p2', LEASE, at(29_999))).toBeUndefined();
-    expect(await outbox.claimNext('p2', LEASE, at(30_000))).toMatchObject({ id: req.id, attempts: 2, lease: { holder: 'p2' } });
+    expect(await outbox.claimNext('p2', LEASE, at(30_000))).toMatchObject({ id: req.id, attempts: 2, lease: { holder: 'p2' }, sendUncertain: false });
+  });
+
+  it('marks a notification taken over from an expired lease as possibly sent, and keeps an uncertain release so', async () => {
+    const crashed = request(nextId('crashed'));
+    const uncertain = request(nextId('uncertain'), { recipient: { memberId: 'm-grace' } });
+    await enqueue(crashed, at(0));
+    // Not due yet when the first claim is made, so each claim below takes the one meant.
+    await enqueue(uncertain, at(12));
+    expect(await outbox.claimNext('dead', 1_000, at(10))).toMatchObject({ id: crashed.id, sendUncertain: false });
+    expect(await outbox.claimNext('p1', LEASE, at(12))).toMatchObject({ id: uncertain.id, sendUncertain: false });
+    await outbox.release(uncertain.id, 'p1', at(20), at(15), { error: 'request_timeout', failures: 1, sendUncertain: true });
+    // The dead holder never wrote an outcome: whoever takes it over must look in Slack first.
+    const takenOver = [await outbox.claimNext('p2', LEASE, at(1_010 + TAKEOVER_DELAY)), await outbox.claimNext('p2', LEASE, at(1_010 + TAKEOVER_DELAY))];
+    expect(takenOver.map((n) => [n?.id, n?.sendUncertain]).sort()).toEqual([[crashed.id, true], [uncertain.id, true]].sort());
+    // An outcome clears it.
+    await outbox.markDelivered(crashed.id, 'p2', { channel: 'D1', ts: '1.0' }, at(1_100 + TAKEOVER_DELAY));
+    expect((await outbox.findById(crashed.id))?.sendUncertain).toBeUndefined();
   });
 
   it('writes skips and failures with their reason, and the resolved member', async () => {
     const skipped = request(nextId('skip'), { recipient: { email: 'ada@acme.test' } });
-    const failed = request(nextId('fail'));
+    const failed = request(nextId('fail'), { recipient: { memberId: 'm-grace' } });
     await enqueue(skipped, at(1));
     await enqueue(failed, at(2));
     await outbox.claimNext('p1', LEASE, at(10));
@@ -254,7 +294,7 @@ describe('OutboxRepository (embedded store)', () => {
     expect(await outbox.extendLease(req.id, 'p1', at(5_000), at(500))).toBe(true);
     expect(await outbox.claimNext('p2', LEASE, at(4_999))).toBeUndefined();
     expect(await outbox.extendLease(req.id, 'p1', at(9_000), at(5_000))).toBe(false);
-    expect((await outbox.claimNext('p2', LEASE, at(5_000)))?.lease?.holder).toBe('p2');
+    expect((await outbox.claimNext('p2', LEASE, at(5_000 + TAKEOVER_DELAY)))?.lease?.holder).toBe('p2');
   });
 
   it('records the first opening from Slack only, and changes nothing else', async () => {
@@ -306,7 +346,7 @@ describe('OutboxRepository (embedded store)', () => {
 
   it('restores a lost queue entry when the same notification is posted again, or by requeueOrphans', async () => {
     const retried = request(nextId('orphan'));
-    const silent = request(nextId('orphan'));
+    const silent = request(nextId('orphan'), { recipient: { memberId: 'm-grace' } });
     await enqueue(retried, at(0));
     await enqueue(silent, at(0));
     // What a process that died between the two inserts of enqueue leaves.
@@ -328,9 +368,9 @@ describe('OutboxRepository (embedded store)', () => {
     await enqueue(req);
     await outbox.claimNext('p1', 1_000, at(0));
     // The outcome was written, then the process died before removing the queue entry.
-    await t.db.collection(OUTBOX_INDEXES.collection).updateOne({ _id: req.id as never }, { $set: { status: 'delivered', finishedAt: at(10) }, $unset: { lease: '' } });
+    await t.db.collection(NOTIFICATION_OUTCOME_INDEXES.collection).insertOne({ _id: req.id as never, status: 'delivered', slack: { channel: 'D1', ts: '1.1' }, attempts: 1, finishedAt: at(10) });
     expect(await queueIds()).toEqual([req.id]);
-    expect(await outbox.claimNext('p2', LEASE, at(2_000))).toBeUndefined();
+    expect(await outbox.claimNext('p2', LEASE, at(1_000 + TAKEOVER_DELAY))).toBeUndefined();
     expect(await queueIds()).toEqual([]);
     expect(await outbox.findById(req.id)).toMatchObject({ status: 'delivered', attempts: 1 });
   });
@@ -339,7 +379,7 @@ describe('OutboxRepository (embedded store)', () => {
     const make = async (id: string, outcome: 'delivered' | 'skipped' | 'failed' | 'queued', finishedAt: Date) => {
       await enqueue(request(id), at(0));
       if (outcome === 'queued') return;
-      const claimed = await outbox.claimNext('p1', LEASE, at(0), {});
+      const claimed = await outbox.claimNext('p1', LEASE, at(0));
       expect(claimed?.id).toBe(id);
       if (outcome === 'delivered') await outbox.markDelivered(id, 'p1', { channel: 'D1', ts: '1.1' }, finishedAt);
       if (outcome === 'skipped') await outbox.markSkipped(id, 'p1', 'not_connected', finishedAt);

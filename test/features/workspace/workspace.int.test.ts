@@ -116,7 +116,7 @@ describe('workspace connection', () => {
       expect(other.connector.features.workspace.isLive()).toBe(false);
       expect((await t.connector.features.workspace.acknowledge(await t.connector.features.actors.resolve('U0SECADMIN'))).ok).toBe(true);
       // A's own first pass holds the mapping lease (one pass at a time across processes).
-      await eventually(async () => ((await t.connector.store.db.collection('job_runs').countDocuments({ status: 'completed' })) > 0 ? true : undefined), 10_000, "A's first pass");
+      await eventually(async () => ((await t.connector.store.db.collection('job_runs').countDocuments({ job: 'mapping.full_pass', status: 'completed' })) > 0 ? true : undefined), 10_000, "A's first pass");
       // A records its run, then frees the lease: until then B is told the pass runs elsewhere.
       const pass = await eventually(async () => {
         const outcome = await other.connector.features.scheduler.runExclusive(fullPassJob(createMappingService(other.connector.features)), 'manual');

@@ -1,0 +1,59 @@
+/**
+ * Delivery: the worker, its Slack client wrapper, and the outbox's housekeeping jobs, wired
+ * from the feature deps. The worker runs as a background worker the composition root starts
+ * once the app is up.
+ */
+import type { FeatureDeps } from '../../deps';
+import type { NotificationServices } from '../index';
+import { createDeliveryMetrics } from './delivery.metrics';
+import { DEFAULT_DELIVERY_TUNING, type DeliveryTuning } from './delivery-tuning';
+import { DeliveryWorker } from './delivery.worker';
+import { requeueOrphansJob, retentionJob, REQUEUE_ORPHANS_CRON, RETENTION_CRON } from './outbox.jobs';
+import { SlackDm } from './slack-dm';
+
+export { DeliveryWorker } from './delivery.worker';
+export { DEFAULT_DELIVERY_TUNING, type DeliveryTuning } from './delivery-tuning';
+export { OUTBOX_JOBS } from './outbox.jobs';
+
+/** The settings' part of the tuning, then the composition root's overrides. */
+export function deliveryTuning(deps: Pick<FeatureDeps, 'config' | 'tuning'>): DeliveryTuning {
+  const { notifications } = deps.config;
+  return {
+    ...DEFAULT_DELIVERY_TUNING,
+    concurrency: notifications.concurrency,
+    maxAttempts: notifications.maxAttempts,
+    mappingWaitMs: Math.round(notifications.mappingWaitHours * 3_600_000),
+    ...deps.tuning.delivery,
+  };
+}
+
+export function registerDelivery(deps: FeatureDeps, services: NotificationServices): DeliveryWorker {
+  const { outbox } = services.repos;
+  const worker = new DeliveryWorker({
+    outbox,
+    members: deps.repos.members,
+    mappings: deps.repos.mappings,
+    preferences: services.preferences,
+    workspace: deps.workspace,
+    dm: new SlackDm(deps.deliveryClient),
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'delivery' }),
+    metrics: createDeliveryMetrics(deps.metricsRegistry),
+    pigmentBaseUrl: deps.config.pigmentBaseUrl,
+    tuning: deliveryTuning(deps),
+  });
+  const orphans = requeueOrphansJob(outbox);
+  deps.scheduler.schedule(retentionJob(outbox, deps.config.notifications.retentionDays), RETENTION_CRON);
+  deps.scheduler.schedule(orphans, REQUEUE_ORPHANS_CRON);
+  deps.background.push({
+    name: 'notifications.delivery',
+    start: () => {
+      worker.start();
+      // A crash before the last start may have left notifications out of the queue.
+      void deps.scheduler.runExclusive(orphans, 'event');
+    },
+    stop: () => worker.stop(),
+    status: () => worker.status(),
+  });
+  return worker;
+}

@@ -1,0 +1,281 @@
+/**
+ * Notification delivery end to end: the real connector (HTTP hand-off, outbox, worker, the
+ * SDK's WebClient) against the Slack emulator and the embedded store.
+ */
+import { WebClient } from '@slack/web-api';
+import { buildNotificationMessage } from '../../../src/features/notifications/messages';
+import { createNotificationRepos } from '../../../src/features/notifications';
+import { OUTBOX_JOBS } from '../../../src/features/notifications/delivery';
+import { retentionJob } from '../../../src/features/notifications/delivery/outbox.jobs';
+import { eventually, startTestConnector, type TestConnector } from '../../support/connector';
+import { finished, findNotification, goLive, notificationBody, notificationIdsIn, post, postAll, saveMembers, seed } from './delivery-fixture';
+
+/** A clock tests can move forward (leases, the mapping wait window). */
+function movableClock() {
+  let offsetMs = 0;
+  return { now: () => new Date(Date.now() + offsetMs), advance: (ms: number) => void (offsetMs += ms) };
+}
+
+describe('notification delivery', () => {
+  let t: TestConnector;
+  let clock: ReturnType<typeof movableClock>;
+
+  beforeEach(async () => {
+    clock = movableClock();
+    t = await startTestConnector({ emulator: { seed: seed() }, label: 'delivery', clock });
+    await saveMembers(t);
+  });
+  afterEach(() => t.stop());
+
+  const features = () => t.connector.features;
+  const callsOf = (method: string) => t.emulator.callsOf(method).length;
+
+  it('delivers a DM with the message, the button and the metadata, opening the DM once per member', async () => {
+    await goLive(t);
+    const first = notificationBody({ recipient: { memberId: 'm-ana' } });
+    const second = notificationBody({ recipient: { email: 'ANA@acme.test' }, type: 'automation', subtype: 'completed' });
+    await postAll(t, [first]);
+    const delivered = await finished(t, first.id as string);
+    expect(delivered).toMatchObject({ status: 'delivered', attempts: 1 });
+    await postAll(t, [second]);
+    expect(await finished(t, second.id as string)).toMatchObject({ status: 'delivered', recipient: { memberId: 'm-ana' } });
+
+    const messages = t.emulator.messagesTo('U0ANA00001');
+    expect(notificationIdsIn(messages)).toEqual([first.id, second.id]);
+    expect(messages[0]).toMatchObject({ ts: delivered.slack?.ts, metadata: { event_type: 'pigment_notification', event_payload: { notification_id: first.id } } });
+    const expected = buildNotificationMessage(delivered, { pigmentBaseUrl: features().config.pigmentBaseUrl, now: delivered.createdAt });
+    expect(messages[0]?.text).toBe(expected.text);
+    expect(JSON.stringify(messages[0]?.blocks)).toContain('"url":"https://acme.pigment.test/apps/1/blocks/2"');
+    // One conversations.open for the member, cached on the mapping; one post per notification.
+    expect(callsOf('conversations.open')).toBe(1);
+    expect(callsOf('chat.postMessage')).toBe(2);
+    expect((await features().repos.mappings.findByMember('m-ana'))?.dmChannelId).toBe(delivered.slack?.channel);
+    // The API reports it.
+    const status = (await (await t.fetch(`/api/v1/notifications/${first.id as string}`, { headers: { authorization: `Bearer ${features().config.http.apiToken}` } })).json()) as Record<string, unknown>;
+    expect(status).toEqual({ id: first.id, status: 'delivered', slack: { channel: delivered.slack?.channel, ts: delivered.slack?.ts } });
+  });
+
+  it('sends a notification POSTed twice once', async () => {
+    await goLive(t);
+    const body = notificationBody();
+    expect((await post(t, body)).status).toBe(202);
+    await finished(t, body.id as string);
+    expect((await post(t, body)).status).toBe(200);
+    const other = notificationBody();
+    await postAll(t, [other]);
+    await finished(t, other.id as string);
+    expect(notificationIdsIn(t.emulator.messagesTo('U0ANA00001'))).toEqual([body.id, other.id]);
+  });
+
+  it('skips with a reason: type turned off, member deactivated, workspace disconnected', async () => {
+    await goLive(t);
+    await features().repos.members.setStatus('m-bob', 'deactivated', new Date());
+    const prefs = await t.fetch('/api/v1/members/m-carol/preferences', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${features().config.http.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ slack: { automation: false } }),
+    });
+    expect(prefs.status).toBe(200);
+    const off = notificationBody({ recipient: { memberId: 'm-carol' }, type: 'automation', subtype: 'failed' });
+    const stillOn = notificationBody({ recipient: { memberId: 'm-carol' } });
+    const deactivated = notificationBody({ recipient: { memberId: 'm-bob' } });
+    await postAll(t, [off, stillOn, deactivated]);
+    expect(await finished(t, off.id as string)).toMatchObject({ status: 'skipped', reason: 'disabled_by_member' });
+    expect(await finished(t, stillOn.id as string)).toMatchObject({ status: 'delivered' });
+    expect(await finished(t, deactivated.id as string)).toMatchObject({ status: 'skipped', reason: 'member_deactivated' });
+    expect(notificationIdsIn(t.emulator.messagesTo('U0CAROL001'))).toEqual([stillOn.id]);
+    expect(t.emulator.messagesTo('U0BOB00001')).toEqual([]);
+
+    await t.emulator.socket.sendEvent({ type: 'app_uninstalled' });
+    await eventually(() => (features().workspace.current()?.kind === 'attached' && features().workspace.isLive() === false ? true : undefined), 5_000, 'the disconnect');
+    const afterUninstall = notificationBody({ recipient: { memberId: 'm-dan' } });
+    await postAll(t, [afterUninstall]);
+    expect(await finished(t, afterUninstall.id as string)).toMatchObject({ status: 'skipped', reason: 'workspace_disconnected' });
+    expect(t.emulator.messagesTo('U0DAN00001')).toEqual([]);
+  });
+
+  it('keeps a notification for an unmapped member until the window ends, delivering it if the member gets mapped in time', async () => {
+    await goLive(t);
+    const waitsThenDelivered = notificationBody({ recipient: { email: 'frank@acme.test' } });
+    const waitsThenSkipped = notificationBody({ recipient: { memberId: 'm-erin' } });
+    await postAll(t, [waitsThenDelivered, waitsThenSkipped]);
+    // Looked at, and put back to wait.
+    await eventually(async () => ((await findNotification(t, waitsThenSkipped.id as string))?.attempts ?? 0) >= 1 || undefined, 5_000, 'a first look');
+    // Re-checked every second here (every few minutes in production): queued, or being looked at.
+    const waiting = ['queued', 'delivering'];
+    expect(waiting).toContain((await findNotification(t, waitsThenSkipped.id as string))?.status);
+
+    // Frank joins the directory and Slack an hour later; Slack tells us (team_join) and the mapping follows.
+    clock.advance(3_600_000);
+    await saveMembers(t, [{ id: 'm-frank', email: 'frank@acme.test', status: 'activated' }]);
+    const frank = t.emulator.addUser({ id: 'U0FRANK001', name: 'frank', profile: { email: 'frank@acme.test' } });
+    await t.emulator.socket.sendEvent({ type: 'team_join', user: frank });
+    expect(await finished(t, waitsThenDelivered.id as string)).toMatchObject({ status: 'delivered', recipient: { memberId: 'm-frank' } });
+    expect(notificationIdsIn(t.emulator.messagesTo('U0FRANK001'))).toEqual([waitsThenDelivered.id]);
+
+    // Erin never gets a Slack user: after 24 hours, skipped.
+    expect(waiting).toContain((await findNotification(t, waitsThenSkipped.id as string))?.status);
+    clock.advance(23 * 3_600_000);
+    expect(await finished(t, waitsThenSkipped.id as string)).toMatchObject({ status: 'skipped', reason: 'not_connected', recipient: { memberId: 'm-erin' } });
+  });
+
+  it('waits out a 429 storm, keeping each member’s order, with no duplicate', async () => {
+    await goLive(t);
+    t.emulator.injectFault('chat.postMessage', { status: 429, retryAfter: 1, times: 3 });
+    const bodies = ['m-ana', 'm-bob', 'm-ana', 'm-carol', 'm-ana', 'm-bob'].map((memberId) => notificationBody({ recipient: { memberId } }));
+    await postAll(t, bodies);
+    for (const body of bodies) expect(await finished(t, body.id as string)).toMatchObject({ status: 'delivered' });
+    const idsFor = (memberId: string) => bodies.filter((b) => (b.recipient as { memberId: string }).memberId === memberId).map((b) => b.id);
+    expect(notificationIdsIn(t.emulator.messagesTo('U0ANA00001'))).toEqual(idsFor('m-ana'));
+    expect(notificationIdsIn(t.emulator.messagesTo('U0BOB00001'))).toEqual(idsFor('m-bob'));
+    expect(notificationIdsIn(t.emulator.messagesTo('U0CAROL001'))).toEqual(idsFor('m-carol'));
+    const rateLimited = t.emulator.callsOf('chat.postMessage').filter((call) => call.status === 429).length;
+    expect(rateLimited).toBe(3);
+    // Each notification was posted once; the only other posts were the ones refused.
+    expect(callsOf('chat.postMessage')).toBe(bodies.length + rateLimited);
+  });
+
+  it('retries 5xx with backoff, and fails with the error after the last attempt', async () => {
+    await goLive(t);
+    t.emulator.injectFault('chat.postMessage', { status: 500, times: 2 });
+    const recovers = notificationBody({ recipient: { memberId: 'm-ana' } });
+    await postAll(t, [recovers]);
+    expect(await finished(t, recovers.id as string)).toMatchObject({ status: 'delivered' });
+    // A 500 may have posted the message: before each retry the worker looked in the DM.
+    expect(callsOf('conversations.history')).toBe(2);
+    expect(notificationIdsIn(t.emulator.messagesTo('U0ANA00001'))).toEqual([recovers.id]);
+
+    t.emulator.injectFault('chat.postMessage', { status: 503, times: 5 });
+    const givesUp = notificationBody({ recipient: { memberId: 'm-bob' } });
+    await postAll(t, [givesUp]);
+    expect(await finished(t, givesUp.id as string)).toMatchObject({ status: 'failed', reason: 'http_503' });
+    expect(t.emulator.messagesTo('U0BOB00001')).toEqual([]);
+  });
+
+  it('opens the DM again when the cached channel stopped working, once', async () => {
+    await goLive(t);
+    const first = notificationBody({ recipient: { memberId: 'm-ana' } });
+    await postAll(t, [first]);
+    await finished(t, first.id as string);
+    expect(callsOf('conversations.open')).toBe(1);
+    t.emulator.injectFault('chat.postMessage', { error: 'channel_not_found', times: 1 });
+    const second = notificationBody({ recipient: { memberId: 'm-ana' } });
+    await postAll(t, [second]);
+    expect(await finished(t, second.id as string)).toMatchObject({ status: 'delivered' });
+    expect(callsOf('conversations.open')).toBe(2);
+    expect(notificationIdsIn(t.emulator.messagesTo('U0ANA00001'))).toEqual([first.id, second.id]);
+  });
+
+  it('removes delivered and skipped notifications after the retention period, on its daily schedule', async () => {
+    await goLive(t);
+    const delivered = notificationBody({ recipient: { memberId: 'm-ana' } });
+    const skipped = notificationBody({ recipient: { memberId: 'm-bob' } });
+    await features().repos.members.setStatus('m-bob', 'deactivated', new Date());
+    await postAll(t, [delivered, skipped]);
+    await finished(t, delivered.id as string);
+    await finished(t, skipped.id as string);
+    expect(features().scheduler.plannedJobs()).toEqual(expect.arrayContaining([{ name: OUTBOX_JOBS.retention, expression: '20 4 * * *' }]));
+
+    const job = retentionJob(createNotificationRepos(features().db).outbox, features().config.notifications.retentionDays);
+    clock.advance(29 * 86_400_000);
+    expect(await features().scheduler.runExclusive(job, 'manual')).toMatchObject({ ran: true, status: 'completed', report: { deleted: 0 } });
+    clock.advance(2 * 86_400_000);
+    expect(await features().scheduler.runExclusive(job, 'manual')).toMatchObject({ ran: true, status: 'completed', report: { deleted: 2 } });
+    const headers = { authorization: `Bearer ${features().config.http.apiToken}` };
+    expect((await t.fetch(`/api/v1/notifications/${delivered.id as string}`, { headers })).status).toBe(404);
+    expect((await t.fetch(`/api/v1/notifications/${skipped.id as string}`, { headers })).status).toBe(404);
+  });
+
+  it('fails on a permanent Slack error without retrying', async () => {
+    await goLive(t);
+    t.emulator.injectFault('conversations.open', { error: 'cannot_dm_bot', times: 1 });
+    const body = notificationBody({ recipient: { memberId: 'm-dan' } });
+    await postAll(t, [body]);
+    expect(await finished(t, body.id as string)).toMatchObject({ status: 'failed', reason: 'cannot_dm_bot' });
+    expect(callsOf('conversations.open')).toBe(1);
+    expect(callsOf('chat.postMessage')).toBe(0);
+  });
+
+  it('retries a delivery the connector itself broke off (a store error), and fails it with connector_error if it keeps breaking', async () => {
+    await goLive(t);
+    // Fault injection on our own repository: reading one member fails, once for Ana, always for Dan.
+    const members = features().repos.members;
+    const findById = members.findById.bind(members);
+    let anaFailures = 0;
+    jest.spyOn(members, 'findById').mockImplementation(async (id: string) => {
+      if (id === 'm-dan' || (id === 'm-ana' && anaFailures++ === 0)) throw new Error('store connection reset');
+      return findById(id);
+    });
+    const recovers = notificationBody({ recipient: { memberId: 'm-ana' } });
+    const keepsBreaking = notificationBody({ recipient: { memberId: 'm-dan' } });
+    await postAll(t, [recovers, keepsBreaking]);
+    expect(await finished(t, recovers.id as string)).toMatchObject({ status: 'delivered' });
+    expect(await finished(t, keepsBreaking.id as string)).toMatchObject({ status: 'failed', reason: 'connector_error', attempts: 5 });
+    expect(notificationIdsIn(t.emulator.messagesTo('U0ANA00001'))).toEqual([recovers.id]);
+    expect(t.emulator.messagesTo('U0DAN00001')).toEqual([]);
+  });
+
+  it('pauses all delivery on invalid_auth, keeping everything queued, and resumes when the token works again', async () => {
+    await goLive(t);
+    t.emulator.revokeTokens({ bot: true, error: 'invalid_auth' });
+    const bodies = ['m-ana', 'm-bob', 'm-carol'].map((memberId) => notificationBody({ recipient: { memberId } }));
+    await postAll(t, bodies);
+    await eventually(() => t.logs.find((line) => line.includes('delivery paused')), 5_000, 'the pause');
+    const metrics = await (await t.fetch('/metrics')).text();
+    expect(metrics).toMatch(/^pigment_slack_delivery_paused 1$/m);
+    // Readiness shows it, without taking the process out (the API still accepts and keeps).
+    const ready = await t.fetch('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', workers: { 'notifications.delivery': 'paused: invalid_auth' } });
+    // Every notification given back to the queue, none lost or failed.
+    await eventually(async () => {
+      const statuses = await Promise.all(bodies.map(async (body) => (await findNotification(t, body.id as string))?.status));
+      return statuses.every((status) => status === 'queued') ? true : undefined;
+    }, 5_000, 'every notification queued again');
+    // Paused: at most the calls already under way were refused (one per lane), then nothing
+    // but auth.test until the token works.
+    const deliveryCalls = () => callsOf('conversations.open') + callsOf('chat.postMessage');
+    const refused = deliveryCalls();
+    expect(refused).toBeLessThanOrEqual(bodies.length);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(deliveryCalls()).toBe(refused);
+    expect(callsOf('auth.test')).toBeGreaterThan(1);
+
+    t.emulator.restoreTokens();
+    for (const body of bodies) expect(await finished(t, body.id as string)).toMatchObject({ status: 'delivered' });
+    expect(await (await t.fetch('/metrics')).text()).toMatch(/^pigment_slack_delivery_paused 0$/m);
+    expect(await (await t.fetch('/readyz')).json()).toMatchObject({ workers: { 'notifications.delivery': 'running' } });
+  });
+
+  it('records a message an earlier attempt sent (its process died before writing) instead of sending it again', async () => {
+    // Before the workspace is live this process's worker claims nothing: a "dead" process
+    // claims the notification with a 1-second lease, posts the DM, and dies before writing.
+    const body = notificationBody({ recipient: { memberId: 'm-ana' } });
+    await postAll(t, [body]);
+    const { outbox } = createNotificationRepos(features().db);
+    const claimed = await outbox.claimNext('dead-process', 1_000, clock.now());
+    expect(claimed?.id).toBe(body.id);
+    const dead = new WebClient(t.emulator.botToken, { slackApiUrl: t.emulator.apiUrl });
+    const channel = (await dead.conversations.open({ users: 'U0ANA00001' })).channel!.id!;
+    const sent = await dead.chat.postMessage({ channel, ...buildNotificationMessage(claimed!, { pigmentBaseUrl: features().config.pigmentBaseUrl }) });
+
+    // Live, and the dead lease expired: the worker takes it over, finds the message, records it.
+    clock.advance(2_000);
+    await goLive(t);
+    expect(await finished(t, body.id as string)).toMatchObject({ status: 'delivered', attempts: 2, slack: { channel, ts: sent.ts } });
+    expect(notificationIdsIn(t.emulator.messagesTo('U0ANA00001'))).toEqual([body.id]);
+    expect(t.emulator.callsOf('chat.postMessage')).toHaveLength(1);
+    expect(t.emulator.callsOf('conversations.history')).toHaveLength(1);
+    expect(t.emulator.callsOf('conversations.history')[0]?.args).toMatchObject({ channel, include_all_metadata: 'true' });
+  });
+
+  it('leaves everything queued while the workspace waits for its acknowledgement', async () => {
+    const body = notificationBody();
+    await postAll(t, [body]);
+    // The worker polls every 50 ms in tests; give it several rounds.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await findNotification(t, body.id as string)).toMatchObject({ status: 'queued', attempts: 0 });
+    await goLive(t);
+    expect(await finished(t, body.id as string)).toMatchObject({ status: 'delivered' });
+  });
+});
