@@ -6,11 +6,13 @@
 import type { App } from '@slack/bolt';
 import type { FeatureDeps } from './deps';
 import * as home from './home';
+import * as inventory from './inventory';
 import * as mapping from './mapping';
 import * as manualMapping from './mapping/manual';
 import * as members from './members';
 import * as membersHome from './members/home';
 import * as notifications from './notifications';
+import * as provisioning from './provisioning';
 import * as workspace from './workspace';
 
 export { createFeatureDeps, type FeatureDeps } from './deps';
@@ -23,4 +25,6 @@ export function registerFeatures(app: App, deps: FeatureDeps): void {
   manualMapping.register(app, deps);
   mapping.register(app, deps);
   notifications.register(app, deps);
+  provisioning.register(app, deps);
+  inventory.register(app, deps);
 }

@@ -2,7 +2,7 @@
  * The member directory in MongoDB: one document per member, `_id` = the platform's member id,
  * one member per email (a unique index on the normalised email).
  */
-import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import type { AccountType, Member, MemberSource, MemberStatus } from './member.types';
 
@@ -52,7 +52,7 @@ export class MemberRepository {
    * it instead of overwriting it.
    */
   async save(
-    input: { id: string; name: string; email: string; emailKey: string; accountType: AccountType; status?: MemberStatus; groups?: string[]; source: MemberSource },
+    input: { id: string; name: string; email: string; emailKey: string; accountType: AccountType; status?: MemberStatus; groups?: string[]; avatarUrl?: string; source: MemberSource },
     now: Date,
   ): Promise<SaveMemberResult> {
     for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt += 1) {
@@ -67,6 +67,7 @@ export class MemberRepository {
         accountType: input.accountType,
         status: input.status ?? existing?.status ?? 'pending',
         groups: [...(input.groups ?? existing?.groups ?? [])],
+        ...((input.avatarUrl ?? existing?.avatarUrl) !== undefined ? { avatarUrl: (input.avatarUrl ?? existing?.avatarUrl)! } : {}),
       };
       if (before && sameFields(before, fields)) return { ok: true, outcome: 'unchanged', member: before };
       const doc: MemberDocument = {
@@ -102,6 +103,33 @@ export class MemberRepository {
   async findByEmailKey(emailKey: string): Promise<Member | undefined> {
     const doc = await this.members.findOne({ emailKey });
     return doc ? toMember(doc) : undefined;
+  }
+
+  /**
+   * Inserts new members in one command (the provisioning sync creates thousands at once).
+   * A member whose id or email is already taken is refused and the others are inserted.
+   */
+  async insertNew(members: readonly Member[]): Promise<{ inserted: Member[]; refused: Array<{ member: Member; reason: string }> }> {
+    if (members.length === 0) return { inserted: [], refused: [] };
+    const docs: MemberDocument[] = members.map(({ id, ...rest }) => ({ _id: id, ...rest, groups: [...rest.groups] }));
+    try {
+      await this.members.insertMany(docs, { ordered: false });
+      return { inserted: [...members], refused: [] };
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      if (writeErrors.some((e) => e.code !== 11000)) throw error;
+      const failedAt = new Set(writeErrors.map((e) => e.index));
+      return {
+        inserted: members.filter((_, i) => !failedAt.has(i)),
+        refused: members.filter((_, i) => failedAt.has(i)).map((member) => ({ member, reason: 'another member already has this id or email' })),
+      };
+    }
+  }
+
+  /** Every member, streamed (the provisioning sync compares the whole directory with Slack). */
+  async *streamAll(): AsyncGenerator<Member> {
+    for await (const doc of this.members.find({})) yield toMember(doc);
   }
 
   /** Members whose email key is in `keys` (for previews of imports). */
@@ -197,9 +225,10 @@ export class MemberRepository {
   }
 }
 
-function sameFields(member: Member, input: { name: string; email: string; accountType: AccountType; status: MemberStatus; groups: string[] }): boolean {
+function sameFields(member: Member, input: { name: string; email: string; accountType: AccountType; status: MemberStatus; groups: string[]; avatarUrl?: string }): boolean {
   return (
     member.name === input.name &&
+    member.avatarUrl === input.avatarUrl &&
     member.email === input.email &&
     member.accountType === input.accountType &&
     member.status === input.status &&

@@ -22,6 +22,8 @@ export interface Member {
   status: MemberStatus;
   groups: string[];
   source: MemberSource;
+  /** The profile picture, as the provisioning sync last read it from Slack. */
+  avatarUrl?: string;
   createdAt: Date;
   updatedAt: Date;
 }

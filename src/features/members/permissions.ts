@@ -11,6 +11,10 @@ export const PERMISSIONS = {
   'mapping.manage': ['security_admin', 'primary_owner'],
   /** Import members; edit, deactivate and reactivate them. */
   'members.manage': ['workspace_admin', 'security_admin', 'primary_owner'],
+  /** Provisioning: configuration, Sync now, sync history, reports and their export. */
+  'provisioning.manage': ['security_admin', 'primary_owner'],
+  /** The user inventory: its Home section and CSV export. */
+  'inventory.view': ['workspace_admin', 'security_admin', 'primary_owner'],
   /** One's own notification settings. */
   'preferences.own': ['standard_member', 'workspace_admin', 'security_admin', 'primary_owner'],
 } as const satisfies Record<string, readonly AccountType[]>;

@@ -31,6 +31,18 @@ describe('MemberRepository', () => {
     expect(await members.save({ ...base('thief'), email: 'owner@acme.test', emailKey: 'owner@acme.test' }, new Date())).toEqual({ ok: false, reason: 'email_taken', takenBy: 'owner' });
   });
 
+  it('inserts many new members at once, refusing only those whose id or email is taken', async () => {
+    await members.save(base('bulk-existing'), new Date());
+    const now = new Date();
+    const member = (id: string, email = `${id}@acme.test`) => ({ ...base(id), email, emailKey: email, status: 'pending' as const, groups: [], source: 'provisioning' as const, createdAt: now, updatedAt: now });
+    const result = await members.insertNew([member('bulk-1'), member('bulk-2', 'bulk-existing@acme.test'), member('bulk-existing', 'other@acme.test'), member('bulk-3')]);
+    expect(result.inserted.map((m) => m.id)).toEqual(['bulk-1', 'bulk-3']);
+    expect(result.refused.map((r) => r.member.id)).toEqual(['bulk-2', 'bulk-existing']);
+    expect(await members.findById('bulk-3')).toMatchObject({ source: 'provisioning', status: 'pending' });
+    expect(await members.findById('bulk-2')).toBeUndefined();
+    expect((await members.findById('bulk-existing'))?.email).toBe('bulk-existing@acme.test');
+  });
+
   it('keeps a deactivation made after the caller read the member, when the save leaves status out', async () => {
     await members.save({ ...base('late'), status: 'activated' }, new Date(Date.now() - 60_000));
     const seenByCaller = await members.findById('late');

@@ -1,0 +1,95 @@
+/**
+ * The user inventory (issue 5), for admins allowed `inventory.view`: an App Home section with
+ * the workspace's users by status as Slack reports them, and a CSV export of every user sent
+ * to the admin's DM. Figures Slack refuses (plan, token, scope) show the reason instead.
+ *
+ * The export button is acknowledged at once and authorised on the server when it arrives;
+ * a refused click sends nothing.
+ */
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { sendCsvToDm } from '../../slack/csv-to-dm';
+import type { FeatureDeps } from '../deps';
+import { isAllowed } from '../members/permissions';
+import { INVENTORY_IDS } from './ids';
+import { INVENTORY_CSV_HEADER, inventoryCsvRow } from './inventory-row';
+import { EXPORT_FAILED_TEXT, renderInventorySection } from './inventory-section.view';
+import { InventoryService } from './inventory.service';
+import { TeamUsageClient } from './team-usage.client';
+
+export { INVENTORY_IDS } from './ids';
+export { InventoryService } from './inventory.service';
+
+/** The Home section's place: after members (40), before anything later. */
+export const INVENTORY_SECTION_ORDER = 45;
+/** How long a Home render waits for fresh counts before showing the last ones. */
+export const INVENTORY_HOME_BUDGET_MS = 2_500;
+/** Counts younger than this are shown again rather than counted anew. */
+export const INVENTORY_COUNTS_MAX_AGE_MS = 10 * 60_000;
+
+const PERMISSION = 'inventory.view';
+
+const ActionBody = z.object({ user: z.object({ id: z.string().min(1) }) });
+
+export function register(app: App, deps: FeatureDeps): { service: InventoryService } {
+  const logger = deps.logger.child({ feature: 'inventory' });
+  const service = new InventoryService({
+    directory: deps.directory,
+    usage: new TeamUsageClient(deps.slackClient),
+    mappings: deps.repos.mappings,
+    members: deps.repos.members,
+    clock: deps.clock,
+    logger,
+  });
+  /** Slack users whose export is running in this process: a second click waits for the first. */
+  const exporting = new Set<string>();
+
+  deps.home.sections.add({
+    order: INVENTORY_SECTION_ORDER,
+    name: 'inventory',
+    render: async ({ actor }) => {
+      if (!isAllowed(actor.member, PERMISSION)) return [];
+      const result = await service.summaryForHome(INVENTORY_HOME_BUDGET_MS, INVENTORY_COUNTS_MAX_AGE_MS);
+      return renderInventorySection(result ?? {});
+    },
+  });
+
+  app.action(INVENTORY_IDS.exportCsv, async ({ ack, body, client }) => {
+    await ack();
+    const { user } = ActionBody.parse(body);
+    const { allowed } = await deps.actors.authorise(user.id, PERMISSION);
+    if (!allowed) {
+      logger.warn({ userId: user.id, actionId: INVENTORY_IDS.exportCsv }, 'user inventory export refused');
+      return;
+    }
+    if (exporting.has(user.id)) {
+      logger.info({ userId: user.id }, 'user inventory export already running for this user');
+      return;
+    }
+    exporting.add(user.id);
+    try {
+      const date = deps.clock.now().toISOString().slice(0, 10);
+      const result = await sendCsvToDm(deps.slackClient, {
+        userId: user.id,
+        filename: `user-inventory-${date}.csv`,
+        title: `User inventory ${date}`,
+        comment: 'Your user inventory: every user of the workspace as Slack reports them.',
+        header: INVENTORY_CSV_HEADER,
+        rows: csvRows(service),
+      });
+      logger.info({ userId: user.id, fileId: result.fileId, lines: result.lines, bytes: result.bytes }, 'user inventory exported');
+    } catch (error) {
+      // Tell the admin, then let the global error handler log the failure with its step.
+      await client.chat.postMessage({ channel: user.id, text: EXPORT_FAILED_TEXT });
+      throw error;
+    } finally {
+      exporting.delete(user.id);
+    }
+  });
+
+  return { service };
+}
+
+async function* csvRows(service: InventoryService): AsyncGenerator<string[]> {
+  for await (const page of service.rows()) for (const row of page) yield inventoryCsvRow(row);
+}

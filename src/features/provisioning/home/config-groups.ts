@@ -1,0 +1,61 @@
+/**
+ * The workspace's Slack user groups as the configuration modal and the panel show them
+ * (`usergroups.list`, tier 2: about 20 calls a minute). Typing in the group picker sends an
+ * options request per keystroke and every admin's Home shows group names, so the list is kept
+ * for a short while instead of being read each time. Built once per process in `register`.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../../../platform/clock';
+
+export interface UsergroupSummary {
+  id: string;
+  handle: string;
+  name: string;
+  /** Disabled groups stay listed so a configuration naming one still shows its name. */
+  disabled: boolean;
+}
+
+/** How long a read list is used before `usergroups.list` is called again. */
+export const USERGROUPS_TTL_MS = 60_000;
+
+export class UsergroupCatalog {
+  private cached: { at: number; groups: UsergroupSummary[] } | undefined;
+  private loading: Promise<UsergroupSummary[]> | undefined;
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly clock: Clock,
+    private readonly ttlMs = USERGROUPS_TTL_MS,
+  ) {}
+
+  /** Every group, disabled ones included (read at most once per `ttlMs`; concurrent callers share one call). */
+  async list(): Promise<UsergroupSummary[]> {
+    const now = this.clock.now().getTime();
+    if (this.cached && now - this.cached.at < this.ttlMs) return this.cached.groups;
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  /** Like `list`, but undefined when Slack does not answer (the panel then shows group ids). */
+  async tryList(): Promise<UsergroupSummary[] | undefined> {
+    return this.list().catch(() => undefined);
+  }
+
+  private async load(): Promise<UsergroupSummary[]> {
+    const answer = await this.client.usergroups.list({ include_disabled: true });
+    const groups = (answer.usergroups ?? []).flatMap((g) =>
+      g.id ? [{ id: g.id, handle: g.handle ?? g.id, name: g.name ?? g.handle ?? g.id, disabled: (g.date_delete ?? 0) !== 0 }] : [],
+    );
+    groups.sort((a, b) => a.handle.localeCompare(b.handle));
+    this.cached = { at: this.clock.now().getTime(), groups };
+    return groups;
+  }
+}
+
+/** Groups whose handle or name contains `text` (case-insensitive), enabled ones only, at most `limit`. */
+export function matchUsergroups(groups: readonly UsergroupSummary[], text: string, limit: number): UsergroupSummary[] {
+  const needle = text.trim().replace(/^@/, '').toLowerCase();
+  return groups.filter((g) => !g.disabled && (needle === '' || g.handle.toLowerCase().includes(needle) || g.name.toLowerCase().includes(needle))).slice(0, limit);
+}

@@ -1,0 +1,74 @@
+/**
+ * The configuration modal: "Configure" opens it, the group picker's typeahead is answered from
+ * `usergroups.list` (kept a minute), and a submission is authorised again, checked, and saved
+ * (the next sync uses it). Bad input is answered with inline errors and nothing is saved.
+ */
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { publishHome } from '../../home';
+import { PROVISIONING_CONFIG_BLOCKS, PROVISIONING_CONFIG_IDS, PROVISIONING_PANEL_IDS } from './config-ids';
+import { matchUsergroups } from './config-groups';
+import { groupOption, MAX_GROUP_OPTIONS, parseConfigSubmission, renderConfigModal, renderConfigNotice } from './config.view';
+import { PanelActionBody, PROVISIONING_PERMISSION, PROVISIONING_REFUSAL_TEXT, type PanelContext } from './panel.listeners';
+
+const SubmissionBody = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  view: z.object({ id: z.string().min(1), state: z.object({ values: z.unknown() }).optional() }),
+});
+
+const OptionsBody = z.object({ user: z.object({ id: z.string().min(1) }), value: z.string().optional() });
+
+export function registerConfigListeners(app: App, ctx: PanelContext): void {
+  const { deps, logger } = ctx;
+
+  // "Configure": open a modal at once (the trigger id lives 3 s), then fill it.
+  app.action(PROVISIONING_PANEL_IDS.configure, async ({ ack, body, client }) => {
+    await ack();
+    const parsed = PanelActionBody.extend({ trigger_id: z.string().min(1) }).parse(body);
+    const { allowed } = await deps.actors.authorise(parsed.user.id, PROVISIONING_PERMISSION);
+    if (!allowed) return ctx.refuse(client, parsed.user.id, PROVISIONING_PANEL_IDS.configure);
+    const opened = await client.views.open({ trigger_id: parsed.trigger_id, view: renderConfigNotice(':hourglass: Loading…') });
+    const viewId = z.string().min(1).parse(opened.view?.id);
+    const config = await ctx.repos.config.get();
+    const groups = await ctx.catalog.tryList();
+    await client.views.update({ view_id: viewId, view: renderConfigModal({ ...(config ? { config } : {}), ...(groups ? { groups } : {}) }) });
+  });
+
+  // The group picker's typeahead (over the socket in Socket Mode; no options URL needed).
+  app.options(PROVISIONING_CONFIG_IDS.groups, async ({ ack, body }) => {
+    const parsed = OptionsBody.parse(body);
+    const { allowed } = await deps.actors.authorise(parsed.user.id, PROVISIONING_PERMISSION);
+    if (!allowed) {
+      logger.warn({ userId: parsed.user.id }, 'provisioning group options refused');
+      await ack({ options: [] });
+      return;
+    }
+    const groups = await ctx.catalog.list().catch((error: unknown) => {
+      logger.warn({ err: error }, 'usergroups.list failed; the group picker shows nothing');
+      return [];
+    });
+    await ack({ options: matchUsergroups(groups, parsed.value ?? '', MAX_GROUP_OPTIONS).map(groupOption) });
+  });
+
+  app.view(PROVISIONING_CONFIG_IDS.view, async ({ ack, body, client }) => {
+    const parsed = SubmissionBody.parse(body);
+    const { actor, allowed } = await deps.actors.authorise(parsed.user.id, PROVISIONING_PERMISSION);
+    if (!allowed || !actor.member) {
+      logger.warn({ userId: parsed.user.id, callbackId: PROVISIONING_CONFIG_IDS.view }, 'provisioning configuration refused');
+      await ack({ response_action: 'update', view: renderConfigNotice(`:no_entry: ${PROVISIONING_REFUSAL_TEXT}`) });
+      return;
+    }
+    const values = parsed.view.state?.values;
+    // Handles in the team mapping are resolved against Slack's groups; only read them when needed.
+    const needsGroups = JSON.stringify((values as Record<string, unknown> | undefined)?.[PROVISIONING_CONFIG_BLOCKS.teamMapping] ?? {}).includes('=');
+    const result = parseConfigSubmission(values, needsGroups ? await ctx.catalog.tryList() : undefined);
+    if (!result.ok) {
+      await ack({ response_action: 'errors', errors: result.errors });
+      return;
+    }
+    await ctx.repos.config.save(result.config, actor.member.id, deps.clock.now());
+    await ack();
+    logger.info({ userId: parsed.user.id, memberId: actor.member.id, scope: result.config.scope, groups: result.config.groupIds.length, teamMapping: result.config.teamMapping.enabled }, 'provisioning configuration saved');
+    await publishHome(client, deps.home, parsed.user.id);
+  });
+}

@@ -1,0 +1,411 @@
+/**
+ * Runs a provisioning sync: reads Slack (users.list, the configured groups' members), reads the
+ * directory and the mappings, plans (sync-planner.ts), stores the plan as the run's report,
+ * stops for review when the plan would deactivate too many synced members, and otherwise
+ * applies it line by line, recording each line's outcome. A preview stops after storing the
+ * plan. No Bolt here: the job, the App Home and tests call `run`.
+ */
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logger';
+import type { RawSlackUser, SlackDirectory } from '../../slack/slack-directory';
+import type { MappingRepository } from '../mapping/mapping.repository';
+import type { MemberRepository } from '../members/member.repository';
+import { emailKey, type Member } from '../members/member.types';
+import { notifyMemberChanged, type MemberChangedHook } from '../members/members.service';
+import type { ProvisioningConfigRepository, StoredProvisioningConfig } from './provisioning-config.repository';
+import type { FieldChange, SlackUserRecord, SyncAction, SyncActionKind, SyncedMember } from './provisioning.types';
+import { planSync } from './sync-planner';
+import type { WelcomeSender } from './welcome';
+import type { SyncRun, SyncRunRepository, SyncRunStatus } from './sync-run.repository';
+
+export interface SyncServiceDeps {
+  config: ProvisioningConfigRepository;
+  runs: SyncRunRepository;
+  members: MemberRepository;
+  mappings: MappingRepository;
+  directory: SlackDirectory;
+  clock: Clock;
+  logger: Logger;
+  memberChanged: readonly MemberChangedHook[];
+  /** Sends the welcome DM to members a sync created while invitations are on. */
+  welcome?: Pick<WelcomeSender, 'welcome'>;
+}
+
+export type SyncOutcome = { ran: false; reason: 'not_configured' } | { ran: true; run: SyncRun };
+
+/** New members written per insert. */
+const CREATE_BATCH = 500;
+
+type PlannedLine = { seq: number; action: SyncAction };
+
+/** The result of approving or cancelling a run stopped for review. */
+export type ReviewDecision = { ok: true; run: SyncRun } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'not_in_review'; status: SyncRunStatus };
+
+/** The id of a member the sync creates for a Slack user. */
+export function provisionedMemberId(slackUserId: string): string {
+  return `slack-${slackUserId}`;
+}
+
+export class SyncService {
+  constructor(private readonly deps: SyncServiceDeps) {}
+
+  /**
+   * Runs a sync (or a preview). A sync first resumes a sync whose process died: from the page
+   * of users.list it had reached, or from the first line of its plan not applied yet. Callers
+   * hold the sync's lease, so a run still marked running belongs to nobody.
+   */
+  async run(options: { kind: SyncRun['kind']; trigger: SyncRun['trigger'] }): Promise<SyncOutcome> {
+    const { deps } = this;
+    const config = await deps.config.get();
+    if (!config) return { ran: false, reason: 'not_configured' };
+    if (options.kind === 'sync') {
+      const interrupted = await this.takeInterrupted();
+      if (interrupted) return this.execute(interrupted, config);
+    }
+    const run = await deps.runs.start(options.kind, options.trigger, deps.clock.now());
+    await deps.runs.update(run.id, { phase: 'reading' });
+    return this.execute({ ...run, phase: 'reading' }, config);
+  }
+
+  /**
+   * The sync run a dead process left `running`, to resume; previews left running are closed as
+   * failed (a preview is cheap to start again).
+   */
+  private async takeInterrupted(): Promise<SyncRun | undefined> {
+    let resumable: SyncRun | undefined;
+    for (const run of await this.deps.runs.findRunning()) {
+      if (run.kind === 'sync' && !resumable) {
+        resumable = run;
+        this.deps.logger.warn({ syncRunId: run.id, phase: run.phase ?? 'reading', usersRead: run.usersRead }, 'resuming a sync whose process stopped');
+      } else {
+        await this.close(run, { status: 'failed', error: 'the connector stopped during this run' });
+      }
+    }
+    return resumable;
+  }
+
+  private async execute(run: SyncRun, config: StoredProvisioningConfig): Promise<SyncOutcome> {
+    const { deps } = this;
+    const logger = deps.logger.child({ syncRunId: run.id, kind: run.kind });
+    try {
+      let counts = run.counts;
+      if (run.phase !== 'applying') {
+        const slackUsers = await this.readUsers(run);
+        const groupIds = [...new Set([...(config.scope === 'groups' ? config.groupIds : []), ...(config.teamMapping.enabled ? Object.keys(config.teamMapping.groupToTeam) : [])])];
+        const groupMembers = new Map<string, Set<string>>();
+        for (const groupId of groupIds) groupMembers.set(groupId, new Set(await this.groupMembers(groupId)));
+        const members: SyncedMember[] = [];
+        for await (const member of deps.members.streamAll()) members.push(member);
+        const mappedMemberOf = new Map<string, string>();
+        for await (const mapping of deps.mappings.streamAll()) mappedMemberOf.set(mapping.slackUserId, mapping.memberId);
+
+        const plan = planSync({ config, slackUsers, groupMembers, members, mappedMemberOf, newMemberId: provisionedMemberId });
+        await deps.runs.addPlanned(run.id, plan.actions);
+        counts = countByKind(plan.actions);
+        if (run.kind === 'preview') return this.finish(run, { status: 'completed', counts, usersRead: slackUsers.length });
+        if (plan.needsReview) {
+          logger.warn({ deactivations: plan.deactivations, syncedMembers: plan.syncedMembers, share: config.maxDeactivationShare }, 'sync stopped before writing: it would deactivate too many members; an admin must review it');
+          return this.finish(run, { status: 'needs_review', counts, usersRead: slackUsers.length });
+        }
+        await deps.runs.update(run.id, { phase: 'applying', counts });
+      }
+      // From the stored plan, skipping lines already applied (a resumed run).
+      const failed = await this.applyLines(run.id, this.plannedLines(run.id), logger);
+      if (config.inviteNewMembers) await this.welcomeCreated(run.id, logger);
+      const applied = { ...counts, ...(failed > 0 ? { failed } : {}) };
+      logger.info({ counts: applied }, 'sync finished');
+      return this.finish(run, { status: failed > 0 ? 'completed_with_errors' : 'completed', counts: applied });
+    } catch (error) {
+      logger.error({ err: error }, 'sync failed');
+      return this.finish(run, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /**
+   * Every Slack user, page by page, each page staged with the cursor of the next: a run
+   * resumed after a crash reads its staged pages back and asks Slack only for the rest.
+   */
+  private async readUsers(run: SyncRun): Promise<SlackUserRecord[]> {
+    const { deps } = this;
+    const staged = await deps.runs.stagedPages<SlackUserRecord>(run.id);
+    const users = staged.flatMap((page) => page.users);
+    const last = staged.at(-1);
+    if (last && last.nextCursor === undefined) return users;
+    let index = staged.length;
+    for await (const page of deps.directory.rawUserPages(last?.nextCursor)) {
+      const records = page.users.map((user) => this.toRecord(user));
+      await deps.runs.stagePage(run.id, { index, users: records, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+      index += 1;
+      users.push(...records);
+      await deps.runs.update(run.id, { usersRead: users.length });
+    }
+    return users;
+  }
+
+  /**
+   * Approves a run stopped for review: applies its stored planned lines in order, with the same
+   * logic as a run that needed no review, and marks it completed (or completed with errors).
+   * Only a `needs_review` sync run; callers hold the sync's lease so it never overlaps a sync.
+   */
+  async approveReviewed(runId: string, by: string): Promise<ReviewDecision> {
+    const run = await this.deps.runs.findById(runId);
+    if (!run || run.kind !== 'sync') return { ok: false, reason: 'not_found' };
+    if (run.status !== 'needs_review') return { ok: false, reason: 'not_in_review', status: run.status };
+    const logger = this.deps.logger.child({ syncRunId: run.id, kind: run.kind });
+    // Marked as applying, so a crash during the approval is resumed by the next sync.
+    await this.deps.runs.update(run.id, { status: 'running', phase: 'applying' });
+    logger.info({ approvedBy: by }, 'sync approved after review; applying its planned actions');
+    try {
+      const failed = await this.applyLines(run.id, this.plannedLines(run.id), logger);
+      if ((await this.deps.config.get())?.inviteNewMembers) await this.welcomeCreated(run.id, logger);
+      const counts = { ...run.counts, ...(failed > 0 ? { failed } : {}) };
+      return { ok: true, run: await this.close(run, { status: failed > 0 ? 'completed_with_errors' : 'completed', counts }) };
+    } catch (error) {
+      logger.error({ err: error }, 'applying a reviewed sync failed');
+      return { ok: true, run: await this.close(run, { status: 'failed', error: error instanceof Error ? error.message : String(error) }) };
+    }
+  }
+
+  /**
+   * Cancels a run stopped for review: nothing of its plan is applied. The run ends as `failed`
+   * with an error naming who cancelled it (the issue's statuses have no "cancelled").
+   */
+  async cancelReviewed(runId: string, by: { id: string; name: string }): Promise<ReviewDecision> {
+    const run = await this.deps.runs.findById(runId);
+    if (!run || run.kind !== 'sync') return { ok: false, reason: 'not_found' };
+    if (run.status !== 'needs_review') return { ok: false, reason: 'not_in_review', status: run.status };
+    this.deps.logger.info({ syncRunId: run.id, cancelledBy: by.id }, 'sync cancelled after review; nothing applied');
+    return { ok: true, run: await this.close(run, { status: 'failed', error: `cancelled by ${by.name} after review; nothing was applied` }) };
+  }
+
+  /** The stored lines still planned, in seq order (an approval resumed after a crash skips the applied ones). */
+  private async *plannedLines(runId: string): AsyncGenerator<{ seq: number; action: SyncAction }> {
+    for await (const line of this.deps.runs.streamLines(runId)) {
+      if (line.outcome !== 'planned') continue;
+      const { runId: _run, seq, outcome: _outcome, ...action } = line;
+      yield { seq, action };
+    }
+  }
+
+  /**
+   * Welcomes the members this run created, after the plan is applied (so a resumed run
+   * welcomes the ones a crash left out; the sender sends once per member). Slack's refusals
+   * are logged, not fatal: the members exist either way.
+   */
+  private async welcomeCreated(runId: string, logger: Logger): Promise<void> {
+    const welcome = this.deps.welcome;
+    if (!welcome) return;
+    const results: Record<string, number> = {};
+    for await (const line of this.deps.runs.streamLines(runId)) {
+      if (line.kind !== 'created' || line.outcome !== 'applied' || !line.slackUserId) continue;
+      const name = line.changes.find((c) => c.field === 'name')?.after ?? '';
+      const result = await welcome.welcome({ id: line.memberId, name }, line.slackUserId);
+      const key = result.sent ? 'sent' : result.reason;
+      results[key] = (results[key] ?? 0) + 1;
+      if (!result.sent && result.reason !== 'already_welcomed') logger.warn({ memberId: line.memberId, reason: result.reason }, 'welcome DM not sent');
+    }
+    logger.info({ welcomes: results }, 'welcome DMs for new members');
+  }
+
+  /** Applies report lines in order, recording each outcome; returns how many failed. */
+  private async applyLines(runId: string, lines: Iterable<PlannedLine> | AsyncIterable<PlannedLine>, logger: Logger): Promise<number> {
+    let failed = 0;
+    // New members are created CREATE_BATCH at a time (one insert, one mapping insert); the
+    // lines about a member in the batch (its teams) wait until the batch is written.
+    let creates: PlannedLine[] = [];
+    let waiting: PlannedLine[] = [];
+    const applyOne = async ({ seq, action }: PlannedLine) => {
+      const error = await this.apply(action).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+      await this.deps.runs.markApplied(runId, seq, error === undefined ? 'applied' : 'failed', error);
+      if (error !== undefined) {
+        failed += 1;
+        logger.warn({ memberId: action.memberId, action: action.kind, error }, 'sync action failed');
+      }
+    };
+    const flush = async () => {
+      // Teams of members in the batch go into the same insert; other waiting lines after it.
+      const teamsOfCreated = waiting.filter((line) => line.action.kind === 'added_to_team');
+      if (creates.length > 0) failed += await this.createMany(runId, creates, teamsOfCreated, logger);
+      creates = [];
+      for (const line of waiting) if (line.action.kind !== 'added_to_team') await applyOne(line);
+      waiting = [];
+    };
+    for await (const line of lines) {
+      if (line.action.kind === 'created') {
+        creates.push(line);
+        if (creates.length >= CREATE_BATCH) await flush();
+      } else if (creates.some((c) => c.action.memberId === line.action.memberId)) {
+        waiting.push(line);
+      } else {
+        await flush();
+        await applyOne(line);
+      }
+    }
+    await flush();
+    return failed;
+  }
+
+  /**
+   * Creates the members of `lines` in one insert, maps each to the Slack user it came from
+   * (the sync knows it: no lookup by email needed), and records the lines; returns how many failed.
+   */
+  private async createMany(runId: string, lines: readonly PlannedLine[], teamLines: readonly PlannedLine[], logger: Logger): Promise<number> {
+    const { members, mappings, runs, clock } = this.deps;
+    const now = clock.now();
+    const candidates: Array<{ line: PlannedLine; member: Member }> = [];
+    let failed = 0;
+    for (const line of lines) {
+      const after = (field: FieldChange['field']) => line.action.changes.find((c) => c.field === field)?.after;
+      const email = after('email');
+      if (!email) {
+        failed += 1;
+        await runs.markApplied(runId, line.seq, 'failed', 'the Slack user has no email any more');
+        continue;
+      }
+      const avatarUrl = after('avatarUrl');
+      candidates.push({
+        line,
+        member: { id: line.action.memberId, name: after('name') ?? email, email, emailKey: emailKey(email), accountType: 'standard_member', status: 'pending', groups: [], source: 'provisioning', ...(avatarUrl ? { avatarUrl } : {}), createdAt: now, updatedAt: now },
+      });
+    }
+    // Each new member's teams (its "added to team" lines) are written with it.
+    const teamsOf = new Map<string, string[]>();
+    for (const line of teamLines) {
+      const team = line.action.changes[0]?.after;
+      if (team) teamsOf.set(line.action.memberId, [...(teamsOf.get(line.action.memberId) ?? []), team]);
+    }
+    for (const candidate of candidates) candidate.member.groups = [...new Set(teamsOf.get(candidate.member.id) ?? [])];
+    const { inserted, refused } = await members.insertNew(candidates.map((c) => c.member));
+    const insertedIds = new Set(inserted.map((m) => m.id));
+    const created = candidates.filter((c) => insertedIds.has(c.member.id));
+    await mappings.insertAutoMany(
+      created.filter((c) => c.line.action.slackUserId).map((c) => ({ memberId: c.member.id, slackUserId: c.line.action.slackUserId!, slackEmail: c.member.email })),
+      now,
+    );
+    const teamLinesOf = (memberId: string) => teamLines.filter((line) => line.action.memberId === memberId);
+    await runs.markManyApplied(runId, [...created.map((c) => c.line.seq), ...created.flatMap((c) => teamLinesOf(c.member.id).map((line) => line.seq))]);
+    const notCreated = candidates.filter((c) => !insertedIds.has(c.member.id)).map((c) => c.member.id);
+    for (const { member, reason } of refused) {
+      failed += 1;
+      const line = candidates.find((c) => c.member.id === member.id)!.line;
+      await runs.markApplied(runId, line.seq, 'failed', reason);
+      logger.warn({ memberId: member.id, action: 'created', error: reason }, 'sync action failed');
+    }
+    // Teams of members that could not be created (or had no email) fail with them.
+    const missing = new Set([...notCreated, ...lines.filter((l) => !candidates.some((c) => c.line === l)).map((l) => l.action.memberId)]);
+    for (const line of teamLines.filter((l) => missing.has(l.action.memberId))) {
+      failed += 1;
+      await runs.markApplied(runId, line.seq, 'failed', 'the member could not be created');
+    }
+    for (const { member } of created) this.changed(member, undefined);
+    return failed;
+  }
+
+  /**
+   * Applies one report line from what the line itself records (its changes' `after` values),
+   * so a line applied at once and one applied after review do the same. A string is the
+   * reason it failed.
+   */
+  private async apply(action: SyncAction): Promise<string | undefined> {
+    const { members, clock } = this.deps;
+    const now = clock.now();
+    const after = (field: FieldChange['field']) => action.changes.find((c) => c.field === field)?.after;
+    switch (action.kind) {
+      case 'skipped':
+        return undefined;
+      case 'created': {
+        const email = after('email');
+        if (!email) return 'the Slack user has no email any more';
+        const name = after('name') ?? email;
+        const avatarUrl = after('avatarUrl');
+        const saved = await members.save(
+          { id: action.memberId, name, email, emailKey: emailKey(email), accountType: 'standard_member', status: 'pending', groups: [], ...(avatarUrl ? { avatarUrl } : {}), source: 'provisioning' },
+          now,
+        );
+        if (!saved.ok) return `the email ${email} belongs to member ${saved.takenBy}`;
+        this.changed(saved.member, saved.before);
+        return undefined;
+      }
+      case 'updated': {
+        const member = await members.findById(action.memberId);
+        if (!member) return 'the member no longer exists';
+        const email = after('email') ?? member.email;
+        const avatarUrl = after('avatarUrl');
+        const saved = await members.save(
+          { ...member, name: after('name') ?? member.name, email, emailKey: emailKey(email), ...(avatarUrl ? { avatarUrl } : {}) },
+          now,
+        );
+        if (!saved.ok) return `the email ${email} belongs to member ${saved.takenBy}`;
+        this.changed(saved.member, saved.before);
+        return undefined;
+      }
+      case 'deactivated':
+      case 'reactivated': {
+        const [from, to] = action.kind === 'deactivated' ? ([['pending', 'activated'], 'deactivated'] as const) : ([['deactivated'], 'activated'] as const);
+        const changed = await members.transitionStatus(action.memberId, from, to, now);
+        if (!changed) return 'the member changed meanwhile; the next sync looks again';
+        this.changed(changed.after, changed.before);
+        return undefined;
+      }
+      case 'added_to_team':
+      case 'removed_from_team': {
+        const member = await members.findById(action.memberId);
+        if (!member) return 'the member no longer exists';
+        const team = action.changes[0]?.after ?? action.changes[0]?.before ?? '';
+        const groups = action.kind === 'added_to_team' ? [...new Set([...member.groups, team])] : member.groups.filter((g) => g !== team);
+        const saved = await members.save({ ...member, groups }, now);
+        return saved.ok ? undefined : `could not save the member (${saved.reason})`;
+      }
+      case 'failed':
+        return action.detail ?? 'failed';
+    }
+  }
+
+  private async groupMembers(groupId: string): Promise<string[]> {
+    try {
+      return await this.deps.directory.usergroupMembers(groupId);
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      // A configured group that is gone must not read as "everyone left it".
+      if (code === 'no_such_subteam') throw new Error(`the Slack user group ${groupId} no longer exists; update the sync configuration`);
+      throw error;
+    }
+  }
+
+  private toRecord(user: RawSlackUser): SlackUserRecord {
+    const summary = this.deps.directory.summarise(user);
+    const avatarUrl = user.profile?.image_192 ?? user.profile?.image_72;
+    return {
+      id: summary.id,
+      ...(summary.email ? { email: summary.email } : {}),
+      name: summary.name,
+      ...(avatarUrl ? { avatarUrl } : {}),
+      deleted: summary.deleted,
+      isBot: summary.isBot,
+      isStranger: summary.isStranger,
+    };
+  }
+
+  private changed(member: Member, before: Member | undefined): void {
+    if (before && before.emailKey === member.emailKey && before.status === member.status) return;
+    notifyMemberChanged(this.deps.memberChanged, this.deps.logger, member, before);
+  }
+
+  private async finish(run: SyncRun, fields: Partial<Omit<SyncRun, 'id' | 'kind' | 'trigger' | 'startedAt'>>): Promise<SyncOutcome> {
+    return { ran: true, run: await this.close(run, fields) };
+  }
+
+  private async close(run: SyncRun, fields: Partial<Omit<SyncRun, 'id' | 'kind' | 'trigger' | 'startedAt'>>): Promise<SyncRun> {
+    const finishedAt = this.deps.clock.now();
+    await this.deps.runs.update(run.id, { ...fields, finishedAt });
+    // The run is over: the pages it staged for a resume are not needed any more.
+    await this.deps.runs.dropPages(run.id);
+    return { ...run, ...fields, finishedAt };
+  }
+}
+
+function countByKind(actions: readonly SyncAction[]): Partial<Record<SyncActionKind, number>> {
+  const counts: Partial<Record<SyncActionKind, number>> = {};
+  for (const action of actions) counts[action.kind] = (counts[action.kind] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,144 @@
+/**
+ * Sends a newly provisioned, invited member the welcome DM (issue 5), at most once per member.
+ *
+ * Steps: claim the member's welcome (a unique insert, see welcome.repository.ts), open the DM,
+ * cache its channel on the member's mapping, post, record channel and ts.
+ *
+ * Slack's answers are results, never exceptions: 429 (and Slack's `ratelimited`) is waited out
+ * a few times, anything else returns `{sent: false, reason}` with Slack's error code. When
+ * Slack certainly posted nothing the claim is given back, so a later sync can try again; when
+ * the post may have arrived (a timeout, a reset connection, a 5xx) the claim stays and the
+ * reason is `outcome_unknown`: a welcome twice is worse than none. Store failures and bugs throw.
+ *
+ * Use a WebClient with `rejectRateLimitedCalls: true` and no retries (the delivery client):
+ * then the waits are this module's, and the SDK never re-posts a message on its own.
+ */
+import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logger';
+import type { MappingRepository } from '../mapping/mapping.repository';
+import { buildWelcomeMessage } from './welcome.view';
+import type { WelcomeRepository } from './welcome.repository';
+
+/** How many 429s one call waits out before giving up with `rate_limited`. */
+const MAX_RATE_LIMIT_WAITS = 3;
+
+export type WelcomeResult = { sent: true; channel: string; ts: string } | { sent: false; reason: string };
+
+export interface WelcomeSenderDeps {
+  client: WebClient;
+  mappings: MappingRepository;
+  welcomes: WelcomeRepository;
+  pigmentBaseUrl: string;
+  logger: Logger;
+  clock: Clock;
+  /** Waits out Retry-After; injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What a failed Slack call means here. */
+type SlackFailure =
+  | { kind: 'rate_limited'; retryAfterMs: number }
+  /** Slack answered and did nothing (or the request never reached it). */
+  | { kind: 'refused'; reason: string }
+  /** The request may have reached Slack and been carried out. */
+  | { kind: 'unknown'; reason: string };
+
+type SlackStep = 'conversations.open' | 'chat.postMessage';
+
+/** A Slack call that failed for good; caught in `welcome` and turned into a result. */
+class SlackCallFailed extends Error {
+  constructor(
+    readonly step: SlackStep,
+    readonly failure: Exclude<SlackFailure, { kind: 'rate_limited' }>,
+  ) {
+    super(`${step}: ${failure.reason}`);
+  }
+}
+
+export class WelcomeSender {
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly deps: WelcomeSenderDeps) {
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /**
+   * Welcomes `member` in a DM with `slackUserId`. A second call for the same member (a resumed
+   * sync, another process) sends nothing and answers `already_welcomed`.
+   */
+  async welcome(member: { id: string; name: string }, slackUserId: string): Promise<WelcomeResult> {
+    const { welcomes, mappings, clock } = this.deps;
+    const logger = this.deps.logger.child({ memberId: member.id, slackUserId });
+    if (!(await welcomes.claim(member.id, slackUserId, clock.now()))) return { sent: false, reason: 'already_welcomed' };
+
+    try {
+      const opened = await this.call('conversations.open', () => this.deps.client.conversations.open({ users: slackUserId }));
+      const channel = opened.channel?.id;
+      if (!channel) throw new SlackCallFailed('conversations.open', { kind: 'refused', reason: 'no_dm_channel' });
+      await mappings.setDmChannel(member.id, slackUserId, channel);
+
+      const message = buildWelcomeMessage({ name: member.name }, { pigmentBaseUrl: this.deps.pigmentBaseUrl });
+      const posted = await this.call('chat.postMessage', () => this.deps.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks }));
+      const ts = posted.ts;
+      if (!ts) throw new SlackCallFailed('chat.postMessage', { kind: 'unknown', reason: 'no_ts' });
+      await welcomes.markSent(member.id, { channel, ts, sentAt: clock.now() });
+      logger.info({ channel, ts }, 'welcome DM sent');
+      return { sent: true, channel, ts };
+    } catch (error) {
+      if (!(error instanceof SlackCallFailed)) throw error;
+      const { failure } = error;
+      // Opening a DM posts nothing, so only a post whose answer was lost may have arrived.
+      if (failure.kind === 'refused' || error.step === 'conversations.open') {
+        await welcomes.release(member.id);
+        logger.warn({ step: error.step, error: failure.reason }, 'welcome DM not sent');
+        return { sent: false, reason: failure.reason };
+      }
+      logger.warn({ step: error.step, error: failure.reason }, 'welcome DM may or may not have arrived; not sending it again');
+      return { sent: false, reason: 'outcome_unknown' };
+    }
+  }
+
+  /** One Slack call, rate limits waited out; Slack's failures become SlackCallFailed, anything else is rethrown. */
+  private async call<T>(step: SlackStep, request: () => Promise<T>): Promise<T> {
+    for (let waits = 0; ; waits += 1) {
+      try {
+        return await request();
+      } catch (error) {
+        const failure = classify(error);
+        if (failure === undefined) throw error;
+        if (failure.kind !== 'rate_limited') throw new SlackCallFailed(step, failure);
+        if (waits >= MAX_RATE_LIMIT_WAITS) throw new SlackCallFailed(step, { kind: 'refused', reason: 'rate_limited' });
+        await this.sleep(failure.retryAfterMs);
+      }
+    }
+  }
+}
+
+/** Slack's (and the WebClient's) failures; undefined for anything that is not one (a bug: rethrown). */
+function classify(error: unknown): SlackFailure | undefined {
+  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: unknown }; original?: { code?: string } } | undefined;
+  switch (e?.code) {
+    case ErrorCode.RateLimitedError:
+      return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1_000 };
+    case ErrorCode.PlatformError: {
+      const code = typeof e.data?.error === 'string' ? e.data.error : 'unknown_error';
+      // Slack also answers a rate limit with HTTP 200 and no Retry-After: wait a second.
+      if (code === 'ratelimited' || code === 'rate_limited') return { kind: 'rate_limited', retryAfterMs: 1_000 };
+      return { kind: 'refused', reason: code };
+    }
+    case ErrorCode.HTTPError: {
+      const status = e.statusCode ?? 0;
+      const reason = `http_${status}`;
+      return status >= 400 && status < 500 && status !== 408 ? { kind: 'refused', reason } : { kind: 'unknown', reason };
+    }
+    case ErrorCode.RequestError: {
+      const cause = e.original?.code ?? 'request_error';
+      // A refused connection never reached Slack; anything later (reset, timeout) might have.
+      const reached = cause !== 'ECONNREFUSED' && cause !== 'ENOTFOUND';
+      return reached ? { kind: 'unknown', reason: cause.toLowerCase() } : { kind: 'refused', reason: 'slack_unreachable' };
+    }
+    default:
+      return undefined;
+  }
+}

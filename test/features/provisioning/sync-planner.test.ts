@@ -1,0 +1,145 @@
+/**
+ * The provisioning plan: every action kind, the group filter, several groups to one team, the
+ * safety limit, and the members the sync must never touch.
+ */
+import { DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig, type SlackUserRecord, type SyncedMember } from '../../../src/features/provisioning/provisioning.types';
+import { planSync, type PlanInput } from '../../../src/features/provisioning/sync-planner';
+
+const everyone: ProvisioningConfig = { scope: 'everyone', groupIds: [], teamMapping: { enabled: false, groupToTeam: {} }, inviteNewMembers: false, maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE };
+
+const user = (id: string, fields: Partial<SlackUserRecord> = {}): SlackUserRecord => ({ id, email: `${id.toLowerCase()}@acme.test`, name: `User ${id}`, deleted: false, isBot: false, isStranger: false, ...fields });
+const member = (id: string, email: string, fields: Partial<SyncedMember> = {}): SyncedMember => ({
+  id,
+  name: `User ${id.slice(2).toUpperCase()}`,
+  email,
+  emailKey: email.toLowerCase(),
+  status: 'activated',
+  groups: [],
+  source: 'provisioning',
+  ...fields,
+});
+
+function plan(fields: Partial<PlanInput>) {
+  return planSync({ config: everyone, slackUsers: [], groupMembers: new Map(), members: [], mappedMemberOf: new Map(), newMemberId: (id) => `slack-${id}`, ...fields });
+}
+
+describe('planSync', () => {
+  it('creates pending members for new people, guests included, and leaves bots and strangers out', () => {
+    const result = plan({
+      slackUsers: [user('U1', { avatarUrl: 'https://avatars.test/u1.png' }), user('U2'), user('UBOT', { isBot: true }), user('UEXT', { isStranger: true })],
+    });
+    expect(result.actions).toEqual([
+      {
+        kind: 'created',
+        memberId: 'slack-U1',
+        slackUserId: 'U1',
+        changes: [
+          { field: 'name', after: 'User U1' },
+          { field: 'email', after: 'u1@acme.test' },
+          { field: 'avatarUrl', after: 'https://avatars.test/u1.png' },
+          { field: 'status', after: 'pending' },
+        ],
+      },
+      { kind: 'created', memberId: 'slack-U2', slackUserId: 'U2', changes: [{ field: 'name', after: 'User U2' }, { field: 'email', after: 'u2@acme.test' }, { field: 'status', after: 'pending' }] },
+    ]);
+  });
+
+  it('updates names, emails and pictures of known members, found by mapping first, then by email', () => {
+    const result = plan({
+      slackUsers: [user('U1', { name: 'Ada L.', email: 'ada.new@acme.test', avatarUrl: 'https://a/1.png' }), user('U2', { email: 'Bob@Acme.test' })],
+      members: [member('m-ada', 'ada@acme.test', { name: 'Ada' }), member('m-bob', 'bob@acme.test', { name: 'User U2' })],
+      mappedMemberOf: new Map([['U1', 'm-ada']]),
+    });
+    expect(result.actions).toEqual([
+      {
+        kind: 'updated',
+        memberId: 'm-ada',
+        slackUserId: 'U1',
+        changes: [
+          { field: 'name', before: 'Ada', after: 'Ada L.' },
+          { field: 'email', before: 'ada@acme.test', after: 'ada.new@acme.test' },
+          { field: 'avatarUrl', after: 'https://a/1.png' },
+        ],
+      },
+    ]);
+  });
+
+  it('deactivates members it created whose Slack user was deleted, left the groups or is gone, and reactivates the ones who came back', () => {
+    const config: ProvisioningConfig = { ...everyone, scope: 'groups', groupIds: ['S1'], maxDeactivationShare: 1 };
+    const result = plan({
+      config,
+      slackUsers: [user('U1', { deleted: true }), user('U2'), user('U3')],
+      groupMembers: new Map([['S1', new Set(['U3'])]]),
+      members: [
+        member('m-1', 'u1@acme.test'),
+        member('m-2', 'u2@acme.test'),
+        member('m-3', 'u3@acme.test', { name: 'User U3', status: 'deactivated' }),
+        member('m-4', 'u4@acme.test'),
+      ],
+    });
+    expect(result.actions.map((a) => [a.kind, a.memberId, a.detail])).toEqual([
+      ['deactivated', 'm-1', 'the Slack user was deleted'],
+      ['deactivated', 'm-2', 'no longer in a synced group'],
+      ['reactivated', 'm-3', undefined],
+      ['deactivated', 'm-4', 'no longer in Slack'],
+    ]);
+  });
+
+  it('never deactivates or reactivates members created by hand, through the API or by CSV', () => {
+    const result = plan({
+      config: { ...everyone, scope: 'groups', groupIds: ['S1'] },
+      slackUsers: [user('U1', { deleted: true }), user('U2'), user('U3')],
+      groupMembers: new Map([['S1', new Set(['U3'])]]),
+      members: [
+        member('m-1', 'u1@acme.test', { source: 'api' }),
+        member('m-2', 'u2@acme.test', { source: 'csv' }),
+        member('m-3', 'u3@acme.test', { source: 'csv', status: 'deactivated', name: 'User U3' }),
+        member('m-4', 'gone@acme.test', { source: 'api' }),
+      ],
+    });
+    expect(result.actions).toEqual([{ kind: 'skipped', memberId: 'm-3', slackUserId: 'U3', changes: [], detail: 'deactivated in Pigment by hand; the sync does not reactivate it' }]);
+  });
+
+  it('syncs only the chosen groups, and maps several groups to one team, leaving other teams alone', () => {
+    const config: ProvisioningConfig = {
+      ...everyone,
+      scope: 'groups',
+      groupIds: ['SENG', 'SOPS'],
+      teamMapping: { enabled: true, groupToTeam: { SENG: 'Engineering', SOPS: 'Engineering', SFIN: 'Finance' } },
+    };
+    const result = plan({
+      config,
+      slackUsers: [user('U1'), user('U2'), user('U3'), user('UOUT')],
+      groupMembers: new Map([
+        ['SENG', new Set(['U1', 'U2'])],
+        ['SOPS', new Set(['U2'])],
+        ['SFIN', new Set(['U3', 'UOUT'])],
+      ]),
+      members: [member('m-2', 'u2@acme.test', { name: 'User U2', groups: ['Finance', 'Board'] })],
+    });
+    expect(result.actions.map((a) => [a.kind, a.memberId, a.changes.map((c) => c.after ?? c.before).join()])).toEqual([
+      ['created', 'slack-U1', 'User U1,u1@acme.test,pending'],
+      ['added_to_team', 'slack-U1', 'Engineering'],
+      ['added_to_team', 'm-2', 'Engineering'],
+      ['removed_from_team', 'm-2', 'Finance'],
+    ]);
+    // U3 and UOUT are only in SFIN, which maps a team but is not synced.
+    expect(result.actions.some((a) => a.slackUserId === 'U3' || a.slackUserId === 'UOUT')).toBe(false);
+  });
+
+  it('reports users it cannot sync without an email', () => {
+    const result = plan({ slackUsers: [user('U1', { email: undefined })] });
+    expect(result.actions).toEqual([{ kind: 'skipped', memberId: 'slack-U1', slackUserId: 'U1', changes: [], detail: 'Slack shows no email for this user' }]);
+  });
+
+  it('asks for review when it would deactivate more than the configured share of synced members', () => {
+    const members = Array.from({ length: 20 }, (_, i) => member(`m-${i}`, `u${i}@acme.test`, { name: `User U${i}` }));
+    const stillThere = (n: number) => Array.from({ length: n }, (_, i) => user(`U${i}`));
+    const twoGone = plan({ slackUsers: stillThere(18), members });
+    expect(twoGone).toMatchObject({ syncedMembers: 20, deactivations: 2, needsReview: false });
+    const threeGone = plan({ slackUsers: stillThere(17), members });
+    expect(threeGone).toMatchObject({ syncedMembers: 20, deactivations: 3, needsReview: true });
+    // Nothing synced yet: nothing to protect.
+    expect(plan({ slackUsers: stillThere(3) })).toMatchObject({ syncedMembers: 0, deactivations: 0, needsReview: false });
+  });
+});

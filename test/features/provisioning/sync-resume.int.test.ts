@@ -1,0 +1,75 @@
+/**
+ * A sync whose process died is resumed by the next sync rather than started over: from the
+ * users.list page it had reached, or from the first planned line not applied yet.
+ */
+import { WebClient } from '@slack/web-api';
+import type { SeedUser } from '../../../scripts/slack-emulator';
+import { emailKey } from '../../../src/features/members/member.types';
+import { createProvisioningRepos, DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig, type SlackUserRecord } from '../../../src/features/provisioning';
+import { PROVISIONING_JOB } from '../../../src/features/provisioning/sync.job';
+import { startTestConnector, type TestConnector } from '../../support/connector';
+
+const TEAM = { id: 'T0RESUME01', name: 'Acme Resume', domain: 'acme-resume' };
+// Two users.list pages (200 a page): enough to resume after the first, small enough to apply quickly.
+const USERS: SeedUser[] = Array.from({ length: 230 }, (_, i) => {
+  const id = `U0R${String(i).padStart(7, '0')}`;
+  return { id, name: `user${i}`, real_name: `User ${i}`, profile: { email: `user${i}@acme.test`, real_name: `User ${i}` } };
+});
+const FEW = { id: 'SFEW000001', handle: 'few', name: 'Few', users: [USERS[0]!.id, USERS[1]!.id, USERS[2]!.id] };
+const EVERYONE: ProvisioningConfig = { scope: 'everyone', groupIds: [], teamMapping: { enabled: false, groupToTeam: {} }, inviteNewMembers: false, maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE };
+
+describe('provisioning sync after a crash', () => {
+  let t: TestConnector;
+  beforeEach(async () => {
+    t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS, usergroups: [FEW] } }, label: 'sync-resume' });
+    const { repos, workspace } = t.connector.features;
+    await repos.workspaces.transition(TEAM.id, ['pending'], 'live', { acknowledgedAt: new Date() });
+    await workspace.refresh();
+  });
+  afterEach(() => t.stop());
+
+  const provisioning = () => createProvisioningRepos(t.connector.features.db);
+  const syncNow = () => t.connector.features.scheduler.runPlannedNow(PROVISIONING_JOB);
+
+  it('goes on reading users.list from the page the dead process had reached', async () => {
+    await provisioning().config.save(EVERYONE, 'm-admin', new Date());
+    // What a process that died after its first page leaves: a running run and one staged page.
+    const dead = await provisioning().runs.start('sync', 'schedule', new Date());
+    await provisioning().runs.update(dead.id, { phase: 'reading', usersRead: 200 });
+    const first = await new WebClient(t.emulator.botToken, { slackApiUrl: t.emulator.apiUrl }).users.list({ limit: 200 });
+    const records: SlackUserRecord[] = (first.members ?? []).map((m) => ({ id: m.id!, email: m.profile!.email!, name: m.profile!.real_name!, deleted: false, isBot: Boolean(m.is_bot), isStranger: false }));
+    await provisioning().runs.stagePage(dead.id, { index: 0, users: records, nextCursor: first.response_metadata!.next_cursor! });
+    const listCallsBefore = t.emulator.callsOf('users.list').length;
+
+    expect(await syncNow()).toMatchObject({ ran: true, report: { runId: dead.id, status: 'completed' } });
+    // Only the second page asked for.
+    expect(t.emulator.callsOf('users.list').length - listCallsBefore).toBe(1);
+    expect(t.emulator.callsOf('users.list').at(-1)?.args.cursor).toBe(first.response_metadata!.next_cursor);
+    for (const user of [USERS[0]!, USERS[199]!, USERS[229]!]) {
+      expect(await t.connector.features.repos.members.findByEmailKey(emailKey(user.profile!.email!))).toMatchObject({ source: 'provisioning' });
+    }
+    expect(await provisioning().runs.latest(5)).toEqual([expect.objectContaining({ id: dead.id, status: 'completed', counts: { created: 230 } })]);
+    expect(await provisioning().runs.stagedPages(dead.id)).toEqual([]);
+  });
+
+  it('applies the rest of a plan whose process died while applying it (here: during an approval)', async () => {
+    const members = t.connector.features.repos.members;
+    for (let i = 0; i < 5; i += 1) {
+      await members.save({ id: `slack-U0GONE000${i}`, name: `Gone ${i}`, email: `gone${i}@acme.test`, emailKey: `gone${i}@acme.test`, accountType: 'standard_member', status: 'activated', groups: [], source: 'provisioning' }, new Date());
+    }
+    await provisioning().config.save({ ...EVERYONE, scope: 'groups', groupIds: [FEW.id] }, 'm-admin', new Date());
+    const stopped = await syncNow();
+    expect(stopped).toMatchObject({ report: { status: 'needs_review', counts: { deactivated: 5, created: 3 } } });
+    const [run] = await provisioning().runs.latest(1);
+    // Approved, then the process died before applying anything.
+    await provisioning().runs.update(run!.id, { status: 'running', phase: 'applying' });
+
+    expect(await syncNow()).toMatchObject({ report: { runId: run!.id, status: 'completed' } });
+    for (let i = 0; i < 5; i += 1) expect((await members.findById(`slack-U0GONE000${i}`))?.status).toBe('deactivated');
+    expect(await members.findByEmailKey('user0@acme.test')).toMatchObject({ status: 'pending' });
+    const outcomes = new Set<string>();
+    for await (const line of provisioning().runs.streamLines(run!.id)) outcomes.add(line.outcome);
+    expect([...outcomes]).toEqual(['applied']);
+    expect(await provisioning().runs.latest(5)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * The provisioning sync end to end: the real connector's scheduled job against the Slack
+ * emulator (users.list, usergroups.users.list) and the embedded store.
+ */
+import type { SeedUser } from '../../../scripts/slack-emulator';
+import { emailKey, type MemberSource, type MemberStatus } from '../../../src/features/members/member.types';
+import { createProvisioningRepos, createSyncService, DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig } from '../../../src/features/provisioning';
+import { PROVISIONING_JOB } from '../../../src/features/provisioning/sync.job';
+import { startTestConnector, type TestConnector } from '../../support/connector';
+
+const TEAM = { id: 'T0PROVISN1', name: 'Acme Provisioning', domain: 'acme-provisioning' };
+const USERS: SeedUser[] = [
+  { id: 'U0ADA00001', name: 'ada', real_name: 'Ada Lovelace', profile: { email: 'ada@acme.test', real_name: 'Ada Lovelace' } },
+  { id: 'U0BOB00001', name: 'bob', real_name: 'Bob Byte', profile: { email: 'bob@acme.test', real_name: 'Bob Byte' } },
+  { id: 'U0CAT00001', name: 'cat', real_name: 'Cat Guest', is_restricted: true, profile: { email: 'cat@acme.test', real_name: 'Cat Guest' } },
+  { id: 'U0DAN00001', name: 'dan', real_name: 'Dan Finance', profile: { email: 'dan@acme.test', real_name: 'Dan Finance' } },
+  { id: 'U0EVE00001', name: 'eve', real_name: 'Eve Gone', deleted: true, profile: { email: 'eve@acme.test', real_name: 'Eve Gone' } },
+  { id: 'U0BOT00001', name: 'robot', is_bot: true, profile: { email: 'robot@acme.test' } },
+];
+const GROUPS = [
+  { id: 'SENG000001', handle: 'eng', name: 'Engineering', users: ['U0ADA00001', 'U0BOB00001'] },
+  { id: 'SOPS000001', handle: 'ops', name: 'Operations', users: ['U0BOB00001', 'U0CAT00001'] },
+  { id: 'SFIN000001', handle: 'fin', name: 'Finance', users: ['U0DAN00001'] },
+];
+
+const config = (fields: Partial<ProvisioningConfig> = {}): ProvisioningConfig => ({
+  scope: 'groups',
+  groupIds: ['SENG000001', 'SOPS000001'],
+  teamMapping: { enabled: true, groupToTeam: { SENG000001: 'Engineering', SOPS000001: 'Engineering' } },
+  inviteNewMembers: false,
+  maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE,
+  ...fields,
+});
+
+describe('provisioning sync', () => {
+  let t: TestConnector;
+  beforeEach(async () => {
+    t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS, usergroups: GROUPS } }, label: 'provisioning' });
+    const { repos, workspace } = t.connector.features;
+    await repos.workspaces.transition(TEAM.id, ['pending'], 'live', { acknowledgedAt: new Date() });
+    await workspace.refresh();
+  });
+  afterEach(() => t.stop());
+
+  const members = () => t.connector.features.repos.members;
+  const provisioning = () => createProvisioningRepos(t.connector.features.db);
+  const save = (id: string, email: string, source: MemberSource, status: MemberStatus = 'activated', groups: string[] = []) =>
+    members().save({ id, name: id, email, emailKey: emailKey(email), accountType: 'standard_member', status, groups, source }, new Date());
+  const syncNow = () => t.connector.features.scheduler.runPlannedNow(PROVISIONING_JOB);
+
+  it('does nothing until an admin configured it', async () => {
+    expect(await syncNow()).toMatchObject({ ran: true, status: 'completed', report: { skipped: 'not_configured' } });
+    expect(await provisioning().runs.latest(5)).toEqual([]);
+  });
+
+  it('creates, updates, maps groups to teams, deactivates only what it created, and reports each line', async () => {
+    await save('m-dan', 'dan@acme.test', 'csv');
+    await save('slack-U0EVE00001', 'eve@acme.test', 'provisioning');
+    await save('slack-U0GONE0001', 'gone@acme.test', 'provisioning');
+    await save('m-bob', 'bob@acme.test', 'api', 'activated', ['Board']);
+    await provisioning().config.save(config({ maxDeactivationShare: 1 }), 'm-admin', new Date());
+
+    const outcome = await syncNow();
+    expect(outcome).toMatchObject({ ran: true, status: 'completed', report: { status: 'completed' } });
+
+    expect(await members().findById('slack-U0ADA00001')).toMatchObject({ name: 'Ada Lovelace', email: 'ada@acme.test', status: 'pending', source: 'provisioning', groups: ['Engineering'], avatarUrl: expect.stringContaining('U0ADA00001') });
+    // Connected to the Slack user it came from at once (no lookup by email).
+    expect(await t.connector.features.repos.mappings.findByMember('slack-U0ADA00001')).toMatchObject({ slackUserId: 'U0ADA00001', source: 'auto', active: true });
+    // A guest (restricted) is synced like everyone else.
+    expect(await members().findById('slack-U0CAT00001')).toMatchObject({ status: 'pending', groups: ['Engineering'] });
+    // Known by email: updated and put in the team, its other teams kept.
+    expect(await members().findById('m-bob')).toMatchObject({ name: 'Bob Byte', groups: ['Board', 'Engineering'], source: 'api' });
+    // Dan is not in a synced group, but was not created by the sync: untouched.
+    expect(await members().findById('m-dan')).toMatchObject({ status: 'activated', name: 'm-dan' });
+    expect(await members().findById('slack-U0EVE00001')).toMatchObject({ status: 'deactivated' });
+    expect(await members().findById('slack-U0GONE0001')).toMatchObject({ status: 'deactivated' });
+    // Bots never become members.
+    expect(await members().findById('slack-U0BOT00001')).toBeUndefined();
+
+    const [run] = await provisioning().runs.latest(1);
+    expect(run).toMatchObject({ kind: 'sync', trigger: 'manual', status: 'completed', usersRead: USERS.length + 1, counts: { created: 2, updated: 1, added_to_team: 3, deactivated: 2 } });
+    const lines = [];
+    for await (const line of provisioning().runs.streamLines(run!.id)) lines.push(line);
+    expect(lines.every((line) => line.outcome === 'applied')).toBe(true);
+    expect(lines.find((line) => line.memberId === 'm-bob' && line.kind === 'updated')?.changes).toEqual([
+      { field: 'name', before: 'm-bob', after: 'Bob Byte' },
+      { field: 'avatarUrl', after: expect.stringContaining('U0BOB00001') },
+    ]);
+
+    // A second run changes nothing that is already right.
+    expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: {} } });
+  });
+
+  it('welcomes the members it created with a DM when invitations are on, once', async () => {
+    await provisioning().config.save(config({ inviteNewMembers: true }), 'm-admin', new Date());
+    expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: { created: 3 } } });
+    for (const id of ['U0ADA00001', 'U0BOB00001', 'U0CAT00001']) {
+      const messages = t.emulator.messagesTo(id);
+      expect(messages).toHaveLength(1);
+      expect(JSON.stringify(messages[0]?.blocks)).toContain('"url":"https://acme.pigment.test"');
+    }
+    expect(t.emulator.messagesTo('U0ADA00001')[0]?.text).toContain('Ada Lovelace');
+    // Not in a synced group: not created, not welcomed.
+    expect(t.emulator.messagesTo('U0DAN00001')).toEqual([]);
+    await syncNow();
+    expect(t.emulator.messagesTo('U0ADA00001')).toHaveLength(1);
+  });
+
+  it('stops before writing anything when it would deactivate more than the allowed share, and says so', async () => {
+    for (let i = 0; i < 10; i += 1) await save(`slack-U0OLD0000${i}`, `old${i}@acme.test`, 'provisioning');
+    await provisioning().config.save(config(), 'm-admin', new Date());
+
+    expect(await syncNow()).toMatchObject({ report: { status: 'needs_review', counts: { deactivated: 10, created: 3 } } });
+    for (let i = 0; i < 10; i += 1) expect((await members().findById(`slack-U0OLD0000${i}`))?.status).toBe('activated');
+    expect(await members().findById('slack-U0ADA00001')).toBeUndefined();
+    expect(t.logs.some((line) => line.includes('would deactivate too many members'))).toBe(true);
+  });
+
+  it('previews without writing', async () => {
+    await provisioning().config.save(config(), 'm-admin', new Date());
+    const service = createSyncService(t.connector.features, provisioning());
+    const preview = await service.run({ kind: 'preview', trigger: 'manual' });
+    expect(preview).toMatchObject({ ran: true, run: { kind: 'preview', status: 'completed', counts: { created: 3, added_to_team: 3 } } });
+    expect(await members().findById('slack-U0ADA00001')).toBeUndefined();
+  });
+
+  it('fails clearly when a configured group no longer exists, changing nothing', async () => {
+    await save('slack-U0ADA00001', 'ada@acme.test', 'provisioning');
+    await provisioning().config.save(config({ groupIds: ['SENG000001', 'SGONE00001'] }), 'm-admin', new Date());
+    expect(await syncNow()).toMatchObject({ report: { status: 'failed' } });
+    const [run] = await provisioning().runs.latest(1);
+    expect(run?.error).toBe('the Slack user group SGONE00001 no longer exists; update the sync configuration');
+    expect((await members().findById('slack-U0ADA00001'))?.status).toBe('activated');
+  });
+});

@@ -1,0 +1,77 @@
+import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
+import { formatProblems, validateBlocks } from '../../../scripts/slack-emulator/block-kit';
+import { buildWelcomeMessage, WELCOME_IDS, type WelcomeMessage } from '../../../src/features/provisioning/welcome.view';
+
+const BASE = 'https://acme.pigment.test';
+const build = (name: string, pigmentBaseUrl = BASE): WelcomeMessage => buildWelcomeMessage({ name }, { pigmentBaseUrl });
+
+const sections = (m: WelcomeMessage) => m.blocks.filter((b): b is SectionBlock => b.type === 'section');
+const button = (m: WelcomeMessage) => (m.blocks.find((b): b is ActionsBlock => b.type === 'actions') as ActionsBlock).elements[0] as Button;
+/** Every mrkdwn string Slack parses: section texts and the fallback. */
+const mrkdwnTexts = (m: WelcomeMessage) => [...sections(m).map((s) => s.text?.text ?? ''), m.text];
+const expectValid = (blocks: KnownBlock[]) => expect(formatProblems(validateBlocks(blocks, 'message'))).toEqual(formatProblems([]));
+
+describe('buildWelcomeMessage', () => {
+  it('greets the member by name, says what the app does and links to Pigment', () => {
+    const m = build('Ada Lovelace');
+    expectValid(m.blocks);
+    const [greeting, about] = sections(m).map((s) => s.text?.text);
+    expect(greeting).toBe('Hi *Ada Lovelace*, welcome to Pigment! :wave:');
+    expect(about).toMatch(/direct messages/);
+    expect(about).toMatch(/\*Home\* tab/);
+    expect(button(m)).toMatchObject({ type: 'button', action_id: WELCOME_IDS.openPigment, url: BASE, text: { type: 'plain_text', text: 'Open Pigment' } });
+  });
+
+  it('has a plain-text fallback with the name and the link', () => {
+    const m = build('Ada Lovelace');
+    expect(m.text).toContain('Hi Ada Lovelace, welcome to Pigment!');
+    expect(m.text).toContain(`Open Pigment: ${BASE}`);
+    expect(m.text).not.toMatch(/[*_]Ada/);
+  });
+
+  it('greets without a name when there is none', () => {
+    const m = build('   ');
+    expectValid(m.blocks);
+    expect(sections(m)[0]?.text?.text).toBe('Hi, welcome to Pigment! :wave:');
+    expect(m.text.startsWith('Hi, welcome to Pigment!')).toBe(true);
+  });
+
+  it.each([
+    ['a mention of everyone', '<!channel> Eve'],
+    ['a link with a label', '<https://evil.example|Reset your password>'],
+    ['a user mention', '<@U0ADMIN001>'],
+    ['entities', 'Tom &amp; Jerry &lt;b&gt;'],
+  ])('escapes %s in the name', (_label, name) => {
+    const m = build(name);
+    expectValid(m.blocks);
+    for (const text of mrkdwnTexts(m)) {
+      // No control character of the name survives: every < and > Slack sees was escaped.
+      expect(text).not.toMatch(/[<>]/);
+      expect(text.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
+    }
+    expect(sections(m)[0]?.text?.text).toContain(name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    // verbatim: Slack does not auto-link or auto-mention words such as @here in the name.
+    for (const s of sections(m)) expect(s.text).toMatchObject({ type: 'mrkdwn', verbatim: true });
+  });
+
+  it('keeps Slack limits with the longest names, cutting with an ellipsis that never splits an entity', () => {
+    for (const name of ['A'.repeat(10_000), '&'.repeat(5_000), '<'.repeat(3_000), '👩‍💻'.repeat(2_000), 'line\none\ttwo '.repeat(500)]) {
+      const m = build(name);
+      expectValid(m.blocks);
+      const greeting = sections(m)[0]?.text?.text ?? '';
+      expect(Array.from(greeting).length).toBeLessThan(300);
+      expect(greeting).toMatch(/…\*, welcome/);
+      expect(greeting).not.toMatch(/&[a-z]{0,3}…/);
+      expect(greeting).not.toMatch(/\n|\t/);
+      expect(m.text.length).toBeLessThan(4_000);
+    }
+  });
+
+  it('stays valid with a long base url (a button url holds 3,000)', () => {
+    const url = `${BASE}/${'x'.repeat(2_000)}?a=1&b=2`;
+    const m = build('Ada', url);
+    expectValid(m.blocks);
+    expect(button(m).url).toBe(url);
+    expect(m.text).toContain('?a=1&amp;b=2');
+  });
+});
