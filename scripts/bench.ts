@@ -4,15 +4,29 @@
  */
 import path from 'node:path';
 import { benchConnector } from './bench/connector.bench';
+import { benchDelivery } from './bench/delivery.bench';
 import { benchMapping } from './bench/mapping.bench';
+import { benchProvisioning } from './bench/provisioning.bench';
 import { writeBenchmarksFile, type BenchmarkSection } from './bench/report';
 
+const BENCHMARKS: Record<string, () => Promise<BenchmarkSection>> = {
+  connector: () => {
+    process.stdout.write('Connector foundation\n');
+    return benchConnector();
+  },
+  mapping: benchMapping,
+  delivery: benchDelivery,
+  provisioning: benchProvisioning,
+};
+
+/** `npm run bench` runs them all; `npm run bench -- delivery` only the ones named. */
 async function main(): Promise<void> {
+  const named = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const unknown = named.filter((name) => !(name in BENCHMARKS));
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
   const sections: BenchmarkSection[] = [];
-  process.stdout.write('Connector foundation\n');
-  sections.push(await benchConnector());
-  sections.push(await benchMapping());
-  const file = writeBenchmarksFile(path.resolve(__dirname, '..'), 'npm run bench', sections);
+  for (const [name, run] of Object.entries(BENCHMARKS)) if (named.length === 0 || named.includes(name)) sections.push(await run());
+  const file = writeBenchmarksFile(path.resolve(__dirname, '..'), named.length === 0 ? 'npm run bench' : `npm run bench -- ${named.join(' ')}`, sections);
   process.stdout.write(`\nWritten to ${file}\n`);
 }
 

@@ -1,13 +1,19 @@
 /**
- * Bench-only bulk writes: fills the `members` collection with documents of the same shape as
- * MemberRepository writes (`_id` = member id), thousands at a time, so a benchmark can start
- * from 100,000 members in seconds instead of saving them one by one.
+ * Bench-only bulk writes: fills the `members` and `mappings` collections with documents of the
+ * same shape as their repositories write (`_id` = member id), thousands at a time, so a
+ * benchmark can start from 100,000 members in seconds instead of saving them one by one.
  */
 import type { Collection, Db } from 'mongodb';
 import type { Member } from '../../src/features/members/member.types';
 import { MEMBER_INDEXES } from '../../src/features/members/member.repository';
+import type { Mapping } from '../../src/features/mapping/mapping.types';
+import { MAPPING_INDEXES } from '../../src/features/mapping/mapping.repository';
 
 interface MemberDocument extends Omit<Member, 'id'> {
+  _id: string;
+}
+
+interface MappingDocument extends Omit<Mapping, 'memberId'> {
   _id: string;
 }
 
@@ -15,9 +21,21 @@ const BATCH = 1_000;
 
 export class BenchDataRepository {
   private readonly members: Collection<MemberDocument>;
+  private readonly mappings: Collection<MappingDocument>;
 
   constructor(db: Db) {
     this.members = db.collection<MemberDocument>(MEMBER_INDEXES.collection);
+    this.mappings = db.collection<MappingDocument>(MAPPING_INDEXES.collection);
+  }
+
+  /** Inserts mappings (as MappingRepository stores them), `BATCH` per command. */
+  async insertMappings(mappings: readonly Mapping[]): Promise<number> {
+    let inserted = 0;
+    for (let i = 0; i < mappings.length; i += BATCH) {
+      const batch = mappings.slice(i, i + BATCH).map(({ memberId, ...rest }) => ({ _id: memberId, ...rest }));
+      inserted += (await this.mappings.insertMany(batch, { ordered: false })).insertedCount;
+    }
+    return inserted;
   }
 
   /** Inserts members (new ids and emails only), `BATCH` per command. */

@@ -17,7 +17,6 @@
  * 500-call pass would never meet a limit. At scale 10 (200 calls a minute, burst 200) the
  * limits force (500 − 200) / 200 = 1.5 minutes, which the pass must come close to.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +38,8 @@ import { WEB_API_RETRY } from '../../src/slack/bolt-app';
 import { toSlackLogger } from '../../src/slack/bolt-logger';
 import { createSlackEmulator, TIER_LIMITS, type SeedUser, type SlackEmulator } from '../slack-emulator';
 import { BenchDataRepository } from './bench-data.repository';
+import { BenchChild } from './child-ipc';
+import { diff, fmt, MB, sampleRss, seconds, type CallCounts } from './measure';
 import { printFigure, type BenchmarkSection, type Figure } from './report';
 
 const CHILD_FLAG = '--mapping-bench-emulator';
@@ -115,7 +116,6 @@ type ChildRequest =
   | { type: 'addUsers'; users: SeedUser[] }
   | { type: 'stop' };
 
-type CallCounts = Record<string, { answered: number; limited: number }>;
 
 type ChildReply =
   | { type: 'ready'; apiUrl: string; botToken: string; appToken: string; seedMs: number; users: number }
@@ -161,71 +161,11 @@ async function runEmulatorChild(): Promise<void> {
   });
 }
 
-class EmulatorChild {
-  private constructor(private readonly child: ChildProcess) {}
-
-  static async start(users: number, rateLimitScale: number): Promise<{ child: EmulatorChild; ready: Extract<ChildReply, { type: 'ready' }> }> {
-    // Inherits this process's execArgv, so the child runs under tsx as well.
-    const child = new EmulatorChild(fork(__filename, [CHILD_FLAG], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-    const ready = await child.request({ type: 'start', users, rateLimitScale }, 'ready');
-    return { child, ready };
-  }
-
-  request<T extends ChildReply['type']>(message: ChildRequest, expected: T): Promise<Extract<ChildReply, { type: T }>> {
-    return new Promise((resolve, reject) => {
-      const onMessage = (reply: ChildReply) => {
-        if (reply.type !== expected) return;
-        this.child.off('message', onMessage);
-        this.child.off('exit', onExit);
-        resolve(reply as Extract<ChildReply, { type: T }>);
-      };
-      const onExit = (code: number | null) => reject(new Error(`the emulator process exited (${code}) before answering ${message.type}`));
-      this.child.on('message', onMessage);
-      this.child.once('exit', onExit);
-      this.child.send(message);
-    });
-  }
-
-  async counts(): Promise<CallCounts> {
-    return (await this.request({ type: 'counts' }, 'counts')).counts;
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ type: 'stop' });
-    await exited;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The benchmark
 // ---------------------------------------------------------------------------------------------
 
-/** Samples the resident set size every 100 ms; `stop` returns the highest value seen. */
-function sampleRss(): { stop(): number } {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 100);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return Math.max(peak, process.memoryUsage().rss);
-    },
-  };
-}
-
-const MB = 2 ** 20;
-const fmt = (n: number) => n.toLocaleString('en-US');
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-function diff(after: CallCounts, before: CallCounts, method: string): { answered: number; limited: number } {
-  return {
-    answered: (after[method]?.answered ?? 0) - (before[method]?.answered ?? 0),
-    limited: (after[method]?.limited ?? 0) - (before[method]?.limited ?? 0),
-  };
-}
 
 export async function benchMapping(): Promise<BenchmarkSection> {
   const { users, rateLimitScale, postgresqlUrl } = settings();
@@ -241,7 +181,9 @@ export async function benchMapping(): Promise<BenchmarkSection> {
   const { logger } = createLogger({ level: 'warn', destination: silent });
 
   const setupStarted = performance.now();
-  const { child: emulator, ready } = await EmulatorChild.start(users, rateLimitScale);
+  const emulator = BenchChild.fork<ChildRequest, ChildReply>(__filename, CHILD_FLAG);
+  const ready = await emulator.request({ type: 'start', users, rateLimitScale }, 'ready');
+  const callCounts = async (): Promise<CallCounts> => (await emulator.request({ type: 'counts' }, 'counts')).counts;
   const store = await startEmbeddedStore({ dataDir, logger, handler: postgresqlUrl ? 'postgresql' : 'sqlite', postgresqlUrl });
   const client = await new MongoClient(store.uri).connect();
   try {
@@ -286,12 +228,12 @@ export async function benchMapping(): Promise<BenchmarkSection> {
     global.gc?.();
     const baseline = process.memoryUsage().rss;
     const sampler = sampleRss();
-    const before = await emulator.counts();
+    const before = await callCounts();
     const started = performance.now();
     const full = await service.runFullPass();
     const wallMs = performance.now() - started;
     const peak = sampler.stop();
-    const after = await emulator.counts();
+    const after = await callCounts();
     if (!full.ran) throw new Error(`the full pass did not run: ${full.reason}`);
 
     const list = diff(after, before, 'users.list');
@@ -360,14 +302,14 @@ export async function benchMapping(): Promise<BenchmarkSection> {
     await emulator.request({ type: 'addUsers', users: newUsers }, 'added');
     // Inserted directly, so no member hook maps them first: the scheduled pass finds them.
     await new BenchDataRepository(db).insertMembers(newMembers);
-    const incBefore = await emulator.counts();
+    const incBefore = await callCounts();
     const incSampler = sampleRss();
     const incBaseline = process.memoryUsage().rss;
     const incStarted = performance.now();
     const incremental = await service.runScheduledPass();
     const incMs = performance.now() - incStarted;
     const incPeak = incSampler.stop();
-    const incAfter = await emulator.counts();
+    const incAfter = await callCounts();
     if (!incremental.ran) throw new Error('the scheduled pass did not run');
     const lookups = diff(incAfter, incBefore, 'users.lookupByEmail');
     const lists = diff(incAfter, incBefore, 'users.list');
