@@ -3,6 +3,9 @@
  * Created at start (`ensureIndexes`) and run against the embedded store by a test, so an
  * index FerretDB 1.24 cannot build fails the suite rather than production.
  */
+import { ASHBY_IMPORT_INDEXES } from '../features/ashby/imports/import.repository';
+import { ASHBY_IMPORT_ROW_INDEXES } from '../features/ashby/imports/import-row.repository';
+import { ASHBY_IMPORT_RUN_INDEXES } from '../features/ashby/imports/import-run.repository';
 import { AUDIT_INDEXES } from '../features/audit/audit.repository';
 import { MAPPING_INDEXES } from '../features/mapping/mapping.repository';
 import { MEMBER_IMPORT_PREVIEW_INDEXES } from '../features/members/home/member-import-preview.repository';
@@ -35,4 +38,7 @@ export const ALL_INDEXES: readonly CollectionIndexes[] = [
   SYNC_ACTION_INDEXES,
   SYNC_PAGE_INDEXES,
   PROVISIONING_WELCOME_INDEXES,
+  ASHBY_IMPORT_INDEXES,
+  ASHBY_IMPORT_RUN_INDEXES,
+  ASHBY_IMPORT_ROW_INDEXES,
 ];
