@@ -10,6 +10,7 @@ import type { RetryOptions } from '@slack/web-api';
 import type { Config } from '../config';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
+import { ackUnhandledPayloads } from './ack-unhandled';
 import { toSlackLogger } from './bolt-logger';
 import { createProcessEventErrorHandler, registerErrorHandler } from './error-handler';
 import { InFlightTracker } from './in-flight';
@@ -95,6 +96,7 @@ export function createSlackApp(config: Config, logger: Logger, metrics: Metrics,
     clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: WEB_API_RETRY, timeout: WEB_API_TIMEOUT_MS },
   });
   registerErrorHandler(app, logger.child({ component: 'bolt' }), metrics);
+  ackUnhandledPayloads(app, logger.child({ component: 'bolt' }));
   const socket = trackSocketStatus(receiver.client, logger.child({ component: 'socket-mode' }), metrics);
   const watchdog = startSocketWatchdog(receiver.client, socket, logger.child({ component: 'socket-mode' }), options.watchdog);
   // Installed by the caller after the first start, whose errors must reach it.
