@@ -16,6 +16,10 @@ import { registerNotificationRoutes } from './notifications.routes';
 import { OutboxRepository } from './outbox.repository';
 import { PreferencesRepository } from './preferences.repository';
 import { PreferencesService } from './preferences.service';
+import type { Clock } from '../../platform/clock';
+import { notificationFingerprint, notificationRequestSchema } from './notification.schema';
+import type { NotificationRequest } from './notification.types';
+import type { EnqueueResult } from './outbox.repository';
 
 export { NOTIFICATION_CLAIM_INDEXES, OUTBOX_INDEXES, OutboxRepository, type EnqueueResult, type RecordOpenedResult, type ResolvedRecipient } from './outbox.repository';
 export { PREFERENCES_INDEXES, PreferencesRepository } from './preferences.repository';
@@ -41,6 +45,23 @@ export function createNotificationServices(deps: Pick<FeatureDeps, 'clock'> & { 
 }
 
 /**
+ * Hands a notification from another feature (e.g. an import's outcome) to the outbox, as
+ * `POST /api/v1/notifications` does: validated (a bad request throws a ZodError), idempotent by
+ * id (the same id again changes nothing), and this process's worker woken.
+ */
+export type Notify = (request: NotificationRequest) => Promise<EnqueueResult>;
+
+export function createNotify(outbox: OutboxRepository, deps: { clock: Clock; pigmentBaseUrl: string }, onQueued?: () => void): Notify {
+  const schema = notificationRequestSchema(deps.pigmentBaseUrl);
+  return async (request) => {
+    const parsed = schema.parse(request);
+    const result = await outbox.enqueue(parsed, notificationFingerprint(parsed), deps.clock.now());
+    if (result.outcome === 'created') onQueued?.();
+    return result;
+  };
+}
+
+/**
  * Adds the notification and preferences routes to `deps.router`. Pass `services` to share
  * one set with the worker and the App Home; by default they are built from `deps.db`.
  */
@@ -48,7 +69,7 @@ export function register(
   app: App,
   deps: FeatureDeps,
   services: NotificationServices = createNotificationServices(deps, createNotificationRepos(deps.db)),
-): NotificationServices {
+): NotificationServices & { notify: Notify } {
   const worker = registerDelivery(deps, services);
   registerNotificationRoutes(deps.router, {
     outbox: services.repos.outbox,
@@ -60,5 +81,5 @@ export function register(
   });
   registerOpenLink(app, deps, (id, at) => services.repos.outbox.recordOpened(id, at));
   registerNotificationsHome(app, deps, { outbox: services.repos.outbox, preferences: services.preferences });
-  return services;
+  return { ...services, notify: createNotify(services.repos.outbox, { clock: deps.clock, pigmentBaseUrl: deps.config.pigmentBaseUrl }, () => worker.wake()) };
 }
