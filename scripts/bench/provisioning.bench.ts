@@ -510,7 +510,7 @@ export async function benchProvisioning(): Promise<BenchmarkSection> {
           const applied = stats.filter(([key]) => key.startsWith('update sync_actions')).reduce((sum, [, v]) => sum + v.count, 0);
           const inserts = stats.filter(([key]) => key.startsWith('insert members')).reduce((sum, [, v]) => sum + v.count, 0);
           process.stdout.write(
-            `    … ${label}: ${seconds(performance.now() - started)}, users.list ${list}, usergroups.users.list ${groups}, store round trips ${fmt(totalOf(snapshot))} (member inserts ${inserts}, line updates ${fmt(applied)}), RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB\n`,
+            `    … ${label}: ${seconds(performance.now() - started)}, users.list ${list}, usergroups.users.list ${groups}, store round trips ${fmt(totalOf(snapshot))} (member inserts ${inserts}, failed-line updates ${fmt(applied)}), RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB\n`,
           );
         })().catch(() => undefined);
       }, PROGRESS_EVERY_MS);
@@ -709,8 +709,10 @@ async function storeReport(runs: ReturnType<typeof createProvisioningRepos>['run
   const run = await runs.start('sync', 'manual', new Date());
   await runs.addPlanned(run.id, actions);
   const finishedAt = new Date();
+  // Every line applied, as a finished sync leaves it (the watermark past the last line).
+  await runs.advanceWatermark(run.id, lines - 1);
   await runs.update(run.id, { status: 'completed', finishedAt });
-  return { ...run, status: 'completed', finishedAt };
+  return { ...run, status: 'completed', finishedAt, appliedThrough: lines - 1 };
 }
 
 if (process.argv.includes(CHILD_FLAG)) void runEmulatorChild();

@@ -1,7 +1,13 @@
 /**
- * The sync history: one document per run, and one per report line (`sync_actions`, inserted
- * once and updated only with its outcome), so a 50,000-line report is paged and exported
- * without loading it whole.
+ * The sync history: one document per run, and one per report line (`sync_actions`), so a
+ * 50,000-line report is paged and exported without loading it whole.
+ *
+ * A line's outcome is not written line by line: FerretDB 1.24 scans the whole `sync_actions`
+ * collection for every update (even by `_id`; `$in` is not pushed down), which made marking
+ * lines applied most of a large sync's apply phase. Instead the run keeps a watermark,
+ * `appliedThrough` (the last seq whose lines are all settled), advanced on the tiny `sync_runs`
+ * after each batch; only a FAILED line is updated on its own (rare). A line's outcome is then
+ * `failed` when stored so, else `applied` up to the watermark, else `planned` (see lineOutcome).
  */
 import { randomUUID } from 'node:crypto';
 import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
@@ -28,6 +34,11 @@ export interface SyncRun {
    * reading Slack (its pages are staged in `sync_pages`), or applying its stored plan.
    */
   phase?: 'reading' | 'applying';
+  /**
+   * The last seq whose line is settled (applied, or failed and stored so); -1 or absent: none.
+   * Lines after it are applied again by a resumed run, so applying a line must be idempotent.
+   */
+  appliedThrough?: number;
   error?: string;
 }
 
@@ -43,17 +54,36 @@ interface SyncRunDocument extends Omit<SyncRun, 'id'> {
   _id: string;
 }
 
-/** A report line as stored. */
+export type LineOutcome = 'planned' | 'applied' | 'failed';
+
+/** A report line as readers see it: its outcome computed from the run's watermark. */
 export interface SyncActionLine extends SyncAction {
   runId: string;
   /** Order within the run. */
   seq: number;
-  /** planned → applied | failed. */
-  outcome: 'planned' | 'applied' | 'failed';
+  outcome: LineOutcome;
 }
 
-interface SyncActionDocument extends SyncActionLine {
+/**
+ * A report line as stored: `outcome` is written only when the line failed. (Reports written
+ * before the watermark may also hold `applied` or `planned`; `applied` is still read as such.)
+ */
+export interface SyncActionDocument extends Omit<SyncActionLine, 'outcome'> {
   _id: string;
+  outcome?: LineOutcome;
+}
+
+/** A line's outcome: failed when stored so, applied up to the run's watermark, else planned. */
+export function lineOutcome(stored: LineOutcome | undefined, seq: number, appliedThrough: number | undefined): LineOutcome {
+  if (stored === 'failed') return 'failed';
+  if (stored === 'applied' || seq <= (appliedThrough ?? -1)) return 'applied';
+  return 'planned';
+}
+
+/** The line readers see for a stored document. */
+export function toLine(doc: SyncActionDocument, appliedThrough: number | undefined): SyncActionLine {
+  const { _id, outcome, ...line } = doc;
+  return { ...line, outcome: lineOutcome(outcome, doc.seq, appliedThrough) };
 }
 
 export const SYNC_RUN_INDEXES: CollectionIndexes = {
@@ -138,7 +168,7 @@ export class SyncRunRepository {
    */
   async addPlanned(runId: string, actions: readonly SyncAction[]): Promise<void> {
     for (let i = 0; i < actions.length; i += INSERT_BATCH) {
-      const batch = actions.slice(i, i + INSERT_BATCH).map((action, j) => ({ _id: `${runId}:${i + j}`, runId, seq: i + j, outcome: 'planned' as const, ...action }));
+      const batch = actions.slice(i, i + INSERT_BATCH).map((action, j) => ({ _id: `${runId}:${i + j}`, runId, seq: i + j, ...action }));
       try {
         await this.actions.insertMany(batch, { ordered: false });
       } catch (error) {
@@ -148,22 +178,24 @@ export class SyncRunRepository {
     }
   }
 
-  /** Marks many lines applied in one command. */
-  async markManyApplied(runId: string, seqs: readonly number[]): Promise<void> {
-    if (seqs.length === 0) return;
-    await this.actions.updateMany({ _id: { $in: seqs.map((seq) => `${runId}:${seq}`) } }, { $set: { outcome: 'applied' } });
+  /**
+   * Records that every line up to `seq` is settled: one small update of the run, however many
+   * lines. Callers advance it only past lines whose effects (and failures) are written.
+   */
+  async advanceWatermark(runId: string, seq: number): Promise<void> {
+    await this.runs.updateOne({ _id: runId }, { $set: { appliedThrough: seq } });
   }
 
-  async markApplied(runId: string, seq: number, outcome: 'applied' | 'failed', detail?: string): Promise<void> {
-    await this.actions.updateOne({ _id: `${runId}:${seq}` }, { $set: { outcome, ...(detail !== undefined ? { detail } : {}) } });
+  /** Records one line's failure (the only per-line update: failures are rare). */
+  async markFailed(runId: string, seq: number, detail: string): Promise<void> {
+    await this.actions.updateOne({ _id: `${runId}:${seq}` }, { $set: { outcome: 'failed', detail } });
   }
 
-  /** A run's report lines in order, streamed. */
+  /** A run's report lines in order, streamed, each with its outcome as of the run's watermark now. */
   async *streamLines(runId: string): AsyncGenerator<SyncActionLine> {
-    for await (const doc of this.actions.find({ runId }).sort({ seq: 1 })) {
-      const { _id, ...line } = doc;
-      yield line;
-    }
+    const run = await this.runs.findOne({ _id: runId }, { projection: { appliedThrough: 1 } });
+    const appliedThrough = run?.appliedThrough;
+    for await (const doc of this.actions.find({ runId }).sort({ seq: 1 })) yield toLine(doc, appliedThrough);
   }
 }
 

@@ -35,8 +35,11 @@ export type SyncOutcome = { ran: false; reason: 'not_configured' } | { ran: true
 
 /** New members written per insert. */
 const CREATE_BATCH = 500;
+/** Other lines applied between two advances of the run's watermark (one small update of the run). */
+const WATERMARK_EVERY = 100;
 
-type PlannedLine = { seq: number; action: SyncAction };
+/** A line to apply; `failedBefore` when it was stored as failed before a crash (settled already). */
+type PlannedLine = { seq: number; action: SyncAction; failedBefore?: true };
 
 /** The result of approving or cancelling a run stopped for review. */
 export type ReviewDecision = { ok: true; run: SyncRun } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'not_in_review'; status: SyncRunStatus };
@@ -110,7 +113,7 @@ export class SyncService {
         await deps.runs.update(run.id, { phase: 'applying', counts });
       }
       // From the stored plan, skipping lines already applied (a resumed run).
-      const failed = await this.applyLines(run.id, this.plannedLines(run.id), logger);
+      const failed = await this.applyLines(run, this.plannedLines(run.id), logger);
       if (config.inviteNewMembers) await this.welcomeCreated(run.id, logger);
       const applied = { ...counts, ...(failed > 0 ? { failed } : {}) };
       logger.info({ counts: applied }, 'sync finished');
@@ -156,7 +159,7 @@ export class SyncService {
     await this.deps.runs.update(run.id, { status: 'running', phase: 'applying' });
     logger.info({ approvedBy: by }, 'sync approved after review; applying its planned actions');
     try {
-      const failed = await this.applyLines(run.id, this.plannedLines(run.id), logger);
+      const failed = await this.applyLines(run, this.plannedLines(run.id), logger);
       if ((await this.deps.config.get())?.inviteNewMembers) await this.welcomeCreated(run.id, logger);
       const counts = { ...run.counts, ...(failed > 0 ? { failed } : {}) };
       return { ok: true, run: await this.close(run, { status: failed > 0 ? 'completed_with_errors' : 'completed', counts }) };
@@ -178,12 +181,15 @@ export class SyncService {
     return { ok: true, run: await this.close(run, { status: 'failed', error: `cancelled by ${by.name} after review; nothing was applied` }) };
   }
 
-  /** The stored lines still planned, in seq order (an approval resumed after a crash skips the applied ones). */
-  private async *plannedLines(runId: string): AsyncGenerator<{ seq: number; action: SyncAction }> {
+  /**
+   * The stored lines past the run's watermark, in seq order: a resumed run (or approval) skips
+   * the applied ones, and passes on the ones already stored as failed so they are counted.
+   */
+  private async *plannedLines(runId: string): AsyncGenerator<PlannedLine> {
     for await (const line of this.deps.runs.streamLines(runId)) {
-      if (line.outcome !== 'planned') continue;
-      const { runId: _run, seq, outcome: _outcome, ...action } = line;
-      yield { seq, action };
+      if (line.outcome === 'applied') continue;
+      const { runId: _run, seq, outcome, ...action } = line;
+      yield { seq, action, ...(outcome === 'failed' ? { failedBefore: true as const } : {}) };
     }
   }
 
@@ -207,59 +213,94 @@ export class SyncService {
     logger.info({ welcomes: results }, 'welcome DMs for new members');
   }
 
-  /** Applies report lines in order, recording each outcome; returns how many failed. */
-  private async applyLines(runId: string, lines: Iterable<PlannedLine> | AsyncIterable<PlannedLine>, logger: Logger): Promise<number> {
+  /**
+   * Applies report lines in order and returns how many failed. Outcomes are not written line by
+   * line: the run's watermark (`appliedThrough`) is advanced after each batch of new members and
+   * every WATERMARK_EVERY other lines, and only failures are written one by one. A crash between
+   * applying lines and advancing the watermark makes the resumed run apply them again, which
+   * `apply` and `createMany` make harmless (a member already in its target state counts as done).
+   */
+  private async applyLines(run: SyncRun, lines: Iterable<PlannedLine> | AsyncIterable<PlannedLine>, logger: Logger): Promise<number> {
+    const { runs } = this.deps;
     let failed = 0;
     // New members are created CREATE_BATCH at a time (one insert, one mapping insert); the
     // lines about a member in the batch (its teams) wait until the batch is written.
     let creates: PlannedLine[] = [];
     let waiting: PlannedLine[] = [];
+    /** The watermark as stored; every line up to `settled` is applied or stored as failed. */
+    let written = run.appliedThrough ?? -1;
+    let settled = written;
+    /** The last line taken from `lines` (settled once the batches before it are flushed). */
+    let taken = written;
+    const advance = async (now: boolean) => {
+      if (settled <= written || (!now && settled - written < WATERMARK_EVERY)) return;
+      await runs.advanceWatermark(run.id, settled);
+      written = settled;
+    };
     const applyOne = async ({ seq, action }: PlannedLine) => {
       const error = await this.apply(action).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
-      await this.deps.runs.markApplied(runId, seq, error === undefined ? 'applied' : 'failed', error);
-      if (error !== undefined) {
-        failed += 1;
-        logger.warn({ memberId: action.memberId, action: action.kind, error }, 'sync action failed');
-      }
+      if (error === undefined) return;
+      failed += 1;
+      await runs.markFailed(run.id, seq, error);
+      logger.warn({ memberId: action.memberId, action: action.kind, error }, 'sync action failed');
     };
     const flush = async () => {
+      const batch = creates.length > 0;
       // Teams of members in the batch go into the same insert; other waiting lines after it.
       const teamsOfCreated = waiting.filter((line) => line.action.kind === 'added_to_team');
-      if (creates.length > 0) failed += await this.createMany(runId, creates, teamsOfCreated, logger);
+      if (batch) failed += await this.createMany(run.id, creates, teamsOfCreated, logger);
       creates = [];
       for (const line of waiting) if (line.action.kind !== 'added_to_team') await applyOne(line);
       waiting = [];
+      settled = taken;
+      await advance(batch);
     };
     for await (const line of lines) {
-      if (line.action.kind === 'created') {
+      if (line.failedBefore) {
+        // Settled as failed before a crash: counted, not tried again.
+        failed += 1;
+      } else if (line.action.kind === 'created') {
         creates.push(line);
-        if (creates.length >= CREATE_BATCH) await flush();
       } else if (creates.some((c) => c.action.memberId === line.action.memberId)) {
         waiting.push(line);
       } else {
         await flush();
         await applyOne(line);
       }
+      taken = line.seq;
+      if (creates.length >= CREATE_BATCH || (creates.length === 0 && waiting.length === 0)) {
+        if (creates.length > 0) await flush();
+        settled = taken;
+        await advance(false);
+      }
     }
     await flush();
+    await advance(true);
     return failed;
   }
 
   /**
    * Creates the members of `lines` in one insert, maps each to the Slack user it came from
-   * (the sync knows it: no lookup by email needed), and records the lines; returns how many failed.
+   * (the sync knows it: no lookup by email needed), and records the failures; returns how many
+   * failed. A member that is there already with this id and email was created by this run
+   * before a crash (its line past the watermark): it counts as created, its mapping is inserted
+   * again (duplicates are ignored) and its teams are applied one by one.
    */
   private async createMany(runId: string, lines: readonly PlannedLine[], teamLines: readonly PlannedLine[], logger: Logger): Promise<number> {
     const { members, mappings, runs, clock } = this.deps;
     const now = clock.now();
     const candidates: Array<{ line: PlannedLine; member: Member }> = [];
     let failed = 0;
+    const fail = async (line: PlannedLine, error: string) => {
+      failed += 1;
+      await runs.markFailed(runId, line.seq, error);
+      logger.warn({ memberId: line.action.memberId, action: line.action.kind, error }, 'sync action failed');
+    };
     for (const line of lines) {
       const after = (field: FieldChange['field']) => line.action.changes.find((c) => c.field === field)?.after;
       const email = after('email');
       if (!email) {
-        failed += 1;
-        await runs.markApplied(runId, line.seq, 'failed', 'the Slack user has no email any more');
+        await fail(line, 'the Slack user has no email any more');
         continue;
       }
       const avatarUrl = after('avatarUrl');
@@ -276,28 +317,27 @@ export class SyncService {
     }
     for (const candidate of candidates) candidate.member.groups = [...new Set(teamsOf.get(candidate.member.id) ?? [])];
     const { inserted, refused } = await members.insertNew(candidates.map((c) => c.member));
-    const insertedIds = new Set(inserted.map((m) => m.id));
-    const created = candidates.filter((c) => insertedIds.has(c.member.id));
+    const stored = refused.length > 0 ? new Map((await members.findByIds(refused.map((r) => r.member.id))).map((m) => [m.id, m])) : new Map<string, Member>();
+    const createdBefore = new Set(refused.filter((r) => stored.get(r.member.id)?.emailKey === r.member.emailKey).map((r) => r.member.id));
+    const createdIds = new Set([...inserted.map((m) => m.id), ...createdBefore]);
+    const created = candidates.filter((c) => createdIds.has(c.member.id));
     await mappings.insertAutoMany(
       created.filter((c) => c.line.action.slackUserId).map((c) => ({ memberId: c.member.id, slackUserId: c.line.action.slackUserId!, slackEmail: c.member.email })),
       now,
     );
-    const teamLinesOf = (memberId: string) => teamLines.filter((line) => line.action.memberId === memberId);
-    await runs.markManyApplied(runId, [...created.map((c) => c.line.seq), ...created.flatMap((c) => teamLinesOf(c.member.id).map((line) => line.seq))]);
-    const notCreated = candidates.filter((c) => !insertedIds.has(c.member.id)).map((c) => c.member.id);
     for (const { member, reason } of refused) {
-      failed += 1;
-      const line = candidates.find((c) => c.member.id === member.id)!.line;
-      await runs.markApplied(runId, line.seq, 'failed', reason);
-      logger.warn({ memberId: member.id, action: 'created', error: reason }, 'sync action failed');
+      if (createdBefore.has(member.id)) continue;
+      await fail(candidates.find((c) => c.member.id === member.id)!.line, reason);
+    }
+    // Teams of members created before a crash: applied again, one by one (adding a team twice changes nothing).
+    for (const line of teamLines.filter((l) => createdBefore.has(l.action.memberId))) {
+      const error = await this.apply(line.action).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+      if (error !== undefined) await fail(line, error);
     }
     // Teams of members that could not be created (or had no email) fail with them.
-    const missing = new Set([...notCreated, ...lines.filter((l) => !candidates.some((c) => c.line === l)).map((l) => l.action.memberId)]);
-    for (const line of teamLines.filter((l) => missing.has(l.action.memberId))) {
-      failed += 1;
-      await runs.markApplied(runId, line.seq, 'failed', 'the member could not be created');
-    }
-    for (const { member } of created) this.changed(member, undefined);
+    for (const line of teamLines.filter((l) => !createdIds.has(l.action.memberId))) await fail(line, 'the member could not be created');
+    const insertedIds = new Set(inserted.map((m) => m.id));
+    for (const { member } of created) if (insertedIds.has(member.id)) this.changed(member, undefined);
     return failed;
   }
 
@@ -343,7 +383,11 @@ export class SyncService {
       case 'reactivated': {
         const [from, to] = action.kind === 'deactivated' ? ([['pending', 'activated'], 'deactivated'] as const) : ([['deactivated'], 'activated'] as const);
         const changed = await members.transitionStatus(action.memberId, from, to, now);
-        if (!changed) return 'the member changed meanwhile; the next sync looks again';
+        if (!changed) {
+          // Already there: this line applied again by a run resumed after a crash (or someone got there first).
+          if ((await members.findById(action.memberId))?.status === to) return undefined;
+          return 'the member changed meanwhile; the next sync looks again';
+        }
         this.changed(changed.after, changed.before);
         return undefined;
       }

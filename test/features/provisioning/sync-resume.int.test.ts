@@ -16,12 +16,13 @@ const USERS: SeedUser[] = Array.from({ length: 230 }, (_, i) => {
   return { id, name: `user${i}`, real_name: `User ${i}`, profile: { email: `user${i}@acme.test`, real_name: `User ${i}` } };
 });
 const FEW = { id: 'SFEW000001', handle: 'few', name: 'Few', users: [USERS[0]!.id, USERS[1]!.id, USERS[2]!.id] };
+const MORE = { id: 'SMORE00001', handle: 'more', name: 'More', users: [USERS[3]!.id, USERS[4]!.id] };
 const EVERYONE: ProvisioningConfig = { scope: 'everyone', groupIds: [], teamMapping: { enabled: false, groupToTeam: {} }, inviteNewMembers: false, maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE };
 
 describe('provisioning sync after a crash', () => {
   let t: TestConnector;
   beforeEach(async () => {
-    t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS, usergroups: [FEW] } }, label: 'sync-resume' });
+    t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS, usergroups: [FEW, MORE] } }, label: 'sync-resume' });
     const { repos, workspace } = t.connector.features;
     await repos.workspaces.transition(TEAM.id, ['pending'], 'live', { acknowledgedAt: new Date() });
     await workspace.refresh();
@@ -71,5 +72,56 @@ describe('provisioning sync after a crash', () => {
     for await (const line of provisioning().runs.streamLines(run!.id)) outcomes.add(line.outcome);
     expect([...outcomes]).toEqual(['applied']);
     expect(await provisioning().runs.latest(5)).toHaveLength(1);
+  });
+
+  it('applies again, harmlessly, lines whose effects were written when the process died before advancing the watermark', async () => {
+    const members = t.connector.features.repos.members;
+    const mappings = t.connector.features.repos.mappings;
+    // Every kind the resume must tolerate: created (with a team), updated (m-user3 renamed; both known members get Slack’s picture), deactivated, reactivated.
+    await members.save({ id: 'm-user3', name: 'Old Name', email: 'user3@acme.test', emailKey: 'user3@acme.test', accountType: 'standard_member', status: 'activated', groups: [], source: 'api' }, new Date());
+    await members.save({ id: 'slack-U0R0000004', name: 'User 4', email: 'user4@acme.test', emailKey: 'user4@acme.test', accountType: 'standard_member', status: 'deactivated', groups: [], source: 'provisioning' }, new Date());
+    await members.save({ id: 'slack-U0GONE0001', name: 'Gone', email: 'gone@acme.test', emailKey: 'gone@acme.test', accountType: 'standard_member', status: 'activated', groups: [], source: 'provisioning' }, new Date());
+    await provisioning().config.save({ ...EVERYONE, scope: 'groups', groupIds: [FEW.id, MORE.id], teamMapping: { enabled: true, groupToTeam: { [FEW.id]: 'Few' } }, maxDeactivationShare: 1 }, 'm-admin', new Date());
+
+    expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: { created: 3, added_to_team: 3, updated: 2, reactivated: 1, deactivated: 1 } } });
+    const [run] = await provisioning().runs.latest(1);
+    const before = await Promise.all(['slack-U0R0000000', 'm-user3', 'slack-U0R0000004', 'slack-U0GONE0001'].map((id) => members.findById(id)));
+    // What a process that applied every line, then died before advancing the watermark, leaves.
+    await provisioning().runs.update(run!.id, { status: 'running', phase: 'applying', appliedThrough: -1 });
+    const pending: string[] = [];
+    for await (const line of provisioning().runs.streamLines(run!.id)) pending.push(line.outcome);
+    expect(new Set(pending)).toEqual(new Set(['planned']));
+
+    expect(await syncNow()).toMatchObject({ report: { runId: run!.id, status: 'completed' } });
+    const [resumed] = await provisioning().runs.latest(5);
+    expect(resumed).toMatchObject({ id: run!.id, status: 'completed', counts: { created: 3, added_to_team: 3, updated: 2, reactivated: 1, deactivated: 1 } });
+    expect(resumed!.counts.failed).toBeUndefined();
+    const lines = [];
+    for await (const line of provisioning().runs.streamLines(run!.id)) lines.push(line);
+    expect(lines.map((l) => [l.kind, l.outcome, l.detail])).toEqual(lines.map((l) => [l.kind, 'applied', l.detail]));
+    expect(lines.some((l) => l.detail?.includes('changed meanwhile'))).toBe(false);
+    // Nothing doubled or changed by the second pass: same members, same teams, one mapping each.
+    const after = await Promise.all(['slack-U0R0000000', 'm-user3', 'slack-U0R0000004', 'slack-U0GONE0001'].map((id) => members.findById(id)));
+    expect(after.map((m) => [m?.status, m?.name, m?.groups])).toEqual(before.map((m) => [m?.status, m?.name, m?.groups]));
+    expect(after[0]).toMatchObject({ status: 'pending', groups: ['Few'] });
+    expect(after[2]).toMatchObject({ status: 'activated' });
+    expect(after[3]).toMatchObject({ status: 'deactivated' });
+    expect(await mappings.findByMember('slack-U0R0000000')).toMatchObject({ slackUserId: USERS[0]!.id, active: true });
+  });
+
+  it('resumes a crash mid-batch: creates the members not written yet, keeps the ones that were, fails nothing', async () => {
+    const members = t.connector.features.repos.members;
+    await provisioning().config.save({ ...EVERYONE, scope: 'groups', groupIds: [FEW.id], teamMapping: { enabled: true, groupToTeam: { [FEW.id]: 'Few' } } }, 'm-admin', new Date());
+    expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: { created: 3, added_to_team: 3 } } });
+    const [run] = await provisioning().runs.latest(1);
+    // The batch insert reached the store for the first member only, then the process died.
+    await t.connector.features.db.collection('members').deleteMany({ _id: { $in: ['slack-U0R0000001', 'slack-U0R0000002'] } as never });
+    await provisioning().runs.update(run!.id, { status: 'running', phase: 'applying', appliedThrough: -1 });
+
+    expect(await syncNow()).toMatchObject({ report: { runId: run!.id, status: 'completed' } });
+    for (const i of [0, 1, 2]) expect(await members.findById(`slack-U0R000000${i}`)).toMatchObject({ status: 'pending', groups: ['Few'], source: 'provisioning' });
+    const outcomes = new Set<string>();
+    for await (const line of provisioning().runs.streamLines(run!.id)) outcomes.add(line.outcome);
+    expect([...outcomes]).toEqual(['applied']);
   });
 });

@@ -97,7 +97,7 @@ export function registerHistory(app: App, deps: FeatureDeps, repos: HistoryRepos
     if (!run) return renderReportInfoView(REPORT_GONE_TEXT);
     if (isUnfinished(run)) return renderReportInfoView(REPORT_RUNNING_TEXT);
     const forward = 'after' in from;
-    const page = forward ? await repos.report.pageAfter(runId, filter, from.after, REPORT_PAGE_SIZE) : await repos.report.pageBefore(runId, filter, from.before, REPORT_PAGE_SIZE);
+    const page = forward ? await repos.report.pageAfter(run, filter, from.after, REPORT_PAGE_SIZE) : await repos.report.pageBefore(run, filter, from.before, REPORT_PAGE_SIZE);
     const ids = [...new Set(page.lines.map((line) => line.memberId))];
     const members = await Promise.all(ids.map((id) => deps.repos.members.findById(id)));
     const memberNames = new Map(members.flatMap((member) => (member ? [[member.id, member.name] as const] : [])));
