@@ -4,6 +4,7 @@
  * the code listens to.
  */
 import type { App } from '@slack/bolt';
+import * as applications from './applications';
 import type { FeatureDeps } from './deps';
 import * as home from './home';
 import * as inventory from './inventory';
@@ -27,4 +28,5 @@ export function registerFeatures(app: App, deps: FeatureDeps): void {
   notifications.register(app, deps);
   provisioning.register(app, deps);
   inventory.register(app, deps);
+  applications.register(app, deps);
 }

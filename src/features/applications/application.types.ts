@@ -1,0 +1,11 @@
+/** A platform application (issue 6): registered by the platform so access lists and imports can name it. */
+export interface Application {
+  /** The platform's own id. */
+  id: string;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Longest application name. */
+export const APPLICATION_NAME_MAX_LENGTH = 200;
