@@ -12,6 +12,7 @@ import { createLogger } from '../../src/platform/logger';
 import { createSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../../scripts/slack-emulator';
 import { validEnv } from './factories';
 import { testStoreUri, uniqueDbName } from './store';
+import { appendSuiteLog, registerSuiteSecret } from './suite-log';
 
 /**
  * Delivery knobs for tests: quick polls and retries. Leases and the mapping wait keep their
@@ -48,10 +49,13 @@ export async function startTestConnector(
 ): Promise<TestConnector> {
   const emulator = options.sharedEmulator ?? (await createSlackEmulator({ rateLimitScale: 50, ...options.emulator }));
   const closeEmulator = () => (options.sharedEmulator ? Promise.resolve() : emulator.close());
+  registerSuiteSecret('Slack emulator bot token', emulator.botToken);
+  registerSuiteSecret('Slack emulator app token', emulator.appToken);
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
       logs.push(String(chunk));
+      appendSuiteLog(chunk as Buffer);
       callback();
     },
   });

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedStore, type RunningEmbeddedStore } from '../../src/db/embedded-store';
 import { createLogger } from '../../src/platform/logger';
+import { SUITE_LOG_DIR_ENV } from './suite-log';
 
 declare global {
   // eslint-disable-next-line no-var
@@ -16,6 +17,8 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // Workers inherit it: every test connector and spawned process writes its output there (see suite-log.ts).
+  process.env[SUITE_LOG_DIR_ENV] = fs.mkdtempSync(path.join(os.tmpdir(), 'pigment-suite-log-'));
   if (process.env.JEST_NO_STORE === '1') return;
   if (process.env.MONGODB_URI) {
     process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import readline from 'node:readline';
+import { appendSuiteLog } from './suite-log';
 
 export const ROOT = path.resolve(__dirname, '../..');
 /**
@@ -16,11 +17,36 @@ export const ROOT = path.resolve(__dirname, '../..');
 export function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd = ROOT): ChildProcess {
   // tsx resolved from the project, so `cwd` can be any folder (e.g. one without a .env).
   const tsx = pathToFileURL(require.resolve('tsx', { paths: [ROOT] })).href;
-  return spawn(process.execPath, ['--import', tsx, path.join(ROOT, entry), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', tsx, path.join(ROOT, entry), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  watchOutput(child);
+  return child;
 }
 
-/** Collects a process's stdout and stderr as text. */
+const outputs = new WeakMap<ChildProcess, { out: string; err: string }>();
+
+/**
+ * Reads a spawned process's output from its first byte: kept for collectOutput and
+ * waitForJsonLine (which may be called later, once the output already flows) and appended
+ * to the suite's log, which is scanned for secrets at the end of the run.
+ */
+function watchOutput(child: ChildProcess): void {
+  const output = { out: '', err: '' };
+  outputs.set(child, output);
+  child.stdout?.on('data', (d: Buffer) => {
+    output.out += d.toString();
+    appendSuiteLog(d);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output.err += d.toString();
+    appendSuiteLog(d);
+  });
+  lineLogOf(child);
+}
+
+/** Collects a process's stdout and stderr as text (from its start, for processes from spawnTs). */
 export function collectOutput(child: ChildProcess): { stdout: () => string; stderr: () => string } {
+  const watched = outputs.get(child);
+  if (watched) return { stdout: () => watched.out, stderr: () => watched.err };
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
