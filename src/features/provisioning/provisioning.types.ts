@@ -61,6 +61,13 @@ export interface SyncAction {
   /** The member (for `created`, the id the member will get). */
   memberId: string;
   slackUserId?: string;
+  /**
+   * The member's name and email as the planner knew them (after this line's changes), kept on
+   * the line so the report, the review and the CSV export show people without a member lookup.
+   * Absent on lines stored before they were kept.
+   */
+  memberName?: string;
+  memberEmail?: string;
   changes: FieldChange[];
   /** Why a user was skipped, or what failed. */
   detail?: string;

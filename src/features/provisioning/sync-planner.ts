@@ -41,9 +41,11 @@ export function planSync(input: PlanInput): SyncPlan {
   const seen = new Set<string>();
 
   const groupsOf = (userId: string, groupIds: Iterable<string>): string[] => [...groupIds].filter((g) => input.groupMembers.get(g)?.has(userId));
+  /** Who a line is about, as the report shows it. */
+  const who = (name: string, email: string | undefined) => ({ memberName: name, ...(email ? { memberEmail: email } : {}) });
   const deactivate = (member: SyncedMember, slackUserId: string | undefined, detail: string) => {
     if (member.source !== 'provisioning' || member.status === 'deactivated') return;
-    actions.push({ kind: 'deactivated', memberId: member.id, ...(slackUserId ? { slackUserId } : {}), changes: [{ field: 'status', before: member.status, after: 'deactivated' }], detail });
+    actions.push({ kind: 'deactivated', memberId: member.id, ...(slackUserId ? { slackUserId } : {}), ...who(member.name, member.email), changes: [{ field: 'status', before: member.status, after: 'deactivated' }], detail });
   };
 
   for (const user of [...input.slackUsers].sort((a, b) => a.id.localeCompare(b.id))) {
@@ -61,16 +63,19 @@ export function planSync(input: PlanInput): SyncPlan {
       continue;
     }
     if (!user.email) {
-      actions.push({ kind: 'skipped', memberId: member?.id ?? input.newMemberId(user.id), slackUserId: user.id, changes: [], detail: 'Slack shows no email for this user' });
+      actions.push({ kind: 'skipped', memberId: member?.id ?? input.newMemberId(user.id), slackUserId: user.id, ...who(member?.name ?? user.name, member?.email), changes: [], detail: 'Slack shows no email for this user' });
       continue;
     }
     const teams = [...new Set(groupsOf(user.id, Object.keys(teamMapping)).map((g) => teamMapping[g]!))].sort();
+    // The member as it is after this run: Slack's name and email.
+    const shown = who(user.name, user.email);
     if (!member) {
       const memberId = input.newMemberId(user.id);
       actions.push({
         kind: 'created',
         memberId,
         slackUserId: user.id,
+        ...shown,
         changes: [
           { field: 'name', after: user.name },
           { field: 'email', after: user.email },
@@ -78,21 +83,21 @@ export function planSync(input: PlanInput): SyncPlan {
           { field: 'status', after: 'pending' },
         ],
       });
-      for (const team of teams) actions.push({ kind: 'added_to_team', memberId, slackUserId: user.id, changes: [{ field: 'team', after: team }] });
+      for (const team of teams) actions.push({ kind: 'added_to_team', memberId, slackUserId: user.id, ...shown, changes: [{ field: 'team', after: team }] });
       continue;
     }
     if (member.status === 'deactivated') {
       if (member.source !== 'provisioning') {
-        actions.push({ kind: 'skipped', memberId: member.id, slackUserId: user.id, changes: [], detail: 'deactivated in Pigment by hand; the sync does not reactivate it' });
+        actions.push({ kind: 'skipped', memberId: member.id, slackUserId: user.id, ...who(member.name, member.email), changes: [], detail: 'deactivated in Pigment by hand; the sync does not reactivate it' });
         continue;
       }
-      actions.push({ kind: 'reactivated', memberId: member.id, slackUserId: user.id, changes: [{ field: 'status', before: 'deactivated', after: 'activated' }] });
+      actions.push({ kind: 'reactivated', memberId: member.id, slackUserId: user.id, ...shown, changes: [{ field: 'status', before: 'deactivated', after: 'activated' }] });
     }
     const changes = fieldChanges(member, user);
-    if (changes.length > 0) actions.push({ kind: 'updated', memberId: member.id, slackUserId: user.id, changes });
+    if (changes.length > 0) actions.push({ kind: 'updated', memberId: member.id, slackUserId: user.id, ...shown, changes });
     const current = member.groups.filter((team) => managedTeams.has(team));
-    for (const team of teams.filter((t) => !current.includes(t))) actions.push({ kind: 'added_to_team', memberId: member.id, slackUserId: user.id, changes: [{ field: 'team', after: team }] });
-    for (const team of current.filter((t) => !teams.includes(t)).sort()) actions.push({ kind: 'removed_from_team', memberId: member.id, slackUserId: user.id, changes: [{ field: 'team', before: team }] });
+    for (const team of teams.filter((t) => !current.includes(t))) actions.push({ kind: 'added_to_team', memberId: member.id, slackUserId: user.id, ...shown, changes: [{ field: 'team', after: team }] });
+    for (const team of current.filter((t) => !teams.includes(t)).sort()) actions.push({ kind: 'removed_from_team', memberId: member.id, slackUserId: user.id, ...shown, changes: [{ field: 'team', before: team }] });
   }
 
   // Members the sync created whose Slack user is not in Slack any more.

@@ -33,6 +33,8 @@ describe('planSync', () => {
         kind: 'created',
         memberId: 'slack-U1',
         slackUserId: 'U1',
+        memberName: 'User U1',
+        memberEmail: 'u1@acme.test',
         changes: [
           { field: 'name', after: 'User U1' },
           { field: 'email', after: 'u1@acme.test' },
@@ -40,7 +42,7 @@ describe('planSync', () => {
           { field: 'status', after: 'pending' },
         ],
       },
-      { kind: 'created', memberId: 'slack-U2', slackUserId: 'U2', changes: [{ field: 'name', after: 'User U2' }, { field: 'email', after: 'u2@acme.test' }, { field: 'status', after: 'pending' }] },
+      { kind: 'created', memberId: 'slack-U2', slackUserId: 'U2', memberName: 'User U2', memberEmail: 'u2@acme.test', changes: [{ field: 'name', after: 'User U2' }, { field: 'email', after: 'u2@acme.test' }, { field: 'status', after: 'pending' }] },
     ]);
   });
 
@@ -55,6 +57,9 @@ describe('planSync', () => {
         kind: 'updated',
         memberId: 'm-ada',
         slackUserId: 'U1',
+        // Who the line is about, as it will be once updated: the report needs no lookup.
+        memberName: 'Ada L.',
+        memberEmail: 'ada.new@acme.test',
         changes: [
           { field: 'name', before: 'Ada', after: 'Ada L.' },
           { field: 'email', before: 'ada@acme.test', after: 'ada.new@acme.test' },
@@ -83,6 +88,8 @@ describe('planSync', () => {
       ['reactivated', 'm-3', undefined],
       ['deactivated', 'm-4', 'no longer in Slack'],
     ]);
+    // A deactivated member is shown as the directory knows it (no Slack user to read it from).
+    expect(result.actions.find((a) => a.memberId === 'm-4')).toMatchObject({ memberName: 'User 4', memberEmail: 'u4@acme.test' });
   });
 
   it('never deactivates or reactivates members created by hand, through the API or by CSV', () => {
@@ -97,7 +104,7 @@ describe('planSync', () => {
         member('m-4', 'gone@acme.test', { source: 'api' }),
       ],
     });
-    expect(result.actions).toEqual([{ kind: 'skipped', memberId: 'm-3', slackUserId: 'U3', changes: [], detail: 'deactivated in Pigment by hand; the sync does not reactivate it' }]);
+    expect(result.actions).toEqual([{ kind: 'skipped', memberId: 'm-3', slackUserId: 'U3', memberName: 'User U3', memberEmail: 'u3@acme.test', changes: [], detail: 'deactivated in Pigment by hand; the sync does not reactivate it' }]);
   });
 
   it('syncs only the chosen groups, and maps several groups to one team, leaving other teams alone', () => {
@@ -129,7 +136,7 @@ describe('planSync', () => {
 
   it('reports users it cannot sync without an email', () => {
     const result = plan({ slackUsers: [user('U1', { email: undefined })] });
-    expect(result.actions).toEqual([{ kind: 'skipped', memberId: 'slack-U1', slackUserId: 'U1', changes: [], detail: 'Slack shows no email for this user' }]);
+    expect(result.actions).toEqual([{ kind: 'skipped', memberId: 'slack-U1', slackUserId: 'U1', memberName: 'User U1', changes: [], detail: 'Slack shows no email for this user' }]);
   });
 
   it('asks for review when it would deactivate more than the configured share of synced members', () => {

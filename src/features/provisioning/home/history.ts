@@ -98,14 +98,10 @@ export function registerHistory(app: App, deps: FeatureDeps, repos: HistoryRepos
     if (isUnfinished(run)) return renderReportInfoView(REPORT_RUNNING_TEXT);
     const forward = 'after' in from;
     const page = forward ? await repos.report.pageAfter(run, filter, from.after, REPORT_PAGE_SIZE) : await repos.report.pageBefore(run, filter, from.before, REPORT_PAGE_SIZE);
-    const ids = [...new Set(page.lines.map((line) => line.memberId))];
-    const members = await Promise.all(ids.map((id) => deps.repos.members.findById(id)));
-    const memberNames = new Map(members.flatMap((member) => (member ? [[member.id, member.name] as const] : [])));
     return renderReportView({
       run,
       filter,
       lines: page.lines,
-      memberNames,
       // Read forward from the start, nothing lies before; read forward from a page, that page does.
       hasPrevious: forward ? from.after >= 0 && page.lines.length > 0 : page.more,
       hasNext: forward ? page.more : true,
@@ -152,11 +148,6 @@ async function exportReport(deps: FeatureDeps, repos: HistoryRepos, client: WebC
   const run = await repos.runs.findById(runId);
   if (!run) return dm(client, userId, REPORT_GONE_TEXT);
   if (isUnfinished(run)) return dm(client, userId, REPORT_RUNNING_TEXT);
-  const members = deps.repos.members;
-  const resolveNames = async (ids: readonly string[]) => {
-    const found = await Promise.all(ids.map((id) => members.findById(id)));
-    return new Map(found.flatMap((member) => (member ? [[member.id, member.name] as const] : [])));
-  };
   try {
     const result = await sendCsvToDm(deps.slackClient, {
       userId,
@@ -164,7 +155,7 @@ async function exportReport(deps: FeatureDeps, repos: HistoryRepos, client: WebC
       title: `${runTitle(run)} report`,
       comment: `The report of the ${run.kind === 'preview' ? 'preview' : 'sync'} started ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, one row per change.`,
       header: REPORT_CSV_HEADER,
-      rows: reportCsvRows(repos.runs.streamLines(run.id), resolveNames),
+      rows: reportCsvRows(repos.runs.streamLines(run.id)),
     });
     logger.info({ userId, runId, lines: result.lines, bytes: result.bytes }, 'sync report exported');
   } catch (error) {

@@ -118,10 +118,8 @@ export function decodeReportMetadata(raw: string | undefined): ReportMetadata | 
 export interface ReportViewModel {
   run: SyncRun;
   filter: ReportFilter;
-  /** This page's lines in seq order (at most REPORT_PAGE_SIZE). */
+  /** This page's lines in seq order (at most REPORT_PAGE_SIZE), each naming its member. */
   lines: readonly SyncActionLine[];
-  /** Member id → name, for the lines' members that still exist. */
-  memberNames: ReadonlyMap<string, string>;
   hasPrevious: boolean;
   hasNext: boolean;
   /** A short note above the report (e.g. that the export is on its way). */
@@ -150,7 +148,7 @@ export function renderReportView(model: ReportViewModel): ModalView {
   } else {
     const range = filtered ? `${lines.length} matching ${lines.length === 1 ? 'line' : 'lines'}` : `Lines ${(lines[0]!.seq + 1).toLocaleString('en-US')}–${(lines[lines.length - 1]!.seq + 1).toLocaleString('en-US')}`;
     blocks.push({ type: 'context', block_id: 'provisioning.report_range', elements: [mrkdwn(`${range}, in the order the sync planned them.`)] });
-    for (const line of lines) blocks.push(lineBlock(line, model.memberNames.get(line.memberId)));
+    for (const line of lines) blocks.push(lineBlock(line));
   }
   const pager = [
     ...(model.hasPrevious ? [{ type: 'button' as const, action_id: HISTORY_IDS.previous, text: plain('Previous', 75), value: 'previous' }] : []),
@@ -197,8 +195,9 @@ function summaryText(run: SyncRun, now: Date | undefined): string {
   return lines.join('\n');
 }
 
-function lineBlock(line: SyncActionLine, name: string | undefined): SectionBlock {
-  const who = name !== undefined ? `*${mrkdwnText(name, MAX_NAME)}*` : `*${mrkdwnText(line.memberId, MAX_NAME)}*`;
+function lineBlock(line: SyncActionLine): SectionBlock {
+  // The name the planner stored; the member id for lines stored before names were kept.
+  const who = `*${mrkdwnText(line.memberName ?? line.memberId, MAX_NAME)}*`;
   const slackUser = line.slackUserId ? ` (<@${line.slackUserId}>)` : '';
   const parts = [`${who}${slackUser} · ${ACTION_LABELS[line.kind]} · ${OUTCOME_LABELS[line.outcome]}`];
   for (const change of line.changes) parts.push(`• ${FIELD_LABELS[change.field]}: ${valueText(change.before)} → ${valueText(change.after)}`);

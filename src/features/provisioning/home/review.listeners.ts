@@ -16,7 +16,7 @@ export function registerReviewListeners(app: App, ctx: PanelContext): void {
   async function pageView(runId: string, page: number) {
     const run = await ctx.repos.runs.findById(runId);
     if (!run || run.kind !== 'sync') return renderReviewNotice('This sync is not in the history any more.');
-    const lines: Array<{ memberId: string; slackUserId?: string; detail?: string }> = [];
+    const lines: Array<{ memberId: string; memberName?: string; memberEmail?: string; slackUserId?: string; detail?: string }> = [];
     let skip = page * REVIEW_PAGE_SIZE;
     for await (const line of ctx.repos.runs.streamLines(runId)) {
       if (line.kind !== 'deactivated') continue;
@@ -27,17 +27,14 @@ export function registerReviewListeners(app: App, ctx: PanelContext): void {
       lines.push(line);
       if (lines.length > REVIEW_PAGE_SIZE) break;
     }
-    const shown = lines.slice(0, REVIEW_PAGE_SIZE);
-    const members = new Map((await deps.repos.members.findByIds(shown.map((l) => l.memberId))).map((m) => [m.id, m]));
-    const rows: ReviewRow[] = shown.map((line) => {
-      const member = members.get(line.memberId);
-      return {
-        memberId: line.memberId,
-        ...(member ? { name: member.name, email: member.email } : {}),
-        ...(line.slackUserId ? { slackUserId: line.slackUserId } : {}),
-        ...(line.detail ? { detail: line.detail } : {}),
-      };
-    });
+    // Names and emails as the plan recorded them: no member lookup.
+    const rows: ReviewRow[] = lines.slice(0, REVIEW_PAGE_SIZE).map((line) => ({
+      memberId: line.memberId,
+      ...(line.memberName !== undefined ? { name: line.memberName } : {}),
+      ...(line.memberEmail !== undefined ? { email: line.memberEmail } : {}),
+      ...(line.slackUserId ? { slackUserId: line.slackUserId } : {}),
+      ...(line.detail ? { detail: line.detail } : {}),
+    }));
     return renderReviewModal({ runId, page, rows, total: run.counts.deactivated ?? rows.length, hasNext: lines.length > REVIEW_PAGE_SIZE });
   }
 

@@ -12,7 +12,7 @@ export const REVIEW_PAGE_SIZE = 25;
 
 export interface ReviewRow {
   memberId: string;
-  /** Undefined when the member is gone meanwhile. */
+  /** As the plan recorded it; undefined on lines stored before names were kept. */
   name?: string;
   email?: string;
   slackUserId?: string;
@@ -49,7 +49,7 @@ export function decodeReviewMetadata(raw: string | undefined): ReviewMetadata | 
 }
 
 function rowText(row: ReviewRow): string {
-  const who = row.name ? `*${mrkdwnText(row.name, 150)}*` : `Member \`${mrkdwnText(row.memberId, 100)}\` (no longer in the directory)`;
+  const who = row.name ? `*${mrkdwnText(row.name, 150)}*` : `Member \`${mrkdwnText(row.memberId, 100)}\``;
   const email = row.email ? ` · ${mrkdwnText(row.email, 200)}` : '';
   const slack = row.slackUserId ? ` · <@${row.slackUserId}>` : '';
   const why = row.detail ? `\n${mrkdwnText(row.detail, 300)}` : '';

@@ -1,4 +1,4 @@
-import { NAME_LOOKUP_CHUNK, REPORT_CSV_HEADER, reportCsvRows, reportFilename } from '../../../../src/features/provisioning/home/export.service';
+import { REPORT_CSV_HEADER, reportCsvRows, reportFilename } from '../../../../src/features/provisioning/home/export.service';
 import type { SyncActionLine } from '../../../../src/features/provisioning/sync-run.repository';
 
 const line = (seq: number, fields: Partial<SyncActionLine> = {}): SyncActionLine => ({ runId: 'r', seq, kind: 'updated', memberId: `m-${seq}`, changes: [], outcome: 'applied', ...fields });
@@ -14,15 +14,14 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe('reportCsvRows', () => {
-  it('gives one row per change, one row for an action without changes, names resolved, ids when gone', async () => {
+  it('gives one row per change, one row for an action without changes, the line’s member name (its id on old lines)', async () => {
     const rows = await collect(
       reportCsvRows(
         from([
-          line(0, { kind: 'created', slackUserId: 'U1', changes: [{ field: 'name', after: 'Ada' }, { field: 'avatarUrl', after: 'https://x/a.png' }] }),
-          line(1, { kind: 'skipped', slackUserId: 'U2', detail: 'Slack shows no email for this user', outcome: 'applied' }),
+          line(0, { kind: 'created', slackUserId: 'U1', memberName: 'Name of m-0', changes: [{ field: 'name', after: 'Ada' }, { field: 'avatarUrl', after: 'https://x/a.png' }] }),
+          line(1, { kind: 'skipped', slackUserId: 'U2', memberName: 'Name of m-1', detail: 'Slack shows no email for this user', outcome: 'applied' }),
           line(2, { kind: 'removed_from_team', changes: [{ field: 'team', before: 'Ops' }], outcome: 'failed', detail: 'boom' }),
         ]),
-        async (ids) => new Map(ids.filter((id) => id !== 'm-2').map((id) => [id, `Name of ${id}`])),
       ),
     );
     expect(REPORT_CSV_HEADER).toEqual(['Member', 'Slack user', 'Action', 'Field', 'Before', 'After', 'Outcome', 'Detail']);
@@ -34,22 +33,27 @@ describe('reportCsvRows', () => {
     ]);
   });
 
-  it('looks names up a chunk at a time, never the whole report', async () => {
-    const lookups: number[] = [];
-    let maxRead = 0;
+  it('writes each line’s rows as it arrives, never holding the report', async () => {
+    const total = 1_003;
+    let maxAhead = 0;
     let read = 0;
-    let written = 0;
+    let lineRowsWritten = 0;
     async function* lines(): AsyncGenerator<SyncActionLine> {
-      for (let i = 0; i < NAME_LOOKUP_CHUNK * 5 + 3; i += 1) {
+      for (let i = 0; i < total; i += 1) {
         read += 1;
-        maxRead = Math.max(maxRead, read - written);
-        yield line(i);
+        maxAhead = Math.max(maxAhead, read - lineRowsWritten);
+        yield line(i, { memberName: `Member ${i}` });
       }
     }
-    for await (const _row of reportCsvRows(lines(), async (ids) => (lookups.push(ids.length), new Map()))) written += 1;
-    expect(written).toBe(NAME_LOOKUP_CHUNK * 5 + 3);
-    expect(lookups).toEqual([...Array(5).fill(NAME_LOOKUP_CHUNK), 3]);
-    expect(maxRead).toBeLessThanOrEqual(NAME_LOOKUP_CHUNK);
+    const names: string[] = [];
+    for await (const row of reportCsvRows(lines())) {
+      lineRowsWritten += 1;
+      names.push(row[0]!);
+    }
+    expect(lineRowsWritten).toBe(total);
+    expect(names.at(-1)).toBe(`Member ${total - 1}`);
+    // The generator asks for the next line only after the previous line's row was taken.
+    expect(maxAhead).toBe(1);
   });
 
   it('names the file after the run', () => {

@@ -200,7 +200,9 @@ describe('sync history, reports and export', () => {
     const neutral = (cell: string) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
     const expected: string[][] = [];
     for (const line of lines) {
+      // The name the line carries (no lookup at export) is the member's name in the directory.
       const member = (await deps.repos.members.findById(line.memberId))?.name ?? line.memberId;
+      expect(line.memberName).toBe(member);
       const kind = line.kind.replace(/_/g, ' ');
       const changes = line.changes.length > 0 ? line.changes : [undefined];
       for (const change of changes) {

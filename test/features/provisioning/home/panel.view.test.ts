@@ -115,10 +115,10 @@ describe('the review modal', () => {
     expect(pager.elements.map((e: Block) => e.action_id)).toEqual([PROVISIONING_REVIEW_IDS.previousPage, PROVISIONING_REVIEW_IDS.nextPage]);
   });
 
-  it('names members that are gone by id, and has no pager on a single page', () => {
+  it('names a member by id when its line carries no name (stored before names were kept), and has no pager on a single page', () => {
     const view = renderReviewModal({ runId: 'run-1', page: 0, rows: [{ memberId: 'm-gone' }], total: 1, hasNext: false });
     expect(validateView(view)).toEqual([]);
-    expect(JSON.stringify(view.blocks)).toContain('no longer in the directory');
+    expect(JSON.stringify(view.blocks)).toContain('Member `m-gone`');
     expect((view.blocks as Block[]).some((b) => b.type === 'actions')).toBe(false);
   });
 

@@ -24,7 +24,7 @@ const line = (seq: number, fields: Partial<SyncActionLine> = {}): SyncActionLine
   ...fields,
 });
 
-const model = (fields: Partial<ReportViewModel> = {}): ReportViewModel => ({ run: RUN, filter: {}, lines: [], memberNames: new Map(), hasPrevious: false, hasNext: false, ...fields });
+const model = (fields: Partial<ReportViewModel> = {}): ReportViewModel => ({ run: RUN, filter: {}, lines: [], hasPrevious: false, hasNext: false, ...fields });
 const text = (value: unknown) => JSON.stringify(value);
 type Block = { type: string; block_id?: string; text?: { text: string }; elements?: Array<{ action_id: string; initial_option?: { value: string } }> };
 
@@ -32,7 +32,8 @@ describe('renderReportView', () => {
   it('renders a page of lines: member, action, outcome, before → after, detail, with pager and metadata', () => {
     const lines = Array.from({ length: REPORT_PAGE_SIZE }, (_, i) => line(20 + i));
     lines[0] = line(20, { kind: 'failed', outcome: 'failed', changes: [], detail: 'the email x@y belongs to member m-9' });
-    const view = renderReportView(model({ lines, memberNames: new Map([['m-21', 'Ada Lovelace']]), hasPrevious: true, hasNext: true }));
+    lines[1] = line(21, { memberName: 'Ada Lovelace', memberEmail: 'ada@acme.test' });
+    const view = renderReportView(model({ lines, hasPrevious: true, hasNext: true }));
     expect(validateView(view)).toEqual([]);
     const blocks = view.blocks as Block[];
     const lineBlocks = blocks.filter((b) => b.block_id?.startsWith('provisioning.report_line:'));
@@ -41,7 +42,7 @@ describe('renderReportView', () => {
     expect(lineBlocks[0]!.text!.text).toContain('_the email x@y belongs to member m-9_');
     expect(lineBlocks[1]!.text!.text).toContain('*Ada Lovelace* (<@U21>) · updated · :white_check_mark: applied');
     expect(lineBlocks[1]!.text!.text).toContain('• name: Old 21 → New 21');
-    // A member that no longer exists shows its id.
+    // A line stored without a name shows the member's id.
     expect(lineBlocks[2]!.text!.text).toContain('*m-22*');
     expect(text(blocks)).toContain('Lines 21–40');
     const pager = blocks.find((b) => b.block_id === 'provisioning.report_pager')!;
@@ -61,9 +62,8 @@ describe('renderReportView', () => {
     const view = renderReportView(
       model({
         lines: Array.from({ length: REPORT_PAGE_SIZE }, (_, i) =>
-          line(i, { changes: [{ field: 'name', before: long, after: long }, { field: 'email', before: long, after: long }, { field: 'avatarUrl', after: long }, { field: 'status', before: long, after: long }, { field: 'team', after: long }], detail: long }),
+          line(i, { memberName: long, changes: [{ field: 'name', before: long, after: long }, { field: 'email', before: long, after: long }, { field: 'avatarUrl', after: long }, { field: 'status', before: long, after: long }, { field: 'team', after: long }], detail: long }),
         ),
-        memberNames: new Map(Array.from({ length: REPORT_PAGE_SIZE }, (_, i) => [`m-${i}`, long] as const)),
       }),
     );
     expect(validateView(view)).toEqual([]);
