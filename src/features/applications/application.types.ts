@@ -9,3 +9,5 @@ export interface Application {
 
 /** Longest application name. */
 export const APPLICATION_NAME_MAX_LENGTH = 200;
+/** Longest application id: Slack's limit on an option's value, since access lists pick applications by id. */
+export const APPLICATION_ID_MAX_LENGTH = 150;

@@ -9,13 +9,13 @@ import type { Clock } from '../../platform/clock';
 import { parseRequest } from '../../platform/http/parse-request';
 import type { ApiResponse, Router } from '../../platform/http/router';
 import type { ApplicationRepository } from './application.repository';
-import { APPLICATION_NAME_MAX_LENGTH, type Application } from './application.types';
+import { APPLICATION_ID_MAX_LENGTH, APPLICATION_NAME_MAX_LENGTH, type Application } from './application.types';
 
 const paramsSchema = z.object({
   applicationId: z
     .string()
     .min(1, 'must not be empty')
-    .max(200, 'must be at most 200 characters')
+    .max(APPLICATION_ID_MAX_LENGTH, `must be at most ${APPLICATION_ID_MAX_LENGTH} characters`)
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
 });
 

@@ -59,6 +59,7 @@ describe('platform applications HTTP API', () => {
       ['app-bad6', { name: 'line\nbreak' }, 'name'],
       ['app-bad7', { name: { $ne: null } }, 'name'],
       ['app bad', { name: 'ok' }, 'applicationId'],
+      ['a'.repeat(151), { name: 'ok' }, 'applicationId'],
     ];
     for (const [id, body, field] of cases) {
       const res = await put(id, body);
