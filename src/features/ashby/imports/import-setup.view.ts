@@ -137,9 +137,8 @@ export function renderSetupModal(model: SetupModalModel): ModalView {
     label: plain('Members', 2000),
     element: { type: 'checkboxes', action_id: IDS.createPendingMembers, options: [PENDING_ON], ...(pending ? { initial_options: [PENDING_ON] } : {}) },
   });
-  // Without a usable connection there is nothing to save yet.
-  const canSave = source !== undefined && source.kind !== 'no_connection';
-  return { ...base, ...(canSave ? { submit: plain(model.editing ? 'Save' : 'Create', 24) } : {}), blocks };
+  // Slack requires a submit on a modal with inputs; a submission without a connection gets the same words inline.
+  return { ...base, submit: plain(model.editing ? 'Save' : 'Create', 24), blocks };
 }
 
 /** A modal with one paragraph and no submit (loading, refused, gone). */
