@@ -27,8 +27,8 @@ export interface SyncServiceDeps {
   clock: Clock;
   logger: Logger;
   memberChanged: readonly MemberChangedHook[];
-  /** Sends the welcome DM to members a sync created while invitations are on. */
-  welcome?: Pick<WelcomeSender, 'welcome'>;
+  /** Sends the welcome DM to members a sync created while invitations are on, and settles welcomes left unrecorded. */
+  welcome?: Pick<WelcomeSender, 'welcome' | 'settleStale'>;
 }
 
 export type SyncOutcome = { ran: false; reason: 'not_configured' } | { ran: true; run: SyncRun };
@@ -201,10 +201,13 @@ export class SyncService {
   private async welcomeCreated(runId: string, logger: Logger): Promise<void> {
     const welcome = this.deps.welcome;
     if (!welcome) return;
+    // Earlier welcomes whose outcome was never recorded (a crash, a lost answer, a store failure).
+    const settled = await welcome.settleStale();
+    if (Object.keys(settled).length > 0) logger.info({ settled }, 'welcome DMs left unrecorded by earlier syncs settled');
     const results: Record<string, number> = {};
     for await (const line of this.deps.runs.streamLines(runId)) {
       if (line.kind !== 'created' || line.outcome !== 'applied' || !line.slackUserId) continue;
-      const name = line.changes.find((c) => c.field === 'name')?.after ?? '';
+      const name = line.memberName ?? line.changes.find((c) => c.field === 'name')?.after ?? '';
       const result = await welcome.welcome({ id: line.memberId, name }, line.slackUserId);
       const key = result.sent ? 'sent' : result.reason;
       results[key] = (results[key] ?? 0) + 1;

@@ -10,6 +10,14 @@
  * the post may have arrived (a timeout, a reset connection, a 5xx) the claim stays and the
  * reason is `outcome_unknown`: a welcome twice is worse than none. Store failures and bugs throw.
  *
+ * Claims left `sending` (that unknown outcome, a process that died mid-send, or a store that
+ * failed after Slack answered) are settled by a later sync (`settleStale`), once they are older
+ * than STALE_CLAIM_MS: every welcome carries `metadata` naming its member, so the DM's history
+ * tells whether it arrived. Found: the send is recorded. Not found: it never arrived (a post
+ * Slack carried out is in the history at once, and no request is still in flight that long
+ * after the claim: the DM client gives up after 15 s), so the claim is dropped and the welcome
+ * sent. Only one sync runs at a time (the job lease), so two settlements never race.
+ *
  * Use a WebClient with `rejectRateLimitedCalls: true` and no retries (the delivery client):
  * then the waits are this module's, and the SDK never re-posts a message on its own.
  */
@@ -17,11 +25,22 @@ import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { MappingRepository } from '../mapping/mapping.repository';
-import { buildWelcomeMessage } from './welcome.view';
-import type { WelcomeRepository } from './welcome.repository';
+import { buildWelcomeMessage, WELCOME_EVENT_TYPE } from './welcome.view';
+import type { WelcomeRecord, WelcomeRepository } from './welcome.repository';
 
 /** How many 429s one call waits out before giving up with `rate_limited`. */
 const MAX_RATE_LIMIT_WAITS = 3;
+/** A claim still `sending` after this long is settled from the DM's history by the next sync. */
+export const STALE_CLAIM_MS = 10 * 60_000;
+/** Stale claims settled per sync (each costs two or three Slack calls). */
+const SETTLE_PER_RUN = 200;
+/** History read when settling: the DM since a little before the claim (clocks differ). */
+const HISTORY_SKEW_SECONDS = 300;
+const HISTORY_PAGE = 200;
+const HISTORY_MAX_PAGES = 5;
+
+/** What settling one stale claim came to. */
+export type SettleOutcome = 'recorded' | 'sent' | 'unsettled';
 
 export type WelcomeResult = { sent: true; channel: string; ts: string } | { sent: false; reason: string };
 
@@ -44,7 +63,7 @@ type SlackFailure =
   /** The request may have reached Slack and been carried out. */
   | { kind: 'unknown'; reason: string };
 
-type SlackStep = 'conversations.open' | 'chat.postMessage';
+type SlackStep = 'conversations.open' | 'chat.postMessage' | 'conversations.history';
 
 /** A Slack call that failed for good; caught in `welcome` and turned into a result. */
 class SlackCallFailed extends Error {
@@ -70,7 +89,7 @@ export class WelcomeSender {
   async welcome(member: { id: string; name: string }, slackUserId: string): Promise<WelcomeResult> {
     const { welcomes, mappings, clock } = this.deps;
     const logger = this.deps.logger.child({ memberId: member.id, slackUserId });
-    if (!(await welcomes.claim(member.id, slackUserId, clock.now()))) return { sent: false, reason: 'already_welcomed' };
+    if (!(await welcomes.claim(member.id, slackUserId, clock.now(), member.name))) return { sent: false, reason: 'already_welcomed' };
 
     try {
       const opened = await this.call('conversations.open', () => this.deps.client.conversations.open({ users: slackUserId }));
@@ -78,8 +97,8 @@ export class WelcomeSender {
       if (!channel) throw new SlackCallFailed('conversations.open', { kind: 'refused', reason: 'no_dm_channel' });
       await mappings.setDmChannel(member.id, slackUserId, channel);
 
-      const message = buildWelcomeMessage({ name: member.name }, { pigmentBaseUrl: this.deps.pigmentBaseUrl });
-      const posted = await this.call('chat.postMessage', () => this.deps.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks }));
+      const message = buildWelcomeMessage(member, { pigmentBaseUrl: this.deps.pigmentBaseUrl });
+      const posted = await this.call('chat.postMessage', () => this.deps.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, metadata: message.metadata }));
       const ts = posted.ts;
       if (!ts) throw new SlackCallFailed('chat.postMessage', { kind: 'unknown', reason: 'no_ts' });
       await welcomes.markSent(member.id, { channel, ts, sentAt: clock.now() });
@@ -97,6 +116,65 @@ export class WelcomeSender {
       logger.warn({ step: error.step, error: failure.reason }, 'welcome DM may or may not have arrived; not sending it again');
       return { sent: false, reason: 'outcome_unknown' };
     }
+  }
+
+  /**
+   * Settles the claims left `sending` for longer than STALE_CLAIM_MS (see the module comment):
+   * records the welcome found in the DM's history, or sends it when it is not there. Slack's
+   * failures leave a claim for the next sync; store failures throw. Counts by outcome.
+   */
+  async settleStale(): Promise<Partial<Record<SettleOutcome, number>>> {
+    const { welcomes, clock } = this.deps;
+    const counts: Partial<Record<SettleOutcome, number>> = {};
+    const stale = await welcomes.staleClaims(new Date(clock.now().getTime() - STALE_CLAIM_MS), SETTLE_PER_RUN);
+    for (const claim of stale) {
+      const outcome = await this.settle(claim);
+      counts[outcome] = (counts[outcome] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  private async settle(claim: Extract<WelcomeRecord, { state: 'sending' }>): Promise<SettleOutcome> {
+    const { welcomes, clock } = this.deps;
+    const logger = this.deps.logger.child({ memberId: claim.memberId, slackUserId: claim.slackUserId });
+    let found: { channel: string; ts: string } | undefined;
+    try {
+      const opened = await this.call('conversations.open', () => this.deps.client.conversations.open({ users: claim.slackUserId }));
+      const channel = opened.channel?.id;
+      if (!channel) throw new SlackCallFailed('conversations.open', { kind: 'refused', reason: 'no_dm_channel' });
+      found = await this.findWelcome(channel, claim.memberId, claim.claimedAt);
+    } catch (error) {
+      if (!(error instanceof SlackCallFailed)) throw error;
+      logger.warn({ step: error.step, error: error.failure.reason }, 'could not look for an unrecorded welcome DM; the next sync tries again');
+      return 'unsettled';
+    }
+    if (found) {
+      await welcomes.markSent(claim.memberId, { ...found, sentAt: clock.now() });
+      logger.info(found, 'welcome DM found in the DM history; recorded');
+      return 'recorded';
+    }
+    await welcomes.releaseUnsent(claim.memberId, claim.claimedAt);
+    logger.info({ claimedAt: claim.claimedAt }, 'welcome DM never arrived; sending it now');
+    const result = await this.welcome({ id: claim.memberId, name: claim.name ?? '' }, claim.slackUserId);
+    return result.sent ? 'sent' : 'unsettled';
+  }
+
+  /** The welcome for `memberId` in the DM since `since`, by the metadata every welcome carries. */
+  private async findWelcome(channel: string, memberId: string, since: Date): Promise<{ channel: string; ts: string } | undefined> {
+    const oldest = String(Math.max(0, Math.floor(since.getTime() / 1000) - HISTORY_SKEW_SECONDS));
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
+      const result = await this.call('conversations.history', () =>
+        this.deps.client.conversations.history({ channel, oldest, limit: HISTORY_PAGE, include_all_metadata: true, ...(cursor ? { cursor } : {}) }),
+      );
+      for (const message of result.messages ?? []) {
+        const metadata = message.metadata as { event_type?: string; event_payload?: { member_id?: unknown } } | undefined;
+        if (metadata?.event_type === WELCOME_EVENT_TYPE && metadata.event_payload?.member_id === memberId && message.ts) return { channel, ts: message.ts };
+      }
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!result.has_more || !cursor) return undefined;
+    }
+    return undefined;
   }
 
   /** One Slack call, rate limits waited out; Slack's failures become SlackCallFailed, anything else is rethrown. */

@@ -24,23 +24,30 @@ const NAME_MAX = 200;
 const BUTTON_TEXT = 'Open Pigment';
 const BUTTON_TEXT_MAX = 75;
 
+/**
+ * The `metadata` event type of every welcome DM: a later sync finds a welcome whose recording
+ * failed by it in the DM's history (see WelcomeSender.settleStale).
+ */
+export const WELCOME_EVENT_TYPE = 'pigment_provisioning_welcome';
+
 export interface WelcomeMessage {
   text: string;
   blocks: KnownBlock[];
+  metadata: { event_type: typeof WELCOME_EVENT_TYPE; event_payload: { member_id: string } };
 }
 
 /**
- * The welcome DM for a member called `name` (empty: a greeting without a name).
+ * The welcome DM for member `id` called `name` (empty: a greeting without a name).
  * `pigmentBaseUrl` is the validated PIGMENT_BASE_URL, the button's link.
  */
-export function buildWelcomeMessage(input: { name: string }, options: { pigmentBaseUrl: string }): WelcomeMessage {
+export function buildWelcomeMessage(input: { id: string; name: string }, options: { pigmentBaseUrl: string }): WelcomeMessage {
   const name = mrkdwnText(input.name, NAME_MAX);
   const greeting = name === '' ? 'Hi, welcome to Pigment! :wave:' : `Hi *${name}*, welcome to Pigment! :wave:`;
   const about =
     'Pigment for Slack sends your Pigment notifications (comments, mentions, shares) to you here as direct messages, ' +
     'so you can follow your work without leaving Slack. Choose which ones you get in the app’s *Home* tab.';
   const blocks: KnownBlock[] = [section(greeting), section(about), button(options.pigmentBaseUrl)];
-  return { text: fallbackText(name, options.pigmentBaseUrl), blocks };
+  return { text: fallbackText(name, options.pigmentBaseUrl), blocks, metadata: { event_type: WELCOME_EVENT_TYPE, event_payload: { member_id: input.id } } };
 }
 
 function section(text: string): SectionBlock {

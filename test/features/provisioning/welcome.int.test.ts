@@ -8,9 +8,10 @@ import { WebClient } from '@slack/web-api';
 import type { ActionsBlock, Button } from '@slack/types';
 import { createSlackEmulator, type SlackEmulator } from '../../../scripts/slack-emulator';
 import { MappingRepository } from '../../../src/features/mapping/mapping.repository';
-import { WelcomeSender } from '../../../src/features/provisioning/welcome';
+import { MongoClient } from 'mongodb';
+import { STALE_CLAIM_MS, WelcomeSender } from '../../../src/features/provisioning/welcome';
 import { WelcomeRepository } from '../../../src/features/provisioning/welcome.repository';
-import { WELCOME_IDS } from '../../../src/features/provisioning/welcome.view';
+import { WELCOME_EVENT_TYPE, WELCOME_IDS } from '../../../src/features/provisioning/welcome.view';
 import { createLogger } from '../../../src/platform/logger';
 import { openTestDatabase, type TestDatabase } from '../../support/store';
 
@@ -45,15 +46,15 @@ afterEach(async () => {
   await emulator.close();
 });
 
-function sender(): WelcomeSender {
+function sender(now = NOW, repo = welcomes): WelcomeSender {
   const client = new WebClient(emulator.botToken, { slackApiUrl: emulator.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   return new WelcomeSender({
     client,
     mappings,
-    welcomes,
+    welcomes: repo,
     pigmentBaseUrl: BASE,
     logger: createLogger({ level: 'silent' }).logger,
-    clock: { now: () => NOW },
+    clock: { now: () => now },
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -155,4 +156,61 @@ describe('WelcomeSender', () => {
     expect(await sender().welcome(MEMBER, ADA.id)).toEqual({ sent: false, reason: 'already_welcomed' });
     expect(emulator.callsOf('chat.postMessage')).toHaveLength(1);
   });
+
+  describe('settling claims left sending', () => {
+    const LATER = new Date(NOW.getTime() + STALE_CLAIM_MS + 60_000);
+
+    it('records a welcome Slack posted when the store failed before recording it, sending nothing again', async () => {
+      // The sender's store connection dies while Slack is posting: the claim stays `sending`.
+      const own = await new MongoClient(store.uri).connect();
+      const failing = new WelcomeRepository(own.db(store.dbName));
+      emulator.injectFault('chat.postMessage', { delayMs: 1_000, times: 1 });
+      const sending = sender(NOW, failing).welcome(MEMBER, ADA.id);
+      await waitUntil(() => emulator.callsOf('conversations.open').length === 1);
+      await own.close();
+      await expect(sending).rejects.toThrow();
+      expect(emulator.messagesTo(ADA.id)).toHaveLength(1);
+      expect(await welcomes.findByMember(MEMBER.id)).toMatchObject({ state: 'sending' });
+
+      // Not yet stale: left alone, nothing asked of Slack.
+      const historyBefore = emulator.callsOf('conversations.history').length;
+      expect(await sender(new Date(NOW.getTime() + 60_000)).settleStale()).toEqual({});
+      expect(emulator.callsOf('conversations.history')).toHaveLength(historyBefore);
+
+      expect(await sender(LATER).settleStale()).toEqual({ recorded: 1 });
+      const [message] = emulator.messagesTo(ADA.id);
+      expect(message?.metadata).toEqual({ event_type: WELCOME_EVENT_TYPE, event_payload: { member_id: MEMBER.id } });
+      expect(await welcomes.findByMember(MEMBER.id)).toMatchObject({ state: 'sent', ts: message?.ts });
+      expect(emulator.messagesTo(ADA.id)).toHaveLength(1);
+      expect(await sender(LATER).settleStale()).toEqual({});
+    });
+
+    it('sends a welcome whose outcome was unknown and that never arrived, once', async () => {
+      emulator.injectFault('chat.postMessage', { status: 503, times: 1 });
+      expect(await sender().welcome(MEMBER, ADA.id)).toEqual({ sent: false, reason: 'outcome_unknown' });
+      expect(emulator.messagesTo(ADA.id)).toHaveLength(0);
+
+      expect(await sender(LATER).settleStale()).toEqual({ sent: 1 });
+      const messages = emulator.messagesTo(ADA.id);
+      expect(messages).toHaveLength(1);
+      // Greeted by the name the claim kept.
+      expect(messages[0]?.text).toContain('Ada &lt;!channel&gt; Lovelace');
+      expect(await welcomes.findByMember(MEMBER.id)).toMatchObject({ state: 'sent', ts: messages[0]?.ts });
+      expect(await sender(LATER).settleStale()).toEqual({});
+      expect(emulator.messagesTo(ADA.id)).toHaveLength(1);
+    });
+
+    it('leaves the claim for the next sync when Slack cannot be read', async () => {
+      emulator.injectFault('chat.postMessage', { status: 503, times: 1 });
+      await sender().welcome(MEMBER, ADA.id);
+      emulator.injectFault('conversations.history', { error: 'internal_error', times: 1 });
+      expect(await sender(LATER).settleStale()).toEqual({ unsettled: 1 });
+      expect(await welcomes.findByMember(MEMBER.id)).toMatchObject({ state: 'sending' });
+      expect(emulator.messagesTo(ADA.id)).toHaveLength(0);
+    });
+  });
 });
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
+}

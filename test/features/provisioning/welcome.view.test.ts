@@ -1,9 +1,9 @@
 import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
 import { formatProblems, validateBlocks } from '../../../scripts/slack-emulator/block-kit';
-import { buildWelcomeMessage, WELCOME_IDS, type WelcomeMessage } from '../../../src/features/provisioning/welcome.view';
+import { buildWelcomeMessage, WELCOME_EVENT_TYPE, WELCOME_IDS, type WelcomeMessage } from '../../../src/features/provisioning/welcome.view';
 
 const BASE = 'https://acme.pigment.test';
-const build = (name: string, pigmentBaseUrl = BASE): WelcomeMessage => buildWelcomeMessage({ name }, { pigmentBaseUrl });
+const build = (name: string, pigmentBaseUrl = BASE): WelcomeMessage => buildWelcomeMessage({ id: 'm-1', name }, { pigmentBaseUrl });
 
 const sections = (m: WelcomeMessage) => m.blocks.filter((b): b is SectionBlock => b.type === 'section');
 const button = (m: WelcomeMessage) => (m.blocks.find((b): b is ActionsBlock => b.type === 'actions') as ActionsBlock).elements[0] as Button;
@@ -20,6 +20,8 @@ describe('buildWelcomeMessage', () => {
     expect(about).toMatch(/direct messages/);
     expect(about).toMatch(/\*Home\* tab/);
     expect(button(m)).toMatchObject({ type: 'button', action_id: WELCOME_IDS.openPigment, url: BASE, text: { type: 'plain_text', text: 'Open Pigment' } });
+    // What a later sync looks for in the DM's history when the send was not recorded.
+    expect(m.metadata).toEqual({ event_type: WELCOME_EVENT_TYPE, event_payload: { member_id: 'm-1' } });
   });
 
   it('has a plain-text fallback with the name and the link', () => {
