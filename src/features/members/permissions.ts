@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   'provisioning.manage': ['security_admin', 'primary_owner'],
   /** The user inventory: its Home section and CSV export. */
   'inventory.view': ['workspace_admin', 'security_admin', 'primary_owner'],
+  /** Ashby connections: add, edit, replace the key, remove (issue 6). */
+  'ashby.manage': ['workspace_admin', 'primary_owner'],
   /** One's own notification settings. */
   'preferences.own': ['standard_member', 'workspace_admin', 'security_admin', 'primary_owner'],
 } as const satisfies Record<string, readonly AccountType[]>;
