@@ -18,12 +18,14 @@ import { PROVISIONING_WELCOME_INDEXES } from '../features/provisioning/welcome.r
 import { WORKSPACE_INDEXES } from '../features/workspace/workspace.repository';
 import { JOB_RUN_INDEXES } from '../platform/scheduler/job-run.repository';
 import { LEASE_CLAIM_INDEXES, LEASE_INDEXES } from '../platform/scheduler/lease.repository';
+import { JOB_TICK_INDEXES } from '../platform/scheduler/tick.repository';
 import type { CollectionIndexes } from './indexes';
 
 export const ALL_INDEXES: readonly CollectionIndexes[] = [
   LEASE_INDEXES,
   LEASE_CLAIM_INDEXES,
   JOB_RUN_INDEXES,
+  JOB_TICK_INDEXES,
   WORKSPACE_INDEXES,
   MEMBER_INDEXES,
   MAPPING_INDEXES,

@@ -12,6 +12,7 @@ import type { Logger } from '../platform/logger';
 import { JobRunRepository } from '../platform/scheduler/job-run.repository';
 import { LeaseRepository } from '../platform/scheduler/lease.repository';
 import { Scheduler } from '../platform/scheduler/scheduler';
+import { JobTickRepository } from '../platform/scheduler/tick.repository';
 import { SlackDirectory } from '../slack/slack-directory';
 import { AuditRepository } from './audit/audit.repository';
 import { HomeSections, type HomeDeps } from './home';
@@ -123,7 +124,7 @@ export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
     audit: new AuditRepository(db),
     memberImportPreviews: new MemberImportPreviewRepository(db),
   };
-  const scheduler = new Scheduler({ leases: new LeaseRepository(db), runs: new JobRunRepository(db), clock, logger: logger.child({ component: 'scheduler' }) });
+  const scheduler = new Scheduler({ leases: new LeaseRepository(db), runs: new JobRunRepository(db), ticks: new JobTickRepository(db), clock, logger: logger.child({ component: 'scheduler' }) });
   const directory = new SlackDirectory(input.slackClient, input.teamId);
   // Admin actions are refused while the token belongs to another workspace than the stored one.
   const actors = new ActorService(repos.members, repos.mappings, directory, () => workspace.current()?.kind !== 'mismatch');

@@ -8,6 +8,8 @@ export interface JobRun {
   job: string;
   holder: string;
   trigger: 'schedule' | 'manual' | 'event';
+  /** The cron tick a scheduled run belongs to (one run per tick across processes). */
+  tick?: Date;
   startedAt: Date;
   finishedAt: Date;
   status: 'completed' | 'failed';

@@ -9,6 +9,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { JobRunRepository } from './job-run.repository';
 import type { LeaseRepository } from './lease.repository';
+import type { JobTickRepository } from './tick.repository';
 
 export interface JobContext {
   now: Date;
@@ -36,6 +37,8 @@ export type JobOutcome =
 export interface SchedulerDeps {
   leases: LeaseRepository;
   runs: JobRunRepository;
+  /** Which process takes each cron tick (see tick.repository.ts). */
+  ticks: JobTickRepository;
   clock: Clock;
   logger: Logger;
 }
@@ -61,8 +64,9 @@ export class Scheduler {
   /** Starts the cron triggers of every planned job. */
   start(): void {
     for (const { job, expression } of this.planned) {
-      const task = cron.schedule(expression, () => {
-        void this.runExclusive(job, 'schedule');
+      // `date` is the tick itself (the time the expression matched), the same in every process.
+      const task = cron.schedule(expression, (context) => {
+        void this.runTick(job, context.date);
       });
       this.tasks.push(task);
       this.deps.logger.info({ job: job.name, cron: expression }, 'job scheduled');
@@ -88,11 +92,30 @@ export class Scheduler {
    * Runs `job` now if no other process is running it. Never throws: a failing job is logged
    * and recorded as failed.
    */
-  runExclusive(job: JobDefinition, trigger: 'schedule' | 'manual' | 'event'): Promise<JobOutcome> {
-    const run = this.runWithLease(job, trigger);
+  runExclusive(job: JobDefinition, trigger: 'schedule' | 'manual' | 'event', tick?: Date): Promise<JobOutcome> {
+    const run = this.runWithLease(job, trigger, tick);
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
     return run;
+  }
+
+  /**
+   * Runs one cron tick of `job` if this process is the first to take the tick (what each cron
+   * trigger calls; a process whose timer fires late finds the tick taken and skips it).
+   */
+  async runTick(job: JobDefinition, tick: Date): Promise<void> {
+    let taken: boolean;
+    try {
+      taken = await this.deps.ticks.claim(job.name, tick, this.holder);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, job: job.name, tick }, 'could not take the job tick; skipped this run');
+      return;
+    }
+    if (!taken) {
+      this.deps.logger.debug({ job: job.name, tick }, 'tick taken by another process; skipped');
+      return;
+    }
+    await this.runExclusive(job, 'schedule', tick);
   }
 
   /** Stops triggering and waits for running jobs to finish. */
@@ -102,7 +125,7 @@ export class Scheduler {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async runWithLease(job: JobDefinition, trigger: 'schedule' | 'manual' | 'event'): Promise<JobOutcome> {
+  private async runWithLease(job: JobDefinition, trigger: 'schedule' | 'manual' | 'event', tick: Date | undefined): Promise<JobOutcome> {
     if (this.stopping) return { ran: false, reason: 'stopping' };
     const { leases, runs, clock } = this.deps;
     const logger = this.deps.logger.child({ job: job.name, trigger });
@@ -117,14 +140,14 @@ export class Scheduler {
     }, Math.max(1_000, Math.floor(job.leaseMs / 3)));
     try {
       const report = await job.run({ now: startedAt, clock, logger, trigger });
-      await runs.record({ job: job.name, holder: this.holder, trigger, startedAt, finishedAt: clock.now(), status: 'completed', report });
+      await runs.record({ job: job.name, holder: this.holder, trigger, ...(tick ? { tick } : {}), startedAt, finishedAt: clock.now(), status: 'completed', report });
       logger.info({ report, ms: clock.now().getTime() - startedAt.getTime() }, 'job completed');
       return { ran: true, status: 'completed', report };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       logger.error({ err: error }, 'job failed');
       await runs
-        .record({ job: job.name, holder: this.holder, trigger, startedAt, finishedAt: clock.now(), status: 'failed', error: message })
+        .record({ job: job.name, holder: this.holder, trigger, ...(tick ? { tick } : {}), startedAt, finishedAt: clock.now(), status: 'failed', error: message })
         .catch((recordError: unknown) => logger.error({ err: recordError }, 'could not record the failed run'));
       return { ran: true, status: 'failed', error: message };
     } finally {

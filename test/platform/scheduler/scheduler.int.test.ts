@@ -2,6 +2,7 @@ import { createLogger } from '../../../src/platform/logger';
 import { JobRunRepository } from '../../../src/platform/scheduler/job-run.repository';
 import { LeaseRepository } from '../../../src/platform/scheduler/lease.repository';
 import { Scheduler, type JobDefinition } from '../../../src/platform/scheduler/scheduler';
+import { JobTickRepository } from '../../../src/platform/scheduler/tick.repository';
 import { openTestDatabase, type TestDatabase } from '../../support/store';
 
 describe('Scheduler (embedded store)', () => {
@@ -25,8 +26,61 @@ describe('Scheduler (embedded store)', () => {
   }
 
   function scheduler(): Scheduler {
-    return new Scheduler({ leases: new LeaseRepository(t.db), runs: new JobRunRepository(t.db), clock, logger });
+    return new Scheduler({ leases: new LeaseRepository(t.db), runs: new JobRunRepository(t.db), ticks: new JobTickRepository(t.db), clock, logger });
   }
+
+  it('gives each cron tick to one process of eight asking at once', async () => {
+    const tick = new Date('2026-11-22T05:00:00Z');
+    const ticks = Array.from({ length: 8 }, () => new JobTickRepository(t.db));
+    const taken = await Promise.all(ticks.map((r, i) => r.claim('test.tick', tick, `p${i}`)));
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    // The next tick is a new decision.
+    expect(await ticks[3]!.claim('test.tick', new Date(tick.getTime() + 60_000), 'p3')).toBe(true);
+  });
+
+  it('skips a tick in a process whose timer fired after another process had already run it', async () => {
+    let runs = 0;
+    const job: JobDefinition = { name: 'test.late_tick', leaseMs: 60_000, run: async () => ({ run: (runs += 1) }) };
+    const [early, late] = [scheduler(), scheduler()];
+    const tick = new Date('2026-11-22T06:00:00Z');
+    await early.runTick(job, tick);
+    expect(runs).toBe(1);
+    // The job is over and its lease free: only the tick tells the late process it already ran.
+    await late.runTick(job, tick);
+    expect(runs).toBe(1);
+    await late.runTick(job, new Date(tick.getTime() + 60_000));
+    expect(runs).toBe(2);
+  });
+
+  it('runs a fast scheduled job once per tick across three processes, not once per process', async () => {
+    let runs = 0;
+    const job: JobDefinition = {
+      name: 'test.every_second',
+      leaseMs: 60_000,
+      run: async () => {
+        runs += 1;
+        return {};
+      },
+    };
+    const processes = [scheduler(), scheduler(), scheduler()];
+    for (const p of processes) {
+      p.schedule(job, '* * * * * *');
+      p.start();
+    }
+    const ticks = t.db.collection('job_ticks');
+    const deadline = Date.now() + 20_000;
+    while ((await ticks.countDocuments({ job: 'test.every_second' })) < 3) {
+      if (Date.now() > deadline) throw new Error('three ticks never came');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await Promise.all(processes.map((p) => p.stop()));
+    const recorded = await t.db.collection('job_runs').find({ job: 'test.every_second' }).toArray();
+    const ranTicks = recorded.map((run) => (run.tick as Date).toISOString());
+    // No tick ran twice (three processes fired on each), and the runs are the recorded ones.
+    expect(new Set(ranTicks).size).toBe(ranTicks.length);
+    expect(ranTicks.length).toBeGreaterThanOrEqual(2);
+    expect(runs).toBe(recorded.length);
+  });
 
   it('runs a job once across two processes and stores its report', async () => {
     let runs = 0;
