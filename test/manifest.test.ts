@@ -29,8 +29,7 @@ const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../manifest
  * list shrinks to nothing as those features land, and an event that stays here unused fails.
  */
 const DECLARED_FOR_LATER: Record<string, string> = {
-  subteam_created: 'provisioning by user group (issue 5)',
-  subteam_updated: 'provisioning by user group (issue 5)',
+  // Each sync reads the groups' members itself, and events start no sync (issue 5).
   subteam_members_changed: 'provisioning by user group (issue 5)',
 };
 

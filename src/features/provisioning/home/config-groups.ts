@@ -3,6 +3,9 @@
  * (`usergroups.list`, tier 2: about 20 calls a minute). Typing in the group picker sends an
  * options request per keystroke and every admin's Home shows group names, so the list is kept
  * for a short while instead of being read each time. Built once per process in `register`.
+ * Slack's `subteam_created` / `subteam_updated` events carry the whole group: the kept list
+ * takes them in at once (`remember`), so a renamed or disabled group shows right away, without
+ * another `usergroups.list`. Memberships are not kept here (each sync reads them).
  */
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../../platform/clock';
@@ -38,6 +41,16 @@ export class UsergroupCatalog {
     return this.loading;
   }
 
+  /**
+   * Takes in a group Slack announced (created, renamed, disabled): replaces or adds it in the
+   * kept list. Nothing kept yet: nothing to do, the next `list` reads it from Slack anyway.
+   */
+  remember(group: UsergroupSummary): void {
+    if (!this.cached) return;
+    const groups = [...this.cached.groups.filter((g) => g.id !== group.id), group].sort((a, b) => a.handle.localeCompare(b.handle));
+    this.cached = { at: this.cached.at, groups };
+  }
+
   /** Like `list`, but undefined when Slack does not answer (the panel then shows group ids). */
   async tryList(): Promise<UsergroupSummary[] | undefined> {
     return this.list().catch(() => undefined);
@@ -45,13 +58,16 @@ export class UsergroupCatalog {
 
   private async load(): Promise<UsergroupSummary[]> {
     const answer = await this.client.usergroups.list({ include_disabled: true });
-    const groups = (answer.usergroups ?? []).flatMap((g) =>
-      g.id ? [{ id: g.id, handle: g.handle ?? g.id, name: g.name ?? g.handle ?? g.id, disabled: (g.date_delete ?? 0) !== 0 }] : [],
-    );
+    const groups = (answer.usergroups ?? []).flatMap((g) => (g.id ? [toUsergroupSummary({ ...g, id: g.id })] : []));
     groups.sort((a, b) => a.handle.localeCompare(b.handle));
     this.cached = { at: this.clock.now().getTime(), groups };
     return groups;
   }
+}
+
+/** A group as Slack gives it (usergroups.list, subteam events) as the catalog keeps it. */
+export function toUsergroupSummary(group: { id: string; handle?: string; name?: string; date_delete?: number }): UsergroupSummary {
+  return { id: group.id, handle: group.handle ?? group.id, name: group.name ?? group.handle ?? group.id, disabled: (group.date_delete ?? 0) !== 0 };
 }
 
 /** Groups whose handle or name contains `text` (case-insensitive), enabled ones only, at most `limit`. */

@@ -2,12 +2,13 @@
  * The configuration modal: "Configure" opens it, the group picker's typeahead is answered from
  * `usergroups.list` (kept a minute), and a submission is authorised again, checked, and saved
  * (the next sync uses it). Bad input is answered with inline errors and nothing is saved.
+ * Slack's group events keep the kept group names current; they never start a sync.
  */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { publishHome } from '../../home';
 import { PROVISIONING_CONFIG_BLOCKS, PROVISIONING_CONFIG_IDS, PROVISIONING_PANEL_IDS } from './config-ids';
-import { matchUsergroups } from './config-groups';
+import { matchUsergroups, toUsergroupSummary } from './config-groups';
 import { groupOption, MAX_GROUP_OPTIONS, parseConfigSubmission, renderConfigModal, renderConfigNotice } from './config.view';
 import { PanelActionBody, PROVISIONING_PERMISSION, PROVISIONING_REFUSAL_TEXT, type PanelContext } from './panel.listeners';
 
@@ -18,8 +19,26 @@ const SubmissionBody = z.object({
 
 const OptionsBody = z.object({ user: z.object({ id: z.string().min(1) }), value: z.string().optional() });
 
+/** `subteam_created` / `subteam_updated`: the group as it is now. */
+const SubteamEvent = z.object({
+  subteam: z.object({ id: z.string().min(1), handle: z.string().optional(), name: z.string().optional(), date_delete: z.number().optional() }).loose(),
+});
+
 export function registerConfigListeners(app: App, ctx: PanelContext): void {
   const { deps, logger } = ctx;
+
+  // A group created, renamed or disabled in Slack: the picker and the panel show it as it is now.
+  for (const type of ['subteam_created', 'subteam_updated'] as const) {
+    app.event(type, async ({ event }) => {
+      const parsed = SubteamEvent.safeParse(event);
+      if (!parsed.success) {
+        logger.warn({ event: type, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'Slack group event without a usable group; ignored');
+        return;
+      }
+      ctx.catalog.remember(toUsergroupSummary(parsed.data.subteam));
+      logger.debug({ event: type, usergroupId: parsed.data.subteam.id }, 'Slack user group taken in');
+    });
+  }
 
   // "Configure": open a modal at once (the trigger id lives 3 s), then fill it.
   app.action(PROVISIONING_PANEL_IDS.configure, async ({ ack, body, client }) => {

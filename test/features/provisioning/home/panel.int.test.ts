@@ -214,6 +214,33 @@ describe('the provisioning panel in the App Home', () => {
     expect((await members().findById('slack-U0OLD00000'))?.status).toBe('activated');
   });
 
+  it('shows a group renamed in Slack at once, from its subteam_updated event, without reading the groups again; a new group from subteam_created', async () => {
+    await provisioning().config.save(CONFIG, 'm-admin', new Date());
+    await openHome(ADMIN);
+    expect(homeText(ADMIN)).toContain('Members of @eng');
+    const listCalls = t.emulator.callsOf('usergroups.list').length;
+    expect(listCalls).toBeGreaterThan(0);
+
+    const group = t.emulator.state.usergroups.get('SENG000001')!;
+    group.handle = 'platform';
+    group.name = 'Platform';
+    await t.emulator.socket.sendEvent({ type: 'subteam_updated', subteam: { ...group, users: undefined }, event_ts: '2' });
+    await t.emulator.socket.sendEvent({ type: 'subteam_created', subteam: { ...group, id: 'SNEW000001', handle: 'newcomers', name: 'Newcomers', users: undefined }, event_ts: '3' });
+    await settle();
+    await openHome(ADMIN);
+    expect(homeText(ADMIN)).toContain('Members of @platform');
+    // Taken from the events: Slack's group list was not read again (it is kept a minute).
+    expect(t.emulator.callsOf('usergroups.list')).toHaveLength(listCalls);
+
+    await click(ADMIN, IDS.configure);
+    const modal = await eventually(() => t.emulator.modalStackOf(ADMIN).find((v: SlackView) => v.callback_id === CONFIG_IDS.view), 8_000, 'the configuration modal');
+    const options = await t.emulator.socket.sendInteractive(
+      t.emulator.interactionPayload(ADMIN, { type: 'block_suggestion', action_id: CONFIG_IDS.groups, block_id: BLOCKS.groups, value: 'new', view: { id: modal.id, type: 'modal', callback_id: CONFIG_IDS.view } }),
+    );
+    expect(options.payload).toEqual({ options: [{ text: expect.objectContaining({ text: '@newcomers (Newcomers)' }), value: 'SNEW000001' }] });
+    expect(t.emulator.callsOf('usergroups.list')).toHaveLength(listCalls);
+  });
+
   it("refuses a standard member's forged Sync now, Preview and configuration, changing nothing", async () => {
     await provisioning().config.save(CONFIG, 'm-admin', new Date());
     const before = await provisioning().config.get();
