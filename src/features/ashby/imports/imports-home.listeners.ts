@@ -23,7 +23,7 @@ import { IMPORTS_SHOWN, renderImportsSection, type ImportListItem, type ImportsN
 
 /** After the Ashby connections (50) in the Home. */
 export const IMPORTS_SECTION_ORDER = 51;
-export const IMPORTS_PERMISSION = 'ashby.manage' as Permission;
+export const IMPORTS_PERMISSION: Permission = 'ashby.manage';
 export const IMPORTS_REFUSAL_TEXT = 'Only Workspace Admins and Primary Owners can manage Ashby imports.';
 
 export interface ImportsHomeContext {
