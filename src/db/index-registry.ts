@@ -7,6 +7,7 @@ import { ASHBY_IMPORT_INDEXES } from '../features/ashby/imports/import.repositor
 import { ASHBY_IMPORT_ROW_INDEXES } from '../features/ashby/imports/import-row.repository';
 import { ASHBY_IMPORT_RUN_INDEXES } from '../features/ashby/imports/import-run.repository';
 import { APPLICATION_INDEXES } from '../features/applications/application.repository';
+import { ASHBY_CONNECTION_INDEXES } from '../features/ashby/connections/connection.repository';
 import { AUDIT_INDEXES } from '../features/audit/audit.repository';
 import { MAPPING_INDEXES } from '../features/mapping/mapping.repository';
 import { MEMBER_IMPORT_PREVIEW_INDEXES } from '../features/members/home/member-import-preview.repository';
@@ -45,4 +46,5 @@ export const ALL_INDEXES: readonly CollectionIndexes[] = [
   ASHBY_IMPORT_RUN_INDEXES,
   ASHBY_IMPORT_ROW_INDEXES,
   APPLICATION_INDEXES,
+  ASHBY_CONNECTION_INDEXES,
 ];

@@ -5,6 +5,7 @@
  */
 import type { App } from '@slack/bolt';
 import * as applications from './applications';
+import * as ashby from './ashby';
 import type { FeatureDeps } from './deps';
 import * as home from './home';
 import * as inventory from './inventory';
@@ -29,4 +30,5 @@ export function registerFeatures(app: App, deps: FeatureDeps): void {
   provisioning.register(app, deps);
   inventory.register(app, deps);
   applications.register(app, deps);
+  ashby.register(app, deps);
 }

@@ -1,0 +1,302 @@
+/**
+ * The "Ashby connections" Home section and its modals: Add, Edit, Replace key, Remove (with
+ * a confirmation modal), the access list's typeahead, and paging.
+ *
+ * Every click and submission is authorised on the server (`ashby.manage`) at the moment it
+ * runs; a refusal changes nothing and says so (a DM for Home buttons, the modal otherwise).
+ *
+ * The 3-second ack and the key check: checking a key is one call to Ashby, usually well
+ * under a second, but the client retries 429s and 5xx with backoff, so it can take longer.
+ * A submission therefore waits for the check at most KEY_CHECK_BUDGET_MS: in time, the answer
+ * is the ack itself (`response_action: errors` on the key field for a wrong key, or the modal
+ * closes when saved). Late, the ack turns the modal into "Checking the key…", the check goes
+ * on, and the modal is updated with the outcome: the form again (name and access list kept,
+ * never the key) with the problem above it, or "Saved".
+ */
+import type { App, ViewResponseAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { Logger } from '../../../platform/logger';
+import { withinBudget } from '../../../platform/within-budget';
+import { mrkdwnText } from '../../../slack/block-text';
+import type { ApplicationRepository } from '../../applications';
+import type { FeatureDeps } from '../../deps';
+import { publishHome } from '../../home';
+import { isAllowed } from '../../members/permissions';
+import type { AshbyConnection } from './connection.types';
+import type { AshbyConnectionService, SaveConnectionResult } from './connection.service';
+import {
+  applicationOption,
+  blockErrors,
+  decodeConnectionMetadata,
+  MAX_APPLICATION_OPTIONS,
+  readApiKey,
+  readSettings,
+  renderCreateModal,
+  renderEditModal,
+  renderNoticeModal,
+  renderRemoveModal,
+  renderReplaceKeyModal,
+} from './connection-modals.view';
+import { CONNECTIONS_PAGE_SIZE, renderConnectionsSection, rowActionPattern } from './connections-section.view';
+import { ASHBY_CONNECTION_IDS as IDS } from './ids';
+
+/**
+ * The Home's order: workspace 10, own status 20, notifications 25, mapping 30, members 40,
+ * provisioning 40.5-41, inventory 45, then Ashby connections, then Ashby imports.
+ */
+export const ASHBY_CONNECTIONS_ORDER = 50;
+export const ASHBY_PERMISSION = 'ashby.manage';
+export const ASHBY_REFUSAL_TEXT = 'Only Workspace Admins and Primary Owners can manage Ashby connections. Nothing was changed.';
+/** How long a submission waits for Ashby before acking with "Checking…" (Slack allows 3 s in all). */
+export const KEY_CHECK_BUDGET_MS = 2_000;
+
+export interface ConnectionListenerDeps {
+  deps: FeatureDeps;
+  service: AshbyConnectionService;
+  applications: ApplicationRepository;
+}
+
+const ActionBody = z.object({
+  trigger_id: z.string().min(1),
+  user: z.object({ id: z.string().min(1) }),
+  view: z.object({ id: z.string().min(1), private_metadata: z.string().optional() }).loose().optional(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().nullish() }).loose()).min(1),
+});
+
+const SubmissionBody = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  view: z.object({ id: z.string().min(1), private_metadata: z.string().optional(), state: z.object({ values: z.unknown() }).optional() }).loose(),
+});
+
+const OptionsBody = z.object({ user: z.object({ id: z.string().min(1) }), value: z.string().optional() });
+
+type Ack = (response?: ViewResponseAction) => Promise<void>;
+/** Bolt types a view listener's ack as a union over every view constraint; ours all answer view actions. */
+const viewAck = (ack: unknown): Ack => ack as Ack;
+
+export function registerConnectionListeners(app: App, input: ConnectionListenerDeps): void {
+  const { deps, service, applications } = input;
+  const logger: Logger = deps.logger.child({ feature: 'ashby', component: 'connections' });
+  /** Each viewer's page and the outcome of their last action (shown once), in this process. */
+  const pages = new Map<string, number>();
+  const notices = new Map<string, string>();
+
+  deps.home.sections.add({
+    order: ASHBY_CONNECTIONS_ORDER,
+    name: 'ashby.connections',
+    render: async ({ actor }) => {
+      if (!isAllowed(actor.member, ASHBY_PERMISSION)) return [];
+      const notice = notices.get(actor.slackUserId);
+      notices.delete(actor.slackUserId);
+      const all = await service.list();
+      const lastPage = Math.max(0, Math.ceil(all.length / CONNECTIONS_PAGE_SIZE) - 1);
+      const page = Math.min(pages.get(actor.slackUserId) ?? 0, lastPage);
+      const shown = all.slice(page * CONNECTIONS_PAGE_SIZE, (page + 1) * CONNECTIONS_PAGE_SIZE);
+      return renderConnectionsSection({
+        connections: shown,
+        applicationNames: await namesOf(shown.flatMap((c) => c.applicationIds)),
+        page,
+        total: all.length,
+        ...(notice ? { notice } : {}),
+      });
+    },
+  });
+
+  async function namesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    const found = await applications.findByIds([...new Set(ids)]);
+    return new Map(found.map((a) => [a.id, a.name]));
+  }
+
+  async function tell(client: WebClient, userId: string, notice: string): Promise<void> {
+    notices.set(userId, notice);
+    await publishHome(client, deps.home, userId);
+  }
+
+  async function refuseFromHome(client: WebClient, userId: string, what: string): Promise<void> {
+    logger.warn({ userId, what }, 'ashby connection action refused');
+    await client.chat.postMessage({ channel: userId, text: `:no_entry: ${ASHBY_REFUSAL_TEXT}` });
+    await publishHome(client, deps.home, userId);
+  }
+
+  /** Acks a Home button, parses it and authorises it now; undefined (after saying so) when refused. */
+  async function authorisedClick(args: { ack: () => Promise<void>; body: unknown; client: WebClient }) {
+    await args.ack();
+    const body = ActionBody.parse(args.body);
+    const { actor, allowed } = await deps.actors.authorise(body.user.id, ASHBY_PERMISSION);
+    if (!allowed || !actor.member) {
+      await refuseFromHome(args.client, body.user.id, body.actions[0]!.action_id);
+      return undefined;
+    }
+    return { userId: body.user.id, memberId: actor.member.id, triggerId: body.trigger_id, value: body.actions[0]!.value ?? '' };
+  }
+
+  /** Parses and authorises a submission; when refused, the ack says so and undefined is returned. */
+  async function authorisedSubmission(ack: Ack, body: unknown, callbackId: string) {
+    const parsed = SubmissionBody.parse(body);
+    const { actor, allowed } = await deps.actors.authorise(parsed.user.id, ASHBY_PERMISSION);
+    if (!allowed || !actor.member) {
+      logger.warn({ userId: parsed.user.id, callbackId }, 'ashby connection submission refused');
+      await ack({ response_action: 'update', view: renderNoticeModal(`:no_entry: ${ASHBY_REFUSAL_TEXT}`) });
+      return undefined;
+    }
+    return { userId: parsed.user.id, memberId: actor.member.id, viewId: parsed.view.id, metadata: parsed.view.private_metadata, values: parsed.view.state?.values };
+  }
+
+  const gone = () => renderNoticeModal('This Ashby connection no longer exists. Nothing was changed.');
+
+  // ---------------------------------------------------------------------------------------------
+  // Home buttons
+
+  app.action(IDS.add, async (args) => {
+    const click = await authorisedClick(args);
+    if (!click) return;
+    await args.client.views.open({ trigger_id: click.triggerId, view: renderCreateModal() });
+  });
+
+  /** Row buttons: the connection (by the button's value) or a "no longer exists" modal. */
+  const rowButton = (prefix: string, open: (connection: AshbyConnection) => Promise<Parameters<WebClient['views']['open']>[0]['view']>) =>
+    app.action(rowActionPattern(prefix), async (args) => {
+      const click = await authorisedClick(args);
+      if (!click) return;
+      const connection = await service.get(click.value);
+      await args.client.views.open({ trigger_id: click.triggerId, view: connection ? await open(connection) : gone() });
+    });
+
+  rowButton(IDS.edit, async (connection) => renderEditModal({ connection, selected: await applications.findByIds(connection.applicationIds) }));
+  rowButton(IDS.replaceKey, async (connection) => renderReplaceKeyModal({ connection }));
+  rowButton(IDS.remove, async (connection) => renderRemoveModal({ connection, applicationNames: await namesOf(connection.applicationIds) }));
+
+  for (const actionId of [IDS.next, IDS.previous]) {
+    app.action(actionId, async (args) => {
+      const click = await authorisedClick(args);
+      if (!click) return;
+      const page = Number.parseInt(click.value, 10);
+      pages.set(click.userId, Number.isSafeInteger(page) && page >= 0 ? page : 0);
+      await publishHome(args.client, deps.home, click.userId);
+    });
+  }
+
+  // The access list's typeahead (over the socket in Socket Mode).
+  app.options(IDS.applications, async ({ ack, body }) => {
+    const parsed = OptionsBody.parse(body);
+    const { allowed } = await deps.actors.authorise(parsed.user.id, ASHBY_PERMISSION);
+    if (!allowed) {
+      logger.warn({ userId: parsed.user.id }, 'ashby application options refused');
+      await ack({ options: [] });
+      return;
+    }
+    const found = await applications.list({ text: parsed.value ?? '', limit: MAX_APPLICATION_OPTIONS });
+    await ack({ options: found.map(applicationOption) });
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Submissions
+
+  /**
+   * Answers a submission whose save may wait on Ashby (see the file header): in time, in the
+   * ack; late, "Checking…" now and the outcome by views.update.
+   */
+  async function answerKeyedSave(
+    ack: Ack,
+    client: WebClient,
+    submission: { userId: string; viewId: string },
+    saving: Promise<SaveConnectionResult>,
+    outcome: { saved: (connection: AshbyConnection) => string; formAgain: (problem: string) => Promise<Parameters<WebClient['views']['update']>[0]['view']> },
+  ): Promise<void> {
+    let result: SaveConnectionResult | undefined;
+    try {
+      result = await withinBudget(saving, KEY_CHECK_BUDGET_MS);
+    } catch (error) {
+      await ack({ response_action: 'update', view: renderNoticeModal(':x: Something went wrong and nothing was saved. Try again in a moment.') });
+      throw error;
+    }
+    if (result) {
+      if (result.ok) {
+        await ack();
+        await tell(client, submission.userId, outcome.saved(result.connection));
+      } else if (result.reason === 'invalid') {
+        await ack({ response_action: 'errors', errors: blockErrors(result.errors) });
+      } else {
+        await ack({ response_action: 'update', view: gone() });
+      }
+      return;
+    }
+    await ack({ response_action: 'update', view: renderNoticeModal(':hourglass_flowing_sand: Checking the key with Ashby…') });
+    let late: SaveConnectionResult;
+    try {
+      late = await saving;
+    } catch (error) {
+      await client.views.update({ view_id: submission.viewId, view: renderNoticeModal(':x: Something went wrong and nothing was saved. Try again in a moment.') }).catch(() => undefined);
+      throw error;
+    }
+    if (late.ok) {
+      await client.views.update({ view_id: submission.viewId, view: renderNoticeModal(outcome.saved(late.connection)) });
+      await tell(client, submission.userId, outcome.saved(late.connection));
+    } else if (late.reason === 'invalid') {
+      await client.views.update({ view_id: submission.viewId, view: await outcome.formAgain(Object.values(late.errors).join(' ')) });
+    } else {
+      await client.views.update({ view_id: submission.viewId, view: gone() });
+    }
+  }
+
+  app.view(IDS.createView, async ({ ack, body, client }) => {
+    const submission = await authorisedSubmission(viewAck(ack), body, IDS.createView);
+    if (!submission) return;
+    const settings = readSettings(submission.values);
+    const saving = service.create({ ...settings, apiKey: readApiKey(submission.values) }, submission.memberId);
+    await answerKeyedSave(viewAck(ack), client, submission, saving, {
+      saved: (c) => `:white_check_mark: Ashby connection *${escapeName(c.name)}* added (key ending in \`${c.keyLast4}\`).`,
+      formAgain: async (problem) => renderCreateModal({ name: settings.name, selected: await applications.findByIds(settings.applicationIds), problem }),
+    });
+  });
+
+  app.view(IDS.replaceKeyView, async ({ ack, body, client }) => {
+    const submission = await authorisedSubmission(viewAck(ack), body, IDS.replaceKeyView);
+    if (!submission) return;
+    const metadata = decodeConnectionMetadata(submission.metadata);
+    if (!metadata) {
+      await viewAck(ack)({ response_action: 'update', view: gone() });
+      return;
+    }
+    const saving = service.replaceKey(metadata.connectionId, readApiKey(submission.values), submission.memberId);
+    await answerKeyedSave(viewAck(ack), client, submission, saving, {
+      saved: (c) => `:white_check_mark: The API key of *${escapeName(c.name)}* was replaced (now ending in \`${c.keyLast4}\`).`,
+      formAgain: async (problem) => {
+        const connection = await service.get(metadata.connectionId);
+        return connection ? renderReplaceKeyModal({ connection, problem }) : gone();
+      },
+    });
+  });
+
+  app.view(IDS.editView, async ({ ack, body, client }) => {
+    const submission = await authorisedSubmission(viewAck(ack), body, IDS.editView);
+    if (!submission) return;
+    const metadata = decodeConnectionMetadata(submission.metadata);
+    const result = metadata ? await service.update(metadata.connectionId, readSettings(submission.values), submission.memberId) : ({ ok: false, reason: 'not_found' } as const);
+    if (!result.ok) {
+      await viewAck(ack)(result.reason === 'invalid' ? { response_action: 'errors', errors: blockErrors(result.errors) } : { response_action: 'update', view: gone() });
+      return;
+    }
+    await ack();
+    await tell(client, submission.userId, `:white_check_mark: Ashby connection *${escapeName(result.connection.name)}* saved.`);
+  });
+
+  app.view(IDS.removeView, async ({ ack, body, client }) => {
+    const submission = await authorisedSubmission(viewAck(ack), body, IDS.removeView);
+    if (!submission) return;
+    const metadata = decodeConnectionMetadata(submission.metadata);
+    const result = metadata ? await service.remove(metadata.connectionId, submission.memberId) : ({ ok: false, reason: 'not_found' } as const);
+    if (!result.ok) {
+      await viewAck(ack)({ response_action: 'update', view: gone() });
+      return;
+    }
+    await ack();
+    await tell(client, submission.userId, `:wastebasket: Ashby connection *${escapeName(result.connection.name)}* removed, with its API key.`);
+  });
+}
+
+/** A connection name inside a notice's bold text. */
+function escapeName(name: string): string {
+  return mrkdwnText(name, 100);
+}

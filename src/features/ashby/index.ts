@@ -1,0 +1,28 @@
+/**
+ * Ashby (issue 6): connections (encrypted API keys with application access lists, managed in
+ * the App Home) and the imports of hired candidates that use them. The client (./client)
+ * speaks Ashby's API; the applications come from the platform (../applications).
+ */
+import type { App } from '@slack/bolt';
+import { ApplicationRepository } from '../applications';
+import type { FeatureDeps } from '../deps';
+import { createAshbyApi, type RetryOptions } from './client';
+import { registerConnections, type AshbyConnectionService } from './connections';
+
+/**
+ * Checking a key on save: an admin is waiting on the modal, so fewer and shorter tries than
+ * an import makes (a check that still fails says "try again in a moment").
+ */
+export const KEY_CHECK_RETRY: RetryOptions = { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 5_000, timeoutMs: 10_000 };
+
+export interface AshbyServices {
+  connections: AshbyConnectionService;
+  applications: ApplicationRepository;
+}
+
+export function register(app: App, deps: FeatureDeps): AshbyServices {
+  const applications = new ApplicationRepository(deps.db);
+  const keyChecks = createAshbyApi({ baseUrl: deps.config.ashbyApiUrl, logger: deps.logger, retry: KEY_CHECK_RETRY });
+  const connections = registerConnections(app, deps, { applications, ashby: keyChecks });
+  return { connections, applications };
+}
