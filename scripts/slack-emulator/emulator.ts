@@ -59,6 +59,11 @@ export interface RecordedCall {
  */
 export interface FaultSpec {
   times?: number;
+  /**
+   * Hits each call with this chance (0–1) instead of the next `times` calls, until
+   * clearFaults(): "answer 429 to a fifth of calls" is `{status: 429, probability: 0.2}`.
+   */
+  probability?: number;
   error?: string;
   status?: number;
   retryAfter?: number;
@@ -68,6 +73,7 @@ export interface FaultSpec {
 /** Checked on injection, so a bad fault fails where it is written, not on a later call. */
 const FaultSpecSchema = z.object({
   times: z.number().int().positive().optional(),
+  probability: z.number().gt(0).max(1).optional(),
   error: z.string().min(1).optional(),
   status: z.number().int().min(200).max(599).optional(),
   retryAfter: z.number().int().nonnegative().optional(),
@@ -224,6 +230,10 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
       const queue = faults.get(key);
       const next = queue?.[0];
       if (!queue || !next) continue;
+      if (next.spec.probability !== undefined) {
+        if (Math.random() < next.spec.probability) return next.spec;
+        continue;
+      }
       next.remaining -= 1;
       if (next.remaining <= 0) queue.shift();
       return next.spec;
