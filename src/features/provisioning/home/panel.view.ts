@@ -34,7 +34,7 @@ export interface PanelModel {
   /** The saved configuration is newer than the last completed sync. */
   pending: boolean;
   /** The latest run, while it runs. */
-  running?: Pick<SyncRun, 'id' | 'kind' | 'usersRead'>;
+  running?: Pick<SyncRun, 'id' | 'kind' | 'usersRead'> & Partial<Pick<SyncRun, 'phase' | 'appliedThrough' | 'counts'>>;
   /** The latest run, when the safety limit stopped it. */
   review?: Pick<SyncRun, 'id' | 'counts'>;
   notice?: PanelNotice;
@@ -139,8 +139,15 @@ export function renderProvisioningPanel(model: PanelModel): KnownBlock[] {
     blocks.push({ type: 'section', text: mrkdwn(':hourglass_flowing_sand: *Your sync is pending.* The saved configuration applies to the next sync; *Sync now* starts one at once.') });
   }
   if (model.running) {
-    const what = model.running.kind === 'preview' ? 'A preview is running' : 'A sync is running';
-    blocks.push({ type: 'section', text: mrkdwn(`:arrows_counterclockwise: *${what}:* ${model.running.usersRead.toLocaleString('en-US')} Slack users read so far.`) });
+    const { running } = model;
+    const what = running.kind === 'preview' ? 'A preview is running' : 'A sync is running';
+    // Applying: the run's watermark says how many planned lines are done.
+    const planned = Object.values(running.counts ?? {}).reduce((sum: number, n) => sum + (n ?? 0), 0);
+    const progress =
+      running.phase === 'applying' && planned > 0
+        ? `${Math.min(planned, (running.appliedThrough ?? -1) + 1).toLocaleString('en-US')} of ${planned.toLocaleString('en-US')} planned changes applied.`
+        : `${running.usersRead.toLocaleString('en-US')} Slack users read so far.`;
+    blocks.push({ type: 'section', text: mrkdwn(`:arrows_counterclockwise: *${what}:* ${progress}`) });
   }
   if (model.review) {
     const n = model.review.counts.deactivated ?? 0;

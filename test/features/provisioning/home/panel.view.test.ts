@@ -51,6 +51,9 @@ describe('the provisioning panel', () => {
     const blocks = renderProvisioningPanel({ config: CONFIG, pending: true, running: { id: 'r1', kind: 'sync', usersRead: 12_345 } }) as Block[];
     valid(blocks);
     expect(text(blocks)).toContain('A sync is running:* 12,345 Slack users read so far');
+    // Applying its plan: how far the run's watermark got.
+    const applying = renderProvisioningPanel({ config: CONFIG, pending: false, running: { id: 'r1', kind: 'sync', usersRead: 12_345, phase: 'applying', appliedThrough: 1_999, counts: { created: 3_000, added_to_team: 2_000 } } }) as Block[];
+    expect(text(applying)).toContain('A sync is running:* 2,000 of 5,000 planned changes applied.');
     expect(text(blocks)).not.toContain('Your sync is pending');
   });
 
