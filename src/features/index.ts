@@ -26,9 +26,9 @@ export function registerFeatures(app: App, deps: FeatureDeps): void {
   membersHome.register(app, deps);
   manualMapping.register(app, deps);
   mapping.register(app, deps);
-  notifications.register(app, deps);
+  const notificationServices = notifications.register(app, deps);
   provisioning.register(app, deps);
   inventory.register(app, deps);
   applications.register(app, deps);
-  ashby.register(app, deps);
+  ashby.register(app, deps, { notify: notificationServices.notify });
 }

@@ -8,6 +8,7 @@ import { ApplicationRepository } from '../applications';
 import type { FeatureDeps } from '../deps';
 import { createAshbyApi, type RetryOptions } from './client';
 import { registerConnections, type AshbyConnectionService } from './connections';
+import { registerImports, type ImportsFeature, type Notify } from './imports';
 
 /**
  * Checking a key on save: an admin is waiting on the modal, so fewer and shorter tries than
@@ -18,11 +19,16 @@ export const KEY_CHECK_RETRY: RetryOptions = { maxAttempts: 2, baseDelayMs: 500,
 export interface AshbyServices {
   connections: AshbyConnectionService;
   applications: ApplicationRepository;
+  imports: ImportsFeature;
 }
 
-export function register(app: App, deps: FeatureDeps): AshbyServices {
+/** `notify` hands the imports' outcome notifications to the notification pipeline. */
+export function register(app: App, deps: FeatureDeps, options: { notify: Notify }): AshbyServices {
   const applications = new ApplicationRepository(deps.db);
   const keyChecks = createAshbyApi({ baseUrl: deps.config.ashbyApiUrl, logger: deps.logger, retry: KEY_CHECK_RETRY });
   const connections = registerConnections(app, deps, { applications, ashby: keyChecks });
-  return { connections, applications };
+  // Imports retry with the client's defaults: nobody waits on a run.
+  const reads = createAshbyApi({ baseUrl: deps.config.ashbyApiUrl, logger: deps.logger });
+  const imports = registerImports(app, deps, { connections, applications, ashby: reads, notify: options.notify });
+  return { connections, applications, imports };
 }
