@@ -450,6 +450,7 @@ export async function benchProvisioning(): Promise<BenchmarkSection> {
   const { logger } = createLogger({ level: 'warn', destination: silent });
   const dbName = `pigment_bench_provisioning_${Date.now().toString(36)}`;
   const perThousand = s.users / 1_000;
+  const load = sampleLoad();
 
   const setupStarted = performance.now();
   const emulator = BenchChild.fork<ChildRequest, ChildReply>(__filename, CHILD_FLAG);
@@ -611,8 +612,32 @@ export async function benchProvisioning(): Promise<BenchmarkSection> {
     await emulator.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  add(load.figure());
   const unmeasured = s.users < 50_000 ? '; the 50,000-user target not measured yet, see the extrapolation' : '';
   return { title: `Provisioning sync (${fmt(s.users)} Slack users, 300 groups${unmeasured})`, store: storeName, figures };
+}
+
+/**
+ * The machine's 1-minute load average over the whole benchmark, sampled every 5 s: the store,
+ * the emulator and whatever else runs on the machine (other work may share its cores) all
+ * count, so a high load says the wall times are pessimistic.
+ */
+function sampleLoad(): { figure(): Figure } {
+  const samples: number[] = [os.loadavg()[0]!];
+  const timer = setInterval(() => samples.push(os.loadavg()[0]!), 5_000);
+  timer.unref();
+  return {
+    figure: () => {
+      clearInterval(timer);
+      samples.push(os.loadavg()[0]!);
+      const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+      return {
+        name: 'machine load during the benchmark',
+        value: `1-minute load average ${mean.toFixed(2)} on average, ${Math.max(...samples).toFixed(2)} at most, on ${os.cpus().length} cores`,
+        note: 'sampled every 5 s; counts the connector, the store, the emulator and any other work sharing the machine',
+      };
+    },
+  };
 }
 
 function lastOf(stats: Map<string, OperationStats>, prefix: string): number {
