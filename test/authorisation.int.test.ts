@@ -86,6 +86,10 @@ describe('admin actions are authorised on the server', () => {
   it('finds the admin actions and views to check', () => {
     expect(actions.length).toBeGreaterThan(3);
     expect(views.length).toBeGreaterThan(0);
+    // Ashby imports (issue 6): New import, Run now, History, Edit, the setup modal's application picker and its submission.
+    const actionIds = actions.map((c) => sampleId(c, 'action_id'));
+    expect(actionIds).toEqual(expect.arrayContaining(['ashby.imports.new', 'ashby.imports.run_now:0', 'ashby.imports.history:0', 'ashby.imports.edit:0', 'ashby.imports.setup.application']));
+    expect(views.map((c) => sampleId(c, 'callback_id'))).toContain('ashby.imports.setup');
   });
 
   describe.each([
