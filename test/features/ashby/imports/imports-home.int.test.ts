@@ -4,7 +4,9 @@
  * its history; a standard member forges the same payloads) and the HTTP API paging the rows.
  */
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
+import { IMPORTS_JOB, importLeaseName } from '../../../../src/features/ashby/imports';
 import { IMPORT_HOME_IDS, IMPORT_SETUP_BLOCKS as BLOCKS, IMPORT_SETUP_IDS as IDS } from '../../../../src/features/ashby/imports/ids';
+import { LeaseRepository } from '../../../../src/platform/scheduler/lease.repository';
 import { eventually } from '../../../support/connector';
 import { HEADERS, OWNER, STANDARD, startImportsWorld, type ImportsWorld } from './imports-fixture';
 
@@ -157,5 +159,31 @@ describe('Ashby imports in the App Home and over HTTP', () => {
       expect({ query, status: response.status }).toEqual({ query, status: 400 });
     }
     expect((await t().fetch(`/api/v1/imports/${imp.id}/rows`)).status).toBe(401);
+  });
+});
+
+describe('the scheduled import job', () => {
+  let world: ImportsWorld;
+
+  beforeEach(async () => {
+    world = await startImportsWorld('ashbyjob');
+  });
+  afterEach(() => world.stop());
+
+  it('runs every import on IMPORT_CRON, skipping one another process is running', async () => {
+    const features = world.t.connector.features;
+    world.ashby.applications.add({ candidateName: 'Ada', email: 'ada@people.test' });
+    const create = (targetBlock: string) => world.feature.imports.create({ applicationId: 'app-headcount', targetBlock, customFields: [], createPendingMembers: false }, 'm-owner', new Date());
+    const free = await create('First');
+    const busy = await create('Second');
+    expect(features.scheduler.plannedJobs()).toContainEqual({ name: IMPORTS_JOB, expression: features.config.schedules.imports });
+
+    // Another process holds the second import's lease: it is running there.
+    const leases = new LeaseRepository(features.db);
+    expect(await leases.acquire(importLeaseName(busy.id), 'another-process', 60_000, new Date())).toBe(true);
+    const outcome = await features.scheduler.runPlannedNow(IMPORTS_JOB, 'manual');
+    expect(outcome).toMatchObject({ ran: true, status: 'completed', report: { imports: 2, ran: 1, skipped: 1, failed: 0 } });
+    expect(await world.feature.runs.latest(free.id, 5)).toEqual([expect.objectContaining({ status: 'completed', counts: expect.objectContaining({ created: 1 }) })]);
+    expect(await world.feature.runs.latest(busy.id, 5)).toEqual([]);
   });
 });
