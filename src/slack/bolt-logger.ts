@@ -33,14 +33,36 @@ function toSlackLevel(level: string): LogLevel {
  */
 const EXPECTED_NOISE = [/^ack\(\) has already been called/];
 
+/**
+ * The Socket Mode client logs every incoming envelope whole at debug level. A modal's
+ * `view.state` holds what people typed, third-party API keys included (Ashby connections),
+ * which no log line may hold and no scrubber knows in advance: it is cut out of that line.
+ */
+const INCOMING_ENVELOPE = /^(Received a message on the WebSocket: |Unable to parse an incoming WebSocket message \(will ignore\): .*?, )([\s\S]*)$/;
+
+function withoutViewState(text: string): string {
+  const match = INCOMING_ENVELOPE.exec(text);
+  if (!match || !match[2]!.includes('"state"')) return text;
+  try {
+    const envelope = JSON.parse(match[2]!) as { payload?: { view?: { state?: unknown } } };
+    if (envelope.payload?.view?.state !== undefined) envelope.payload.view.state = '[Redacted]';
+    return `${match[1]}${JSON.stringify(envelope)}`;
+  } catch {
+    // Not JSON, so nothing can be cut out of it safely: keep only that something arrived.
+    return `${match[1]}[unparsed envelope redacted]`;
+  }
+}
+
 /** Bolt calls its logger with loose arguments; errors keep their stack under `err`. */
 function write(logger: Logger, requested: 'debug' | 'info' | 'warn' | 'error', args: unknown[]): void {
   const level = typeof args[0] === 'string' && EXPECTED_NOISE.some((p) => p.test(args[0] as string)) ? 'debug' : requested;
   const error = args.find((a): a is Error => a instanceof Error);
-  const text = args
-    .filter((a) => a !== error)
-    .map((a) => (typeof a === 'string' ? a : safeStringify(a)))
-    .join(' ');
+  const text = withoutViewState(
+    args
+      .filter((a) => a !== error)
+      .map((a) => (typeof a === 'string' ? a : safeStringify(a)))
+      .join(' '),
+  );
   if (error) logger[level]({ err: error }, text || error.message);
   else logger[level](text);
 }
