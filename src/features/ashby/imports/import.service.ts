@@ -16,6 +16,7 @@
  * The API key lives in memory for the run only: never logged, never in an error or a view.
  */
 import type { Clock } from '../../../platform/clock';
+import { ConnectorError } from '../../../platform/errors';
 import type { Logger } from '../../../platform/logger';
 import { emailKey, type Member } from '../../members/member.types';
 import type { NotificationRequest } from '../../notifications/notification.types';
@@ -223,6 +224,10 @@ export class ImportService {
     if (error instanceof RunFailure) {
       logger.warn({ reason: error.message }, 'ashby import cannot run');
       return error.message;
+    }
+    if (error instanceof ConnectorError && error.code === 'ashby_connection_not_found') {
+      logger.warn('the Ashby connection was removed during the run');
+      return 'The Ashby connection was removed while the import ran; the next run uses the connection that lists the application then.';
     }
     if (!isAshbyError(error)) {
       logger.error({ err: error }, 'ashby import failed');
