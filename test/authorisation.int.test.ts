@@ -90,6 +90,11 @@ describe('admin actions are authorised on the server', () => {
     const actionIds = actions.map((c) => sampleId(c, 'action_id'));
     expect(actionIds).toEqual(expect.arrayContaining(['ashby.imports.new', 'ashby.imports.run_now:0', 'ashby.imports.history:0', 'ashby.imports.edit:0', 'ashby.imports.setup.application']));
     expect(views.map((c) => sampleId(c, 'callback_id'))).toContain('ashby.imports.setup');
+    // Ashby connections (issue 6): Add, the row buttons, paging, and every modal that writes.
+    expect(actionIds).toEqual(expect.arrayContaining(['ashby.connections.add', 'ashby.connections.edit:0', 'ashby.connections.replace_key:0', 'ashby.connections.remove:0', 'ashby.connections.next', 'ashby.connections.previous']));
+    expect(views.map((c) => sampleId(c, 'callback_id'))).toEqual(
+      expect.arrayContaining(['ashby.connections.create_view', 'ashby.connections.edit_view', 'ashby.connections.replace_key_view', 'ashby.connections.remove_view']),
+    );
   });
 
   describe.each([
