@@ -231,8 +231,9 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
       throw error;
     }
     if (late.ok) {
-      await client.views.update({ view_id: submission.viewId, view: renderNoticeModal(outcome.saved(late.connection)) });
+      // The Home first: it is saved even if the admin closed the modal meanwhile (then the update fails).
       await tell(client, submission.userId, outcome.saved(late.connection));
+      await client.views.update({ view_id: submission.viewId, view: renderNoticeModal(outcome.saved(late.connection)) });
     } else if (late.reason === 'invalid') {
       await client.views.update({ view_id: submission.viewId, view: await outcome.formAgain(Object.values(late.errors).join(' ')) });
     } else {
