@@ -37,6 +37,8 @@ export type SyncOutcome = { ran: false; reason: 'not_configured' } | { ran: true
 const CREATE_BATCH = 500;
 /** Other lines applied between two advances of the run's watermark (one small update of the run). */
 const WATERMARK_EVERY = 100;
+/** Lines about existing members applied at once (different members; one member's in order). */
+const APPLY_CONCURRENCY = 4;
 
 /** A line to apply; `failedBefore` when it was stored as failed before a crash (settled already). */
 type PlannedLine = { seq: number; action: SyncAction; failedBefore?: true };
@@ -92,15 +94,18 @@ export class SyncService {
     const logger = deps.logger.child({ syncRunId: run.id, kind: run.kind });
     try {
       let counts = run.counts;
+      // A run that planned now applies its plan from memory; a resumed one reads it back from the store.
+      let lines: AsyncIterable<PlannedLine> | Iterable<PlannedLine> = this.plannedLines(run.id);
       if (run.phase !== 'applying') {
+        // The directory is read while Slack is (reading Slack waits on its rate limits); the
+        // plan is then at most as old as the Slack read, and applying it re-reads each member.
+        const directory = this.readDirectory();
+        directory.catch(() => undefined);
         const slackUsers = await this.readUsers(run);
         const groupIds = [...new Set([...(config.scope === 'groups' ? config.groupIds : []), ...(config.teamMapping.enabled ? Object.keys(config.teamMapping.groupToTeam) : [])])];
         const groupMembers = new Map<string, Set<string>>();
         for (const groupId of groupIds) groupMembers.set(groupId, new Set(await this.groupMembers(groupId)));
-        const members: SyncedMember[] = [];
-        for await (const member of deps.members.streamAll()) members.push(member);
-        const mappedMemberOf = new Map<string, string>();
-        for await (const mapping of deps.mappings.streamAll()) mappedMemberOf.set(mapping.slackUserId, mapping.memberId);
+        const { members, mappedMemberOf } = await directory;
 
         const plan = planSync({ config, slackUsers, groupMembers, members, mappedMemberOf, newMemberId: provisionedMemberId });
         await deps.runs.addPlanned(run.id, plan.actions);
@@ -111,9 +116,11 @@ export class SyncService {
           return this.finish(run, { status: 'needs_review', counts, usersRead: slackUsers.length });
         }
         await deps.runs.update(run.id, { phase: 'applying', counts });
+        // Reading 50,000 stored lines back cost a fresh run as long as applying them.
+        lines = plan.actions.map((action, seq) => ({ seq, action }));
       }
-      // From the stored plan, skipping lines already applied (a resumed run).
-      const failed = await this.applyLines(run, this.plannedLines(run.id), logger);
+      // Skipping lines already applied (a resumed run).
+      const failed = await this.applyLines(run, lines, logger);
       if (config.inviteNewMembers) await this.welcomeCreated(run.id, logger);
       const applied = { ...counts, ...(failed > 0 ? { failed } : {}) };
       logger.info({ counts: applied }, 'sync finished');
@@ -122,6 +129,15 @@ export class SyncService {
       logger.error({ err: error }, 'sync failed');
       return this.finish(run, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
     }
+  }
+
+  /** The directory and the mappings as the planner needs them. */
+  private async readDirectory(): Promise<{ members: SyncedMember[]; mappedMemberOf: Map<string, string> }> {
+    const members: SyncedMember[] = [];
+    for await (const member of this.deps.members.streamAll()) members.push(member);
+    const mappedMemberOf = new Map<string, string>();
+    for await (const mapping of this.deps.mappings.streamAll()) mappedMemberOf.set(mapping.slackUserId, mapping.memberId);
+    return { members, mappedMemberOf };
   }
 
   /**
@@ -217,67 +233,103 @@ export class SyncService {
   }
 
   /**
-   * Applies report lines in order and returns how many failed. Outcomes are not written line by
-   * line: the run's watermark (`appliedThrough`) is advanced after each batch of new members and
-   * every WATERMARK_EVERY other lines, and only failures are written one by one. A crash between
-   * applying lines and advancing the watermark makes the resumed run apply them again, which
-   * `apply` and `createMany` make harmless (a member already in its target state counts as done).
+   * Applies report lines and returns how many failed. Outcomes are not written line by line:
+   * the run's watermark (`appliedThrough`) is advanced after each batch of new members and
+   * every WATERMARK_EVERY other lines, up to the last line before the first one not settled;
+   * only failures are written one by one. A crash between applying lines and advancing the
+   * watermark makes the resumed run apply them again, which `apply` and `createMany` make
+   * harmless (a member already in its target state counts as done).
+   *
+   * New members are created CREATE_BATCH at a time (one insert, one mapping insert); the lines
+   * about a member in the batch (its teams) wait until the batch is written. Other lines are
+   * about members that exist: up to APPLY_CONCURRENCY of them are applied at once (each is a
+   * few store round trips, mostly waiting), one member's lines always one after the other.
    */
   private async applyLines(run: SyncRun, lines: Iterable<PlannedLine> | AsyncIterable<PlannedLine>, logger: Logger): Promise<number> {
     const { runs } = this.deps;
     let failed = 0;
-    // New members are created CREATE_BATCH at a time (one insert, one mapping insert); the
-    // lines about a member in the batch (its teams) wait until the batch is written.
     let creates: PlannedLine[] = [];
     let waiting: PlannedLine[] = [];
-    /** The watermark as stored; every line up to `settled` is applied or stored as failed. */
+    /** Lines taken but not settled yet (in a batch, waiting for one, or being applied). */
+    const open = new Set<number>();
+    /** Lines being applied, and the last line of each member among them. */
+    const inFlight = new Set<Promise<void>>();
+    const lastOfMember = new Map<string, Promise<void>>();
+    /** A store failure while applying a line: the run stops with it once the lines in flight end. */
+    let storeFailure: { error: unknown } | undefined;
+    const creating = new Set<string>();
+    /** The watermark as stored, and the last line taken from `lines`. */
     let written = run.appliedThrough ?? -1;
-    let settled = written;
-    /** The last line taken from `lines` (settled once the batches before it are flushed). */
     let taken = written;
     const advance = async (now: boolean) => {
+      const settled = open.size === 0 ? taken : Math.min(...open) - 1;
       if (settled <= written || (!now && settled - written < WATERMARK_EVERY)) return;
       await runs.advanceWatermark(run.id, settled);
       written = settled;
     };
     const applyOne = async ({ seq, action }: PlannedLine) => {
       const error = await this.apply(action).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
-      if (error === undefined) return;
-      failed += 1;
-      await runs.markFailed(run.id, seq, error);
-      logger.warn({ memberId: action.memberId, action: action.kind, error }, 'sync action failed');
+      if (error !== undefined) {
+        failed += 1;
+        await runs.markFailed(run.id, seq, error);
+        logger.warn({ memberId: action.memberId, action: action.kind, error }, 'sync action failed');
+      }
+      open.delete(seq);
+    };
+    const startOne = async (line: PlannedLine) => {
+      while (inFlight.size >= APPLY_CONCURRENCY) await Promise.race(inFlight);
+      const memberId = line.action.memberId;
+      const previous = lastOfMember.get(memberId);
+      const applying = (previous ?? Promise.resolve()).then(() => applyOne(line));
+      const tracked = applying
+        .catch((error: unknown) => {
+          storeFailure ??= { error };
+        })
+        .finally(() => {
+          inFlight.delete(tracked);
+          if (lastOfMember.get(memberId) === applying) lastOfMember.delete(memberId);
+        });
+      inFlight.add(tracked);
+      lastOfMember.set(memberId, applying);
     };
     const flush = async () => {
-      const batch = creates.length > 0;
-      // Teams of members in the batch go into the same insert; other waiting lines after it.
+      if (creates.length === 0) return;
+      // Teams of members in the batch go into the same insert; their other lines after it.
       const teamsOfCreated = waiting.filter((line) => line.action.kind === 'added_to_team');
-      if (batch) failed += await this.createMany(run.id, creates, teamsOfCreated, logger);
+      // Not `failed += await …`: that would drop failures counted by lines in flight meanwhile.
+      const failedCreates = await this.createMany(run.id, creates, teamsOfCreated, logger);
+      failed += failedCreates;
+      for (const line of [...creates, ...teamsOfCreated]) open.delete(line.seq);
+      const others = waiting.filter((line) => line.action.kind !== 'added_to_team');
       creates = [];
-      for (const line of waiting) if (line.action.kind !== 'added_to_team') await applyOne(line);
       waiting = [];
-      settled = taken;
-      await advance(batch);
+      creating.clear();
+      for (const line of others) await startOne(line);
+      await advance(true);
     };
     for await (const line of lines) {
+      taken = line.seq;
       if (line.failedBefore) {
         // Settled as failed before a crash: counted, not tried again.
         failed += 1;
-      } else if (line.action.kind === 'created') {
+        continue;
+      }
+      open.add(line.seq);
+      if (line.action.kind === 'created') {
         creates.push(line);
-      } else if (creates.some((c) => c.action.memberId === line.action.memberId)) {
+        creating.add(line.action.memberId);
+      } else if (creating.has(line.action.memberId)) {
         waiting.push(line);
       } else {
-        await flush();
-        await applyOne(line);
+        await startOne(line);
       }
-      taken = line.seq;
-      if (creates.length >= CREATE_BATCH || (creates.length === 0 && waiting.length === 0)) {
-        if (creates.length > 0) await flush();
-        settled = taken;
-        await advance(false);
-      }
+      if (storeFailure) break;
+      if (creates.length >= CREATE_BATCH) await flush();
+      else await advance(false);
     }
-    await flush();
+    if (!storeFailure) await flush();
+    await Promise.all(inFlight);
+    if (storeFailure) throw storeFailure.error;
     await advance(true);
     return failed;
   }

@@ -91,6 +91,27 @@ describe('provisioning sync', () => {
     expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: {} } });
   });
 
+  it('records a line that fails as failed, applies the others around it, and reads the rest as applied from the watermark', async () => {
+    // Bob is mapped to m-bob, whose email Slack now says is bob@acme.test, which m-other (CSV) already has.
+    await save('m-bob', 'old-bob@acme.test', 'provisioning');
+    await save('m-other', 'bob@acme.test', 'csv');
+    await t.connector.features.repos.mappings.save({ memberId: 'm-bob', slackUserId: 'U0BOB00001', source: 'manual', slackEmail: 'bob@acme.test', active: true }, new Date());
+    await provisioning().config.save(config({ maxDeactivationShare: 1 }), 'm-admin', new Date());
+
+    expect(await syncNow()).toMatchObject({ report: { status: 'completed_with_errors' } });
+    const [run] = await provisioning().runs.latest(1);
+    expect(run).toMatchObject({ status: 'completed_with_errors', counts: { created: 2, updated: 1, added_to_team: 3, failed: 1 } });
+    const lines = [];
+    for await (const line of provisioning().runs.streamLines(run!.id)) lines.push(line);
+    expect(run!.appliedThrough).toBe(lines.length - 1);
+    const failed = lines.filter((l) => l.outcome === 'failed');
+    expect(failed).toEqual([expect.objectContaining({ kind: 'updated', memberId: 'm-bob', detail: 'the email bob@acme.test belongs to member m-other' })]);
+    expect(lines.filter((l) => l.outcome !== 'failed').every((l) => l.outcome === 'applied')).toBe(true);
+    // The lines after the failed one were applied: Bob's team, and the members created after him.
+    expect(await members().findById('m-bob')).toMatchObject({ email: 'old-bob@acme.test', groups: ['Engineering'] });
+    expect(await members().findById('slack-U0CAT00001')).toMatchObject({ status: 'pending', groups: ['Engineering'] });
+  });
+
   it('welcomes the members it created with a DM when invitations are on, once', async () => {
     await provisioning().config.save(config({ inviteNewMembers: true }), 'm-admin', new Date());
     expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: { created: 3 } } });
