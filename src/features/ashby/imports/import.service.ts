@@ -229,6 +229,14 @@ export class ImportService {
       logger.warn('the Ashby connection was removed during the run');
       return 'The Ashby connection was removed while the import ran; the next run uses the connection that lists the application then.';
     }
+    if (error instanceof ConnectorError && error.code === 'secret_decryption_failed') {
+      // ENCRYPTION_KEY changed since the key was saved (see SECURITY.md, rotating secrets).
+      const reason = 'The stored Ashby API key cannot be decrypted with the current ENCRYPTION_KEY.';
+      const connection = await this.deps.connections.findForApplication(imp.applicationId).catch(() => undefined);
+      if (connection) await this.deps.connections.markBroken(connection.id, reason).catch((markError: unknown) => logger.error({ err: markError }, 'could not mark the Ashby connection broken'));
+      logger.warn('the stored Ashby API key cannot be decrypted; was ENCRYPTION_KEY changed?');
+      return `${reason} A Workspace Admin replaces the key of the connection${connection ? ` "${connection.name}"` : ''} in the App Home.`;
+    }
     if (!isAshbyError(error)) {
       logger.error({ err: error }, 'ashby import failed');
       return 'The import stopped on an internal error; it will be tried again at the next run.';

@@ -4,6 +4,7 @@
  * in the store, and the owner's notification delivered as a DM through the Slack emulator.
  */
 import { notificationIdOf } from '../../../../src/features/ashby/imports/import-notification';
+import { encryptSecret } from '../../../../src/platform/secrets';
 import { pendingMemberId, type AshbyImport } from '../../../../src/features/ashby/imports';
 import { API_KEY, deliveredNotification, OWNER, startImportsWorld, type ImportsWorld } from './imports-fixture';
 
@@ -167,6 +168,18 @@ describe('Ashby import runs', () => {
     const dm = world.t.emulator.messagesTo(OWNER).find((m) => JSON.stringify(m).includes(notificationIdOf(failed)));
     expect(JSON.stringify(dm)).toContain('failed');
     expect(world.t.logs.join('\n')).not.toContain(API_KEY);
+  });
+
+  it('fails clearly and marks the connection broken when the stored key no longer decrypts (ENCRYPTION_KEY changed)', async () => {
+    hire('Ada Lovelace');
+    const imp = await newImport();
+    // As if the key had been encrypted with another ENCRYPTION_KEY.
+    await world.t.connector.features.db.collection('ashby_connections').updateOne({ _id: world.connectionId as never }, { $set: { key: encryptSecret(API_KEY, Buffer.alloc(32, 7)) } });
+    const failed = await run(imp.id);
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed.error).toContain('cannot be decrypted with the current ENCRYPTION_KEY');
+    expect(await world.connections.get(world.connectionId)).toMatchObject({ status: 'broken' });
+    expect(world.ashby.calls()).toHaveLength(0);
   });
 
   it("fails with the platform's words when no connection lists the application", async () => {
