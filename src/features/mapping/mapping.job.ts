@@ -8,11 +8,11 @@ import { MAPPING_JOBS } from './ids';
 import type { MappingService } from './mapping.service';
 
 /**
- * Long enough for one users.list call and its rate-limit wait; the scheduler renews the lease
- * every third of it while the pass runs (a full pass over 100,000 users takes 25 minutes at
- * Slack's Tier 2).
+ * The scheduler renews the lease every third of it while the pass runs (a full pass over
+ * 100,000 users takes 25 minutes at Slack's Tier 2), so its length only bounds how long a
+ * process that died mid-pass holds the job up: 90 s, three renewals' worth of store hiccups.
  */
-export const MAPPING_LEASE_MS = 5 * 60_000;
+export const MAPPING_LEASE_MS = 90_000;
 
 /** One lease for every mapping pass: a scheduled pass and a full pass never run at once. */
 export const MAPPING_LEASE = 'mapping.pass';

@@ -6,8 +6,8 @@ import type { JobDefinition } from '../../platform/scheduler/scheduler';
 import type { SyncService } from './sync.service';
 
 export const PROVISIONING_JOB = 'provisioning.sync';
-/** Long enough for one users.list page and its rate-limit wait; renewed every third of it. */
-const SYNC_LEASE_MS = 5 * 60_000;
+/** Renewed every third of it while a sync runs; bounds how long a crashed process holds syncs up. */
+const SYNC_LEASE_MS = 90_000;
 
 export function syncJob(sync: Pick<SyncService, 'run'>, workspaceLive: () => boolean): JobDefinition {
   return {

@@ -9,8 +9,8 @@ import type { ImportService } from './import.service';
 import type { ImportTrigger } from './import.types';
 
 export const IMPORTS_JOB = 'ashby.imports';
-/** Long enough for a page of Ashby's and its retries; renewed every third of it while running. */
-const IMPORT_LEASE_MS = 5 * 60_000;
+/** Renewed every third of it while running; bounds how long a crashed process holds the import up. */
+const IMPORT_LEASE_MS = 90_000;
 
 /** The lease (and job name) of one import. */
 export function importLeaseName(importId: string): string {
