@@ -10,6 +10,7 @@
  * field paths, thrown as a ZodError for the HTTP server to answer, before anything is read
  * or written.
  */
+import { encodeCursor, pagingFields } from '../../platform/http/paging';
 import { parseRequest } from '../../platform/http/parse-request';
 import { z } from 'zod';
 import type { ApiResponse, Router } from '../../platform/http/router';
@@ -65,23 +66,7 @@ const listQuerySchema = z.strictObject({
   /** Compared normalised (trimmed, case-insensitive); not validated as an address, since it only filters. */
   email: z.string().max(254, 'must be at most 254 characters').optional(),
   status: z.enum(MEMBER_STATUSES, { message: `must be one of ${MEMBER_STATUSES.join(', ')}` }).optional(),
-  cursor: z
-    .string()
-    .transform((value, ctx) => {
-      const id = decodeCursor(value);
-      if (id === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
-        return z.NEVER;
-      }
-      return id;
-    })
-    .optional(),
-  limit: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, `must be between 1 and ${MEMBER_PAGE_MAX_LIMIT}`)
-    .max(MEMBER_PAGE_MAX_LIMIT, `must be between 1 and ${MEMBER_PAGE_MAX_LIMIT}`)
-    .default(MEMBER_PAGE_DEFAULT_LIMIT),
+  ...pagingFields({ defaultLimit: MEMBER_PAGE_DEFAULT_LIMIT, maxLimit: MEMBER_PAGE_MAX_LIMIT, maxCursorLength: 400 }),
 });
 
 /** What the API shows of a member. */
@@ -109,17 +94,6 @@ export function toMemberJson(member: Member): MemberJson {
   };
 }
 
-/** Opaque to callers: the last id of the page, base64url. */
-export function encodeCursor(lastId: string): string {
-  return Buffer.from(lastId, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string | undefined {
-  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return undefined;
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  // Only what encodeCursor could have produced: anything else is not ours.
-  return id !== '' && encodeCursor(id) === cursor ? id : undefined;
-}
 
 export function registerMemberRoutes(router: Router, deps: MemberRoutesDeps): void {
   router.add('PUT', '/api/v1/members/:memberId', async ({ params, body }): Promise<ApiResponse> => {
