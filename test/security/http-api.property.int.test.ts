@@ -16,6 +16,8 @@ const SCHEDULER_COLLECTIONS = ['job_runs', 'leases', 'lease_claims'];
 /** Values a hostile caller would try in place of any field. */
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>({ $ne: null }, { $gt: '' }, { $where: 'sleep(1000)' }, { $regex: '.*' }, [{ $ne: null }], null, [], {}, true, 0, -1, 1e308, ''),
+  // Names of Object.prototype's members: a lookup by user input must not find them.
+  fc.constantFrom('valueOf', '__proto__', 'constructor', 'toString', 'hasOwnProperty'),
   fc.constantFrom('<!channel>', '<https://evil.test|click>', '&lt;', '\u202Eevil', '=cmd|/c calc', 'x'.repeat(5_000), '\u0000', '💥'.repeat(500)),
   fc.string({ maxLength: 40 }),
   fc.jsonValue({ maxDepth: 2 }),
@@ -135,6 +137,13 @@ describe('HTTP API under arbitrary input', () => {
     // Accepted notifications hold plain strings (no operator object reached the outbox).
     const stored = await t.connector.features.db.collection('notification_outbox').find({}).toArray();
     for (const doc of stored) for (const field of ['title', 'body', 'url', 'type', 'subtype']) expect(typeof doc[field]).toBe('string');
+  });
+
+  it('refuses a notification type named after an Object.prototype member (found by this suite: it was a 500)', async () => {
+    for (const type of ['valueOf', '__proto__', 'constructor', 'toString']) {
+      const answer = await send('POST', '/api/v1/notifications', { id: `proto-${type}`, type, subtype: 'comment', recipient: { memberId: 'm-valid' }, title: 'T', url: `${BASE_URL}/x` });
+      expect([type, answer.status, answer.json.issues?.[0]?.path]).toEqual([type, 400, 'type']);
+    }
   });
 
   it('GET routes with hostile ids and queries', async () => {

@@ -121,7 +121,8 @@ export function notificationRequestSchema(baseUrl: string) {
     )
     .superRefine((value, ctx) => {
       // Runs even when other fields failed (to report every problem at once): check the type first.
-      const known = (NOTIFICATION_SUBTYPES as Record<string, readonly string[] | undefined>)[value.type];
+      // Own keys only: a type such as `valueOf` or `__proto__` must not reach Object.prototype.
+      const known = Object.hasOwn(NOTIFICATION_SUBTYPES, value.type) ? (NOTIFICATION_SUBTYPES as Record<string, readonly string[]>)[value.type] : undefined;
       if (known && typeof value.subtype === 'string' && !known.includes(value.subtype)) {
         ctx.addIssue({ code: 'custom', path: ['subtype'], message: `must be one of ${known.join(', ')} for type ${value.type}` });
       }
