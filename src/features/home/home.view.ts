@@ -3,10 +3,12 @@
  * "Open Pigment". Pure; keeps to Slack's 100-block limit (sections past it are cut with a note).
  */
 import type { HomeView, KnownBlock } from '@slack/types';
-import { escapeMrkdwn } from '../../slack/block-text';
+import { mrkdwnText } from '../../slack/block-text';
 import { HOME_IDS } from './ids';
 
 export const HOME_BLOCK_LIMIT = 100;
+/** Longest team name shown (after escaping): Slack bounds team names, but the view must not rely on it. */
+const TEAM_NAME_MAX = 200;
 
 export interface HomeModel {
   workspaceName: string;
@@ -20,7 +22,7 @@ export function renderHome(model: HomeModel): HomeView {
     { type: 'header', text: { type: 'plain_text', text: 'Pigment for Slack', emoji: true } },
     {
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `Connected to *${escapeMrkdwn(model.workspaceName)}*` }],
+      elements: [{ type: 'mrkdwn', text: `Connected to *${mrkdwnText(model.workspaceName, TEAM_NAME_MAX)}*` }],
     },
   ];
   const tail: KnownBlock[] = [

@@ -2,13 +2,16 @@
  * The workspace connection as each viewer sees it in the App Home. Pure.
  */
 import type { KnownBlock } from '@slack/types';
-import { escapeMrkdwn } from '../home/home.view';
+import { mrkdwnText } from '../../slack/block-text';
 import type { WorkspaceState } from './workspace.types';
 import { WORKSPACE_IDS } from './ids';
 
 /** Shown to the Security Admin or Primary Owner who acknowledges the connection. */
 export const LEGAL_NOTICE =
   'By acknowledging, you confirm on behalf of your organisation that Pigment may read the names, emails and user groups of this Slack workspace to match them with Pigment members, and send direct messages to matched members. Pigment stores these details with your Pigment data and keeps them when the app is uninstalled, until you delete them from Pigment.';
+
+/** Longest team name shown (after escaping), so that the panel's sections stay under 3,000 characters. */
+const TEAM_NAME_MAX = 200;
 
 export interface ConnectionPanelModel {
   state: WorkspaceState | undefined;
@@ -23,8 +26,8 @@ export function renderConnectionPanel(model: ConnectionPanelModel): KnownBlock[]
     if (!model.canManage) return [];
     return [
       section(
-        `:warning: *This connector is connected to another Slack workspace* (${escapeMrkdwn(state.workspace.teamName)}, ${state.workspace.teamId}). ` +
-          `It refuses to go live in ${escapeMrkdwn(state.tokenTeam.name)} (${state.tokenTeam.id}): Pigment serves one Slack workspace at a time. Ask your Pigment administrator.`,
+        `:warning: *This connector is connected to another Slack workspace* (${teamName(state.workspace.teamName)}, ${state.workspace.teamId}). ` +
+          `It refuses to go live in ${teamName(state.tokenTeam.name)} (${state.tokenTeam.id}): Pigment serves one Slack workspace at a time. Ask your Pigment administrator.`,
       ),
     ];
   }
@@ -34,7 +37,7 @@ export function renderConnectionPanel(model: ConnectionPanelModel): KnownBlock[]
       return [section(':hourglass_flowing_sand: *Waiting for an admin.* A Pigment Security Admin or Primary Owner needs to open this tab and acknowledge the connection before Pigment can reach you here.')];
     }
     return [
-      section(`*Connect ${escapeMrkdwn(workspace.teamName)} to Pigment*`),
+      section(`*Connect ${teamName(workspace.teamName)} to Pigment*`),
       section(LEGAL_NOTICE),
       {
         type: 'actions',
@@ -63,7 +66,11 @@ export function renderConnectionPanel(model: ConnectionPanelModel): KnownBlock[]
   if (!model.canManage) return [];
   const when = workspace.acknowledgedAt ? `<!date^${Math.floor(workspace.acknowledgedAt.getTime() / 1000)}^{date_short}|${workspace.acknowledgedAt.toISOString().slice(0, 10)}>` : 'unknown date';
   const who = workspace.acknowledgedBy ? `<@${workspace.acknowledgedBy.slackUserId}>` : 'an admin';
-  return [section(`:white_check_mark: *Connected.* ${escapeMrkdwn(workspace.teamName)} is live since ${when}, acknowledged by ${who}.`)];
+  return [section(`:white_check_mark: *Connected.* ${teamName(workspace.teamName)} is live since ${when}, acknowledged by ${who}.`)];
+}
+
+function teamName(name: string): string {
+  return mrkdwnText(name, TEAM_NAME_MAX);
 }
 
 function section(text: string): KnownBlock {
