@@ -56,15 +56,20 @@ export function decodeSetupMetadata(text: string | undefined): SetupMetadata | u
 const PENDING_ON: Option = { text: plain('Create a pending member for each hire whose email matches no member (mapped as soon as they join Slack)', 75), value: 'on' };
 
 function applicationOption(application: ImportApplication): PlainTextOption {
-  return { text: plain(plainText(application.name, 75), 75), value: application.id.slice(0, MAX_ID) };
+  return { text: plain(plainText(application.name, 75), 75), value: firstChars(application.id, MAX_ID) };
 }
 
 function fieldOption(field: Pick<AshbyCustomFieldDefinition, 'id' | 'title'> & { objectType?: string }): PlainTextOption {
   const label = field.objectType ? `${field.title} (${field.objectType})` : field.title;
-  return { text: plain(plainText(label, 75), 75), value: field.id.slice(0, MAX_ID) };
+  return { text: plain(plainText(label, 75), 75), value: firstChars(field.id, MAX_ID) };
 }
 
 const TITLE = 'Ashby import';
+
+/** The first `max` characters (code points: `.slice` could cut an emoji in half, which Slack cannot show). */
+function firstChars(text: string, max: number): string {
+  return Array.from(text).slice(0, max).join('');
+}
 
 export function renderSetupModal(model: SetupModalModel): ModalView {
   const base = { type: 'modal' as const, callback_id: IDS.view, title: plain(TITLE, 24), close: plain('Cancel', 24), private_metadata: encodeSetupMetadata(model.editing ? { importId: model.editing.id } : {}) };
@@ -102,7 +107,7 @@ export function renderSetupModal(model: SetupModalModel): ModalView {
     block_id: BLOCKS.targetBlock,
     label: plain('Target block', 2000),
     hint: plain('The name of the block the rows are imported into.', 2000),
-    element: { type: 'plain_text_input', action_id: IDS.targetBlock, max_length: MAX_TARGET_BLOCK, placeholder: plain('e.g. New hires', 150), ...(targetBlock ? { initial_value: targetBlock.slice(0, MAX_TARGET_BLOCK) } : {}) },
+    element: { type: 'plain_text_input', action_id: IDS.targetBlock, max_length: MAX_TARGET_BLOCK, placeholder: plain('e.g. New hires', 150), ...(targetBlock ? { initial_value: firstChars(targetBlock, MAX_TARGET_BLOCK) } : {}) },
   });
   if (source?.kind === 'connected') {
     const available = source.customFields.slice(0, MAX_OPTIONS);
