@@ -1,12 +1,9 @@
 /**
  * The connector's links to Slack and to the store, broken on purpose.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startEmbeddedStore, type RunningEmbeddedStore } from '../../src/db/embedded-store';
-import { createLogger } from '../../src/platform/logger';
+import type { RunningEmbeddedStore } from '../../src/db/embedded-store';
 import { eventually, startTestConnector, type TestConnector } from '../support/connector';
+import { startConnectorOnPrivateStore, type PrivateStoreConnector } from '../support/private-store';
 
 const SEED = { users: [{ id: 'U0ALICE001', name: 'alice', profile: { email: 'alice@acme.test' } }] };
 
@@ -39,19 +36,13 @@ describe('Socket Mode watchdog', () => {
 describe('readiness when the store goes away', () => {
   let t: TestConnector;
   let store: RunningEmbeddedStore;
-  let dataDir: string;
+  let running: PrivateStoreConnector;
 
-  afterEach(async () => {
-    await t.connector.stop();
-    await t.emulator.close();
-    await store.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterEach(() => running.stop());
 
   it('answers 503 naming the unreachable store, while /healthz stays 200', async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigment-ready-'));
-    store = await startEmbeddedStore({ dataDir, logger: createLogger({ level: 'silent' }).logger });
-    t = await startTestConnector({ emulator: { seed: SEED }, env: { MONGODB_URI: store.uri } });
+    running = await startConnectorOnPrivateStore('ready', { emulator: { seed: SEED } });
+    ({ t, store } = running);
     expect((await t.fetch('/readyz')).status).toBe(200);
 
     await store.stop();

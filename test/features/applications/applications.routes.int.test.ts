@@ -3,14 +3,11 @@
  * 201 then 200, strict validation with field paths that writes nothing, the picker's list,
  * and 503 while the store is unreachable.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startEmbeddedStore, type RunningEmbeddedStore } from '../../../src/db/embedded-store';
+import type { RunningEmbeddedStore } from '../../../src/db/embedded-store';
 import { ApplicationRepository } from '../../../src/features/applications';
-import { createLogger } from '../../../src/platform/logger';
 import { startTestConnector, type TestConnector } from '../../support/connector';
 import { TEST_SECRETS } from '../../support/factories';
+import { startConnectorOnPrivateStore, type PrivateStoreConnector } from '../../support/private-store';
 
 const AUTH = { authorization: `Bearer ${TEST_SECRETS.apiToken}` };
 const JSON_AUTH = { ...AUTH, 'content-type': 'application/json' };
@@ -98,19 +95,13 @@ describe('platform applications HTTP API', () => {
 describe('platform applications while the store is unreachable', () => {
   let t: TestConnector;
   let store: RunningEmbeddedStore;
-  let dataDir: string;
+  let running: PrivateStoreConnector;
 
-  afterEach(async () => {
-    await t.connector.stop();
-    await t.emulator.close();
-    await store.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterEach(() => running.stop());
 
   it('answers 503', async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigment-apps-503-'));
-    store = await startEmbeddedStore({ dataDir, logger: createLogger({ level: 'silent' }).logger });
-    t = await startTestConnector({ label: 'apps503', env: { MONGODB_URI: store.uri } });
+    running = await startConnectorOnPrivateStore('apps503');
+    ({ t, store } = running);
     const put = (id: string) => t.fetch(`/api/v1/applications/${id}`, { method: 'PUT', headers: JSON_AUTH, body: JSON.stringify({ name: id }) });
     expect((await put('app-before')).status).toBe(201);
     await store.stop();

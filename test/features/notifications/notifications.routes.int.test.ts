@@ -3,14 +3,12 @@
  * (HTTP server, router, store): stored before the answer, idempotent per id, strict
  * validation that writes nothing, 503 while the store is unreachable.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedStore, type RunningEmbeddedStore } from '../../../src/db/embedded-store';
+import type { RunningEmbeddedStore } from '../../../src/db/embedded-store';
 import { createNotificationRepos, type NotificationRepos } from '../../../src/features/notifications';
-import { createLogger } from '../../../src/platform/logger';
 import { startTestConnector, type TestConnector } from '../../support/connector';
 import { TEST_SECRETS } from '../../support/factories';
+import { startConnectorOnPrivateStore, type PrivateStoreConnector } from '../../support/private-store';
 
 const AUTH = { authorization: `Bearer ${TEST_SECRETS.apiToken}` };
 const JSON_AUTH = { ...AUTH, 'content-type': 'application/json' };
@@ -277,19 +275,13 @@ describe('notification hand-off and preferences HTTP API', () => {
 describe('notification hand-off while the store is unreachable', () => {
   let t: TestConnector;
   let store: RunningEmbeddedStore;
-  let dataDir: string;
+  let running: PrivateStoreConnector;
 
-  afterEach(async () => {
-    await t.connector.stop();
-    await t.emulator.close();
-    await store.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterEach(() => running.stop());
 
   it('answers 503 and leaves nothing half-written', async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigment-notify-503-'));
-    store = await startEmbeddedStore({ dataDir, logger: createLogger({ level: 'silent' }).logger });
-    t = await startTestConnector({ label: 'notify503', env: { MONGODB_URI: store.uri } });
+    running = await startConnectorOnPrivateStore('notify503');
+    ({ t, store } = running);
     const post = (id: string) =>
       t.fetch('/api/v1/notifications', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify(notification(id)) });
     expect((await post('n-before')).status).toBe(202);
