@@ -10,6 +10,7 @@ import type { FeatureDeps } from '../../../../src/features';
 import { MEMBERS_HOME_IDS } from '../../../../src/features/members/home/ids';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
 import { addMember, ADMIN, afterAck, modalWith, press, SEED, seedMembers, selected, settle, STANDARD, submit, textInput, textOf, wirePreviews, type Driver } from './harness';
+import { ImportRepository } from '../../../../src/features/ashby/imports/import.repository';
 
 const showMember = (index: number) => `${MEMBERS_HOME_IDS.showMemberPrefix}${index}`;
 
@@ -191,28 +192,16 @@ describe('member details in the App Home', () => {
 describe('deactivating a member who owns something', () => {
   let t: TestConnector;
   let deps: FeatureDeps;
-  const owned = new Map<string, number>();
-  const transfers: Array<[string, string, number]> = [];
+  /** Who owns each scheduled import, as stored. */
+  const owners = async () => (await new ImportRepository(deps.db).listAll()).map((imp) => imp.ownerMemberId);
 
   beforeEach(async () => {
     t = await startTestConnector({ emulator: { seed: SEED }, label: 'members_successor' });
     wirePreviews(t);
     deps = t.connector.features;
-    owned.clear();
-    transfers.length = 0;
-    owned.set('m-ada', 2);
-    // What another feature (scheduled imports) would register on the shared member services.
-    deps.members.ownership.register({
-      kind: 'scheduled_import',
-      countOwnedBy: async (memberId) => owned.get(memberId) ?? 0,
-      transfer: async (from, to) => {
-        const count = owned.get(from) ?? 0;
-        owned.delete(from);
-        owned.set(to, (owned.get(to) ?? 0) + count);
-        transfers.push([from, to, count]);
-        return count;
-      },
-    });
+    // Two scheduled imports owned by Ada, through the real ownership provider the imports register.
+    const imports = new ImportRepository(deps.db);
+    for (const block of ['Hires', 'Leavers']) await imports.create({ applicationId: 'app-1', targetBlock: block, customFields: [], createPendingMembers: false }, 'm-ada', new Date());
     await seedMembers(deps);
   });
   afterEach(async () => {
@@ -243,7 +232,7 @@ describe('deactivating a member who owns something', () => {
     await submit(t, ADMIN, picker, selected(MEMBERS_HOME_IDS.successorBlock, MEMBERS_HOME_IDS.successor, 'm-sam'));
     await settle();
     await modalWith(t, ADMIN, MEMBERS_HOME_IDS.successorView, (v) => textOf(v).includes('Nothing was changed'), 'the second invalid successor notice');
-    expect(transfers).toEqual([]);
+    expect(await owners()).toEqual(['m-ada', 'm-ada']);
     expect(await deps.repos.members.findById('m-ada')).toMatchObject({ status: 'activated' });
 
     // Search narrows the choice.
@@ -257,7 +246,7 @@ describe('deactivating a member who owns something', () => {
     const done = await modalWith(t, ADMIN, MEMBERS_HOME_IDS.detailsView, (v) => textOf(v).includes('Deactivated.'), 'the deactivated details');
     expect(validateView(done)).toEqual([]);
     expect(textOf(done)).toContain('2 scheduled imports went to *Bruno*');
-    expect(transfers).toEqual([['m-ada', 'm-bruno', 2]]);
+    expect(await owners()).toEqual(['m-bruno', 'm-bruno']);
     expect(await deps.repos.members.findById('m-ada')).toMatchObject({ status: 'deactivated' });
     const [entry] = await deps.repos.audit.listForTarget('m-ada');
     expect(entry).toMatchObject({ action: 'member.deactivate', actor: { slackUserId: ADMIN }, after: { status: 'deactivated', successorId: 'm-bruno' } });
