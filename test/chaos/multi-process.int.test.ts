@@ -131,7 +131,8 @@ async function allReady(): Promise<void> {
         last = await readiness();
         return last.every((r) => r.status === 200) ? true : undefined;
       },
-      60_000,
+      // Generous: after a store outage, a loaded machine's first pings can take seconds.
+      120_000,
       'every process ready',
     );
   } catch (error) {
