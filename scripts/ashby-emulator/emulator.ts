@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AshbyState, type Collection, type PageResult } from './state';
 import {
   APPLICATION_STATUSES,
@@ -28,6 +27,7 @@ import {
   type WireOffer,
   type WireOfferVersion,
 } from './types';
+import { listen } from '../listen';
 
 export interface AshbyEmulatorOptions {
   port?: number;
@@ -109,16 +109,7 @@ export async function createAshbyEmulator(options: AshbyEmulatorOptions = {}): P
       process.stderr.write(`[ashby-emulator] ${(error as Error).stack ?? String(error)}\n`);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const listenHost = options.host ?? '127.0.0.1';
-  const urlHost = listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost;
+  const { port, urlHost } = await listen(server, options.host, options.port);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const endpoint = decodeURIComponent((req.url ?? '/').split('?')[0]!.replace(/^\/+/, ''));

@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { AckTimeoutError, createSocketModeServer, type SocketModeServer } from './socket-mode';
 import { METHODS, SlackApiError, type MethodServices, type TokenKind } from './methods';
@@ -15,6 +14,7 @@ import { BodyTooLargeError, bearerToken, decodeArgsForRecord, parseApiRequest, p
 import { RateLimiter } from './rate-limits';
 import type { SocketModeAck } from './types';
 import { WorkspaceState, type Seed, type SeedUser, type SlackFile, type SlackMessage, type SlackUser, type SlackView } from './state';
+import { listen } from '../listen';
 
 export interface SlackEmulatorOptions {
   /** Interface to listen on; `127.0.0.1` by default. */
@@ -178,16 +178,7 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     botUserId: state.app.botUserId,
     ...options.socket,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const listenHost = options.host ?? '127.0.0.1';
-  const urlHost = listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost;
+  const { port, urlHost } = await listen(server, options.host, options.port);
   const baseUrl = `http://${urlHost}:${port}`;
 
   const services: MethodServices = {
