@@ -21,21 +21,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { WebClient } from '@slack/web-api';
 import { MongoClient } from 'mongodb';
-import { parseConfig } from '../../src/config';
+import { benchFeatureDeps } from './bench-deps';
 import { startEmbeddedStore } from '../../src/db/embedded-store';
 import { ALL_INDEXES } from '../../src/db/index-registry';
 import { ensureIndexes } from '../../src/db/indexes';
-import { createFeatureDeps } from '../../src/features';
 import { createMappingService, HOME_COUNTS_BUDGET_MS } from '../../src/features/mapping';
 import { fullPassCost, lookupsCost } from '../../src/features/mapping/mapping-strategy';
 import type { Member } from '../../src/features/members/member.types';
-import { systemClock } from '../../src/platform/clock';
-import { Router } from '../../src/platform/http/router';
 import { createLogger } from '../../src/platform/logger';
-import { WEB_API_RETRY } from '../../src/slack/bolt-app';
-import { toSlackLogger } from '../../src/slack/bolt-logger';
 import { createSlackEmulator, TIER_LIMITS, type SeedUser, type SlackEmulator } from '../slack-emulator';
 import { BenchDataRepository } from './bench-data.repository';
 import { BenchChild } from './child-ipc';
@@ -198,25 +192,7 @@ export async function benchMapping(): Promise<BenchmarkSection> {
       note: `composition: ${JSON.stringify(composition(users))}; total setup ${seconds(performance.now() - setupStarted)}`,
     });
 
-    const config = parseConfig({
-      SLACK_API_URL: ready.apiUrl,
-      SLACK_BOT_TOKEN: ready.botToken,
-      SLACK_APP_TOKEN: ready.appToken,
-      MONGODB_URI: store.uri,
-      API_TOKEN: 'b'.repeat(40),
-      PIGMENT_BASE_URL: 'https://bench.pigment.test',
-      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    });
-    // As the composition root builds it for jobs: rate limits surface as errors the directory waits out.
-    const slackClient = new WebClient(config.slack.botToken, {
-      slackApiUrl: config.slack.apiUrl,
-      retryConfig: WEB_API_RETRY,
-      rejectRateLimitedCalls: true,
-      logger: toSlackLogger(logger, 'web-api'),
-    });
-    const deps = createFeatureDeps({ db, config, logger, clock: systemClock, slackClient, router: new Router(), teamId: () => TEAM.id });
+    const deps = benchFeatureDeps({ db, logger, slack: ready, storeUri: store.uri, dataDir, teamId: TEAM.id });
     await deps.workspace.attach({ id: TEAM.id, name: TEAM.name });
     const now = new Date();
     const admin: Member = { id: 'm-bench-admin', name: 'Bench Admin', email: 'admin@bench.test', emailKey: 'admin@bench.test', accountType: 'security_admin', status: 'activated', groups: [], source: 'api', createdAt: now, updatedAt: now };

@@ -39,21 +39,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { WebClient } from '@slack/web-api';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
-import { parseConfig } from '../../src/config';
+import { benchFeatureDeps } from './bench-deps';
 import { startEmbeddedStore } from '../../src/db/embedded-store';
 import { ALL_INDEXES } from '../../src/db/index-registry';
 import { ensureIndexes } from '../../src/db/indexes';
-import { createFeatureDeps, type FeatureDeps } from '../../src/features';
+import type { FeatureDeps } from '../../src/features';
 import { createProvisioningRepos, createSyncService, DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig, type SyncAction } from '../../src/features/provisioning';
 import { REPORT_CSV_HEADER, reportCsvRows, reportFilename } from '../../src/features/provisioning/home/export.service';
 import type { SyncRun } from '../../src/features/provisioning/sync-run.repository';
-import { systemClock } from '../../src/platform/clock';
-import { Router } from '../../src/platform/http/router';
 import { createLogger } from '../../src/platform/logger';
-import { WEB_API_RETRY } from '../../src/slack/bolt-app';
-import { toSlackLogger } from '../../src/slack/bolt-logger';
 import { sendCsvToDm } from '../../src/slack/csv-to-dm';
 import { createSlackEmulator, TIER_LIMITS, type SeedUser, type SlackEmulator } from '../slack-emulator';
 import { BenchChild } from './child-ipc';
@@ -463,26 +458,7 @@ export async function benchProvisioning(): Promise<BenchmarkSection> {
   try {
     const db = client.db(dbName);
     await ensureIndexes(db, ALL_INDEXES);
-    const config = parseConfig({
-      SLACK_API_URL: ready.apiUrl,
-      SLACK_BOT_TOKEN: ready.botToken,
-      SLACK_APP_TOKEN: ready.appToken,
-      MONGODB_URI: store.uri,
-      MONGODB_DB: dbName,
-      API_TOKEN: 'p'.repeat(40),
-      PIGMENT_BASE_URL: 'https://bench.pigment.test',
-      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    });
-    // As the composition root builds it for jobs: rate limits surface as errors the directory waits out.
-    const slackClient = new WebClient(config.slack.botToken, {
-      slackApiUrl: config.slack.apiUrl,
-      retryConfig: WEB_API_RETRY,
-      rejectRateLimitedCalls: true,
-      logger: toSlackLogger(logger, 'web-api'),
-    });
-    const deps = createFeatureDeps({ db, config, logger, clock: systemClock, slackClient, router: new Router(), teamId: () => TEAM.id });
+    const deps = benchFeatureDeps({ db, logger, slack: ready, storeUri: store.uri, dataDir, teamId: TEAM.id, dbName });
     // As the connector builds it (the mapping feature's hooks are not registered here).
     const repos = createProvisioningRepos(deps.db);
     const sync = createSyncService(deps, repos);

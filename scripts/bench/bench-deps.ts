@@ -1,0 +1,48 @@
+/**
+ * The feature deps a benchmark runs a job's code with, built as the composition root builds
+ * them for jobs (the bot-token client surfaces rate limits as errors the directory waits
+ * out), against the benchmark's emulator and store. Shared by the mapping and provisioning
+ * benchmarks.
+ */
+import { WebClient } from '@slack/web-api';
+import type { Db } from 'mongodb';
+import { parseConfig } from '../../src/config';
+import { createFeatureDeps, type FeatureDeps } from '../../src/features';
+import { systemClock } from '../../src/platform/clock';
+import { Router } from '../../src/platform/http/router';
+import type { Logger } from '../../src/platform/logger';
+import { WEB_API_RETRY } from '../../src/slack/bolt-app';
+import { toSlackLogger } from '../../src/slack/bolt-logger';
+
+export interface BenchDepsInput {
+  db: Db;
+  logger: Logger;
+  slack: { apiUrl: string; botToken: string; appToken: string };
+  storeUri: string;
+  dataDir: string;
+  teamId: string;
+  /** MONGODB_DB, when the benchmark uses its own database name. */
+  dbName?: string;
+}
+
+export function benchFeatureDeps(input: BenchDepsInput): FeatureDeps {
+  const config = parseConfig({
+    SLACK_API_URL: input.slack.apiUrl,
+    SLACK_BOT_TOKEN: input.slack.botToken,
+    SLACK_APP_TOKEN: input.slack.appToken,
+    MONGODB_URI: input.storeUri,
+    ...(input.dbName ? { MONGODB_DB: input.dbName } : {}),
+    API_TOKEN: 'b'.repeat(40),
+    PIGMENT_BASE_URL: 'https://bench.pigment.test',
+    ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    DATA_DIR: input.dataDir,
+    LOG_LEVEL: 'warn',
+  });
+  const slackClient = new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: WEB_API_RETRY,
+    rejectRateLimitedCalls: true,
+    logger: toSlackLogger(input.logger, 'web-api'),
+  });
+  return createFeatureDeps({ db: input.db, config, logger: input.logger, clock: systemClock, slackClient, router: new Router(), teamId: () => input.teamId });
+}
