@@ -408,19 +408,9 @@ export class SyncService {
     switch (action.kind) {
       case 'skipped':
         return undefined;
-      case 'created': {
-        const email = after('email');
-        if (!email) return 'the Slack user has no email any more';
-        const name = after('name') ?? email;
-        const avatarUrl = after('avatarUrl');
-        const saved = await members.save(
-          { id: action.memberId, name, email, emailKey: emailKey(email), accountType: 'standard_member', status: 'pending', groups: [], ...(avatarUrl ? { avatarUrl } : {}), source: 'provisioning' },
-          now,
-        );
-        if (!saved.ok) return `the email ${email} belongs to member ${saved.takenBy}`;
-        this.changed(saved.member, saved.before);
-        return undefined;
-      }
+      case 'created':
+        // New members are written in batches by createMany; applyLines never sends them here.
+        throw new Error('a created line reached apply(); created lines are written by createMany');
       case 'updated': {
         const member = await members.findById(action.memberId);
         if (!member) return 'the member no longer exists';
