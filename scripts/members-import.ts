@@ -13,7 +13,7 @@ import os from 'node:os';
 import readline from 'node:readline/promises';
 import pino from 'pino';
 import { loadConfigForCli } from './cli-config';
-import { ALL_INDEXES } from '../src/db/index-registry';
+import { ALL_INDEXES } from '../src/features/index-registry';
 import { ensureIndexes } from '../src/db/indexes';
 import { openStore, type Store } from '../src/db/store';
 import { AuditRepository } from '../src/features/audit/audit.repository';

@@ -5,7 +5,7 @@
  */
 import { secretsOf, type Config } from './config';
 import { ensureIndexes } from './db/indexes';
-import { ALL_INDEXES } from './db/index-registry';
+import { ALL_INDEXES } from './features/index-registry';
 import { openStore, type Store } from './db/store';
 import { WebClient } from '@slack/web-api';
 import { createFeatureDeps, registerFeatures, type FeatureDeps } from './features';

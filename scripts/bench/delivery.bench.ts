@@ -32,7 +32,7 @@ import { MongoClient } from 'mongodb';
 import { startConnector } from '../../src/app';
 import { parseConfig } from '../../src/config';
 import { startEmbeddedStore } from '../../src/db/embedded-store';
-import { ALL_INDEXES } from '../../src/db/index-registry';
+import { ALL_INDEXES } from '../../src/features/index-registry';
 import { ensureIndexes } from '../../src/db/indexes';
 import type { Mapping } from '../../src/features/mapping/mapping.types';
 import type { Member } from '../../src/features/members/member.types';

@@ -24,7 +24,7 @@ import { Writable } from 'node:stream';
 import { MongoClient } from 'mongodb';
 import { benchFeatureDeps } from './bench-deps';
 import { startEmbeddedStore } from '../../src/db/embedded-store';
-import { ALL_INDEXES } from '../../src/db/index-registry';
+import { ALL_INDEXES } from '../../src/features/index-registry';
 import { ensureIndexes } from '../../src/db/indexes';
 import { createMappingService, HOME_COUNTS_BUDGET_MS } from '../../src/features/mapping';
 import { fullPassCost, lookupsCost } from '../../src/features/mapping/mapping-strategy';

@@ -42,7 +42,7 @@ import { Writable } from 'node:stream';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { benchFeatureDeps } from './bench-deps';
 import { startEmbeddedStore } from '../../src/db/embedded-store';
-import { ALL_INDEXES } from '../../src/db/index-registry';
+import { ALL_INDEXES } from '../../src/features/index-registry';
 import { ensureIndexes } from '../../src/db/indexes';
 import type { FeatureDeps } from '../../src/features';
 import { createProvisioningRepos, createSyncService, DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig, type SyncAction } from '../../src/features/provisioning';

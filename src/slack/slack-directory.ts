@@ -4,8 +4,8 @@
  * rather than an error.
  */
 import { ErrorCode, type WebClient } from '@slack/web-api';
-import type { SlackUserSummary } from '../features/mapping/mapping.types';
-import { emailKey } from '../features/members/member.types';
+import { emailKey } from '../platform/email';
+import type { SlackUserSummary } from './slack-user';
 
 /** Raw users.list / users.info member, the fields we read. */
 export interface RawSlackUser {

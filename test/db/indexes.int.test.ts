@@ -3,7 +3,7 @@
  * each start does: an index it cannot build, or a definition that is not idempotent, fails
  * here rather than in production.
  */
-import { ALL_INDEXES } from '../../src/db/index-registry';
+import { ALL_INDEXES } from '../../src/features/index-registry';
 import { ensureIndexes } from '../../src/db/indexes';
 import { openTestDatabase, type TestDatabase } from '../support/store';
 

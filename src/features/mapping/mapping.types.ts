@@ -17,15 +17,4 @@ export interface Mapping {
   updatedAt: Date;
 }
 
-/** What the mapping needs to know of a Slack user. */
-export interface SlackUserSummary {
-  id: string;
-  /** Normalised (trimmed, lower case); undefined when Slack has none (bots, some guests). */
-  emailKey?: string;
-  email?: string;
-  deleted: boolean;
-  isBot: boolean;
-  /** From another workspace (Slack Connect) or not a full member of this one. */
-  isStranger: boolean;
-  name: string;
-}
+export type { SlackUserSummary } from '../../slack/slack-user';

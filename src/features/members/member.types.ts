@@ -28,10 +28,7 @@ export interface Member {
   updatedAt: Date;
 }
 
-/** Emails are compared trimmed and case-insensitively. */
-export function emailKey(email: string): string {
-  return email.trim().toLowerCase();
-}
+export { emailKey } from '../../platform/email';
 
 /** Human labels for account types (UI, CSV). */
 export const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = {

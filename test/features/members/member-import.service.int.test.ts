@@ -2,7 +2,7 @@
  * The CSV member import on a test database: preview (nothing written), apply (counts, audit,
  * hooks), authorisation, and rows that changed between preview and apply.
  */
-import { ALL_INDEXES } from '../../../src/db/index-registry';
+import { ALL_INDEXES } from '../../../src/features/index-registry';
 import { ensureIndexes } from '../../../src/db/indexes';
 import type { FeatureDeps } from '../../../src/features';
 import { createMemberServices, type Actor, type ImportActor, type MemberImportPreview, type MemberServices } from '../../../src/features/members';

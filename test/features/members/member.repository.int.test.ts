@@ -1,7 +1,7 @@
 /**
  * The member repository on the embedded store: email uniqueness and writes that race.
  */
-import { ALL_INDEXES } from '../../../src/db/index-registry';
+import { ALL_INDEXES } from '../../../src/features/index-registry';
 import { ensureIndexes } from '../../../src/db/indexes';
 import { MemberRepository } from '../../../src/features/members/member.repository';
 import { openTestDatabase, type TestDatabase } from '../../support/store';

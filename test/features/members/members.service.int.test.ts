@@ -2,7 +2,7 @@
  * The member service on a test database: API writes and their hooks, and the admin actions
  * (edit, deactivate, reactivate) with server-side authorisation, audit and ownership transfer.
  */
-import { ALL_INDEXES } from '../../../src/db/index-registry';
+import { ALL_INDEXES } from '../../../src/features/index-registry';
 import { ensureIndexes } from '../../../src/db/indexes';
 import type { FeatureDeps } from '../../../src/features';
 import { createMemberServices, type Actor, type MemberServices, type OwnershipProvider } from '../../../src/features/members';

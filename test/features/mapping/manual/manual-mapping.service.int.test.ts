@@ -3,7 +3,7 @@
  * are filtered out, and every outcome of connecting and removing, with the audit log.
  * The Slack directory is a small in-memory stand-in for our own SlackDirectory interface.
  */
-import { ALL_INDEXES } from '../../../../src/db/index-registry';
+import { ALL_INDEXES } from '../../../../src/features/index-registry';
 import { ensureIndexes } from '../../../../src/db/indexes';
 import type { FeatureDeps } from '../../../../src/features';
 import { ManualMappingService, withTimeout, type ReviewRow } from '../../../../src/features/mapping/manual/manual-mapping.service';

@@ -1,0 +1,50 @@
+/**
+ * Every collection's index definitions, gathered from the repositories that own them.
+ * Created at start (`ensureIndexes`) and run against the embedded store by a test, so an
+ * index FerretDB 1.24 cannot build fails the suite rather than production.
+ */
+import { ASHBY_IMPORT_INDEXES } from './ashby/imports/import.repository';
+import { ASHBY_IMPORT_ROW_INDEXES } from './ashby/imports/import-row.repository';
+import { ASHBY_IMPORT_RUN_INDEXES } from './ashby/imports/import-run.repository';
+import { APPLICATION_INDEXES } from './applications/application.repository';
+import { ASHBY_CONNECTION_INDEXES } from './ashby/connections/connection.repository';
+import { AUDIT_INDEXES } from './audit/audit.repository';
+import { MAPPING_INDEXES } from './mapping/mapping.repository';
+import { MEMBER_IMPORT_PREVIEW_INDEXES } from './members/home/member-import-preview.repository';
+import { MEMBER_INDEXES } from './members/member.repository';
+import { NOTIFICATION_CLAIM_INDEXES, NOTIFICATION_OPEN_INDEXES, NOTIFICATION_OUTCOME_INDEXES, NOTIFICATION_QUEUE_INDEXES, OUTBOX_INDEXES } from './notifications/outbox.repository';
+import { PROVISIONING_CONFIG_INDEXES } from './provisioning/provisioning-config.repository';
+import { SYNC_ACTION_INDEXES, SYNC_PAGE_INDEXES, SYNC_RUN_INDEXES } from './provisioning/sync-run.repository';
+import { PROVISIONING_WELCOME_INDEXES } from './provisioning/welcome.repository';
+import { WORKSPACE_INDEXES } from './workspace/workspace.repository';
+import { JOB_RUN_INDEXES } from '../platform/scheduler/job-run.repository';
+import { LEASE_CLAIM_INDEXES, LEASE_INDEXES } from '../platform/scheduler/lease.repository';
+import { JOB_TICK_INDEXES } from '../platform/scheduler/tick.repository';
+import type { CollectionIndexes } from '../db/indexes';
+
+export const ALL_INDEXES: readonly CollectionIndexes[] = [
+  LEASE_INDEXES,
+  LEASE_CLAIM_INDEXES,
+  JOB_RUN_INDEXES,
+  JOB_TICK_INDEXES,
+  WORKSPACE_INDEXES,
+  MEMBER_INDEXES,
+  MAPPING_INDEXES,
+  AUDIT_INDEXES,
+  MEMBER_IMPORT_PREVIEW_INDEXES,
+  OUTBOX_INDEXES,
+  NOTIFICATION_QUEUE_INDEXES,
+  NOTIFICATION_CLAIM_INDEXES,
+  NOTIFICATION_OUTCOME_INDEXES,
+  NOTIFICATION_OPEN_INDEXES,
+  PROVISIONING_CONFIG_INDEXES,
+  SYNC_RUN_INDEXES,
+  SYNC_ACTION_INDEXES,
+  SYNC_PAGE_INDEXES,
+  PROVISIONING_WELCOME_INDEXES,
+  ASHBY_IMPORT_INDEXES,
+  ASHBY_IMPORT_RUN_INDEXES,
+  ASHBY_IMPORT_ROW_INDEXES,
+  APPLICATION_INDEXES,
+  ASHBY_CONNECTION_INDEXES,
+];
