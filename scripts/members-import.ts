@@ -16,8 +16,6 @@ import { loadConfigForCli } from './cli-config';
 import { ALL_INDEXES } from '../src/features/index-registry';
 import { ensureIndexes } from '../src/db/indexes';
 import { openStore, type Store } from '../src/db/store';
-import { AuditRepository } from '../src/features/audit/audit.repository';
-import { MemberRepository } from '../src/features/members/member.repository';
 import { ACCOUNT_TYPE_LABELS } from '../src/features/members/member.types';
 import { createMemberServices, type MemberImportPreview } from '../src/features/members';
 import { systemClock } from '../src/platform/clock';
@@ -138,7 +136,7 @@ async function main(): Promise<number> {
     // The email uniqueness the import relies on, also on a database the connector never opened.
     await ensureIndexes(store.db, ALL_INDEXES);
     const { imports } = createMemberServices({
-      repos: { members: new MemberRepository(store.db), audit: new AuditRepository(store.db) },
+      db: store.db,
       clock: systemClock,
       logger,
       // No Slack here: the connector maps the new members at its next matching pass.

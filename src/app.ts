@@ -8,7 +8,7 @@ import { ensureIndexes } from './db/indexes';
 import { ALL_INDEXES } from './features/index-registry';
 import { openStore, type Store } from './db/store';
 import { WebClient } from '@slack/web-api';
-import { createFeatureDeps, registerFeatures, type FeatureDeps } from './features';
+import { createFeatureDeps, registerFeatures, type FeatureDeps, type Features } from './features';
 import { createDeliveryClient, type ConnectorTuning } from './features/deps';
 import { systemClock, type Clock } from './platform/clock';
 import { registerHealthRoutes } from './platform/http/health.routes';
@@ -38,7 +38,10 @@ export interface Connector {
   slack: SlackApp;
   identity: BotIdentity;
   http: RunningHttpServer;
-  features: FeatureDeps;
+  /** The kernel the features were built on (store, clients, scheduler, hooks). */
+  deps: FeatureDeps;
+  /** The features' ports (workspace state, members, mapping, actors, …). */
+  features: Features;
   /** Stops in reverse order of start; in-flight handlers finish first. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -78,7 +81,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       rejectRateLimitedCalls: true,
       logger: toSlackLogger(logger, 'web-api'),
     });
-    const features = createFeatureDeps({
+    const deps = createFeatureDeps({
       db: store.db,
       config,
       logger,
@@ -90,18 +93,18 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       router,
       teamId: () => identity.teamId,
     });
-    registerFeatures(slack.app, features);
+    const features = registerFeatures(slack.app, deps);
     await features.workspace.attach({ id: identity.teamId, name: identity.teamName });
     const workspaceRefresh = features.workspace.startRefreshing();
     stack.push(async () => workspaceRefresh.stop());
-    stack.push(() => features.scheduler.stop());
+    stack.push(() => deps.scheduler.stop());
 
     registerHealthRoutes(
       router,
       {
         storeAnswers: () => store.ping(),
         socketOpen: () => slack.socket.isOpen(),
-        workers: () => Object.fromEntries(features.background.map((worker) => [worker.name, worker.status()])),
+        workers: () => Object.fromEntries(deps.background.map((worker) => [worker.name, worker.status()])),
       },
       metrics,
     );
@@ -114,8 +117,8 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       throw explainSocketStartError(error);
     }
     slack.guardReconnects();
-    features.scheduler.start();
-    for (const worker of features.background) {
+    deps.scheduler.start();
+    for (const worker of deps.background) {
       worker.start();
       // Stopped before the store closes; each gives back what it held but had not started.
       stack.push(() => worker.stop());
@@ -137,6 +140,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       slack,
       identity,
       http,
+      deps,
       features,
       stop: () => {
         stopping ??= (async () => {

@@ -115,7 +115,7 @@ describe('connector against the Slack emulator', () => {
 
   it('answers an oversized body with 413 and a bad JSON body with 400', async () => {
     const headers = { authorization: `Bearer ${TEST_SECRETS.apiToken}`, 'content-type': 'application/json' };
-    t.connector.features.router.add('PUT', '/api/v1/test-echo', async (req) => ({ status: 200, body: req.body }));
+    t.connector.deps.router.add('PUT', '/api/v1/test-echo', async (req) => ({ status: 200, body: req.body }));
     const big = await t.fetch('/api/v1/test-echo', { method: 'PUT', headers, body: JSON.stringify({ x: 'y'.repeat(1_100_000) }) });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: 'body_too_large' });

@@ -6,6 +6,7 @@
  */
 import { describe as describeConstraint, recordListeners, sampleId, type Constraint } from './support/listener-recorder';
 import { eventually, startTestConnector, type TestConnector } from './support/connector';
+import { connectorView, storeRepos } from './support/store-repos';
 
 /**
  * Actions anyone may use: links and one's own settings. The notification link only records
@@ -40,7 +41,7 @@ describe('admin actions are authorised on the server', () => {
 
   beforeAll(async () => {
     t = await startTestConnector({ emulator: { seed: SEED as never }, label: 'authz' });
-    const { repos, workspace, actors } = t.connector.features;
+    const { repos, workspace, actors } = connectorView(t.connector);
     const now = new Date();
     const member = (id: string, email: string, accountType: 'security_admin' | 'standard_member') =>
       repos.members.save({ id, name: id, email, emailKey: email, accountType, status: 'activated', groups: [], source: 'api' }, now);
@@ -80,7 +81,7 @@ describe('admin actions are authorised on the server', () => {
   }
 
   it('never maps the Slack Connect stranger, even to a member with their email', async () => {
-    expect(await t.connector.features.repos.mappings.findBySlackUser('U0STRANGER')).toBeUndefined();
+    expect(await storeRepos(t.connector.store.db).mappings.findBySlackUser('U0STRANGER')).toBeUndefined();
   });
 
   it('finds the admin actions and views to check', () => {

@@ -8,6 +8,11 @@ import { WebClient } from '@slack/web-api';
 import type { Db } from 'mongodb';
 import { parseConfig } from '../../src/config';
 import { createFeatureDeps, type FeatureDeps } from '../../src/features';
+import { createAuditLog } from '../../src/features/audit';
+import { createMapping, type MappingFeature } from '../../src/features/mapping';
+import { createMemberServices, type MemberServices } from '../../src/features/members';
+import { createWorkspaceService } from '../../src/features/workspace';
+import type { WorkspaceService } from '../../src/features/workspace/workspace.service';
 import { systemClock } from '../../src/platform/clock';
 import { Router } from '../../src/platform/http/router';
 import type { Logger } from '../../src/platform/logger';
@@ -25,7 +30,10 @@ export interface BenchDepsInput {
   dbName?: string;
 }
 
-export function benchFeatureDeps(input: BenchDepsInput): FeatureDeps {
+/** The kernel plus the ports the mapping and provisioning jobs use, built as the composition root builds them. */
+export type BenchDeps = FeatureDeps & { workspace: WorkspaceService; members: MemberServices; mapping: MappingFeature };
+
+export function benchFeatureDeps(input: BenchDepsInput): BenchDeps {
   const config = parseConfig({
     SLACK_API_URL: input.slack.apiUrl,
     SLACK_BOT_TOKEN: input.slack.botToken,
@@ -44,5 +52,8 @@ export function benchFeatureDeps(input: BenchDepsInput): FeatureDeps {
     rejectRateLimitedCalls: true,
     logger: toSlackLogger(input.logger, 'web-api'),
   });
-  return createFeatureDeps({ db: input.db, config, logger: input.logger, clock: systemClock, slackClient, router: new Router(), teamId: () => input.teamId });
+  const deps = createFeatureDeps({ db: input.db, config, logger: input.logger, clock: systemClock, slackClient, router: new Router(), teamId: () => input.teamId });
+  const workspace = createWorkspaceService(deps, createAuditLog(deps.db));
+  const members = createMemberServices(deps);
+  return { ...deps, workspace, members, mapping: createMapping(deps, { members: members.directory, workspace }) };
 }

@@ -283,9 +283,9 @@ export async function benchDelivery(): Promise<BenchmarkSection> {
     const perMinute = (ids.length / wallMs) * 60_000;
     const floorMs = Math.max(0, ((ids.length - burst) / ceilingPerMinute) * 60_000);
     // Let the outbox catch up with Slack (the last outcomes are written after the last post).
-    const outbox = connector.features.db.collection('notification_queue');
+    const outbox = connector.deps.db.collection('notification_queue');
     for (let i = 0; i < 100 && (await outbox.countDocuments({})) > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 200));
-    const counts = await new OutboxRepository(connector.features.db).countByStatus();
+    const counts = await new OutboxRepository(connector.deps.db).countByStatus();
     const statuses = Object.entries(counts).filter(([, n]) => n > 0);
     const delivered = counts.delivered;
     const lost = ids.filter((id) => !arrived.posted[id]).length;

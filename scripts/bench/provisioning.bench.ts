@@ -461,7 +461,7 @@ export async function benchProvisioning(): Promise<BenchmarkSection> {
     const deps = benchFeatureDeps({ db, logger, slack: ready, storeUri: store.uri, dataDir, teamId: TEAM.id, dbName });
     // As the connector builds it (the mapping feature's hooks are not registered here).
     const repos = createProvisioningRepos(deps.db);
-    const sync = createSyncService(deps, repos);
+    const sync = createSyncService(deps, repos, { members: deps.members.directory, mapping: deps.mapping.lookup });
     await repos.config.save(ready.config, 'm-bench-admin', new Date());
     const groupReads = new Set([...ready.config.groupIds, ...Object.keys(ready.config.teamMapping.groupToTeam)]).size;
     add({

@@ -1,6 +1,8 @@
 /**
- * Builds the repositories and services the features share, from a database and a Slack
- * client. Called once by the composition root (and by tests, on a test database).
+ * The kernel every feature is built on: the store, settings, logging, time, the Slack clients,
+ * the HTTP router, the scheduler, metrics and the hooks features react to. Features reach
+ * each other only through the narrow ports `registerFeatures` hands them, never through here.
+ * Built once by the composition root (and by tests, on a test database).
  */
 import { WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import type { Db } from 'mongodb';
@@ -14,18 +16,9 @@ import { LeaseRepository } from '../platform/scheduler/lease.repository';
 import { Scheduler } from '../platform/scheduler/scheduler';
 import { JobTickRepository } from '../platform/scheduler/tick.repository';
 import { SlackDirectory } from '../slack/slack-directory';
-import { AuditRepository } from './audit/audit.repository';
-import { HomeSections, type HomeDeps } from './home';
-import { MappingRepository } from './mapping/mapping.repository';
-import { ActorService } from './members/actor.service';
-import { createMemberServices, type MemberServices } from './members';
-import { MemberImportPreviewRepository } from './members/home/member-import-preview.repository';
-import { MemberRepository } from './members/member.repository';
 import type { Member } from './members/member.types';
-import type { Workspace } from './workspace/workspace.types';
-import { WorkspaceRepository } from './workspace/workspace.repository';
-import { WorkspaceService } from './workspace/workspace.service';
 import type { DeliveryTuning } from './notifications/delivery/delivery-tuning';
+import type { Workspace } from './workspace/workspace.types';
 
 export interface FeatureDeps {
   /** The database, for features that build their repositories in `register`. */
@@ -48,19 +41,8 @@ export interface FeatureDeps {
   tuning: ConnectorTuning;
   router: Router;
   scheduler: Scheduler;
-  repos: {
-    members: MemberRepository;
-    mappings: MappingRepository;
-    workspaces: WorkspaceRepository;
-    audit: AuditRepository;
-    memberImportPreviews: MemberImportPreviewRepository;
-  };
+  /** Slack's user directory (users, groups), rate limits waited out. */
   directory: SlackDirectory;
-  actors: ActorService;
-  workspace: WorkspaceService;
-  /** Member directory services: the service, imports, and the ownership registry later features add to. */
-  members: MemberServices;
-  home: HomeDeps;
   /**
    * Hooks features subscribe to, so they react to each other without importing each other:
    * e.g. mapping runs its first full pass when the workspace goes live.
@@ -117,27 +99,7 @@ export function createDeliveryClient(config: Config, options: { logger?: SlackLo
 
 export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
   const { db, logger, clock } = input;
-  const repos = {
-    members: new MemberRepository(db),
-    mappings: new MappingRepository(db),
-    workspaces: new WorkspaceRepository(db),
-    audit: new AuditRepository(db),
-    memberImportPreviews: new MemberImportPreviewRepository(db),
-  };
   const scheduler = new Scheduler({ leases: new LeaseRepository(db), runs: new JobRunRepository(db), ticks: new JobTickRepository(db), clock, logger: logger.child({ component: 'scheduler' }) });
-  const directory = new SlackDirectory(input.slackClient, input.teamId);
-  // Admin actions are refused while the token belongs to another workspace than the stored one.
-  const actors = new ActorService(repos.members, repos.mappings, directory, () => workspace.current()?.kind !== 'mismatch');
-  const hooks: FeatureDeps['hooks'] = { workspaceWentLive: [], memberChanged: [] };
-  const workspace = new WorkspaceService({
-    workspaces: repos.workspaces,
-    audit: repos.audit,
-    clock,
-    logger: logger.child({ feature: 'workspace' }),
-    onWentLive: (ws) => hooks.workspaceWentLive.forEach((hook) => hook(ws)),
-  });
-  const home: HomeDeps = { logger, pigmentBaseUrl: input.config.pigmentBaseUrl, sections: new HomeSections(), actors, workspace };
-  const members = createMemberServices({ repos, clock, logger, hooks });
   return {
     db,
     config: input.config,
@@ -150,12 +112,7 @@ export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
     tuning: input.tuning ?? {},
     router: input.router,
     scheduler,
-    repos,
-    directory,
-    actors,
-    workspace,
-    members,
-    home,
-    hooks,
+    directory: new SlackDirectory(input.slackClient, input.teamId),
+    hooks: { workspaceWentLive: [], memberChanged: [] },
   };
 }

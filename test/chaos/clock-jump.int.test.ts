@@ -10,6 +10,7 @@ import { createNotificationRepos } from '../../src/features/notifications';
 import { eventually, startTestConnector, type TestConnector } from '../support/connector';
 import { uniqueDbName } from '../support/store';
 import { goLive, notificationBody, notificationIdsIn, post, saveMembers, seed, USERS } from '../features/notifications/delivery-fixture';
+import { connectorView } from '../support/store-repos';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -29,7 +30,7 @@ describe('a clock that jumps an hour', () => {
     }
     await saveMembers(connectors[0]!);
     await goLive(connectors[0]!);
-    for (const c of connectors) await c.connector.features.workspace.refresh();
+    for (const c of connectors) await connectorView(c.connector).workspace.refresh();
   });
   afterAll(async () => {
     // The last one drops the database.
@@ -47,12 +48,12 @@ describe('a clock that jumps an hour', () => {
       }),
     );
     // Jump once delivery is under way.
-    const outcomes = () => connectors[0]!.connector.features.db.collection('notification_outcomes').countDocuments();
+    const outcomes = () => connectors[0]!.connector.deps.db.collection('notification_outcomes').countDocuments();
     await eventually(async () => ((await outcomes()) >= 20 ? true : undefined), 30_000, 'delivery under way');
     offset = HOUR;
     await posting;
 
-    const repo = createNotificationRepos(connectors[0]!.connector.features.db).outbox;
+    const repo = createNotificationRepos(connectors[0]!.connector.deps.db).outbox;
     for (const body of bodies) {
       const final = await eventually(async () => {
         const n = await repo.findById(body.id as string);
@@ -64,7 +65,7 @@ describe('a clock that jumps an hour', () => {
     expect(sent.sort()).toEqual(bodies.map((b) => b.id as string).sort());
 
     // Jobs kept ticking after the jump, once per tick.
-    const runs = connectors[0]!.connector.features.db.collection<{ job: string; tick?: Date; startedAt: Date }>('job_runs');
+    const runs = connectors[0]!.connector.deps.db.collection<{ job: string; tick?: Date; startedAt: Date }>('job_runs');
     await eventually(async () => ((await runs.countDocuments({ startedAt: { $gt: new Date(Date.now() + HOUR / 2) } })) >= 2 ? true : undefined), 30_000, 'jobs run after the jump');
     const scheduled = await runs.find({ tick: { $exists: true } }).toArray();
     const keys = scheduled.map((r) => `${r.job}@${r.tick!.toISOString()}`);

@@ -10,7 +10,7 @@
  */
 import { createAshbyEmulator, type AshbyEmulator } from '../../scripts/ashby-emulator';
 import type { SeedUser } from '../../scripts/slack-emulator';
-import { ApplicationRepository } from '../../src/features/applications';
+import { ApplicationRepository } from '../../src/features/applications/application.repository';
 import { createAshbyApi } from '../../src/features/ashby/client';
 import { AshbyConnectionRepository } from '../../src/features/ashby/connections/connection.repository';
 import { AshbyConnectionService } from '../../src/features/ashby/connections/connection.service';
@@ -21,6 +21,7 @@ import { eventually, startTestConnector } from '../support/connector';
 import { collectOutput } from '../support/processes';
 import { registerSuiteSecret } from '../support/suite-log';
 import { AUTH_JSON, BASE_URL, createChaosWorld, type ChaosWorld, type ConnectorProcess } from './chaos-world';
+import { connectorView, storeRepos } from '../support/store-repos';
 
 const PEOPLE = 60;
 const JOINERS = 20;
@@ -198,7 +199,7 @@ describe('three connector processes, one store, one Slack workspace, under fault
     });
     // Set-up through an in-process connector: members, the acknowledgement, the sync's configuration.
     const setup = await startTestConnector({ sharedEmulator: world.emulator, env: { MONGODB_URI: world.storeUri, MONGODB_DB: world.dbName, PIGMENT_BASE_URL: BASE_URL }, keepDatabase: true });
-    const members = setup.connector.features.repos.members;
+    const members = storeRepos(setup.connector.store.db).members;
     const save = async (id: string, email: string, accountType: 'security_admin' | 'standard_member') => {
       const saved = await members.save({ id, name: id, email, emailKey: emailKey(email), accountType, status: 'activated', groups: [], source: 'api' }, new Date());
       if (!saved.ok) throw new Error(`could not save ${id}`);
@@ -206,17 +207,17 @@ describe('three connector processes, one store, one Slack workspace, under fault
     await save('m-admin', 'admin@acme.test', 'security_admin');
     for (let i = 0; i < PEOPLE; i += 1) await save(person(i).memberId, person(i).email, 'standard_member');
     for (let i = 0; i < JOINERS; i += 1) await save(joiner(i).memberId, joiner(i).email, 'standard_member');
-    const actor = await setup.connector.features.actors.resolve('U0ADMIN001');
-    const acknowledged = await setup.connector.features.workspace.acknowledge(actor);
+    const actor = await connectorView(setup.connector).actors.resolve('U0ADMIN001');
+    const acknowledged = await connectorView(setup.connector).workspace.acknowledge(actor);
     if (!acknowledged.ok) throw new Error(`could not acknowledge: ${acknowledged.reason}`);
-    await eventually(() => setup.connector.features.repos.mappings.lastFullPass(), 30_000, 'the first full mapping pass');
-    await new ProvisioningConfigRepository(setup.connector.features.db).save(
+    await eventually(() => storeRepos(setup.connector.store.db).mappings.lastFullPass(), 30_000, 'the first full mapping pass');
+    await new ProvisioningConfigRepository(setup.connector.deps.db).save(
       { scope: 'everyone', groupIds: [], teamMapping: { enabled: false, groupToTeam: {} }, inviteNewMembers: false, maxDeactivationShare: 0.1 },
       'm-admin',
       new Date(),
     );
     // An Ashby connection and an import owned by the admin.
-    const features = setup.connector.features;
+    const features = connectorView(setup.connector);
     const applications = new ApplicationRepository(features.db);
     await applications.put('app-headcount', 'Headcount', new Date());
     const connections = new AshbyConnectionService({

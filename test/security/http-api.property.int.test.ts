@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { startTestConnector, type TestConnector } from '../support/connector';
 import { TEST_SECRETS } from '../support/factories';
+import { storeRepos } from '../support/store-repos';
 
 const JSON_AUTH = { authorization: `Bearer ${TEST_SECRETS.apiToken}`, 'content-type': 'application/json' };
 const BASE_URL = 'https://pigment.test';
@@ -64,7 +65,7 @@ describe('HTTP API under arbitrary input', () => {
    * own bookkeeping (jobs run in the background whatever the requests) is left out.
    */
   async function counts(): Promise<Record<string, number>> {
-    const db = t.connector.features.db;
+    const db = t.connector.deps.db;
     const names = (await db.listCollections({}, { nameOnly: true }).toArray())
       .map((c) => c.name)
       .filter((name) => !SCHEDULER_COLLECTIONS.includes(name))
@@ -99,7 +100,7 @@ describe('HTTP API under arbitrary input', () => {
       [200, 201],
     );
     // Whatever was accepted holds plain values, never an operator object.
-    for await (const member of t.connector.features.repos.members.streamAll()) {
+    for await (const member of storeRepos(t.connector.store.db).members.streamAll()) {
       expect(typeof member.name).toBe('string');
       expect(typeof member.email).toBe('string');
       expect(member.groups.every((g) => typeof g === 'string')).toBe(true);
@@ -135,7 +136,7 @@ describe('HTTP API under arbitrary input', () => {
       [200, 202],
     );
     // Accepted notifications hold plain strings (no operator object reached the outbox).
-    const stored = await t.connector.features.db.collection('notification_outbox').find({}).toArray();
+    const stored = await t.connector.deps.db.collection('notification_outbox').find({}).toArray();
     for (const doc of stored) for (const field of ['title', 'body', 'url', 'type', 'subtype']) expect(typeof doc[field]).toBe('string');
   });
 

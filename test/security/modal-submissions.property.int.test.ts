@@ -21,6 +21,7 @@ import { sampleId, recordListeners } from '../support/listener-recorder';
 import { eventually, startTestConnector, type TestConnector } from '../support/connector';
 import { TEST_SECRETS } from '../support/factories';
 import { registerSuiteSecret } from '../support/suite-log';
+import { connectorView } from '../support/store-repos';
 
 const GOOD_KEY = 'ashby_prop_key_Good_7f3e1c9a5b2d4e6f8a0c';
 registerSuiteSecret('Ashby API key (modal-submissions.property)', GOOD_KEY);
@@ -119,7 +120,7 @@ describe('admin modal submissions, property-based', () => {
   let t: TestConnector;
   let callbackIds: string[];
   let connectionId: string;
-  const deps = () => t.connector.features;
+  const deps = () => connectorView(t.connector);
 
   beforeAll(async () => {
     ashby = await createAshbyEmulator({ keys: { [GOOD_KEY]: { title: 'Pigment import' } } });

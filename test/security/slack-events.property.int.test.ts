@@ -49,7 +49,7 @@ describe('Slack payloads with missing, extra or wrong fields', () => {
   });
 
   async function written(): Promise<{ members: number; mappings: number }> {
-    const db = t.connector.features.db;
+    const db = t.connector.deps.db;
     return { members: await db.collection('members').countDocuments(), mappings: await db.collection('mappings').countDocuments() };
   }
 

@@ -28,7 +28,7 @@ import {
 import { CONNECTIONS_PAGE_SIZE, renderConnectionsSection } from '../../src/features/ashby/connections/connections-section.view';
 import type { AshbyConnection } from '../../src/features/ashby/connections/connection.types';
 import { renderHome } from '../../src/features/home/home.view';
-import { renderOwnStatus } from '../../src/features/home/own-status.view';
+import { renderOwnStatus } from '../../src/features/mapping/own-status.view';
 import { renderInventorySection } from '../../src/features/inventory/inventory-section.view';
 import type { InventorySummary, Refusal } from '../../src/features/inventory/inventory.types';
 import { renderMappingCounts } from '../../src/features/mapping/mapping-home.view';

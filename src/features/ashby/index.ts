@@ -4,8 +4,9 @@
  * speaks Ashby's API; the applications come from the platform (../applications).
  */
 import type { App } from '@slack/bolt';
-import { ApplicationRepository } from '../applications';
-import type { FeatureDeps } from '../deps';
+import type { ApplicationCatalog } from '../applications';
+import type { MemberServices } from '../members';
+import type { ScreenDeps } from '../ports';
 import { createAshbyApi, type RetryOptions } from './client';
 import { registerConnections, type AshbyConnectionService } from './connections';
 import { registerImports, type ImportsFeature, type Notify } from './imports';
@@ -18,17 +19,17 @@ export const KEY_CHECK_RETRY: RetryOptions = { maxAttempts: 2, baseDelayMs: 500,
 
 export interface AshbyServices {
   connections: AshbyConnectionService;
-  applications: ApplicationRepository;
+  applications: ApplicationCatalog;
   imports: ImportsFeature;
 }
 
 /** `notify` hands the imports' outcome notifications to the notification pipeline. */
-export function register(app: App, deps: FeatureDeps, options: { notify: Notify }): AshbyServices {
-  const applications = new ApplicationRepository(deps.db);
+export function register(app: App, deps: ScreenDeps, ports: { notify: Notify; members: MemberServices; applications: ApplicationCatalog }): AshbyServices {
+  const { applications } = ports;
   const keyChecks = createAshbyApi({ baseUrl: deps.config.ashbyApiUrl, logger: deps.logger, retry: KEY_CHECK_RETRY });
   const connections = registerConnections(app, deps, { applications, ashby: keyChecks });
   // Imports retry with the client's defaults: nobody waits on a run.
   const reads = createAshbyApi({ baseUrl: deps.config.ashbyApiUrl, logger: deps.logger });
-  const imports = registerImports(app, deps, { connections, applications, ashby: reads, notify: options.notify });
+  const imports = registerImports(app, deps, { connections, applications, ashby: reads, notify: ports.notify, members: ports.members });
   return { connections, applications, imports };
 }

@@ -11,9 +11,6 @@ import type { WorkspaceService } from '../workspace/workspace.service';
 import type { HomeSections } from './home-sections';
 import { renderHome } from './home.view';
 import { HOME_IDS } from './ids';
-import { ownStatusSection } from './own-status.section';
-import type { MappingRepository } from '../mapping/mapping.repository';
-import type { MemberRepository } from '../members/member.repository';
 
 export { HomeSections, type HomeSection, type HomeContext } from './home-sections';
 export { escapeMrkdwn } from './home.view';
@@ -36,9 +33,8 @@ export async function publishHome(client: WebClient, deps: HomeDeps, slackUserId
   await client.views.publish({ user_id: slackUserId, view: renderHome({ workspaceName, pigmentBaseUrl: deps.pigmentBaseUrl, sections }) });
 }
 
-export function register(app: App, deps: HomeDeps, repos: { members: MemberRepository; mappings: MappingRepository }): void {
+export function register(app: App, deps: HomeDeps): void {
   const logger = deps.logger.child({ feature: 'home' });
-  deps.sections.add(ownStatusSection(repos.members, repos.mappings));
 
   app.event('app_home_opened', async ({ event, client }) => {
     // Slack sends this event for the Messages tab too; only the Home tab has a view to publish.

@@ -9,7 +9,9 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { sendCsvToDm } from '../../slack/csv-to-dm';
-import type { FeatureDeps } from '../deps';
+import type { ScreenDeps } from '../ports';
+import type { MappingLookup } from '../mapping/mapping-lookup';
+import type { MemberDirectory } from '../members/member-directory';
 import { isAllowed } from '../members/permissions';
 import { INVENTORY_IDS } from './ids';
 import { INVENTORY_CSV_HEADER, inventoryCsvRow } from './inventory-row';
@@ -31,13 +33,13 @@ const PERMISSION = 'inventory.view';
 
 const ActionBody = z.object({ user: z.object({ id: z.string().min(1) }) });
 
-export function register(app: App, deps: FeatureDeps): { service: InventoryService } {
+export function register(app: App, deps: ScreenDeps, ports: { members: MemberDirectory; mapping: MappingLookup }): { service: InventoryService } {
   const logger = deps.logger.child({ feature: 'inventory' });
   const service = new InventoryService({
     directory: deps.directory,
     usage: new TeamUsageClient(deps.slackClient),
-    mappings: deps.repos.mappings,
-    members: deps.repos.members,
+    mappings: ports.mapping,
+    members: ports.members,
     clock: deps.clock,
     logger,
   });

@@ -7,8 +7,8 @@ import { withinBudget } from '../../platform/within-budget';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { RawSlackUser, SlackDirectory } from '../../slack/slack-directory';
-import type { MappingRepository } from '../mapping/mapping.repository';
-import type { MemberRepository } from '../members/member.repository';
+import type { MappingLookup } from '../mapping/mapping-lookup';
+import type { MemberDirectory } from '../members/member-directory';
 import { classifyUser } from './inventory-row';
 import type { ColumnSource, InventoryRow, InventoryStatus, InventorySummary } from './inventory.types';
 import type { LastActivity, TeamUsageClient, UsageResult } from './team-usage.client';
@@ -16,8 +16,8 @@ import type { LastActivity, TeamUsageClient, UsageResult } from './team-usage.cl
 export interface InventoryServiceDeps {
   directory: SlackDirectory;
   usage: TeamUsageClient;
-  mappings: MappingRepository;
-  members: MemberRepository;
+  mappings: MappingLookup;
+  members: MemberDirectory;
   clock: Clock;
   logger: Logger;
 }

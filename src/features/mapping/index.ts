@@ -7,6 +7,12 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { FeatureDeps } from '../deps';
+import type { MemberDirectory } from '../members/member-directory';
+import type { ScreenDeps } from '../ports';
+import type { WorkspaceService } from '../workspace/workspace.service';
+import { ownStatusSection } from './own-status.section';
+import { MappingLookup } from './mapping-lookup';
+import { MappingRepository } from './mapping.repository';
 import { isAllowed } from '../members/permissions';
 import type { RawSlackUser } from '../../slack/slack-directory';
 import { renderMappingCounts } from './mapping-home.view';
@@ -41,23 +47,39 @@ const SlackEventUserSchema = z
   })
   .loose();
 
-/** The mapping service on the shared dependencies (the feature, tests and the benchmark build it the same way). */
-export function createMappingService(deps: FeatureDeps): MappingService {
-  return new MappingService({
-    members: deps.repos.members,
-    mappings: deps.repos.mappings,
+/** What the mapping feature offers: `lookup` is the port for other features; the rest stays inside. */
+export interface MappingFeature {
+  lookup: MappingLookup;
+  service: MappingService;
+  /** Private to the feature (its manual screens write through it). */
+  repository: MappingRepository;
+}
+
+export interface MappingPorts {
+  members: MemberDirectory;
+  workspace: Pick<WorkspaceService, 'isLive' | 'refresh'>;
+}
+
+/** The mapping feature on the kernel (the composition root, tests and the benchmark build it the same way). */
+export function createMapping(deps: Pick<FeatureDeps, 'db' | 'directory' | 'clock' | 'logger'>, ports: MappingPorts): MappingFeature {
+  const repository = new MappingRepository(deps.db);
+  const service = new MappingService({
+    members: ports.members,
+    mappings: repository,
     directory: deps.directory,
-    workspace: deps.workspace,
+    workspace: ports.workspace,
     clock: deps.clock,
     logger: deps.logger,
   });
+  return { lookup: new MappingLookup(repository), service, repository };
 }
 
-export function register(app: App, deps: FeatureDeps): { service: MappingService; changes: MemberChangeQueue } {
+export function register(app: App, deps: ScreenDeps, feature: MappingFeature, ports: MappingPorts): { service: MappingService; changes: MemberChangeQueue } {
   const logger = deps.logger.child({ feature: 'mapping' });
-  const service = createMappingService(deps);
+  const { service } = feature;
   const fullPass = fullPassJob(service);
-  const changes = new MemberChangeQueue(service, { members: deps.repos.members, mappings: deps.repos.mappings, workspace: deps.workspace }, {
+  deps.home.sections.add(ownStatusSection(ports.members, feature.lookup));
+  const changes = new MemberChangeQueue(service, { members: ports.members, mappings: feature.repository, workspace: ports.workspace }, {
     gatherMs: MEMBER_CHANGE_GATHER_MS,
     runFullPass: () => deps.scheduler.runExclusive(fullPass, 'event'),
     logger,

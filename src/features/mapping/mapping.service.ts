@@ -15,7 +15,7 @@ import { withinBudget } from '../../platform/within-budget';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { SlackDirectory } from '../../slack/slack-directory';
-import type { MemberRepository } from '../members/member.repository';
+import type { MemberDirectory } from '../members/member-directory';
 import type { Member } from '../members/member.types';
 import type { MappingRepository } from './mapping.repository';
 import { activityChange, autoMayReplace, isMemberMatchable, isStaleAutoMapping, mappability, memberEmailMoved, normaliseEmail, type SkipReason } from './mapping-rules';
@@ -24,7 +24,7 @@ import type { Mapping, MappingSource, SlackUserSummary } from './mapping.types';
 import type { RawSlackUser } from '../../slack/slack-directory';
 
 export interface MappingServiceDeps {
-  members: MemberRepository;
+  members: MemberDirectory;
   mappings: MappingRepository;
   directory: Pick<SlackDirectory, 'listUsers' | 'lookupByEmail' | 'summarise'>;
   workspace: { isLive(): boolean; refresh(): Promise<unknown> };

@@ -5,8 +5,8 @@
  */
 import { ErrorCode } from '@slack/web-api';
 import type { SlackDirectory } from '../../slack/slack-directory';
-import type { MappingRepository } from '../mapping/mapping.repository';
-import type { MemberRepository } from './member.repository';
+import type { MappingLookup } from '../mapping/mapping-lookup';
+import type { MemberDirectory } from './member-directory';
 import type { Member } from './member.types';
 import { isAllowed, type Permission } from './permissions';
 
@@ -18,15 +18,15 @@ export interface Actor {
 
 export class ActorService {
   constructor(
-    private readonly members: MemberRepository,
-    private readonly mappings: MappingRepository,
+    private readonly members: Pick<MemberDirectory, 'findById' | 'findByEmailKey'>,
+    private readonly mappings: Pick<MappingLookup, 'lookup' | 'lookupBySlackUser' | 'wasRemovedByAdmin'>,
     private readonly directory: SlackDirectory,
     /** False while this process must refuse admin actions (its token is for another workspace). */
     private readonly actionsAllowed: () => boolean = () => true,
   ) {}
 
   async resolve(slackUserId: string): Promise<Actor> {
-    const mapping = await this.mappings.findBySlackUser(slackUserId);
+    const mapping = await this.mappings.lookupBySlackUser(slackUserId);
     if (mapping) return { slackUserId, member: await this.members.findById(mapping.memberId) };
     // Listeners authorise before answering Slack: never wait out a rate limit here. Rate
     // limited, the user is unknown for this one action (refused, nothing changes).
@@ -39,7 +39,7 @@ export class ActorService {
     if (!member) return { slackUserId };
     // The email stands in only until the member is connected: a member connected to another
     // Slack user, or whose connection to this one an admin removed, is not this Slack user.
-    if (await this.mappings.findByMember(member.id)) return { slackUserId };
+    if (await this.mappings.lookup(member.id)) return { slackUserId };
     if (await this.mappings.wasRemovedByAdmin(member.id, slackUserId)) return { slackUserId };
     return { slackUserId, member };
   }

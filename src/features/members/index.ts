@@ -5,12 +5,17 @@
  */
 import type { App } from '@slack/bolt';
 import type { FeatureDeps } from '../deps';
+import { createAuditLog } from '../audit';
+import type { MappingLookup } from '../mapping/mapping-lookup';
+import { MemberDirectory } from './member-directory';
 import { MemberImportService } from './member-import.service';
+import { MemberRepository } from './member.repository';
 import { registerMemberRoutes } from './members.routes';
 import { MembersService, OwnershipRegistry } from './members.service';
 
 export { ActorService, type Actor } from './actor.service';
-export { MemberRepository, MEMBER_INDEXES } from './member.repository';
+export { MEMBER_INDEXES } from './member.repository';
+export { MemberDirectory } from './member-directory';
 export {
   MemberImportService,
   type ImportActor,
@@ -34,8 +39,10 @@ export {
 } from './members.service';
 export { toMemberJson, type MemberJson } from './members.routes';
 
-/** The member feature's services, built once and shared by the routes and the App Home. */
+/** The member feature's services, built once and shared by the routes, the App Home and other features. */
 export interface MemberServices {
+  /** The port other features use: reads, and writes that always fire the memberChanged hooks. */
+  directory: MemberDirectory;
   service: MembersService;
   imports: MemberImportService;
   /** Features that own things per member (scheduled imports, connections) register here. */
@@ -43,27 +50,25 @@ export interface MemberServices {
 }
 
 /**
- * Builds the services from the shared deps. Needs only repositories, clock, logger and hooks,
- * so the composition root (createFeatureDeps) and the command-line import can both call it.
+ * Builds the feature from the kernel: its repository stays inside. Needs only the store,
+ * clock, logger and hooks, so the composition root and the command-line import both call it.
  */
 export function createMemberServices(
-  deps: Pick<FeatureDeps, 'clock' | 'logger' | 'hooks'> & { repos: Pick<FeatureDeps['repos'], 'members' | 'audit'> },
+  deps: Pick<FeatureDeps, 'db' | 'clock' | 'logger' | 'hooks'>,
   ownership: OwnershipRegistry = new OwnershipRegistry(),
 ): MemberServices {
   const logger = deps.logger.child({ feature: 'members' });
-  const common = { members: deps.repos.members, audit: deps.repos.audit, clock: deps.clock, logger, memberChanged: deps.hooks.memberChanged };
+  const members = new MemberRepository(deps.db);
+  const common = { members, audit: createAuditLog(deps.db), clock: deps.clock, logger, memberChanged: deps.hooks.memberChanged };
   return {
+    directory: new MemberDirectory(members, { logger, memberChanged: deps.hooks.memberChanged }),
     service: new MembersService({ ...common, ownership }),
     imports: new MemberImportService(common),
     ownership,
   };
 }
 
-/**
- * Adds the member routes to `deps.router` and returns the services it used (pass `services`
- * to share one set with the App Home screens and the ownership providers).
- */
-export function register(_app: App, deps: FeatureDeps, services: MemberServices = createMemberServices(deps)): MemberServices {
-  registerMemberRoutes(deps.router, { service: services.service, members: deps.repos.members, mappings: deps.repos.mappings });
-  return services;
+/** Adds the member routes to `deps.router`. */
+export function register(_app: App, deps: FeatureDeps, ports: { members: MemberServices; mapping: Pick<MappingLookup, 'lookup'> }): void {
+  registerMemberRoutes(deps.router, { service: ports.members.service, members: ports.members.directory, mapping: ports.mapping });
 }

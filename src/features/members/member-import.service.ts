@@ -10,12 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
-import type { AuditRepository } from '../audit/audit.repository';
+import type { AuditLog } from '../audit';
 import type { Actor } from './actor.service';
 import { parseMemberCsv, type MemberCsvFileError, type MemberCsvRowErrorReason } from './member-csv.parser';
 import type { MemberRepository } from './member.repository';
 import { ACCOUNT_TYPE_LABELS, type AccountType, type Member } from './member.types';
-import { canManageMember, notifyMemberChanged, type MemberChangedHook } from './members.service';
+import { notifyMemberChanged, type MemberChangedHook } from './member-changed';
+import { canManageMember } from './members.service';
 import { isAllowed } from './permissions';
 
 export interface NewMemberRow {
@@ -95,7 +96,7 @@ export type MemberImportApplyResult =
 
 export interface MemberImportServiceDeps {
   members: MemberRepository;
-  audit: AuditRepository;
+  audit: AuditLog;
   clock: Clock;
   logger: Logger;
   /** Read at apply time, so hooks registered later are called too. */

@@ -14,15 +14,15 @@ import { encodeCursor, pagingFields } from '../../platform/http/paging';
 import { parseRequest } from '../../platform/http/parse-request';
 import { z } from 'zod';
 import type { ApiResponse, Router } from '../../platform/http/router';
-import type { MappingRepository } from '../mapping/mapping.repository';
-import type { MemberRepository } from './member.repository';
+import type { MappingLookup } from '../mapping/mapping-lookup';
+import type { MemberDirectory } from './member-directory';
 import { ACCOUNT_TYPES, MEMBER_STATUSES, emailKey, type Member } from './member.types';
 import { MEMBER_NAME_MAX_LENGTH, type MembersService } from './members.service';
 
 export interface MemberRoutesDeps {
   service: MembersService;
-  members: MemberRepository;
-  mappings: MappingRepository;
+  members: Pick<MemberDirectory, 'listPage' | 'findById'>;
+  mapping: Pick<MappingLookup, 'lookup'>;
 }
 
 export const MEMBER_PAGE_DEFAULT_LIMIT = 50;
@@ -127,7 +127,7 @@ export function registerMemberRoutes(router: Router, deps: MemberRoutesDeps): vo
     const { memberId } = parseRequest(paramsSchema, params);
     const member = await deps.members.findById(memberId);
     if (!member) return { status: 404, body: { error: 'member_not_found', message: `No member ${memberId}.` } };
-    const mapping = await deps.mappings.findByMember(memberId);
+    const mapping = await deps.mapping.lookup(memberId);
     return {
       status: 200,
       body: {

@@ -6,14 +6,13 @@
  */
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
-import type { AuditRepository } from '../audit/audit.repository';
+import type { AuditLog } from '../audit';
 import type { Actor } from './actor.service';
 import type { MemberRepository } from './member.repository';
 import { ACCOUNT_TYPES, emailKey, type AccountType, type Member, type MemberStatus } from './member.types';
+import { notifyMemberChanged, type MemberChangedHook } from './member-changed';
 import { isAllowed } from './permissions';
 
-/** Called after a member was created, or their email or status changed. */
-export type MemberChangedHook = (member: Member, before: Member | undefined) => void;
 
 // ---------------------------------------------------------------------------------------------
 // Ownership: what a member owns (scheduled imports, third-party connections, …) and must hand
@@ -118,13 +117,15 @@ export type ReactivateResult =
 
 export interface MembersServiceDeps {
   members: MemberRepository;
-  audit: AuditRepository;
+  audit: AuditLog;
   clock: Clock;
   logger: Logger;
   ownership: OwnershipRegistry;
   /** Read at each change, so hooks registered later are called too. */
   memberChanged: readonly MemberChangedHook[];
 }
+
+export { notifyMemberChanged, type MemberChangedHook } from './member-changed';
 
 export class MembersService {
   constructor(private readonly deps: MembersServiceDeps) {}
@@ -257,19 +258,6 @@ export class MembersService {
   }
 }
 
-/**
- * Calls each hook; one that throws is logged and does not stop the others (the write they
- * react to has already happened and is not undone).
- */
-export function notifyMemberChanged(hooks: readonly MemberChangedHook[], logger: Logger, member: Member, before: Member | undefined): void {
-  for (const hook of hooks) {
-    try {
-      hook(member, before);
-    } catch (error) {
-      logger.error({ err: error, memberId: member.id }, 'a memberChanged hook failed');
-    }
-  }
-}
 
 function auditActor(actor: Actor): { slackUserId: string; memberId?: string } {
   return actor.member ? { slackUserId: actor.slackUserId, memberId: actor.member.id } : { slackUserId: actor.slackUserId };

@@ -6,14 +6,14 @@
  */
 import type { Clock } from '../../platform/clock';
 import type { Actor } from '../members/actor.service';
-import type { MemberRepository } from '../members/member.repository';
+import type { MemberDirectory } from '../members/member-directory';
 import { isAllowed } from '../members/permissions';
 import type { MemberPreferences, NotificationType, SlackPreferences } from './notification.types';
 import type { PreferencesRepository } from './preferences.repository';
 
 export interface PreferencesServiceDeps {
   preferences: PreferencesRepository;
-  members: MemberRepository;
+  members: Pick<MemberDirectory, 'findById'>;
   clock: Clock;
 }
 

@@ -7,9 +7,11 @@
 import type { App } from '@slack/bolt';
 import type { Db } from 'mongodb';
 import type { FeatureDeps } from '../deps';
-import { ProvisioningConfigRepository } from './provisioning-config.repository';
+import type { MappingLookup } from '../mapping/mapping-lookup';
+import type { MemberDirectory } from '../members/member-directory';
+import type { ScreenDeps } from '../ports';
+import { createProvisioningRepos, type ProvisioningRepos } from './provisioning-repos';
 import { syncJob } from './sync.job';
-import { SyncRunRepository } from './sync-run.repository';
 import { SyncService } from './sync.service';
 import { WelcomeSender } from './welcome';
 import { WelcomeRepository } from './welcome.repository';
@@ -23,12 +25,10 @@ export { SYNC_ACTION_INDEXES, SYNC_RUN_INDEXES, SyncRunRepository } from './sync
 export { SyncService, provisionedMemberId } from './sync.service';
 export * from './provisioning.types';
 
-export function createProvisioningRepos(db: Db): { config: ProvisioningConfigRepository; runs: SyncRunRepository } {
-  return { config: new ProvisioningConfigRepository(db), runs: new SyncRunRepository(db) };
-}
+export { createProvisioningRepos, type ProvisioningRepos } from './provisioning-repos';
 
 export interface ProvisioningServices {
-  repos: ReturnType<typeof createProvisioningRepos>;
+  repos: ProvisioningRepos;
   sync: SyncService;
 }
 
@@ -37,19 +37,24 @@ export interface ProvisioningServices {
  * Welcomes go through the DM client: no SDK retries, so a welcome that timed out is never
  * posted twice.
  */
-export function createSyncService(deps: FeatureDeps, repos: ReturnType<typeof createProvisioningRepos>): SyncService {
+/** What provisioning uses of other features. */
+export interface ProvisioningPorts {
+  members: MemberDirectory;
+  mapping: MappingLookup;
+}
+
+export function createSyncService(deps: FeatureDeps, repos: ProvisioningRepos, ports: ProvisioningPorts): SyncService {
   return new SyncService({
     config: repos.config,
     runs: repos.runs,
-    members: deps.repos.members,
-    mappings: deps.repos.mappings,
+    members: ports.members,
+    mappings: ports.mapping,
     directory: deps.directory,
     clock: deps.clock,
     logger: deps.logger.child({ feature: 'provisioning' }),
-    memberChanged: deps.hooks.memberChanged,
     welcome: new WelcomeSender({
       client: deps.deliveryClient,
-      mappings: deps.repos.mappings,
+      mappings: ports.mapping,
       welcomes: new WelcomeRepository(deps.db),
       pigmentBaseUrl: deps.config.pigmentBaseUrl,
       logger: deps.logger.child({ feature: 'provisioning', part: 'welcome' }),
@@ -58,9 +63,9 @@ export function createSyncService(deps: FeatureDeps, repos: ReturnType<typeof cr
   });
 }
 
-export function register(app: App, deps: FeatureDeps): ProvisioningServices {
+export function register(app: App, deps: ScreenDeps, ports: ProvisioningPorts): ProvisioningServices {
   const repos = createProvisioningRepos(deps.db);
-  const sync = createSyncService(deps, repos);
+  const sync = createSyncService(deps, repos, ports);
   // "Open Pigment" in the welcome DM is a link; Slack still sends block_actions: acknowledge, change nothing.
   app.action(WELCOME_IDS.openPigment, async ({ ack }) => {
     await ack();

@@ -8,10 +8,9 @@
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { RawSlackUser, SlackDirectory } from '../../slack/slack-directory';
-import type { MappingRepository } from '../mapping/mapping.repository';
-import type { MemberRepository } from '../members/member.repository';
+import type { MappingLookup } from '../mapping/mapping-lookup';
+import type { MemberDirectory } from '../members/member-directory';
 import { emailKey, type Member } from '../members/member.types';
-import { notifyMemberChanged, type MemberChangedHook } from '../members/members.service';
 import type { ProvisioningConfigRepository, StoredProvisioningConfig } from './provisioning-config.repository';
 import type { FieldChange, SlackUserRecord, SyncAction, SyncActionKind, SyncedMember } from './provisioning.types';
 import { planSync } from './sync-planner';
@@ -21,12 +20,11 @@ import type { SyncRun, SyncRunRepository, SyncRunStatus } from './sync-run.repos
 export interface SyncServiceDeps {
   config: ProvisioningConfigRepository;
   runs: SyncRunRepository;
-  members: MemberRepository;
-  mappings: MappingRepository;
+  members: MemberDirectory;
+  mappings: MappingLookup;
   directory: SlackDirectory;
   clock: Clock;
   logger: Logger;
-  memberChanged: readonly MemberChangedHook[];
   /** Sends the welcome DM to members a sync created while invitations are on, and settles welcomes left unrecorded. */
   welcome?: Pick<WelcomeSender, 'welcome' | 'settleStale'>;
 }
@@ -371,15 +369,25 @@ export class SyncService {
       if (team) teamsOf.set(line.action.memberId, [...(teamsOf.get(line.action.memberId) ?? []), team]);
     }
     for (const candidate of candidates) candidate.member.groups = [...new Set(teamsOf.get(candidate.member.id) ?? [])];
-    const { inserted, refused } = await members.insertNew(candidates.map((c) => c.member));
-    const stored = refused.length > 0 ? new Map((await members.findByIds(refused.map((r) => r.member.id))).map((m) => [m.id, m])) : new Map<string, Member>();
-    const createdBefore = new Set(refused.filter((r) => stored.get(r.member.id)?.emailKey === r.member.emailKey).map((r) => r.member.id));
-    const createdIds = new Set([...inserted.map((m) => m.id), ...createdBefore]);
-    const created = candidates.filter((c) => createdIds.has(c.member.id));
-    await mappings.insertAutoMany(
-      created.filter((c) => c.line.action.slackUserId).map((c) => ({ memberId: c.member.id, slackUserId: c.line.action.slackUserId!, slackEmail: c.member.email })),
-      now,
+    let created: typeof candidates = [];
+    let createdBefore = new Set<string>();
+    const { inserted, refused } = await members.createMany(
+      candidates.map((c) => c.member),
+      {
+        // Connected before the memberChanged hooks fire, so mapping finds them done.
+        beforeHooks: async ({ inserted: insertedNow, refused: refusedNow }) => {
+          const stored = refusedNow.length > 0 ? new Map((await members.findByIds(refusedNow.map((r) => r.member.id))).map((m) => [m.id, m])) : new Map<string, Member>();
+          createdBefore = new Set(refusedNow.filter((r) => stored.get(r.member.id)?.emailKey === r.member.emailKey).map((r) => r.member.id));
+          const createdIds = new Set([...insertedNow.map((m) => m.id), ...createdBefore]);
+          created = candidates.filter((c) => createdIds.has(c.member.id));
+          await mappings.connectAuto(
+            created.filter((c) => c.line.action.slackUserId).map((c) => ({ memberId: c.member.id, slackUserId: c.line.action.slackUserId!, slackEmail: c.member.email })),
+            now,
+          );
+        },
+      },
     );
+    const createdIds = new Set(created.map((c) => c.member.id));
     for (const { member, reason } of refused) {
       if (createdBefore.has(member.id)) continue;
       await fail(candidates.find((c) => c.member.id === member.id)!.line, reason);
@@ -391,8 +399,6 @@ export class SyncService {
     }
     // Teams of members that could not be created (or had no email) fail with them.
     for (const line of teamLines.filter((l) => !createdIds.has(l.action.memberId))) await fail(line, 'the member could not be created');
-    const insertedIds = new Set(inserted.map((m) => m.id));
-    for (const { member } of created) if (insertedIds.has(member.id)) this.changed(member, undefined);
     return failed;
   }
 
@@ -416,12 +422,11 @@ export class SyncService {
         if (!member) return 'the member no longer exists';
         const email = after('email') ?? member.email;
         const avatarUrl = after('avatarUrl');
-        const saved = await members.save(
+        const saved = await members.update(
           { ...member, name: after('name') ?? member.name, email, emailKey: emailKey(email), ...(avatarUrl ? { avatarUrl } : {}) },
           now,
         );
         if (!saved.ok) return `the email ${email} belongs to member ${saved.takenBy}`;
-        this.changed(saved.member, saved.before);
         return undefined;
       }
       case 'deactivated':
@@ -433,7 +438,6 @@ export class SyncService {
           if ((await members.findById(action.memberId))?.status === to) return undefined;
           return 'the member changed meanwhile; the next sync looks again';
         }
-        this.changed(changed.after, changed.before);
         return undefined;
       }
       case 'added_to_team':
@@ -442,7 +446,7 @@ export class SyncService {
         if (!member) return 'the member no longer exists';
         const team = action.changes[0]?.after ?? action.changes[0]?.before ?? '';
         const groups = action.kind === 'added_to_team' ? [...new Set([...member.groups, team])] : member.groups.filter((g) => g !== team);
-        const saved = await members.save({ ...member, groups }, now);
+        const saved = await members.update({ ...member, groups }, now);
         return saved.ok ? undefined : `could not save the member (${saved.reason})`;
       }
       case 'failed':
@@ -473,11 +477,6 @@ export class SyncService {
       isBot: summary.isBot,
       isStranger: summary.isStranger,
     };
-  }
-
-  private changed(member: Member, before: Member | undefined): void {
-    if (before && before.emailKey === member.emailKey && before.status === member.status) return;
-    notifyMemberChanged(this.deps.memberChanged, this.deps.logger, member, before);
   }
 
   private async finish(run: SyncRun, fields: Partial<Omit<SyncRun, 'id' | 'kind' | 'trigger' | 'startedAt'>>): Promise<SyncOutcome> {

@@ -24,7 +24,7 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
-import type { MappingRepository } from '../mapping/mapping.repository';
+import type { MappingLookup } from '../mapping/mapping-lookup';
 import { buildWelcomeMessage, WELCOME_EVENT_TYPE } from './welcome.view';
 import type { WelcomeRecord, WelcomeRepository } from './welcome.repository';
 
@@ -46,7 +46,7 @@ export type WelcomeResult = { sent: true; channel: string; ts: string } | { sent
 
 export interface WelcomeSenderDeps {
   client: WebClient;
-  mappings: MappingRepository;
+  mappings: Pick<MappingLookup, 'cacheDmChannel'>;
   welcomes: WelcomeRepository;
   pigmentBaseUrl: string;
   logger: Logger;
@@ -95,7 +95,7 @@ export class WelcomeSender {
       const opened = await this.call('conversations.open', () => this.deps.client.conversations.open({ users: slackUserId }));
       const channel = opened.channel?.id;
       if (!channel) throw new SlackCallFailed('conversations.open', { kind: 'refused', reason: 'no_dm_channel' });
-      await mappings.setDmChannel(member.id, slackUserId, channel);
+      await mappings.cacheDmChannel(member.id, slackUserId, channel);
 
       const message = buildWelcomeMessage(member, { pigmentBaseUrl: this.deps.pigmentBaseUrl });
       const posted = await this.call('chat.postMessage', () => this.deps.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, metadata: message.metadata }));

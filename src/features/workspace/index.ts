@@ -8,10 +8,23 @@ import { isAllowed } from '../members/permissions';
 import type { ActorService } from '../members/actor.service';
 import { renderConnectionPanel } from './connection-panel.view';
 import { WORKSPACE_IDS } from './ids';
-import type { WorkspaceService } from './workspace.service';
+import { WorkspaceRepository } from './workspace.repository';
+import { WorkspaceService } from './workspace.service';
+import type { AuditLog } from '../audit';
+import type { FeatureDeps } from '../deps';
 
-export { WorkspaceService } from './workspace.service';
-export { WorkspaceRepository, WORKSPACE_INDEXES } from './workspace.repository';
+export { WORKSPACE_INDEXES } from './workspace.repository';
+
+/** The workspace connection's service (the port others use: current state, live or not). */
+export function createWorkspaceService(deps: Pick<FeatureDeps, 'db' | 'clock' | 'logger' | 'hooks'>, audit: AuditLog): WorkspaceService {
+  return new WorkspaceService({
+    workspaces: new WorkspaceRepository(deps.db),
+    audit,
+    clock: deps.clock,
+    logger: deps.logger.child({ feature: 'workspace' }),
+    onWentLive: (ws) => deps.hooks.workspaceWentLive.forEach((hook) => hook(ws)),
+  });
+}
 
 export interface WorkspaceDeps {
   logger: Logger;

@@ -3,7 +3,7 @@
  */
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
-import type { AuditRepository } from '../audit/audit.repository';
+import type { AuditLog } from '../audit';
 import type { Actor } from '../members/actor.service';
 import { isAllowed } from '../members/permissions';
 import type { WorkspaceRepository } from './workspace.repository';
@@ -15,7 +15,7 @@ export type AcknowledgeResult =
 
 export interface WorkspaceServiceDeps {
   workspaces: WorkspaceRepository;
-  audit: AuditRepository;
+  audit: AuditLog;
   clock: Clock;
   logger: Logger;
   /** Called once a workspace goes live by acknowledgement: runs the first full matching. */

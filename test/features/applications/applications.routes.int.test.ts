@@ -4,7 +4,7 @@
  * and 503 while the store is unreachable.
  */
 import type { RunningEmbeddedStore } from '../../../src/db/embedded-store';
-import { ApplicationRepository } from '../../../src/features/applications';
+import { ApplicationRepository } from '../../../src/features/applications/application.repository';
 import { startTestConnector, type TestConnector } from '../../support/connector';
 import { TEST_SECRETS } from '../../support/factories';
 import { startConnectorOnPrivateStore, type PrivateStoreConnector } from '../../support/private-store';

@@ -9,6 +9,7 @@ import { INVENTORY_IDS } from '../../../src/features/inventory/ids';
 import { INVENTORY_CSV_HEADER } from '../../../src/features/inventory/inventory-row';
 import { emailKey, type AccountType } from '../../../src/features/members/member.types';
 import { eventually, startTestConnector, type TestConnector } from '../../support/connector';
+import { connectorView } from '../../support/store-repos';
 
 const NOW = Math.floor(Date.now() / 1000);
 const ADMIN = 'U0ADMIN001';
@@ -58,7 +59,7 @@ describe('user inventory', () => {
   let t: TestConnector;
   beforeEach(async () => {
     t = await startTestConnector({ emulator: { seed: SEED }, label: 'inventory' });
-    const { repos } = t.connector.features;
+    const { repos } = connectorView(t.connector);
     const save = (id: string, email: string, accountType: AccountType) =>
       repos.members.save({ id, name: id, email, emailKey: emailKey(email), accountType, status: 'activated', groups: [], source: 'api' }, new Date());
     await save('m-wanda', 'wanda@acme.test', 'workspace_admin');

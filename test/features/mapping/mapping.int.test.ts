@@ -4,12 +4,13 @@
  */
 import { validateView } from '../../../scripts/slack-emulator/block-kit';
 import type { SeedUser, SlackUser } from '../../../scripts/slack-emulator';
-import { createMappingService, fullPassJob, scheduledPassJob } from '../../../src/features/mapping';
+import { fullPassJob, scheduledPassJob } from '../../../src/features/mapping';
 import type { AccountType, MemberStatus } from '../../../src/features/members/member.types';
 import { emailKey } from '../../../src/features/members/member.types';
 import { JobRunRepository } from '../../../src/platform/scheduler/job-run.repository';
 import { eventually, startTestConnector, type TestConnector } from '../../support/connector';
 import { TEST_SECRETS } from '../../support/factories';
+import { connectorView } from '../../support/store-repos';
 
 const TEAM = { id: 'T0ACME0001', name: 'Acme Corp', domain: 'acme' };
 const USERS: SeedUser[] = [
@@ -51,7 +52,7 @@ describe('automatic mapping', () => {
     await t.stop();
   });
 
-  const features = () => t.connector.features;
+  const features = () => connectorView(t.connector);
   const mappingOf = (memberId: string) => features().repos.mappings.findByMember(memberId);
 
   async function saveMember(member: { id: string; email: string; accountType?: AccountType; status?: MemberStatus }): Promise<void> {
@@ -126,7 +127,7 @@ describe('automatic mapping', () => {
     await sendUserEvent('team_join', t.emulator.addUser({ id: 'U0CAROL001', name: 'carol', profile: { email: 'carol@acme.test' } }));
     const created = await put('m-erin', { email: 'erin@acme.test', name: 'Erin', accountType: 'standard_member' });
     expect(created.status).toBe(201);
-    const report = await features().scheduler.runExclusive(scheduledPassJob(createMappingService(features())), 'manual');
+    const report = await features().scheduler.runExclusive(scheduledPassJob(features().mapping.service), 'manual');
     expect(report).toMatchObject({ ran: true, status: 'completed', report: { ran: false, reason: 'not_live' } });
     await new Promise((r) => setTimeout(r, 500));
     expect(await mappingOf('m-carol')).toBeUndefined();
@@ -153,12 +154,12 @@ describe('automatic mapping', () => {
     expect(home).toContain('mapping.review_members');
     // A deactivated member's mapping is kept but not counted.
     await features().repos.members.setStatus('m-bob', 'deactivated', new Date());
-    expect(await createMappingService(features()).counts()).toEqual({ connected: 1, inactive: 1, notConnected: 5 });
+    expect(await features().mapping.service.counts()).toEqual({ connected: 1, inactive: 1, notConnected: 5 });
     expect(await mappingOf('m-bob')).toMatchObject({ slackUserId: 'U0BOB00001', active: true });
     await features().repos.members.setStatus('m-bob', 'activated', new Date());
 
     // A full pass keeps it inactive (and does not remap it to anyone).
-    const pass = await features().scheduler.runExclusive(fullPassJob(createMappingService(features())), 'manual');
+    const pass = await features().scheduler.runExclusive(fullPassJob(features().mapping.service), 'manual');
     expect(pass).toMatchObject({ status: 'completed', report: { created: 0, deactivated: 0, unchanged: 3 } });
     // Only standard members and workspace admins: no counts panel.
     await saveMember({ id: 'm-carol', email: 'carol@acme.test', accountType: 'workspace_admin', status: 'activated' });
@@ -177,7 +178,7 @@ describe('automatic mapping', () => {
   it('a full pass marks users deactivated or reactivated while no event arrived', async () => {
     await goLive();
     t.emulator.updateUser('U0BOB00001', { deleted: true });
-    const service = createMappingService(features());
+    const service = features().mapping.service;
     // One pass at a time in a process.
     const [first, concurrent] = await Promise.all([service.runFullPass(), service.runFullPass()]);
     expect(concurrent).toEqual({ ran: false, reason: 'already_running' });
@@ -235,7 +236,7 @@ describe('automatic mapping', () => {
     // U0ANA00001 has ana's email but ana is taken: it stays unmapped.
     expect(await features().repos.mappings.findBySlackUser('U0ANA00001')).toBeUndefined();
 
-    const second = await features().scheduler.runExclusive(fullPassJob(createMappingService(features())), 'manual');
+    const second = await features().scheduler.runExclusive(fullPassJob(features().mapping.service), 'manual');
     expect(second).toMatchObject({ status: 'completed', report: { created: 0, remapped: 0, released: 0 } });
     await sendUserEvent('user_change', t.emulator.updateUser('U0ANAWORK1', { profile: { email: 'ana.renamed@acme.test' } }));
     expect((await put('m-ana', { email: 'ana@acme.test', name: 'Ana Renamed', accountType: 'standard_member' })).status).toBe(200);
@@ -250,10 +251,10 @@ describe('automatic mapping', () => {
     expect(before).toMatchObject({ source: 'auto' });
     await features().repos.mappings.removeByAdmin('m-ana', new Date());
 
-    const pass = await features().scheduler.runExclusive(fullPassJob(createMappingService(features())), 'manual');
+    const pass = await features().scheduler.runExclusive(fullPassJob(features().mapping.service), 'manual');
     expect(pass).toMatchObject({ status: 'completed', report: { created: 0 } });
     expect(await mappingOf('m-ana')).toBeUndefined();
-    const single = await createMappingService(features()).mapMember((await features().repos.members.findById('m-ana'))!);
+    const single = await features().mapping.service.mapMember((await features().repos.members.findById('m-ana'))!);
     expect(single).toMatchObject({ ok: false, reason: 'removed_by_admin' });
     expect(await mappingOf('m-ana')).toBeUndefined();
 
@@ -261,7 +262,7 @@ describe('automatic mapping', () => {
     const manual = await features().repos.mappings.save({ memberId: 'm-ana', slackUserId: before!.slackUserId, source: 'manual', slackEmail: before!.slackEmail, active: true }, new Date());
     expect(manual).toMatchObject({ ok: true, outcome: 'created' });
     await features().repos.mappings.remove('m-ana');
-    const again = await features().scheduler.runExclusive(fullPassJob(createMappingService(features())), 'manual');
+    const again = await features().scheduler.runExclusive(fullPassJob(features().mapping.service), 'manual');
     expect(again).toMatchObject({ status: 'completed', report: { created: 1 } });
     expect(await mappingOf('m-ana')).toMatchObject({ source: 'auto', slackUserId: before!.slackUserId });
   });
@@ -291,7 +292,7 @@ describe('automatic mapping', () => {
 
   it('the strategy picks lookups for a few unmapped members and users.list for more', async () => {
     await goLive();
-    const job = scheduledPassJob(createMappingService(features()));
+    const job = scheduledPassJob(features().mapping.service);
     const usersCount = t.emulator.state.users.size; // 11: one users.list call (0.05 min) = 2.5 lookups
     expect(usersCount).toBeLessThanOrEqual(200);
     // After the first pass, m-gone, m-robot, m-app, m-stranger and m-carol are unmapped (5): users.list is cheaper.

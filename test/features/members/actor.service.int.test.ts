@@ -2,6 +2,7 @@
  * Who is acting: the mapping first; the Slack email only for members not connected yet.
  */
 import { startTestConnector, type TestConnector } from '../../support/connector';
+import { connectorView, storeRepos } from '../../support/store-repos';
 
 const USERS = [
   { id: 'U0SECWORK1', name: 'sec', profile: { email: 'sec.work@acme.test' } },
@@ -13,7 +14,7 @@ describe('ActorService', () => {
   let t: TestConnector;
   beforeEach(async () => {
     t = await startTestConnector({ emulator: { seed: { users: USERS } }, label: 'actor' });
-    const { repos } = t.connector.features;
+    const { repos } = connectorView(t.connector);
     const now = new Date();
     for (const [id, email, accountType] of [
       ['m-sec', 'sec@acme.test', 'security_admin'],
@@ -25,11 +26,11 @@ describe('ActorService', () => {
   afterEach(() => t.stop());
 
   it('finds a member not connected yet by their Slack email', async () => {
-    expect((await t.connector.features.actors.resolve('U0NEWBIE01')).member?.id).toBe('m-newbie');
+    expect((await connectorView(t.connector).actors.resolve('U0NEWBIE01')).member?.id).toBe('m-newbie');
   });
 
   it('follows the mapping, and no longer lets another Slack user with the same email act as that member', async () => {
-    const { repos, actors } = t.connector.features;
+    const { repos, actors } = connectorView(t.connector);
     // The Security Admin was connected by hand to their work account.
     await repos.mappings.save({ memberId: 'm-sec', slackUserId: 'U0SECWORK1', source: 'manual', slackEmail: 'sec.work@acme.test', active: true }, new Date());
     expect((await actors.resolve('U0SECWORK1')).member?.id).toBe('m-sec');
@@ -38,7 +39,7 @@ describe('ActorService', () => {
   });
 
   it('does not fall back to the email after an admin removed the connection', async () => {
-    const { repos, actors } = t.connector.features;
+    const { repos, actors } = connectorView(t.connector);
     await repos.mappings.save({ memberId: 'm-sec', slackUserId: 'U0SECOLD01', source: 'auto', slackEmail: 'sec@acme.test', active: true }, new Date());
     await repos.mappings.removeByAdmin('m-sec', new Date());
     expect((await actors.resolve('U0SECOLD01')).member).toBeUndefined();
@@ -51,14 +52,14 @@ describe('ActorService under rate limits', () => {
 
   it('refuses at once when users.info is rate limited, instead of waiting past Slack\'s 3 s', async () => {
     t = await startTestConnector({ emulator: { seed: { users: USERS } }, label: 'actor429' });
-    await t.connector.features.repos.members.save(
+    await storeRepos(t.connector.store.db).members.save(
       { id: 'm-newbie', name: 'n', email: 'newbie@acme.test', emailKey: 'newbie@acme.test', accountType: 'security_admin', status: 'activated', groups: [], source: 'api' },
       new Date(),
     );
     t.emulator.injectFault('users.info', { times: 1, status: 429, retryAfter: 30 });
-    const result = await t.connector.features.actors.authorise('U0NEWBIE01', 'mapping.manage');
+    const result = await connectorView(t.connector).actors.authorise('U0NEWBIE01', 'mapping.manage');
     expect(result).toEqual({ actor: { slackUserId: 'U0NEWBIE01' }, allowed: false });
     // The next call, no longer limited, finds them.
-    expect((await t.connector.features.actors.authorise('U0NEWBIE01', 'mapping.manage')).allowed).toBe(true);
+    expect((await connectorView(t.connector).actors.authorise('U0NEWBIE01', 'mapping.manage')).allowed).toBe(true);
   });
 });

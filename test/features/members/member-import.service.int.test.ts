@@ -4,17 +4,17 @@
  */
 import { ALL_INDEXES } from '../../../src/features/index-registry';
 import { ensureIndexes } from '../../../src/db/indexes';
-import type { FeatureDeps } from '../../../src/features';
+
 import { createMemberServices, type Actor, type ImportActor, type MemberImportPreview, type MemberServices } from '../../../src/features/members';
 import type { AccountType, Member } from '../../../src/features/members/member.types';
 import { openTestDatabase, type TestDatabase } from '../../support/store';
-import { testFeatureDeps } from '../../support/feature-deps';
+import { testFeatureDeps, type TestFeatureDeps } from '../../support/feature-deps';
 
 const CLI = { cli: true as const, name: 'tester' };
 
 describe('MemberImportService', () => {
   let database: TestDatabase;
-  let deps: FeatureDeps;
+  let deps: TestFeatureDeps;
   let services: MemberServices;
   let hooked: Array<{ member: Member; before: Member | undefined }>;
 

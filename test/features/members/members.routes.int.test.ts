@@ -3,6 +3,7 @@
  */
 import { startTestConnector, type TestConnector } from '../../support/connector';
 import { TEST_SECRETS } from '../../support/factories';
+import { storeRepos } from '../../support/store-repos';
 
 const AUTH = { authorization: `Bearer ${TEST_SECRETS.apiToken}` };
 const JSON_AUTH = { ...AUTH, 'content-type': 'application/json' };
@@ -35,7 +36,7 @@ describe('member directory HTTP API', () => {
     const res = await t.fetch(path, { headers: AUTH });
     return { status: res.status, body: await res.json() };
   }
-  const repo = () => t.connector.features.repos.members;
+  const repo = () => storeRepos(t.connector.store.db).members;
 
   it('creates a member (201, pending), then updates it (200), and an unchanged PUT is 200 too', async () => {
     const created = await put('m-create', { email: '  Ada.Lovelace@Acme.TEST ', name: ' Ada Lovelace ', accountType: 'workspace_admin' });
@@ -181,7 +182,7 @@ describe('member directory HTTP API', () => {
   it('reads one member with its mapping status, and 404 for an unknown id', async () => {
     expect((await put('m-mapped', { email: 'mapped@acme.test', name: 'Mapped', accountType: 'standard_member' })).status).toBe(201);
     expect((await put('m-unmapped', { email: 'unmapped@acme.test', name: 'Unmapped', accountType: 'standard_member' })).status).toBe(201);
-    const saved = await t.connector.features.repos.mappings.save(
+    const saved = await storeRepos(t.connector.store.db).mappings.save(
       { memberId: 'm-mapped', slackUserId: 'U0MAPPED01', source: 'manual', slackEmail: 'mapped@acme.test', active: true },
       new Date(),
     );

@@ -4,15 +4,15 @@
  */
 import { ALL_INDEXES } from '../../../src/features/index-registry';
 import { ensureIndexes } from '../../../src/db/indexes';
-import type { FeatureDeps } from '../../../src/features';
+
 import { createMemberServices, type Actor, type MemberServices, type OwnershipProvider } from '../../../src/features/members';
 import type { AccountType, Member, MemberStatus } from '../../../src/features/members/member.types';
 import { openTestDatabase, type TestDatabase } from '../../support/store';
-import { testFeatureDeps } from '../../support/feature-deps';
+import { testFeatureDeps, type TestFeatureDeps } from '../../support/feature-deps';
 
 describe('MembersService', () => {
   let database: TestDatabase;
-  let deps: FeatureDeps;
+  let deps: TestFeatureDeps;
   let services: MemberServices;
   let changes: Array<{ member: Member; before: Member | undefined }>;
   let seq = 0;

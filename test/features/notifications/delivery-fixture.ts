@@ -9,6 +9,7 @@ import { emailKey } from '../../../src/features/members/member.types';
 import { createNotificationRepos, type Notification } from '../../../src/features/notifications';
 import { eventually, type TestConnector } from '../../support/connector';
 import { TEST_SECRETS } from '../../support/factories';
+import { connectorView, storeRepos } from '../../support/store-repos';
 
 export const TEAM = { id: 'T0DELIVER1', name: 'Acme Delivery', domain: 'acme-delivery' };
 
@@ -38,7 +39,7 @@ export function seed() {
 
 export async function saveMembers(t: TestConnector, members = MEMBERS): Promise<void> {
   for (const member of members) {
-    const saved = await t.connector.features.repos.members.save(
+    const saved = await storeRepos(t.connector.store.db).members.save(
       { id: member.id, name: member.id, email: member.email, emailKey: emailKey(member.email), accountType: member.accountType ?? 'standard_member', status: member.status ?? 'pending', groups: [], source: 'api' },
       new Date(),
     );
@@ -48,7 +49,7 @@ export async function saveMembers(t: TestConnector, members = MEMBERS): Promise<
 
 /** Acknowledges the workspace as the Security Admin and waits for the first full mapping pass. */
 export async function goLive(t: TestConnector): Promise<void> {
-  const features = t.connector.features;
+  const features = connectorView(t.connector);
   const actor = await features.actors.resolve('U0ADMIN001');
   const result = await features.workspace.acknowledge(actor);
   if (!result.ok) throw new Error(`could not acknowledge: ${result.reason}`);
@@ -85,7 +86,7 @@ export async function postAll(t: TestConnector, bodies: Array<Record<string, unk
 }
 
 export function findNotification(t: TestConnector, id: string): Promise<Notification | undefined> {
-  return createNotificationRepos(t.connector.features.db).outbox.findById(id);
+  return createNotificationRepos(t.connector.deps.db).outbox.findById(id);
 }
 
 /** Waits until the notification reached a final status. */

@@ -12,6 +12,7 @@ import { validEnv } from '../../support/factories';
 import { exitOf, spawnTs, waitForJsonLine } from '../../support/processes';
 import { testStoreUri, uniqueDbName } from '../../support/store';
 import { finished, goLive, HEADERS, notificationBody, notificationIdsIn, postAll, saveMembers, seed, USERS } from './delivery-fixture';
+import { connectorView } from '../../support/store-repos';
 
 describe('delivery across processes', () => {
   let emulator: SlackEmulator;
@@ -52,7 +53,7 @@ describe('delivery across processes', () => {
     const b = await connector({ keepDatabase: false });
     await saveMembers(a);
     await goLive(a);
-    await b.connector.features.workspace.refresh();
+    await connectorView(b.connector).workspace.refresh();
 
     const members = ['m-ana', 'm-bob', 'm-carol', 'm-dan'];
     const bodies = Array.from({ length: 60 }, (_, i) => notificationBody({ recipient: { memberId: members[i % members.length] } }));
@@ -63,7 +64,7 @@ describe('delivery across processes', () => {
     const sent = USERS.flatMap((user) => notificationIdsIn(emulator.messagesTo(user.id)));
     expect(sent.sort()).toEqual(bodies.map((body) => body.id as string).sort());
     // Both workers took part.
-    const holders = await a.connector.features.db.collection('notification_claims').distinct('holder');
+    const holders = await a.connector.deps.db.collection('notification_claims').distinct('holder');
     expect(holders).toHaveLength(2);
   });
 

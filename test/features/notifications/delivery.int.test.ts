@@ -9,6 +9,7 @@ import { OUTBOX_JOBS } from '../../../src/features/notifications/delivery';
 import { retentionJob } from '../../../src/features/notifications/delivery/outbox.jobs';
 import { eventually, startTestConnector, type TestConnector } from '../../support/connector';
 import { finished, findNotification, goLive, notificationBody, notificationIdsIn, post, postAll, saveMembers, seed } from './delivery-fixture';
+import { connectorView } from '../../support/store-repos';
 
 /** A clock tests can move forward (leases, the mapping wait window). */
 function movableClock() {
@@ -27,7 +28,7 @@ describe('notification delivery', () => {
   });
   afterEach(() => t.stop());
 
-  const features = () => t.connector.features;
+  const features = () => connectorView(t.connector);
   const callsOf = (method: string) => t.emulator.callsOf(method).length;
 
   it('delivers a DM with the message, the button and the metadata, opening the DM once per member', async () => {

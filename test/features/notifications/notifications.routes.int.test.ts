@@ -39,7 +39,7 @@ describe('notification hand-off and preferences HTTP API', () => {
   let repos: NotificationRepos;
   beforeAll(async () => {
     t = await startTestConnector({ label: 'notifyapi' });
-    repos = createNotificationRepos(t.connector.features.db);
+    repos = createNotificationRepos(t.connector.deps.db);
   });
   afterAll(async () => {
     await t.stop();
@@ -55,7 +55,7 @@ describe('notification hand-off and preferences HTTP API', () => {
   function putPreferences(memberId: string, body: unknown): Promise<Response> {
     return t.fetch(`/api/v1/members/${encodeURIComponent(memberId)}/preferences`, { method: 'PUT', headers: JSON_AUTH, body: JSON.stringify(body) });
   }
-  const outboxCount = (filter: Record<string, unknown> = {}) => t.connector.features.db.collection('notification_outbox').countDocuments(filter);
+  const outboxCount = (filter: Record<string, unknown> = {}) => t.connector.deps.db.collection('notification_outbox').countDocuments(filter);
 
   it('stores the notification before answering 202, then answers 200 with its current status for the same id', async () => {
     const body = notification('n-first');
@@ -125,7 +125,7 @@ describe('notification hand-off and preferences HTTP API', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 202]);
     for (const answer of answers) expect(await answer.json()).toMatchObject({ id: 'n-concurrent', status: 'queued' });
     expect(await outboxCount({ _id: 'n-concurrent' })).toBe(1);
-    expect(await t.connector.features.db.collection('notification_queue').countDocuments({ _id: 'n-concurrent' as never })).toBe(1);
+    expect(await t.connector.deps.db.collection('notification_queue').countDocuments({ _id: 'n-concurrent' as never })).toBe(1);
   });
 
   it('accepts email recipients, no body, no actor, the base URL itself, and counts characters rather than bytes', async () => {
@@ -218,7 +218,7 @@ describe('notification hand-off and preferences HTTP API', () => {
       });
       expect(res.status).toBe(201);
     });
-    const stored = () => t.connector.features.db.collection('member_preferences').find({}).toArray();
+    const stored = () => t.connector.deps.db.collection('member_preferences').find({}).toArray();
 
     it('has every type on by default', async () => {
       expect(await repos.preferences.get('m-pref')).toEqual({ memberId: 'm-pref', slack: { conversation: true, automation: true, scheduled_import: true, async_task: true } });

@@ -30,7 +30,7 @@ describe('notify command line', () => {
     const { code } = await exitOf(child);
     return { code, stdout: output.stdout(), stderr: output.stderr() };
   }
-  const outbox = () => createNotificationRepos(t.connector.features.db).outbox;
+  const outbox = () => createNotificationRepos(t.connector.deps.db).outbox;
   const base = ['--api-url', '', '--type', 'conversation', '--subtype', 'mention', '--title', 'Ada mentioned you', '--url', 'https://acme.pigment.test/boards/1'];
   const args = (...more: string[]) => {
     const list = [...base, ...more];

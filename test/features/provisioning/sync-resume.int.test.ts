@@ -8,6 +8,7 @@ import { emailKey } from '../../../src/features/members/member.types';
 import { createProvisioningRepos, DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig, type SlackUserRecord } from '../../../src/features/provisioning';
 import { PROVISIONING_JOB } from '../../../src/features/provisioning/sync.job';
 import { startTestConnector, type TestConnector } from '../../support/connector';
+import { connectorView, storeRepos } from '../../support/store-repos';
 
 const TEAM = { id: 'T0RESUME01', name: 'Acme Resume', domain: 'acme-resume' };
 // Two users.list pages (200 a page): enough to resume after the first, small enough to apply quickly.
@@ -23,14 +24,14 @@ describe('provisioning sync after a crash', () => {
   let t: TestConnector;
   beforeEach(async () => {
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS, usergroups: [FEW, MORE] } }, label: 'sync-resume' });
-    const { repos, workspace } = t.connector.features;
+    const { repos, workspace } = connectorView(t.connector);
     await repos.workspaces.transition(TEAM.id, ['pending'], 'live', { acknowledgedAt: new Date() });
     await workspace.refresh();
   });
   afterEach(() => t.stop());
 
-  const provisioning = () => createProvisioningRepos(t.connector.features.db);
-  const syncNow = () => t.connector.features.scheduler.runPlannedNow(PROVISIONING_JOB);
+  const provisioning = () => createProvisioningRepos(t.connector.deps.db);
+  const syncNow = () => t.connector.deps.scheduler.runPlannedNow(PROVISIONING_JOB);
 
   it('goes on reading users.list from the page the dead process had reached', async () => {
     await provisioning().config.save(EVERYONE, 'm-admin', new Date());
@@ -47,14 +48,14 @@ describe('provisioning sync after a crash', () => {
     expect(t.emulator.callsOf('users.list').length - listCallsBefore).toBe(1);
     expect(t.emulator.callsOf('users.list').at(-1)?.args.cursor).toBe(first.response_metadata!.next_cursor);
     for (const user of [USERS[0]!, USERS[199]!, USERS[229]!]) {
-      expect(await t.connector.features.repos.members.findByEmailKey(emailKey(user.profile!.email!))).toMatchObject({ source: 'provisioning' });
+      expect(await storeRepos(t.connector.store.db).members.findByEmailKey(emailKey(user.profile!.email!))).toMatchObject({ source: 'provisioning' });
     }
     expect(await provisioning().runs.latest(5)).toEqual([expect.objectContaining({ id: dead.id, status: 'completed', counts: { created: 230 } })]);
     expect(await provisioning().runs.stagedPages(dead.id)).toEqual([]);
   });
 
   it('applies the rest of a plan whose process died while applying it (here: during an approval)', async () => {
-    const members = t.connector.features.repos.members;
+    const members = storeRepos(t.connector.store.db).members;
     for (let i = 0; i < 5; i += 1) {
       await members.save({ id: `slack-U0GONE000${i}`, name: `Gone ${i}`, email: `gone${i}@acme.test`, emailKey: `gone${i}@acme.test`, accountType: 'standard_member', status: 'activated', groups: [], source: 'provisioning' }, new Date());
     }
@@ -75,8 +76,8 @@ describe('provisioning sync after a crash', () => {
   });
 
   it('applies again, harmlessly, lines whose effects were written when the process died before advancing the watermark', async () => {
-    const members = t.connector.features.repos.members;
-    const mappings = t.connector.features.repos.mappings;
+    const members = storeRepos(t.connector.store.db).members;
+    const mappings = storeRepos(t.connector.store.db).mappings;
     // Every kind the resume must tolerate: created (with a team), updated (m-user3 renamed; both known members get Slack’s picture), deactivated, reactivated.
     await members.save({ id: 'm-user3', name: 'Old Name', email: 'user3@acme.test', emailKey: 'user3@acme.test', accountType: 'standard_member', status: 'activated', groups: [], source: 'api' }, new Date());
     await members.save({ id: 'slack-U0R0000004', name: 'User 4', email: 'user4@acme.test', emailKey: 'user4@acme.test', accountType: 'standard_member', status: 'deactivated', groups: [], source: 'provisioning' }, new Date());
@@ -110,12 +111,12 @@ describe('provisioning sync after a crash', () => {
   });
 
   it('resumes a crash mid-batch: creates the members not written yet, keeps the ones that were, fails nothing', async () => {
-    const members = t.connector.features.repos.members;
+    const members = storeRepos(t.connector.store.db).members;
     await provisioning().config.save({ ...EVERYONE, scope: 'groups', groupIds: [FEW.id], teamMapping: { enabled: true, groupToTeam: { [FEW.id]: 'Few' } } }, 'm-admin', new Date());
     expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: { created: 3, added_to_team: 3 } } });
     const [run] = await provisioning().runs.latest(1);
     // The batch insert reached the store for the first member only, then the process died.
-    await t.connector.features.db.collection('members').deleteMany({ _id: { $in: ['slack-U0R0000001', 'slack-U0R0000002'] } as never });
+    await t.connector.deps.db.collection('members').deleteMany({ _id: { $in: ['slack-U0R0000001', 'slack-U0R0000002'] } as never });
     await provisioning().runs.update(run!.id, { status: 'running', phase: 'applying', appliedThrough: -1 });
 
     expect(await syncNow()).toMatchObject({ report: { runId: run!.id, status: 'completed' } });

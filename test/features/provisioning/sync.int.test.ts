@@ -7,6 +7,7 @@ import { emailKey, type MemberSource, type MemberStatus } from '../../../src/fea
 import { createProvisioningRepos, createSyncService, DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig } from '../../../src/features/provisioning';
 import { PROVISIONING_JOB } from '../../../src/features/provisioning/sync.job';
 import { startTestConnector, type TestConnector } from '../../support/connector';
+import { connectorView, storeRepos } from '../../support/store-repos';
 
 const TEAM = { id: 'T0PROVISN1', name: 'Acme Provisioning', domain: 'acme-provisioning' };
 const USERS: SeedUser[] = [
@@ -36,17 +37,17 @@ describe('provisioning sync', () => {
   let t: TestConnector;
   beforeEach(async () => {
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS, usergroups: GROUPS } }, label: 'provisioning' });
-    const { repos, workspace } = t.connector.features;
+    const { repos, workspace } = connectorView(t.connector);
     await repos.workspaces.transition(TEAM.id, ['pending'], 'live', { acknowledgedAt: new Date() });
     await workspace.refresh();
   });
   afterEach(() => t.stop());
 
-  const members = () => t.connector.features.repos.members;
-  const provisioning = () => createProvisioningRepos(t.connector.features.db);
+  const members = () => storeRepos(t.connector.store.db).members;
+  const provisioning = () => createProvisioningRepos(t.connector.deps.db);
   const save = (id: string, email: string, source: MemberSource, status: MemberStatus = 'activated', groups: string[] = []) =>
     members().save({ id, name: id, email, emailKey: emailKey(email), accountType: 'standard_member', status, groups, source }, new Date());
-  const syncNow = () => t.connector.features.scheduler.runPlannedNow(PROVISIONING_JOB);
+  const syncNow = () => t.connector.deps.scheduler.runPlannedNow(PROVISIONING_JOB);
 
   it('does nothing until an admin configured it', async () => {
     expect(await syncNow()).toMatchObject({ ran: true, status: 'completed', report: { skipped: 'not_configured' } });
@@ -65,7 +66,7 @@ describe('provisioning sync', () => {
 
     expect(await members().findById('slack-U0ADA00001')).toMatchObject({ name: 'Ada Lovelace', email: 'ada@acme.test', status: 'pending', source: 'provisioning', groups: ['Engineering'], avatarUrl: expect.stringContaining('U0ADA00001') });
     // Connected to the Slack user it came from at once (no lookup by email).
-    expect(await t.connector.features.repos.mappings.findByMember('slack-U0ADA00001')).toMatchObject({ slackUserId: 'U0ADA00001', source: 'auto', active: true });
+    expect(await storeRepos(t.connector.store.db).mappings.findByMember('slack-U0ADA00001')).toMatchObject({ slackUserId: 'U0ADA00001', source: 'auto', active: true });
     // A guest (restricted) is synced like everyone else.
     expect(await members().findById('slack-U0CAT00001')).toMatchObject({ status: 'pending', groups: ['Engineering'] });
     // Known by email: updated and put in the team, its other teams kept.
@@ -95,7 +96,7 @@ describe('provisioning sync', () => {
     // Bob is mapped to m-bob, whose email Slack now says is bob@acme.test, which m-other (CSV) already has.
     await save('m-bob', 'old-bob@acme.test', 'provisioning');
     await save('m-other', 'bob@acme.test', 'csv');
-    await t.connector.features.repos.mappings.save({ memberId: 'm-bob', slackUserId: 'U0BOB00001', source: 'manual', slackEmail: 'bob@acme.test', active: true }, new Date());
+    await storeRepos(t.connector.store.db).mappings.save({ memberId: 'm-bob', slackUserId: 'U0BOB00001', source: 'manual', slackEmail: 'bob@acme.test', active: true }, new Date());
     await provisioning().config.save(config({ maxDeactivationShare: 1 }), 'm-admin', new Date());
 
     expect(await syncNow()).toMatchObject({ report: { status: 'completed_with_errors' } });
@@ -139,7 +140,7 @@ describe('provisioning sync', () => {
 
   it('previews without writing', async () => {
     await provisioning().config.save(config(), 'm-admin', new Date());
-    const service = createSyncService(t.connector.features, provisioning());
+    const service = createSyncService(connectorView(t.connector), provisioning(), { members: t.connector.features.members.directory, mapping: t.connector.features.mapping.lookup });
     const preview = await service.run({ kind: 'preview', trigger: 'manual' });
     expect(preview).toMatchObject({ ran: true, run: { kind: 'preview', status: 'completed', counts: { created: 3, added_to_team: 3 } } });
     expect(await members().findById('slack-U0ADA00001')).toBeUndefined();

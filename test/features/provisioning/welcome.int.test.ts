@@ -14,6 +14,7 @@ import { WelcomeRepository } from '../../../src/features/provisioning/welcome.re
 import { WELCOME_EVENT_TYPE, WELCOME_IDS } from '../../../src/features/provisioning/welcome.view';
 import { createLogger } from '../../../src/platform/logger';
 import { openTestDatabase, type TestDatabase } from '../../support/store';
+import { MappingLookup } from '../../../src/features/mapping/mapping-lookup';
 
 const BASE = 'https://acme.pigment.test';
 const NOW = new Date('2024-11-21T09:00:00Z');
@@ -50,7 +51,7 @@ function sender(now = NOW, repo = welcomes): WelcomeSender {
   const client = new WebClient(emulator.botToken, { slackApiUrl: emulator.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   return new WelcomeSender({
     client,
-    mappings,
+    mappings: new MappingLookup(mappings),
     welcomes: repo,
     pigmentBaseUrl: BASE,
     logger: createLogger({ level: 'silent' }).logger,

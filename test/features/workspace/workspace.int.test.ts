@@ -3,9 +3,10 @@
  * acknowledges it in the App Home, live after, disconnected on uninstall with all data kept,
  * back on reinstall, and refused for a token of another workspace.
  */
-import { createMappingService, fullPassJob } from '../../../src/features/mapping';
+import { fullPassJob } from '../../../src/features/mapping';
 import { uniqueDbName } from '../../support/store';
 import { eventually, startTestConnector, type TestConnector } from '../../support/connector';
+import { connectorView, storeRepos } from '../../support/store-repos';
 
 const TEAM = { id: 'T0ACME0001', name: 'Acme', domain: 'acme' };
 const USERS = [
@@ -15,7 +16,7 @@ const USERS = [
 ];
 
 async function seedMembers(t: TestConnector): Promise<void> {
-  const { repos } = t.connector.features;
+  const { repos } = connectorView(t.connector);
   const now = new Date();
   for (const [id, email, accountType] of [
     ['m-sec', 'sec@acme.test', 'security_admin'],
@@ -56,55 +57,55 @@ describe('workspace connection', () => {
   it('is pending until a Security Admin acknowledges; others see "waiting for an admin" and cannot', async () => {
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: dbName }, keepDatabase: true });
     await seedMembers(t);
-    expect(t.connector.features.workspace.isLive()).toBe(false);
+    expect(connectorView(t.connector).workspace.isLive()).toBe(false);
     await homeText(t, 'U0MEMBER01', 'Waiting for an admin');
     await homeText(t, 'U0SECADMIN', 'Acknowledge and connect');
 
     // A Workspace Admin is not enough to acknowledge, even with a forged click.
     await acknowledgeClick(t, 'U0WSADMIN1');
     await eventually(() => (t.connector.slack.inFlight.size === 0 ? true : undefined), 5_000, 'the click');
-    expect((await t.connector.features.repos.workspaces.get())?.status).toBe('pending');
+    expect((await storeRepos(t.connector.store.db).workspaces.get())?.status).toBe('pending');
 
     await acknowledgeClick(t, 'U0SECADMIN');
-    await eventually(async () => ((await t.connector.features.repos.workspaces.get())?.status === 'live' ? true : undefined), 5_000, 'live');
-    const workspace = await t.connector.features.repos.workspaces.get();
+    await eventually(async () => ((await storeRepos(t.connector.store.db).workspaces.get())?.status === 'live' ? true : undefined), 5_000, 'live');
+    const workspace = await storeRepos(t.connector.store.db).workspaces.get();
     expect(workspace).toMatchObject({ teamId: TEAM.id, status: 'live', acknowledgedBy: { slackUserId: 'U0SECADMIN', memberId: 'm-sec' } });
-    const audit = await t.connector.features.repos.audit.listForTarget(TEAM.id);
+    const audit = await storeRepos(t.connector.store.db).audit.listForTarget(TEAM.id);
     expect(audit.map((a) => a.action)).toEqual(['workspace.acknowledge']);
     // The first full matching runs once the workspace is live.
-    await eventually(async () => ((await t.connector.features.repos.mappings.findByMember('m-mem')) ? true : undefined), 10_000, 'the first matching');
+    await eventually(async () => ((await storeRepos(t.connector.store.db).mappings.findByMember('m-mem')) ? true : undefined), 10_000, 'the first matching');
     await homeText(t, 'U0SECADMIN', 'Connected.');
     await homeText(t, 'U0MEMBER01', 'You are connected to Pigment as');
   });
 
   it('is disconnected on app_uninstalled with everything kept, and comes back on reinstall', async () => {
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: dbName }, keepDatabase: true });
-    expect(t.connector.features.workspace.isLive()).toBe(true);
+    expect(connectorView(t.connector).workspace.isLive()).toBe(true);
     const mappingsBefore = await t.connector.store.db.collection('mappings').countDocuments();
     expect(mappingsBefore).toBeGreaterThan(0);
 
     await t.emulator.socket.sendEvent({ type: 'app_uninstalled' });
-    await eventually(async () => ((await t.connector.features.repos.workspaces.get())?.status === 'disconnected' ? true : undefined), 5_000, 'disconnected');
-    expect(t.connector.features.workspace.isLive()).toBe(false);
+    await eventually(async () => ((await storeRepos(t.connector.store.db).workspaces.get())?.status === 'disconnected' ? true : undefined), 5_000, 'disconnected');
+    expect(connectorView(t.connector).workspace.isLive()).toBe(false);
     expect(await t.connector.store.db.collection('mappings').countDocuments()).toBe(mappingsBefore);
     expect(await t.connector.store.db.collection('members').countDocuments()).toBe(3);
     await t.stop();
 
     // Reinstalled: a new process with the (new) token of the same workspace.
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: dbName }, keepDatabase: true });
-    expect(t.connector.features.workspace.isLive()).toBe(true);
+    expect(connectorView(t.connector).workspace.isLive()).toBe(true);
     expect(await t.connector.store.db.collection('mappings').countDocuments()).toBe(mappingsBefore);
-    expect((await t.connector.features.repos.workspaces.get())?.disconnectReason).toBeUndefined();
+    expect((await storeRepos(t.connector.store.db).workspaces.get())?.disconnectReason).toBeUndefined();
   });
 
   it('ignores tokens_revoked for user tokens only, and disconnects for the bot token', async () => {
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: dbName }, keepDatabase: true });
     await t.emulator.socket.sendEvent({ type: 'tokens_revoked', tokens: { oauth: ['U0SECADMIN'] } });
     await eventually(() => (t.connector.slack.inFlight.size === 0 ? true : undefined), 5_000, 'the event');
-    expect((await t.connector.features.repos.workspaces.get())?.status).toBe('live');
+    expect((await storeRepos(t.connector.store.db).workspaces.get())?.status).toBe('live');
     await t.emulator.socket.sendEvent({ type: 'tokens_revoked', tokens: { bot: ['U0BOT'] } });
-    await eventually(async () => ((await t.connector.features.repos.workspaces.get())?.status === 'disconnected' ? true : undefined), 5_000, 'disconnected');
-    expect((await t.connector.features.repos.workspaces.get())?.disconnectReason).toBe('tokens_revoked');
+    await eventually(async () => ((await storeRepos(t.connector.store.db).workspaces.get())?.status === 'disconnected' ? true : undefined), 5_000, 'disconnected');
+    expect((await storeRepos(t.connector.store.db).workspaces.get())?.disconnectReason).toBe('tokens_revoked');
   });
 
   it('a second process sharing the store learns that the workspace went live, before its next mapping pass', async () => {
@@ -113,17 +114,17 @@ describe('workspace connection', () => {
     const other = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: shared }, keepDatabase: true });
     try {
       await seedMembers(t);
-      expect(other.connector.features.workspace.isLive()).toBe(false);
-      expect((await t.connector.features.workspace.acknowledge(await t.connector.features.actors.resolve('U0SECADMIN'))).ok).toBe(true);
+      expect(connectorView(other.connector).workspace.isLive()).toBe(false);
+      expect((await connectorView(t.connector).workspace.acknowledge(await connectorView(t.connector).actors.resolve('U0SECADMIN'))).ok).toBe(true);
       // A's own first pass holds the mapping lease (one pass at a time across processes).
       await eventually(async () => ((await t.connector.store.db.collection('job_runs').countDocuments({ job: 'mapping.full_pass', status: 'completed' })) > 0 ? true : undefined), 10_000, "A's first pass");
       // A records its run, then frees the lease: until then B is told the pass runs elsewhere.
       const pass = await eventually(async () => {
-        const outcome = await other.connector.features.scheduler.runExclusive(fullPassJob(createMappingService(other.connector.features)), 'manual');
+        const outcome = await other.connector.deps.scheduler.runExclusive(fullPassJob(other.connector.features.mapping.service), 'manual');
         return outcome.ran ? outcome : undefined;
       }, 10_000, "B's pass");
       expect(pass).toMatchObject({ ran: true, status: 'completed', report: expect.objectContaining({ slackUsers: expect.any(Number) }) });
-      expect(other.connector.features.workspace.isLive()).toBe(true);
+      expect(connectorView(other.connector).workspace.isLive()).toBe(true);
     } finally {
       await other.stop();
     }
@@ -132,13 +133,13 @@ describe('workspace connection', () => {
   it("refuses to go live with another workspace's token, in the logs and the App Home", async () => {
     const other = { id: 'T0OTHER001', name: 'Other Inc', domain: 'other' };
     t = await startTestConnector({ emulator: { seed: { team: other, users: USERS } }, env: { MONGODB_DB: dbName } });
-    expect(t.connector.features.workspace.current()?.kind).toBe('mismatch');
-    expect(t.connector.features.workspace.isLive()).toBe(false);
+    expect(connectorView(t.connector).workspace.current()?.kind).toBe('mismatch');
+    expect(connectorView(t.connector).workspace.isLive()).toBe(false);
     expect(t.logs.some((l) => l.includes('belongs to another workspace') && l.includes('T0OTHER001'))).toBe(true);
     await homeText(t, 'U0SECADMIN', 'connected to another Slack workspace');
     // No admin action is accepted meanwhile, even from a Security Admin.
-    expect((await t.connector.features.actors.authorise('U0SECADMIN', 'mapping.manage')).allowed).toBe(false);
+    expect((await connectorView(t.connector).actors.authorise('U0SECADMIN', 'mapping.manage')).allowed).toBe(false);
     // The stored workspace is untouched.
-    expect((await t.connector.features.repos.workspaces.get())?.teamId).toBe(TEAM.id);
+    expect((await storeRepos(t.connector.store.db).workspaces.get())?.teamId).toBe(TEAM.id);
   });
 });

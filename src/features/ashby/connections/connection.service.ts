@@ -16,7 +16,7 @@ import { ConnectorError } from '../../../platform/errors';
 import type { Logger } from '../../../platform/logger';
 import { decryptSecret, encryptSecret } from '../../../platform/secrets';
 import { truncate } from '../../../slack/block-text';
-import type { ApplicationRepository } from '../../applications';
+import type { ApplicationCatalog } from '../../applications';
 import type { AshbyApiFactory, KeyCheck } from '../ashby-api.types';
 import type { AshbyConnectionRepository } from './connection.repository';
 import {
@@ -30,7 +30,7 @@ import {
 
 export interface AshbyConnectionServiceDeps {
   connections: AshbyConnectionRepository;
-  applications: ApplicationRepository;
+  applications: ApplicationCatalog;
   /** Builds an Ashby client for one key (checkKey is all this service uses). */
   ashby: AshbyApiFactory;
   /** config.encryptionKey: 32 bytes. */

@@ -19,8 +19,8 @@ import { z } from 'zod';
 import type { Logger } from '../../../platform/logger';
 import { withinBudget } from '../../../platform/within-budget';
 import { mrkdwnText } from '../../../slack/block-text';
-import type { ApplicationRepository } from '../../applications';
-import type { FeatureDeps } from '../../deps';
+import type { ApplicationCatalog } from '../../applications';
+import type { ScreenDeps } from '../../ports';
 import { publishHome } from '../../home';
 import { isAllowed } from '../../members/permissions';
 import type { AshbyConnection } from './connection.types';
@@ -52,9 +52,9 @@ export const ASHBY_REFUSAL_TEXT = 'Only Workspace Admins and Primary Owners can 
 export const KEY_CHECK_BUDGET_MS = 2_000;
 
 export interface ConnectionListenerDeps {
-  deps: FeatureDeps;
+  deps: ScreenDeps;
   service: AshbyConnectionService;
-  applications: ApplicationRepository;
+  applications: ApplicationCatalog;
 }
 
 const ActionBody = z.object({

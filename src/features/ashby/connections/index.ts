@@ -4,8 +4,9 @@
  * markBroken); `registerConnections` adds the admin screens.
  */
 import type { App } from '@slack/bolt';
-import type { ApplicationRepository } from '../../applications';
+import type { ApplicationCatalog } from '../../applications';
 import type { FeatureDeps } from '../../deps';
+import type { ScreenDeps } from '../../ports';
 import type { AshbyApiFactory } from '../ashby-api.types';
 import { AshbyConnectionRepository } from './connection.repository';
 import { AshbyConnectionService } from './connection.service';
@@ -17,7 +18,7 @@ export { DEFAULT_CONNECTION_NAME, type AshbyConnection } from './connection.type
 export { ASHBY_CONNECTION_IDS } from './ids';
 export { ASHBY_CONNECTIONS_ORDER, ASHBY_PERMISSION } from './connections.listeners';
 
-export function createConnectionService(deps: FeatureDeps, input: { applications: ApplicationRepository; ashby: AshbyApiFactory }): AshbyConnectionService {
+export function createConnectionService(deps: FeatureDeps, input: { applications: ApplicationCatalog; ashby: AshbyApiFactory }): AshbyConnectionService {
   return new AshbyConnectionService({
     connections: new AshbyConnectionRepository(deps.db),
     applications: input.applications,
@@ -29,7 +30,7 @@ export function createConnectionService(deps: FeatureDeps, input: { applications
 }
 
 /** The connection service plus the admin screens; returns the service for the imports. */
-export function registerConnections(app: App, deps: FeatureDeps, input: { applications: ApplicationRepository; ashby: AshbyApiFactory }): AshbyConnectionService {
+export function registerConnections(app: App, deps: ScreenDeps, input: { applications: ApplicationCatalog; ashby: AshbyApiFactory }): AshbyConnectionService {
   const service = createConnectionService(deps, input);
   registerConnectionListeners(app, { deps, service, applications: input.applications });
   return service;

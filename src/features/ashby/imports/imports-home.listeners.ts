@@ -7,7 +7,7 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { FeatureDeps } from '../../deps';
+import type { ScreenDeps } from '../../ports';
 import { publishHome } from '../../home';
 import { isAllowed, type Permission } from '../../members/permissions';
 import type { AshbyApiFactory } from '../ashby-api.types';
@@ -27,7 +27,7 @@ export const IMPORTS_PERMISSION: Permission = 'ashby.manage';
 export const IMPORTS_REFUSAL_TEXT = 'Only Workspace Admins and Primary Owners can manage Ashby imports.';
 
 export interface ImportsHomeContext {
-  deps: FeatureDeps;
+  deps: ScreenDeps;
   imports: ImportRepository;
   runs: ImportRunRepository;
   service: ImportService;

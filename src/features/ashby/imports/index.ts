@@ -6,6 +6,8 @@
  */
 import type { App } from '@slack/bolt';
 import type { FeatureDeps } from '../../deps';
+import type { MemberServices } from '../../members';
+import type { ScreenDeps } from '../../ports';
 import type { AshbyApiFactory } from '../ashby-api.types';
 import type { ImportApplicationSource, ImportConnectionSource } from './import-connections';
 import { importsJob } from './import.job';
@@ -29,6 +31,8 @@ export interface ImportsWiring {
   applications: ImportApplicationSource;
   ashby: AshbyApiFactory;
   notify: Notify;
+  /** The member directory (pending members for hires) and its ownership registry. */
+  members: MemberServices;
 }
 
 export interface ImportsFeature {
@@ -50,10 +54,10 @@ export function createImports(deps: FeatureDeps, wiring: ImportsWiring): Imports
     connections: wiring.connections,
     applications: wiring.applications,
     ashby: wiring.ashby,
-    members: deps.repos.members,
+    members: wiring.members.directory,
     // Pending members enter like any member the platform creates: the member service fires the
     // memberChanged hooks, so mapping connects them as soon as they join Slack.
-    putPendingMember: (id, input) => deps.members.service.putMember(id, { ...input, accountType: 'standard_member', status: 'pending' }, 'api'),
+    putPendingMember: (id, input) => wiring.members.service.putMember(id, { ...input, accountType: 'standard_member', status: 'pending' }, 'api'),
     notify: wiring.notify,
     clock: deps.clock,
     logger: deps.logger.child({ feature: 'ashby', component: 'imports' }),
@@ -62,11 +66,11 @@ export function createImports(deps: FeatureDeps, wiring: ImportsWiring): Imports
   return { imports, runs, rows, service };
 }
 
-export function registerImports(app: App, deps: FeatureDeps, wiring: ImportsWiring): ImportsFeature {
+export function registerImports(app: App, deps: ScreenDeps, wiring: ImportsWiring): ImportsFeature {
   const feature = createImports(deps, wiring);
   registerImportRowRoutes(deps.router, { imports: feature.imports, rows: feature.rows });
   deps.scheduler.schedule(importsJob(deps.scheduler, feature.service, feature.imports), deps.config.schedules.imports);
-  deps.members.ownership.register({
+  wiring.members.ownership.register({
     kind: 'scheduled_import',
     countOwnedBy: (memberId) => feature.imports.countOwnedBy(memberId),
     transfer: (from, to) => feature.imports.transferOwnership(from, to),

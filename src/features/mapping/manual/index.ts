@@ -14,10 +14,10 @@ import { z } from 'zod';
 import type { Clock } from '../../../platform/clock';
 import type { Logger } from '../../../platform/logger';
 import type { SlackDirectory } from '../../../slack/slack-directory';
-import type { AuditRepository } from '../../audit/audit.repository';
+import type { AuditLog } from '../../audit';
 import { publishHome, type HomeDeps } from '../../home';
 import type { ActorService } from '../../members/actor.service';
-import type { MemberRepository } from '../../members/member.repository';
+import type { MemberDirectory } from '../../members/member-directory';
 import type { MappingRepository } from '../mapping.repository';
 import { MANUAL_MAPPING_BLOCKS, MANUAL_MAPPING_IDS, rowActionPattern } from './ids';
 import { ManualMappingService, type ReviewPage } from './manual-mapping.service';
@@ -56,7 +56,7 @@ export const DEFAULT_TIMING: ManualMappingTiming = { submitBudgetMs: 2_500, subm
 export interface ManualMappingDeps {
   logger: Logger;
   clock: Clock;
-  repos: { members: MemberRepository; mappings: MappingRepository; audit: AuditRepository };
+  repos: { members: MemberDirectory; mappings: MappingRepository; audit: AuditLog };
   directory: SlackDirectory;
   actors: ActorService;
   home: HomeDeps;

@@ -10,9 +10,9 @@ import { z } from 'zod';
 import type { Clock } from '../../../platform/clock';
 import type { SlackDirectory } from '../../../slack/slack-directory';
 import { slackErrorCode } from '../../../slack/slack-directory';
-import type { AuditRepository } from '../../audit/audit.repository';
+import type { AuditLog } from '../../audit';
 import type { Actor } from '../../members/actor.service';
-import type { MemberRepository } from '../../members/member.repository';
+import type { MemberDirectory } from '../../members/member-directory';
 import type { Member, MemberStatus } from '../../members/member.types';
 import { isAllowed } from '../../members/permissions';
 import type { MappingRepository } from '../mapping.repository';
@@ -71,9 +71,9 @@ export type RemoveResult =
   | { ok: false; reason: 'not_connected'; member: Member | undefined };
 
 export interface ManualMappingServiceDeps {
-  members: MemberRepository;
+  members: MemberDirectory;
   mappings: MappingRepository;
-  audit: AuditRepository;
+  audit: AuditLog;
   directory: Pick<SlackDirectory, 'lookupByEmail'>;
   clock: Clock;
 }

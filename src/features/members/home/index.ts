@@ -3,12 +3,13 @@
  * the counts by status, the CSV import modals and the member details modals.
  */
 import type { App } from '@slack/bolt';
-import type { FeatureDeps } from '../../deps';
+import type { ScreenDeps } from '../../ports';
 import type { MemberServices } from '../index';
 import { isAllowed } from '../permissions';
 import type { MembersHomeContext } from './listener-support';
 import { registerDetailsListeners } from './member-details.listeners';
-import type { MemberImportPreviewRepository } from './member-import-preview.repository';
+import { MemberImportPreviewRepository } from './member-import-preview.repository';
+import type { MappingLookup } from '../../mapping/mapping-lookup';
 import { registerImportListeners } from './member-import.listeners';
 import { renderMembersSection } from './members-section.view';
 
@@ -18,28 +19,23 @@ export { MEMBERS_HOME_IDS } from './ids';
 /** The Home section's place: workspace 10, own status 20, mapping 30, members 40. */
 export const MEMBERS_SECTION_ORDER = 40;
 
-export interface MembersHomeOptions {
-  /** Defaults to the feature's shared services, `deps.members` (one ownership registry for all). */
-  services?: MemberServices;
-  /** Defaults to `deps.repos.memberImportPreviews`, read when an import is previewed. */
-  previews?: MemberImportPreviewRepository;
+export interface MembersHomePorts {
+  /** The feature's services (one ownership registry for all). */
+  members: MemberServices;
+  mapping: Pick<MappingLookup, 'lookup'>;
 }
 
-export function register(app: App, deps: FeatureDeps, options: MembersHomeOptions = {}): void {
+export function register(app: App, deps: ScreenDeps, ports: MembersHomePorts): void {
   const logger = deps.logger.child({ feature: 'members', component: 'home' });
-  const ctx: MembersHomeContext = {
-    deps,
-    services: options.services ?? deps.members,
-    logger,
-    previews: () => options.previews ?? deps.repos.memberImportPreviews,
-  };
+  const previews = new MemberImportPreviewRepository(deps.db);
+  const ctx: MembersHomeContext = { deps, services: ports.members, mapping: ports.mapping, logger, previews: () => previews };
 
   deps.home.sections.add({
     order: MEMBERS_SECTION_ORDER,
     name: 'members.directory',
     render: async ({ actor }) => {
       if (!isAllowed(actor.member, 'members.manage')) return [];
-      return renderMembersSection({ canManage: true, counts: await deps.repos.members.countByStatus() });
+      return renderMembersSection({ canManage: true, counts: await ports.members.directory.countByStatus() });
     },
   });
 

@@ -6,16 +6,18 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Logger } from '../../../platform/logger';
-import type { FeatureDeps } from '../../deps';
+import type { ScreenDeps } from '../../ports';
 import { publishHome } from '../../home';
 import type { Actor } from '../actor.service';
+import type { MappingLookup } from '../../mapping/mapping-lookup';
 import type { MemberServices } from '../index';
 import type { MemberImportPreviewRepository } from './member-import-preview.repository';
 import { renderInfoView } from './member-import.view';
 
 export interface MembersHomeContext {
-  deps: FeatureDeps;
+  deps: ScreenDeps;
   services: MemberServices;
+  mapping: Pick<MappingLookup, 'lookup'>;
   previews: () => MemberImportPreviewRepository;
   logger: Logger;
 }

@@ -33,7 +33,7 @@ import { renderInfoView, type Notice } from './member-import.view';
 
 export function registerDetailsListeners(app: App, ctx: MembersHomeContext): void {
   const { deps } = ctx;
-  const members = deps.repos.members;
+  const members = ctx.services.directory;
 
   async function directoryView(text: string, start?: DirectoryMetadata['start'], notice?: Notice) {
     const page = await members.searchPage({ text, ...(start ? { after: start } : {}), limit: DIRECTORY_PAGE_SIZE + 1 });
@@ -44,7 +44,7 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
   async function detailsView(actor: Actor, memberId: string, notice?: Notice) {
     const member = await members.findById(memberId);
     if (!member) return renderInfoView({ title: 'Member', text: 'This member no longer exists.' });
-    const mapping = await deps.repos.mappings.findByMember(memberId);
+    const mapping = await ctx.mapping.lookup(memberId);
     return renderDetailsView({
       member,
       ...(mapping ? { mapping } : {}),

@@ -17,8 +17,8 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../platform/clock';
 import type { Logger } from '../../../platform/logger';
 import type { Mapping } from '../../mapping/mapping.types';
-import type { MappingRepository } from '../../mapping/mapping.repository';
-import type { MemberRepository } from '../../members/member.repository';
+import type { MappingLookup } from '../../mapping/mapping-lookup';
+import type { MemberDirectory } from '../../members/member-directory';
 import { emailKey, type Member } from '../../members/member.types';
 import type { WorkspaceState } from '../../workspace/workspace.types';
 import { buildNotificationMessage } from '../messages';
@@ -33,8 +33,8 @@ import type { SlackDm } from './slack-dm';
 
 export interface DeliveryWorkerDeps {
   outbox: OutboxRepository;
-  members: MemberRepository;
-  mappings: MappingRepository;
+  members: MemberDirectory;
+  mappings: MappingLookup;
   preferences: PreferencesService;
   /** The workspace as this process last saw it (refreshed every few seconds). */
   workspace: { current(): WorkspaceState | undefined };
@@ -226,7 +226,7 @@ export class DeliveryWorker {
     const byEmail = memberId === undefined && email !== undefined ? await members.findByEmailKey(emailKey(email)) : undefined;
     const id = memberId ?? byEmail?.id;
     if (id === undefined) return { allowed: false };
-    const [member, allowed, mapping] = await Promise.all([byEmail ?? members.findById(id), preferences.allowsSlack(id, n.type), mappings.findByMember(id)]);
+    const [member, allowed, mapping] = await Promise.all([byEmail ?? members.findById(id), preferences.allowsSlack(id, n.type), mappings.lookup(id)]);
     return { ...(member ? { member } : {}), allowed, ...(mapping ? { mapping } : {}) };
   }
 
@@ -362,7 +362,7 @@ export class DeliveryWorker {
 
   /** Remembers the member's DM channel; a store hiccup only costs a conversations.open next time. */
   private async cacheDmChannel(memberId: string, slackUserId: string, channel: string): Promise<void> {
-    await this.deps.mappings.setDmChannel(memberId, slackUserId, channel).catch((error: unknown) => {
+    await this.deps.mappings.cacheDmChannel(memberId, slackUserId, channel).catch((error: unknown) => {
       this.deps.logger.warn({ err: error, memberId }, 'could not cache the DM channel');
     });
   }

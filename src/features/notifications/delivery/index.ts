@@ -4,7 +4,10 @@
  * once the app is up.
  */
 import type { FeatureDeps } from '../../deps';
-import type { NotificationServices } from '../index';
+import type { MappingLookup } from '../../mapping/mapping-lookup';
+import type { MemberDirectory } from '../../members/member-directory';
+import type { ScreenPorts } from '../../ports';
+import type { NotificationServices } from '../notification-services';
 import { createDeliveryMetrics } from './delivery.metrics';
 import { DEFAULT_DELIVERY_TUNING, type DeliveryTuning } from './delivery-tuning';
 import { DeliveryWorker } from './delivery.worker';
@@ -27,12 +30,16 @@ export function deliveryTuning(deps: Pick<FeatureDeps, 'config' | 'tuning'>): De
   };
 }
 
-export function registerDelivery(deps: FeatureDeps, services: NotificationServices): DeliveryWorker {
+export function registerDelivery(
+  deps: FeatureDeps & Pick<ScreenPorts, 'workspace'>,
+  ports: { members: MemberDirectory; mapping: MappingLookup },
+  services: NotificationServices,
+): DeliveryWorker {
   const { outbox } = services.repos;
   const worker = new DeliveryWorker({
     outbox,
-    members: deps.repos.members,
-    mappings: deps.repos.mappings,
+    members: ports.members,
+    mappings: ports.mapping,
     preferences: services.preferences,
     workspace: deps.workspace,
     dm: new SlackDm(deps.deliveryClient),

@@ -3,7 +3,8 @@
  * change) and "Your recent notifications". Registered by the notifications feature.
  */
 import type { App } from '@slack/bolt';
-import type { FeatureDeps } from '../../deps';
+import type { ScreenDeps } from '../../ports';
+import type { MappingLookup } from '../../mapping/mapping-lookup';
 import type { OutboxRepository } from '../outbox.repository';
 import type { PreferencesService } from '../preferences.service';
 import { NOTIFICATIONS_HOME_IDS } from './ids';
@@ -16,12 +17,13 @@ export { NOTIFICATIONS_SECTION_ORDER } from './notifications-home.section';
 export interface NotificationsHomeServices {
   outbox: OutboxRepository;
   preferences: PreferencesService;
+  mapping: Pick<MappingLookup, 'lookup'>;
 }
 
 /** Adds the Home section and the settings listener. */
-export function registerNotificationsHome(app: App, deps: FeatureDeps, services: NotificationsHomeServices): void {
+export function registerNotificationsHome(app: App, deps: ScreenDeps, services: NotificationsHomeServices): void {
   const logger = deps.logger.child({ feature: 'notifications', component: 'home' });
-  deps.home.sections.add(notificationsHomeSection({ mappings: deps.repos.mappings, preferences: services.preferences, outbox: services.outbox }));
+  deps.home.sections.add(notificationsHomeSection({ mappings: services.mapping, preferences: services.preferences, outbox: services.outbox }));
 
   app.action({ type: 'block_actions', action_id: NOTIFICATIONS_HOME_IDS.settings }, async ({ ack, body, action, client }) => {
     await ack();

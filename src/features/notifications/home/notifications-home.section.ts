@@ -3,7 +3,7 @@
  * before the admin panels): loads what the viewer may see and renders it with the pure view.
  */
 import type { HomeContext, HomeSection } from '../../home';
-import type { MappingRepository } from '../../mapping/mapping.repository';
+import type { MappingLookup } from '../../mapping/mapping-lookup';
 import type { OutboxRepository } from '../outbox.repository';
 import type { PreferencesService } from '../preferences.service';
 import { RECENT_NOTIFICATIONS_SHOWN, renderNotificationsHome, type NotificationsHomeModel } from './notifications-home.view';
@@ -12,7 +12,7 @@ import { RECENT_NOTIFICATIONS_SHOWN, renderNotificationsHome, type Notifications
 export const NOTIFICATIONS_SECTION_ORDER = 25;
 
 export interface NotificationsHomeSectionDeps {
-  mappings: Pick<MappingRepository, 'findByMember'>;
+  mappings: Pick<MappingLookup, 'lookup'>;
   preferences: Pick<PreferencesService, 'getForActor'>;
   outbox: Pick<OutboxRepository, 'listRecentForMember'>;
 }
@@ -32,7 +32,7 @@ export function notificationsHomeSection(deps: NotificationsHomeSectionDeps): Ho
 export async function loadNotificationsHome(deps: NotificationsHomeSectionDeps, { actor }: HomeContext): Promise<NotificationsHomeModel> {
   const member = actor.member;
   if (!member) return { viewer: 'not_member' };
-  const [preferences, mapping] = await Promise.all([deps.preferences.getForActor(actor), deps.mappings.findByMember(member.id)]);
+  const [preferences, mapping] = await Promise.all([deps.preferences.getForActor(actor), deps.mappings.lookup(member.id)]);
   if (!preferences.ok) return { viewer: 'not_allowed' };
   // Found through their email only (not connected yet), or connected to another Slack user.
   if (mapping?.slackUserId !== actor.slackUserId) return { viewer: 'not_connected' };

@@ -10,7 +10,7 @@ import { publishHome } from '../../home';
 import { PROVISIONING_CONFIG_BLOCKS, PROVISIONING_CONFIG_IDS, PROVISIONING_PANEL_IDS } from './config-ids';
 import { matchUsergroups, toUsergroupSummary } from './config-groups';
 import { groupOption, MAX_GROUP_OPTIONS, parseConfigSubmission, renderConfigModal, renderConfigNotice } from './config.view';
-import { PanelActionBody, PROVISIONING_PERMISSION, PROVISIONING_REFUSAL_TEXT, type PanelContext } from './panel.listeners';
+import { PanelActionBody, PROVISIONING_PERMISSION, PROVISIONING_REFUSAL_TEXT, type PanelContext } from './panel-context';
 
 const SubmissionBody = z.object({
   user: z.object({ id: z.string().min(1) }),

@@ -12,7 +12,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Logger } from '../../../platform/logger';
 import { sendCsvToDm } from '../../../slack/csv-to-dm';
-import type { FeatureDeps } from '../../deps';
+import type { ScreenDeps } from '../../ports';
 import { isAllowed } from '../../members/permissions';
 import type { ReportFilter, SyncReportRepository } from '../report.repository';
 import type { SyncRunRepository } from '../sync-run.repository';
@@ -70,7 +70,7 @@ function parseAction(body: unknown): ParsedAction {
   };
 }
 
-export function registerHistory(app: App, deps: FeatureDeps, repos: HistoryRepos): void {
+export function registerHistory(app: App, deps: ScreenDeps, repos: HistoryRepos): void {
   const logger = deps.logger.child({ feature: 'provisioning', component: 'history' });
 
   deps.home.sections.add({
@@ -144,7 +144,7 @@ export function registerHistory(app: App, deps: FeatureDeps, repos: HistoryRepos
 }
 
 /** Streams the run's whole report as CSV into the admin's DM; says in the DM why not when it cannot. */
-async function exportReport(deps: FeatureDeps, repos: HistoryRepos, client: WebClient, logger: Logger, userId: string, runId: string): Promise<void> {
+async function exportReport(deps: ScreenDeps, repos: HistoryRepos, client: WebClient, logger: Logger, userId: string, runId: string): Promise<void> {
   const run = await repos.runs.findById(runId);
   if (!run) return dm(client, userId, REPORT_GONE_TEXT);
   if (isUnfinished(run)) return dm(client, userId, REPORT_RUNNING_TEXT);

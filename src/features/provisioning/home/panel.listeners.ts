@@ -11,14 +11,15 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { JobOutcome } from '../../../platform/scheduler/scheduler';
-import type { FeatureDeps } from '../../deps';
+import type { ScreenDeps } from '../../ports';
 import { publishHome } from '../../home';
 import { isAllowed } from '../../members/permissions';
-import type { createProvisioningRepos } from '../index';
+import type { ProvisioningRepos } from '../provisioning-repos';
 import type { ReviewDecision, SyncService } from '../sync.service';
 import { PROVISIONING_JOB } from '../sync.job';
 import type { SyncRun } from '../sync-run.repository';
 import { UsergroupCatalog } from './config-groups';
+import { PanelActionBody, PROVISIONING_PERMISSION, PROVISIONING_REFUSAL_TEXT, type PanelContext } from './panel-context';
 import { PROVISIONING_PANEL_IDS } from './config-ids';
 import { registerConfigListeners } from './config.listeners';
 import { renderProvisioningPanel, type PanelModel, type PanelNotice } from './panel.view';
@@ -29,32 +30,13 @@ import { registerReviewListeners } from './review.listeners';
  * members 40, this panel, then the sync history 41 and the user inventory 45.
  */
 export const PROVISIONING_PANEL_ORDER = 40.5;
-export const PROVISIONING_PERMISSION = 'provisioning.manage';
-export const PROVISIONING_REFUSAL_TEXT = 'Only Security Admins and Primary Owners can manage the provisioning sync.';
 /** Runs read to find the latest sync, the last completed one and a run in review. */
 const RUNS_READ = 20;
 /** The lease Approve and Cancel hold (the sync's own), renewed while they run. */
 const DECISION_LEASE_MS = 5 * 60_000;
 
-export interface PanelContext {
-  deps: FeatureDeps;
-  repos: ReturnType<typeof createProvisioningRepos>;
-  sync: SyncService;
-  catalog: UsergroupCatalog;
-  logger: FeatureDeps['logger'];
-  /** Tells a refused user so: a DM (Home buttons) or the modal they clicked in. */
-  refuse(client: WebClient, userId: string, what: string): Promise<void>;
-}
-
-export const PanelActionBody = z.object({
-  user: z.object({ id: z.string().min(1) }),
-  trigger_id: z.string().min(1).optional(),
-  view: z.object({ id: z.string().min(1), private_metadata: z.string().optional() }).optional(),
-  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
-});
-
 /** Registers the panel, its buttons and its modals. Called once from the provisioning feature's `register`. */
-export function registerPanel(app: App, deps: FeatureDeps, services: { repos: ReturnType<typeof createProvisioningRepos>; sync: SyncService }): void {
+export function registerPanel(app: App, deps: ScreenDeps, services: { repos: ProvisioningRepos; sync: SyncService }): void {
   const logger = deps.logger.child({ feature: 'provisioning', component: 'home' });
   const ctx: PanelContext = {
     deps,

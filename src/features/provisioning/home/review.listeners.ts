@@ -6,7 +6,7 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { PROVISIONING_PANEL_IDS, PROVISIONING_REVIEW_IDS } from './config-ids';
-import { PanelActionBody, PROVISIONING_PERMISSION, PROVISIONING_REFUSAL_TEXT, type PanelContext } from './panel.listeners';
+import { PanelActionBody, PROVISIONING_PERMISSION, PROVISIONING_REFUSAL_TEXT, type PanelContext } from './panel-context';
 import { decodeReviewMetadata, renderReviewModal, renderReviewNotice, REVIEW_PAGE_SIZE, type ReviewRow } from './review.view';
 
 export function registerReviewListeners(app: App, ctx: PanelContext): void {

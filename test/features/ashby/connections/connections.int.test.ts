@@ -9,13 +9,14 @@ import { createAshbyEmulator, type AshbyEmulator } from '../../../../scripts/ash
 import { validateView } from '../../../../scripts/slack-emulator/block-kit';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
 import type { SocketModeAck } from '../../../../scripts/slack-emulator/types';
-import type { FeatureDeps } from '../../../../src/features';
+
 import { ASHBY_CONNECTION_IDS as IDS, AshbyConnectionRepository, createConnectionService, type AshbyConnection, type AshbyConnectionService } from '../../../../src/features/ashby/connections';
-import { ApplicationRepository } from '../../../../src/features/applications';
+import { ApplicationRepository } from '../../../../src/features/applications/application.repository';
 import { createAshbyApi } from '../../../../src/features/ashby/client';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
 import { TEST_SECRETS } from '../../../support/factories';
 import { addMember, ADMIN, modalWith, OWNER, press, SEED, settle, STANDARD, submit, textOf } from '../../members/home/harness';
+import { connectorView } from '../../../support/store-repos';
 
 const GOOD_KEY = 'ashby_live_key_Good_0123456789abcdefGOOD';
 const NEW_KEY = 'ashby_live_key_Next_fedcba9876543210NEXT';
@@ -46,14 +47,14 @@ function spellingsOf(key: string): string[] {
 describe('Ashby connections in the App Home', () => {
   let ashby: AshbyEmulator;
   let t: TestConnector;
-  let deps: FeatureDeps;
+  let deps: ReturnType<typeof connectorView>;
   let connections: AshbyConnectionService;
 
   beforeAll(async () => {
     ashby = await createAshbyEmulator({ keys: { [GOOD_KEY]: { title: 'Pigment import' }, [NEW_KEY]: {}, [REVOKED_KEY]: {}, [LIMITED_KEY]: { permissions: ['candidatesRead', 'apiKeysRead'] } } });
     ashby.keys.revoke(REVOKED_KEY);
     t = await startTestConnector({ emulator: { seed: SEED }, label: 'ashby_connections', env: { ASHBY_API_URL: ashby.url } });
-    deps = t.connector.features;
+    deps = connectorView(t.connector);
     // The same service the connector runs, on its database (reads only in these tests).
     connections = createConnectionService(deps, { applications: new ApplicationRepository(deps.db), ashby: createAshbyApi({ baseUrl: ashby.url, logger: deps.logger }) });
     await addMember(deps, { id: 'm-wanda', name: 'Wanda Admin', email: 'wanda@acme.test', accountType: 'workspace_admin' });

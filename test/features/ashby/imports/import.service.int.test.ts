@@ -7,6 +7,7 @@ import { notificationIdOf } from '../../../../src/features/ashby/imports/import-
 import { encryptSecret } from '../../../../src/platform/secrets';
 import { pendingMemberId, type AshbyImport } from '../../../../src/features/ashby/imports';
 import { API_KEY, deliveredNotification, OWNER, startImportsWorld, type ImportsWorld } from './imports-fixture';
+import { storeRepos } from '../../../support/store-repos';
 
 describe('Ashby import runs', () => {
   let world: ImportsWorld;
@@ -174,7 +175,7 @@ describe('Ashby import runs', () => {
     hire('Ada Lovelace');
     const imp = await newImport();
     // As if the key had been encrypted with another ENCRYPTION_KEY.
-    await world.t.connector.features.db.collection('ashby_connections').updateOne({ _id: world.connectionId as never }, { $set: { key: encryptSecret(API_KEY, Buffer.alloc(32, 7)) } });
+    await world.t.connector.deps.db.collection('ashby_connections').updateOne({ _id: world.connectionId as never }, { $set: { key: encryptSecret(API_KEY, Buffer.alloc(32, 7)) } });
     const failed = await run(imp.id);
     expect(failed).toMatchObject({ status: 'failed' });
     expect(failed.error).toContain('cannot be decrypted with the current ENCRYPTION_KEY');
@@ -194,14 +195,14 @@ describe('Ashby import runs', () => {
     const olga = hire('Olga Owner', { email: 'OLGA@acme.test' });
     const off = await newImport();
     await run(off.id);
-    expect(await world.t.connector.features.repos.members.findByEmailKey('ada@people.test')).toBeUndefined();
+    expect(await storeRepos(world.t.connector.store.db).members.findByEmailKey('ada@people.test')).toBeUndefined();
 
     const on = await newImport({ createPendingMembers: true });
     const finished = await run(on.id);
     expect(finished.counts.membersCreated).toBe(1);
-    expect(await world.t.connector.features.repos.members.findByEmailKey('ada@people.test')).toMatchObject({ id: pendingMemberId(ada.id), name: 'Ada Lovelace', status: 'pending', accountType: 'standard_member' });
+    expect(await storeRepos(world.t.connector.store.db).members.findByEmailKey('ada@people.test')).toMatchObject({ id: pendingMemberId(ada.id), name: 'Ada Lovelace', status: 'pending', accountType: 'standard_member' });
     // Olga already is a member: nobody new for her.
-    expect(await world.t.connector.features.repos.members.findById(pendingMemberId(olga.id))).toBeUndefined();
+    expect(await storeRepos(world.t.connector.store.db).members.findById(pendingMemberId(olga.id))).toBeUndefined();
     const again = await world.feature.service.run(on.id, 'schedule');
     expect(again.ran && again.run.counts.membersCreated).toBe(0);
   });

@@ -7,7 +7,7 @@
  */
 import { createAshbyEmulator, type AshbyEmulator } from '../../../../scripts/ashby-emulator';
 import type { SeedUser } from '../../../../scripts/slack-emulator';
-import { ApplicationRepository } from '../../../../src/features/applications';
+import { ApplicationRepository } from '../../../../src/features/applications/application.repository';
 import { createAshbyApi } from '../../../../src/features/ashby/client';
 import { AshbyConnectionRepository } from '../../../../src/features/ashby/connections/connection.repository';
 import { AshbyConnectionService } from '../../../../src/features/ashby/connections/connection.service';
@@ -16,6 +16,7 @@ import { emailKey, type AccountType } from '../../../../src/features/members/mem
 import { createNotificationRepos, createNotify, type Notification } from '../../../../src/features/notifications';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
 import { TEST_SECRETS } from '../../../support/factories';
+import { connectorView } from '../../../support/store-repos';
 
 export const TEAM = { id: 'T0IMPORT01', name: 'Acme Imports', domain: 'acme-imports' };
 export const OWNER = 'U0OWNER001';
@@ -49,7 +50,7 @@ export async function startImportsWorld(label: string): Promise<ImportsWorld> {
     await ashby.close();
     throw error;
   }
-  const features = t.connector.features;
+  const features = connectorView(t.connector);
   const member = async (id: string, email: string, accountType: AccountType) => {
     const saved = await features.repos.members.save({ id, name: id, email, emailKey: emailKey(email), accountType, status: 'activated', groups: [], source: 'api' }, new Date());
     if (!saved.ok) throw new Error(`could not save ${id}`);
@@ -85,6 +86,7 @@ export async function startImportsWorld(label: string): Promise<ImportsWorld> {
     applications,
     ashby: ashbyApi,
     notify: createNotify(outbox, { clock: features.clock, pigmentBaseUrl: features.config.pigmentBaseUrl }),
+    members: features.members,
   });
   return {
     t,
@@ -102,7 +104,7 @@ export async function startImportsWorld(label: string): Promise<ImportsWorld> {
 
 /** The notification of a run, once the delivery worker finished with it. */
 export async function deliveredNotification(world: ImportsWorld, id: string): Promise<Notification> {
-  const outbox = createNotificationRepos(world.t.connector.features.db).outbox;
+  const outbox = createNotificationRepos(world.t.connector.deps.db).outbox;
   return eventually(
     async () => {
       const found = await outbox.findById(id);

@@ -9,6 +9,7 @@ import { IMPORT_HOME_IDS, IMPORT_SETUP_BLOCKS as BLOCKS, IMPORT_SETUP_IDS as IDS
 import { LeaseRepository } from '../../../../src/platform/scheduler/lease.repository';
 import { eventually } from '../../../support/connector';
 import { HEADERS, OWNER, STANDARD, startImportsWorld, type ImportsWorld } from './imports-fixture';
+import { connectorView } from '../../../support/store-repos';
 
 type Block = Record<string, any>;
 
@@ -171,7 +172,7 @@ describe('the scheduled import job', () => {
   afterEach(() => world.stop());
 
   it('runs every import on IMPORT_CRON, skipping one another process is running', async () => {
-    const features = world.t.connector.features;
+    const features = connectorView(world.t.connector);
     world.ashby.applications.add({ candidateName: 'Ada', email: 'ada@people.test' });
     const create = (targetBlock: string) => world.feature.imports.create({ applicationId: 'app-headcount', targetBlock, customFields: [], createPendingMembers: false }, 'm-owner', new Date());
     const free = await create('First');

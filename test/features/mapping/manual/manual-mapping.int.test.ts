@@ -9,6 +9,7 @@ import { MANUAL_MAPPING_BLOCKS, MANUAL_MAPPING_IDS } from '../../../../src/featu
 import { REFUSAL_TEXT } from '../../../../src/features/mapping/manual/view-text';
 import type { AccountType, MemberStatus } from '../../../../src/features/members/member.types';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
+import { storeRepos } from '../../../support/store-repos';
 
 const ADMIN = 'U0ADMIN001';
 const OWNER = 'U0OWNER001';
@@ -54,7 +55,7 @@ describe('manual mapping through the App Home', () => {
   });
 
   async function member(id: string, name: string, email: string, accountType: AccountType, status: MemberStatus = 'activated'): Promise<void> {
-    const saved = await t.connector.features.repos.members.save({ id, name, email, emailKey: email, accountType, status, groups: [], source: 'api' }, new Date());
+    const saved = await storeRepos(t.connector.store.db).members.save({ id, name, email, emailKey: email, accountType, status, groups: [], source: 'api' }, new Date());
     if (!saved.ok) throw new Error(`seed ${id} failed`);
   }
 
@@ -66,12 +67,12 @@ describe('manual mapping through the App Home', () => {
   }
 
   async function mapBea(): Promise<void> {
-    const saved = await t.connector.features.repos.mappings.save({ memberId: 'm-bea', slackUserId: 'U0BEA00001', source: 'auto', slackEmail: 'bea@acme.test', active: true }, new Date());
+    const saved = await storeRepos(t.connector.store.db).mappings.save({ memberId: 'm-bea', slackUserId: 'U0BEA00001', source: 'auto', slackEmail: 'bea@acme.test', active: true }, new Date());
     if (!saved.ok) throw new Error('mapping seed failed');
   }
 
-  const mappings = () => t.connector.features.repos.mappings.findByMembers(['m-admin', 'm-owner', 'm-std', 'm-wsa', 'm-ana', 'm-bea']);
-  const audit = () => t.connector.features.repos.audit.listRecent(100);
+  const mappings = () => storeRepos(t.connector.store.db).mappings.findByMembers(['m-admin', 'm-owner', 'm-std', 'm-wsa', 'm-ana', 'm-bea']);
+  const audit = () => storeRepos(t.connector.store.db).audit.listRecent(100);
   const top = (user: string): SlackView | undefined => t.emulator.modalStackOf(user).at(-1);
   const textOf = (view: unknown) => JSON.stringify((view as { blocks?: unknown } | undefined)?.blocks ?? []);
 
@@ -172,7 +173,7 @@ describe('manual mapping through the App Home', () => {
     const updatesBefore = t.emulator.callsOf('views.update').length;
     const connected = await submit(ADMIN, form, emailValues('Ana.Slack@acme.test'));
     expect(connected.payload ?? {}).toEqual({});
-    expect(await t.connector.features.repos.mappings.findByMember('m-ana')).toMatchObject({ slackUserId: 'U0ANA00001', source: 'manual', active: true });
+    expect(await storeRepos(t.connector.store.db).mappings.findByMember('m-ana')).toMatchObject({ slackUserId: 'U0ANA00001', source: 'manual', active: true });
     const entries = await audit();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
@@ -228,7 +229,7 @@ describe('manual mapping through the App Home', () => {
   });
 
   it('shows the empty state when everyone is connected', async () => {
-    const repos = t.connector.features.repos;
+    const repos = storeRepos(t.connector.store.db);
     const pairs: Array<[string, string]> = [['m-admin', ADMIN], ['m-owner', OWNER], ['m-std', STANDARD], ['m-wsa', WORKSPACE_ADMIN], ['m-ana', 'U0ANA00001'], ['m-bea', 'U0BEA00001']];
     for (const [memberId, slackUserId] of pairs) await repos.mappings.save({ memberId, slackUserId, source: 'auto', slackEmail: 'x@acme.test', active: true }, new Date());
     const list = await openList(ADMIN);
@@ -247,7 +248,7 @@ describe('manual mapping through the App Home', () => {
     const payload = ack.payload as { response_action: string; errors: Record<string, string> };
     expect(payload.response_action).toBe('errors');
     expect(payload.errors[MANUAL_MAPPING_BLOCKS.email]).toContain(message);
-    expect(await t.connector.features.repos.mappings.findByMember('m-ana')).toBeUndefined();
+    expect(await storeRepos(t.connector.store.db).mappings.findByMember('m-ana')).toBeUndefined();
     expect(await audit()).toEqual([]);
   });
 
@@ -260,7 +261,7 @@ describe('manual mapping through the App Home', () => {
     expect(ack.payload).toEqual({ response_action: 'errors', errors: { [MANUAL_MAPPING_BLOCKS.email]: 'Slack did not answer in time, try again.' } });
     // The late answer changes nothing either.
     await new Promise((r) => setTimeout(r, 1_800));
-    expect(await t.connector.features.repos.mappings.findByMember('m-ana')).toBeUndefined();
+    expect(await storeRepos(t.connector.store.db).mappings.findByMember('m-ana')).toBeUndefined();
     expect(await audit()).toEqual([]);
   });
 
@@ -271,7 +272,7 @@ describe('manual mapping through the App Home', () => {
     expect(element(form, MANUAL_MAPPING_IDS.emailInput).element.initial_value).toBe('bea@acme.test');
     const ack = await submit(ADMIN, form, emailValues('bea.new@acme.test'));
     expect(ack.payload ?? {}).toEqual({});
-    expect(await t.connector.features.repos.mappings.findByMember('m-bea')).toMatchObject({ slackUserId: 'U0BEA00002', source: 'manual' });
+    expect(await storeRepos(t.connector.store.db).mappings.findByMember('m-bea')).toMatchObject({ slackUserId: 'U0BEA00002', source: 'manual' });
     const [entry] = await audit();
     expect(entry).toMatchObject({ action: 'mapping.edit', before: { slackUserId: 'U0BEA00001', source: 'auto' }, after: { slackUserId: 'U0BEA00002', source: 'manual' } });
   });
@@ -289,7 +290,7 @@ describe('manual mapping through the App Home', () => {
     await click(ADMIN, connected, MANUAL_MAPPING_IDS.remove, 'm-bea');
     const after = await modal(ADMIN, (v) => textOf(v).includes('was removed'), 'the list after removal');
     expect(textOf(after)).not.toContain('<@U0BEA00001>');
-    expect(await t.connector.features.repos.mappings.findByMember('m-bea')).toBeUndefined();
+    expect(await storeRepos(t.connector.store.db).mappings.findByMember('m-bea')).toBeUndefined();
     const [entry] = await audit();
     expect(entry).toMatchObject({ action: 'mapping.remove', actor: { slackUserId: ADMIN, memberId: 'm-admin' }, target: { type: 'mapping', id: 'm-bea' }, before: { slackUserId: 'U0BEA00001' } });
   });

@@ -5,13 +5,14 @@
  */
 import { ALL_INDEXES } from '../../../../src/features/index-registry';
 import { ensureIndexes } from '../../../../src/db/indexes';
-import type { FeatureDeps } from '../../../../src/features';
+
 import { ManualMappingService, withTimeout, type ReviewRow } from '../../../../src/features/mapping/manual/manual-mapping.service';
 import type { SlackUserSummary } from '../../../../src/features/mapping/mapping.types';
 import type { Actor } from '../../../../src/features/members/actor.service';
 import type { AccountType, Member, MemberStatus } from '../../../../src/features/members/member.types';
-import { testFeatureDeps } from '../../../support/feature-deps';
+import { testFeatureDeps, type TestFeatureDeps } from '../../../support/feature-deps';
 import { openTestDatabase, type TestDatabase } from '../../../support/store';
+import { createMemberServices } from '../../../../src/features/members';
 
 function slackUser(id: string, email: string, patch: Partial<SlackUserSummary> = {}): SlackUserSummary {
   return { id, email, emailKey: email.toLowerCase(), deleted: false, isBot: false, isStranger: false, name: id, ...patch };
@@ -19,7 +20,7 @@ function slackUser(id: string, email: string, patch: Partial<SlackUserSummary> =
 
 describe('ManualMappingService', () => {
   let database: TestDatabase;
-  let deps: FeatureDeps;
+  let deps: TestFeatureDeps;
   let service: ManualMappingService;
   let slackUsers: Map<string, SlackUserSummary>;
   let lookup: (email: string) => Promise<SlackUserSummary | undefined>;
@@ -37,7 +38,7 @@ describe('ManualMappingService', () => {
     deps = testFeatureDeps(database.db, { clock: { now: () => new Date('2030-01-01T00:00:00Z') } });
     slackUsers = new Map();
     lookup = async (email) => slackUsers.get(email.toLowerCase());
-    service = new ManualMappingService({ ...deps.repos, clock: deps.clock, directory: { lookupByEmail: (email) => lookup(email) } });
+    service = new ManualMappingService({ members: createMemberServices(deps).directory, mappings: deps.repos.mappings, audit: deps.repos.audit, clock: deps.clock, directory: { lookupByEmail: (email) => lookup(email) } });
     admin = { slackUserId: 'U0ADMIN001', member: await member('m-admin', 'Admin', 'security_admin') };
   });
 

@@ -5,10 +5,11 @@
 import type { SlackEmulator } from '../../../../scripts/slack-emulator';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
 import type { SocketModeAck } from '../../../../scripts/slack-emulator/types';
-import type { FeatureDeps } from '../../../../src/features';
 import { MemberImportPreviewRepository } from '../../../../src/features/members/home/member-import-preview.repository';
 import { emailKey, type AccountType, type MemberStatus } from '../../../../src/features/members/member.types';
 import { eventually, type TestConnector } from '../../../support/connector';
+import { storeRepos } from '../../../support/store-repos';
+import type { StoreRepos } from '../../../support/store-repos';
 
 /** Anything with an emulator to drive: the whole test connector, or a Bolt app of a test's own. */
 export type Driver = { emulator: SlackEmulator };
@@ -29,7 +30,7 @@ export const SEED = {
 };
 
 /** Wanda (workspace admin), Sam (standard member), Olga (primary owner), Ada and Bruno. */
-export async function seedMembers(deps: FeatureDeps): Promise<void> {
+export async function seedMembers(deps: { repos: StoreRepos }): Promise<void> {
   await addMember(deps, { id: 'm-wanda', name: 'Wanda Admin', email: 'wanda@acme.test', accountType: 'workspace_admin' });
   await addMember(deps, { id: 'm-sam', name: 'Sam Standard', email: 'sam@acme.test' });
   await addMember(deps, { id: 'm-olga', name: 'Olga Owner', email: 'olga@acme.test', accountType: 'primary_owner' });
@@ -38,7 +39,7 @@ export async function seedMembers(deps: FeatureDeps): Promise<void> {
 }
 
 export async function addMember(
-  deps: FeatureDeps,
+  deps: { repos: StoreRepos },
   member: { id: string; name: string; email: string; accountType?: AccountType; status?: MemberStatus; groups?: string[] },
 ): Promise<void> {
   const result = await deps.repos.members.save(
@@ -59,7 +60,7 @@ export async function addMember(
 
 /** The import previews' repository of the running connector. */
 export function wirePreviews(t: TestConnector): MemberImportPreviewRepository {
-  return t.connector.features.repos.memberImportPreviews;
+  return storeRepos(t.connector.store.db).memberImportPreviews;
 }
 
 /** A button (or other element) pressed by `userId`, in a modal when `view` is given. */

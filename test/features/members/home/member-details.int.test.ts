@@ -6,11 +6,12 @@
  */
 import { validateView } from '../../../../scripts/slack-emulator/block-kit';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
-import type { FeatureDeps } from '../../../../src/features';
+
 import { MEMBERS_HOME_IDS } from '../../../../src/features/members/home/ids';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
 import { addMember, ADMIN, afterAck, modalWith, press, SEED, seedMembers, selected, settle, STANDARD, submit, textInput, textOf, wirePreviews, type Driver } from './harness';
 import { ImportRepository } from '../../../../src/features/ashby/imports/import.repository';
+import { connectorView } from '../../../support/store-repos';
 
 const showMember = (index: number) => `${MEMBERS_HOME_IDS.showMemberPrefix}${index}`;
 
@@ -31,11 +32,11 @@ async function openMember(t: Driver, search: string): Promise<SlackView> {
 
 describe('member details in the App Home', () => {
   let t: TestConnector;
-  let deps: FeatureDeps;
+  let deps: ReturnType<typeof connectorView>;
   beforeEach(async () => {
     t = await startTestConnector({ emulator: { seed: SEED }, label: 'members_details' });
     wirePreviews(t);
-    deps = t.connector.features;
+    deps = connectorView(t.connector);
     await seedMembers(deps);
     await deps.repos.mappings.save({ memberId: 'm-ada', slackUserId: 'U0ADA00001', source: 'auto', slackEmail: 'ada@acme.test', active: true }, new Date());
   });
@@ -191,14 +192,14 @@ describe('member details in the App Home', () => {
 
 describe('deactivating a member who owns something', () => {
   let t: TestConnector;
-  let deps: FeatureDeps;
+  let deps: ReturnType<typeof connectorView>;
   /** Who owns each scheduled import, as stored. */
   const owners = async () => (await new ImportRepository(deps.db).listAll()).map((imp) => imp.ownerMemberId);
 
   beforeEach(async () => {
     t = await startTestConnector({ emulator: { seed: SEED }, label: 'members_successor' });
     wirePreviews(t);
-    deps = t.connector.features;
+    deps = connectorView(t.connector);
     // Two scheduled imports owned by Ada, through the real ownership provider the imports register.
     const imports = new ImportRepository(deps.db);
     for (const block of ['Hires', 'Leavers']) await imports.create({ applicationId: 'app-1', targetBlock: block, customFields: [], createPendingMembers: false }, 'm-ada', new Date());

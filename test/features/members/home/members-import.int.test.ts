@@ -10,6 +10,7 @@ import { TEMPLATE_FILE_NAME } from '../../../../src/features/members/home/member
 import { memberCsvTemplate } from '../../../../src/features/members/member-csv.parser';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
 import { ADMIN, modalWith, press, SEED, seedMembers, settle, STANDARD, submit, textOf, wirePreviews } from './harness';
+import { connectorView, storeRepos } from '../../../support/store-repos';
 
 const CSV = [
   'name , EMAIL,Account type',
@@ -27,13 +28,13 @@ describe('member import in the App Home', () => {
   beforeEach(async () => {
     t = await startTestConnector({ emulator: { seed: SEED }, label: 'members_import' });
     wirePreviews(t);
-    await seedMembers(t.connector.features);
+    await seedMembers(connectorView(t.connector));
   });
   afterEach(async () => {
     await t.stop();
   });
 
-  const members = () => t.connector.features.repos.members;
+  const members = () => storeRepos(t.connector.store.db).members;
   const previewDocs = () => t.connector.store.db.collection(MEMBER_IMPORT_PREVIEW_INDEXES.collection).countDocuments();
 
   async function openUpload(userId = ADMIN) {
@@ -85,7 +86,7 @@ describe('member import in the App Home', () => {
     expect(await members().findByEmailKey('new.person@acme.test')).toMatchObject({ name: 'New Person', status: 'pending', accountType: 'standard_member', source: 'csv' });
     expect(await members().findByEmailKey('second@acme.test')).toMatchObject({ status: 'pending', accountType: 'workspace_admin', email: 'Second@Acme.test' });
     expect(await members().findById('m-ada')).toMatchObject({ name: 'Ada Byron', status: 'activated' });
-    const audit = await t.connector.features.repos.audit.listRecent(10);
+    const audit = await storeRepos(t.connector.store.db).audit.listRecent(10);
     expect(audit.find((entry) => entry.action === 'member.import')).toMatchObject({ actor: { slackUserId: ADMIN, memberId: 'm-wanda' }, after: { created: 2, updated: 1 } });
     // The preview is gone once applied; the admin's Home shows the new counts.
     expect(await previewDocs()).toBe(0);
@@ -146,7 +147,7 @@ describe('member import in the App Home', () => {
     expect(t.emulator.callsOf('views.open')).toHaveLength(0);
 
     // A modal of the standard member's own (as if they had one), for the forged payloads.
-    const forged = (await t.connector.features.slackClient.views.open({ trigger_id: t.emulator.issueTriggerId(STANDARD), view: uploadLike() })).view!;
+    const forged = (await t.connector.deps.slackClient.views.open({ trigger_id: t.emulator.issueTriggerId(STANDARD), view: uploadLike() })).view!;
     const view = t.emulator.modalStackOf(STANDARD)[0]!;
     expect(view.id).toBe(forged.id);
 
@@ -170,7 +171,7 @@ describe('member import in the App Home', () => {
     await modalWith(t, STANDARD, MEMBERS_HOME_IDS.importInfoView, (v) => textOf(v).includes('You cannot manage members'), 'the refused confirm');
     expect(await previewDocs()).toBe(before);
     expect(await members().countByStatus()).toEqual({ pending: 0, activated: 5, deactivated: 0 });
-    expect((await t.connector.features.repos.audit.listRecent(10)).filter((e) => e.action === 'member.import')).toEqual([]);
+    expect((await storeRepos(t.connector.store.db).audit.listRecent(10)).filter((e) => e.action === 'member.import')).toEqual([]);
   });
 });
 

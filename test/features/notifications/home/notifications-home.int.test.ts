@@ -9,6 +9,7 @@ import type { AccountType, MemberStatus } from '../../../../src/features/members
 import { NOTIFICATIONS_HOME_IDS } from '../../../../src/features/notifications/home/ids';
 import { OutboxRepository, PreferencesRepository, PreferencesService, type NotificationType } from '../../../../src/features/notifications';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
+import { storeRepos } from '../../../support/store-repos';
 
 const TEAM = { id: 'T0ACME0001', name: 'Acme', domain: 'acme' };
 const MIA = 'U0MIA00001';
@@ -50,12 +51,12 @@ describe('notifications in the App Home', () => {
   afterEach(() => t?.stop());
 
   async function member(id: string, email: string, accountType: AccountType = 'standard_member', status: MemberStatus = 'activated'): Promise<void> {
-    const saved = await t.connector.features.repos.members.save({ id, name: id, email, emailKey: email, accountType, status, groups: [], source: 'api' }, new Date());
+    const saved = await storeRepos(t.connector.store.db).members.save({ id, name: id, email, emailKey: email, accountType, status, groups: [], source: 'api' }, new Date());
     if (!saved.ok) throw new Error(`seed ${id} failed`);
   }
 
   async function mapping(memberId: string, slackUserId: string, slackEmail: string): Promise<void> {
-    const saved = await t.connector.features.repos.mappings.save({ memberId, slackUserId, source: 'auto', slackEmail, active: true }, new Date());
+    const saved = await storeRepos(t.connector.store.db).mappings.save({ memberId, slackUserId, source: 'auto', slackEmail, active: true }, new Date());
     if (!saved.ok) throw new Error(`mapping ${memberId} failed`);
   }
 
@@ -118,7 +119,7 @@ describe('notifications in the App Home', () => {
     const home = await openHome(MIA);
     const settings = settingsOf(home)!;
     expect(settings.initial.map((o) => o.value)).toEqual(['conversation', 'automation', 'scheduled_import', 'async_task']);
-    const service = new PreferencesService({ preferences, members: t.connector.features.repos.members, clock: { now: () => new Date() } });
+    const service = new PreferencesService({ preferences, members: storeRepos(t.connector.store.db).members, clock: { now: () => new Date() } });
 
     const before = publishesTo(MIA);
     const ack = await changeSettings(MIA, home, settings.initial.filter((o) => o.value !== 'conversation'), settings.blockId);

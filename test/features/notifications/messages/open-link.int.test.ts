@@ -7,6 +7,7 @@
 import { buildNotificationMessage, NOTIFICATION_MESSAGE_IDS } from '../../../../src/features/notifications/messages';
 import { registerOpenLink } from '../../../../src/features/notifications/open-link';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
+import { connectorView } from '../../../support/store-repos';
 
 const TEAM = { id: 'T0ACME0001', name: 'Acme', domain: 'acme' };
 const USER = 'U0READER01';
@@ -35,7 +36,7 @@ describe('notification DM and the "Open in Pigment" click', () => {
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, label: 'notif-open' });
     recorded = [];
     gate = Promise.resolve();
-    registerOpenLink(t.connector.slack.app, t.connector.features, async (id, at) => {
+    registerOpenLink(t.connector.slack.app, connectorView(t.connector), async (id, at) => {
       recorded.push({ id, at });
       await gate;
     });
@@ -57,7 +58,7 @@ describe('notification DM and the "Open in Pigment" click', () => {
       },
       { pigmentBaseUrl },
     );
-    const client = t.connector.features.slackClient;
+    const client = t.connector.deps.slackClient;
     const opened = await client.conversations.open({ users: USER });
     const channel = opened.channel!.id!;
 

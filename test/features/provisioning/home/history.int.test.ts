@@ -7,13 +7,14 @@
 import { validateView } from '../../../../scripts/slack-emulator/block-kit';
 import type { SeedUser } from '../../../../scripts/slack-emulator';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
-import type { FeatureDeps } from '../../../../src/features';
+
 import { HISTORY_IDS } from '../../../../src/features/provisioning/home/history-ids';
 import { createProvisioningRepos, type ProvisioningConfig } from '../../../../src/features/provisioning';
 import { PROVISIONING_JOB } from '../../../../src/features/provisioning/sync.job';
 import type { SyncActionLine } from '../../../../src/features/provisioning/sync-run.repository';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
 import { addMember, modalWith, press, settle, textOf } from '../../members/home/harness';
+import { connectorView } from '../../../support/store-repos';
 
 const TEAM = { id: 'T0HISTORY1', name: 'Acme History', domain: 'acme-history' };
 const ADMIN = 'U0ADMIN001';
@@ -78,13 +79,13 @@ const hasButton = (view: SlackView, actionId: string) => textOf(view.blocks).inc
 
 describe('sync history, reports and export', () => {
   let t: TestConnector;
-  let deps: FeatureDeps;
+  let deps: ReturnType<typeof connectorView>;
   let runId: string;
   let lines: SyncActionLine[];
 
   beforeAll(async () => {
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS, usergroups: GROUPS } }, label: 'provisioning_history' });
-    deps = t.connector.features;
+    deps = connectorView(t.connector);
     await deps.repos.workspaces.transition(TEAM.id, ['pending'], 'live', { acknowledgedAt: new Date() });
     await deps.workspace.refresh();
     await addMember(deps, { id: 'm-wanda', name: 'Wanda Admin', email: 'wanda@acme.test', accountType: 'security_admin' });

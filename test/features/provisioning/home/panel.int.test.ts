@@ -11,6 +11,7 @@ import { PROVISIONING_CONFIG_BLOCKS as BLOCKS, PROVISIONING_CONFIG_IDS as CONFIG
 import { PROVISIONING_JOB } from '../../../../src/features/provisioning/sync.job';
 import { LeaseRepository } from '../../../../src/platform/scheduler/lease.repository';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
+import { connectorView, storeRepos } from '../../../support/store-repos';
 
 const TEAM = { id: 'T0PANEL001', name: 'Acme Panel', domain: 'acme-panel' };
 const ADMIN = 'U0ADMIN001';
@@ -41,7 +42,7 @@ describe('the provisioning panel in the App Home', () => {
 
   beforeEach(async () => {
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS, usergroups: GROUPS } }, label: 'provpanel' });
-    const { repos, workspace } = t.connector.features;
+    const { repos, workspace } = connectorView(t.connector);
     await repos.workspaces.transition(TEAM.id, ['pending'], 'live', { acknowledgedAt: new Date() });
     await workspace.refresh();
     await member('m-admin', 'admin@acme.test', 'security_admin');
@@ -50,12 +51,12 @@ describe('the provisioning panel in the App Home', () => {
   afterEach(() => t.stop());
 
   async function member(id: string, email: string, accountType: AccountType, source: 'api' | 'provisioning' = 'api'): Promise<void> {
-    const saved = await t.connector.features.repos.members.save({ id, name: id, email, emailKey: emailKey(email), accountType, status: 'activated', groups: [], source }, new Date());
+    const saved = await storeRepos(t.connector.store.db).members.save({ id, name: id, email, emailKey: emailKey(email), accountType, status: 'activated', groups: [], source }, new Date());
     if (!saved.ok) throw new Error(`seed ${id} failed`);
   }
 
-  const provisioning = () => createProvisioningRepos(t.connector.features.db);
-  const members = () => t.connector.features.repos.members;
+  const provisioning = () => createProvisioningRepos(t.connector.deps.db);
+  const members = () => storeRepos(t.connector.store.db).members;
   const settle = () => eventually(() => (t.connector.slack.inFlight.size === 0 ? true : undefined), 10_000, 'listeners to finish');
   const homeText = (user: string) => JSON.stringify((t.emulator.homeViewOf(user)?.blocks ?? []) as unknown[]);
 
@@ -155,7 +156,7 @@ describe('the provisioning panel in the App Home', () => {
 
   it('says so when another process holds the sync lease, and runs nothing', async () => {
     await provisioning().config.save(CONFIG, 'm-admin', new Date());
-    expect(await new LeaseRepository(t.connector.features.db).acquire(PROVISIONING_JOB, 'another-process', 60_000, new Date())).toBe(true);
+    expect(await new LeaseRepository(t.connector.deps.db).acquire(PROVISIONING_JOB, 'another-process', 60_000, new Date())).toBe(true);
     await click(ADMIN, IDS.syncNow);
     expect(homeText(ADMIN)).toContain('Another sync is running');
     expect(await provisioning().runs.latest(5)).toEqual([]);

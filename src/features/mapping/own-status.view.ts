@@ -4,7 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { Member } from '../members/member.types';
-import { escapeMrkdwn } from './home.view';
+import { escapeMrkdwn } from '../home';
 
 export interface OwnStatusModel {
   member?: Member;

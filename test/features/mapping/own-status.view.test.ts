@@ -1,5 +1,5 @@
 import { validateBlocks } from '../../../scripts/slack-emulator/block-kit';
-import { renderOwnStatus } from '../../../src/features/home/own-status.view';
+import { renderOwnStatus } from '../../../src/features/mapping/own-status.view';
 import type { Member } from '../../../src/features/members/member.types';
 
 const member: Member = {

@@ -1,0 +1,44 @@
+/**
+ * Connections between members and Slack users as other features may use them (the mapping
+ * feature's port): who is connected to whom, the automatic connections provisioning makes for
+ * the members it creates, and the DM channel delivery caches. The repository, and with it
+ * manual connections and removals (audited, admin-only), stay private to the mapping feature.
+ */
+import type { InsertAutoManyResult, MappingRepository } from './mapping.repository';
+import type { Mapping } from './mapping.types';
+
+export class MappingLookup {
+  constructor(private readonly mappings: MappingRepository) {}
+
+  /** The member's connection, if any. */
+  lookup(memberId: string): Promise<Mapping | undefined> {
+    return this.mappings.findByMember(memberId);
+  }
+
+  lookupBySlackUser(slackUserId: string): Promise<Mapping | undefined> {
+    return this.mappings.findBySlackUser(slackUserId);
+  }
+
+  lookupMany(memberIds: readonly string[]): Promise<Mapping[]> {
+    return this.mappings.findByMembers(memberIds);
+  }
+
+  streamAll(): AsyncGenerator<Mapping> {
+    return this.mappings.streamAll();
+  }
+
+  /** True when an admin removed this member's connection to this Slack user (never redone automatically). */
+  wasRemovedByAdmin(memberId: string, slackUserId: string): Promise<boolean> {
+    return this.mappings.wasRemovedByAdmin(memberId, slackUserId);
+  }
+
+  /** Connects members by email match, as the automatic pass would (provisioning's new members). */
+  connectAuto(candidates: ReadonlyArray<{ memberId: string; slackUserId: string; slackEmail: string }>, now: Date): Promise<InsertAutoManyResult> {
+    return this.mappings.insertAutoMany(candidates, now);
+  }
+
+  /** Remembers the member's DM channel (delivery opens it once). */
+  cacheDmChannel(memberId: string, slackUserId: string, dmChannelId: string): Promise<void> {
+    return this.mappings.setDmChannel(memberId, slackUserId, dmChannelId);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The notifications feature's services, shared by its HTTP routes, its worker and its App Home
+ * part, and `notify`, its port for other features (an import's outcome, a welcome).
+ */
+import type { Db } from 'mongodb';
+import type { Clock } from '../../platform/clock';
+import type { MemberDirectory } from '../members/member-directory';
+import { notificationFingerprint, notificationRequestSchema } from './notification.schema';
+import type { NotificationRequest } from './notification.types';
+import { OutboxRepository, type EnqueueResult } from './outbox.repository';
+import { PreferencesRepository } from './preferences.repository';
+import { PreferencesService } from './preferences.service';
+
+/** The notification repositories, built from the database (the composition root and tests). */
+export function createNotificationRepos(db: Db): { outbox: OutboxRepository; preferences: PreferencesRepository } {
+  return { outbox: new OutboxRepository(db), preferences: new PreferencesRepository(db) };
+}
+export type NotificationRepos = ReturnType<typeof createNotificationRepos>;
+
+/** What `register` built, to share with the worker and the App Home. */
+export interface NotificationServices {
+  repos: NotificationRepos;
+  preferences: PreferencesService;
+}
+
+/** Builds the preferences service from the repositories and the shared deps. */
+export function createNotificationServices(deps: { clock: Clock; members: Pick<MemberDirectory, 'findById'> }, repos: NotificationRepos): NotificationServices {
+  return { repos, preferences: new PreferencesService({ preferences: repos.preferences, members: deps.members, clock: deps.clock }) };
+}
+
+/**
+ * Hands a notification from another feature (e.g. an import's outcome) to the outbox, as
+ * `POST /api/v1/notifications` does: validated (a bad request throws a ZodError), idempotent by
+ * id (the same id again changes nothing), and this process's worker woken.
+ */
+export type Notify = (request: NotificationRequest) => Promise<EnqueueResult>;
+
+export function createNotify(outbox: OutboxRepository, deps: { clock: Clock; pigmentBaseUrl: string }, onQueued?: () => void): Notify {
+  const schema = notificationRequestSchema(deps.pigmentBaseUrl);
+  return async (request) => {
+    const parsed = schema.parse(request);
+    const result = await outbox.enqueue(parsed, notificationFingerprint(parsed), deps.clock.now());
+    if (result.outcome === 'created') onQueued?.();
+    return result;
+  };
+}
+

@@ -1,0 +1,38 @@
+/**
+ * The repositories over a test database, for tests that seed or inspect the store directly.
+ * The connector's features keep theirs private (they reach each other through ports); a test
+ * reads and writes the same collections through these.
+ */
+import type { Db } from 'mongodb';
+import type { FeatureDeps, Features } from '../../src/features';
+import { AuditRepository } from '../../src/features/audit/audit.repository';
+import { MappingRepository } from '../../src/features/mapping/mapping.repository';
+import { MemberImportPreviewRepository } from '../../src/features/members/home/member-import-preview.repository';
+import { MemberRepository } from '../../src/features/members/member.repository';
+import { WorkspaceRepository } from '../../src/features/workspace/workspace.repository';
+
+export interface StoreRepos {
+  members: MemberRepository;
+  mappings: MappingRepository;
+  workspaces: WorkspaceRepository;
+  audit: AuditRepository;
+  memberImportPreviews: MemberImportPreviewRepository;
+}
+
+export function storeRepos(db: Db): StoreRepos {
+  return {
+    members: new MemberRepository(db),
+    mappings: new MappingRepository(db),
+    workspaces: new WorkspaceRepository(db),
+    audit: new AuditRepository(db),
+    memberImportPreviews: new MemberImportPreviewRepository(db),
+  };
+}
+
+/**
+ * One object with a running connector's kernel, its features' ports and the store's
+ * repositories, for fixtures that use all three.
+ */
+export function connectorView(connector: { deps: FeatureDeps; features: Features; store: { db: Db } }): FeatureDeps & Features & { repos: StoreRepos } {
+  return { ...connector.deps, ...connector.features, repos: storeRepos(connector.store.db) };
+}
