@@ -17,9 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { csvLines } from '../platform/csv/csv-writer';
 import { ConnectorError, toError } from '../platform/errors';
+import { classifySlackError, slackRetryAfterMs, withRetryAfter } from './slack-error';
 
 /** The steps of an export, as {@link CsvExportError} names them. */
 export type CsvExportStep =
@@ -95,7 +96,7 @@ export async function sendCsvToDm(client: WebClient, input: CsvToDmInput, option
   const fail = (step: CsvExportStep, detail: string, cause?: unknown): CsvExportError =>
     new CsvExportError(step, `Sending ${input.filename} to ${input.userId}'s DM failed at ${step}: ${detail}`, context, { cause });
   const retrying = <T>(step: CsvExportStep, call: () => Promise<T>): Promise<T> =>
-    withRateLimitRetries(call, options.maxRateLimitRetries ?? DEFAULT_MAX_RATE_LIMIT_RETRIES, options.sleep ?? sleep).catch((error: unknown) => {
+    withRetryAfter(call, { maxWaits: options.maxRateLimitRetries ?? DEFAULT_MAX_RATE_LIMIT_RETRIES, sleep: options.sleep ?? sleep, retryAfterMs }).catch((error: unknown) => {
       throw fail(step, describeFailure(error), error);
     });
 
@@ -219,36 +220,28 @@ function retryAfterOf(response: IncomingMessage): number | undefined {
   return Number.isFinite(seconds) ? seconds : undefined;
 }
 
-/** Calls `call`, waiting Retry-After after a 429 (at most `maxRetries` times), rethrowing anything else. */
-async function withRateLimitRetries<T>(call: () => Promise<T>, maxRetries: number, wait: (ms: number) => Promise<void>): Promise<T> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await call();
-    } catch (error) {
-      const retryAfter = rateLimitedSeconds(error);
-      if (retryAfter === undefined || attempt >= maxRetries) throw error;
-      await wait(Math.max(1, retryAfter) * 1_000);
-    }
-  }
-}
-
-function rateLimitedSeconds(error: unknown): number | undefined {
-  if (error instanceof UploadHttpError) return error.status === 429 ? (error.retryAfter ?? 1) : undefined;
-  const e = error as { code?: string; retryAfter?: number } | undefined;
-  return e?.code === ErrorCode.RateLimitedError ? (e.retryAfter ?? 1) : undefined;
+/** The wait before trying again: Slack's rate limits, and the upload URL's 429 (Retry-After seconds, at least one). */
+function retryAfterMs(error: unknown): number | undefined {
+  if (error instanceof UploadHttpError) return error.status === 429 ? Math.max(1, error.retryAfter ?? 1) * 1_000 : undefined;
+  return slackRetryAfterMs(error);
 }
 
 /** A readable reason: Slack's error code, the HTTP status, or the error's message. */
 function describeFailure(error: unknown): string {
-  const e = error as { code?: string; data?: { error?: unknown }; statusCode?: number; retryAfter?: number } | undefined;
-  switch (e?.code) {
-    case ErrorCode.PlatformError:
-      return `Slack answered ${String(e.data?.error)}`;
-    case ErrorCode.RateLimitedError:
-      return `still rate limited after the retries (Retry-After ${e.retryAfter ?? '?'} s)`;
-    case ErrorCode.HTTPError:
-      return `Slack answered HTTP ${e.statusCode ?? '?'}`;
-    default:
+  const failure = classifySlackError(error);
+  switch (failure.kind) {
+    case 'token':
+    case 'platform':
+      return `Slack answered ${failure.code}`;
+    case 'rate_limited':
+      return `still rate limited after the retries (Retry-After ${failure.retryAfterMs / 1_000} s)`;
+    case 'http':
+      return `Slack answered HTTP ${failure.status}`;
+    case 'transient':
+      if (failure.via === 'platform') return `Slack answered ${failure.code}`;
+      if (failure.via === 'http') return `Slack answered HTTP ${failure.status ?? '?'}`;
+      return toError(error).message;
+    case 'unknown':
       if (error instanceof UploadHttpError && error.status === 429) return `${error.message}, still rate limited after the retries`;
       return toError(error).message;
   }

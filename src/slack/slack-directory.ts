@@ -3,8 +3,9 @@
  * or page by page. Rate limits are waited out here (Retry-After), so callers see a slow call
  * rather than an error.
  */
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { emailKey } from '../platform/email';
+import { slackErrorCode, withRetryAfter } from './slack-error';
 import type { SlackUserSummary } from './slack-user';
 
 /** Raw users.list / users.info member, the fields we read. */
@@ -99,20 +100,7 @@ export class SlackDirectory {
   }
 
   /** Calls `call`, waiting out 429s for as long as Slack asks (at most `maxWaits` times). */
-  private async withRateLimit<T>(call: () => Promise<T>, maxWaits = MAX_RATE_LIMIT_WAITS): Promise<T> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await call();
-      } catch (error) {
-        const e = error as { code?: string; retryAfter?: number };
-        if (e.code !== ErrorCode.RateLimitedError || attempt >= maxWaits) throw error;
-        await this.sleep(Math.max(1, e.retryAfter ?? 1) * 1_000);
-      }
-    }
+  private withRateLimit<T>(call: () => Promise<T>, maxWaits = MAX_RATE_LIMIT_WAITS): Promise<T> {
+    return withRetryAfter(call, { maxWaits, sleep: this.sleep });
   }
-}
-
-export function slackErrorCode(error: unknown): string | undefined {
-  const e = error as { code?: string; data?: { error?: unknown } } | undefined;
-  return e?.code === ErrorCode.PlatformError && typeof e.data?.error === 'string' ? e.data.error : undefined;
 }

@@ -3,20 +3,15 @@
  * the Socket Mode client would otherwise retry some of them for ever, so the connector stops
  * with a message that names the token to fix.
  */
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { SlackAuthError } from '../platform/errors';
+import { slackErrorCode, TOKEN_ERRORS } from './slack-error';
 
-/** Slack errors that mean the token itself is bad, revoked or its workspace gone. */
-export const UNRECOVERABLE_AUTH_ERRORS = new Set([
-  'not_authed',
-  'invalid_auth',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-  'user_removed_from_team',
-  'team_disabled',
-  'not_allowed_token_type',
-]);
+/**
+ * Slack errors that mean the token itself is bad, revoked or its workspace gone; at start also
+ * `not_allowed_token_type` (a bot token given as the app-level token, or the other way round).
+ */
+export const UNRECOVERABLE_AUTH_ERRORS: ReadonlySet<string> = new Set([...TOKEN_ERRORS, 'not_allowed_token_type']);
 
 export interface BotIdentity {
   teamId: string;
@@ -38,7 +33,7 @@ export async function verifyBotToken(client: WebClient): Promise<BotIdentity> {
       appUrl: String(result.url ?? ''),
     };
   } catch (error) {
-    const slackError = platformErrorCode(error);
+    const slackError = slackErrorCode(error);
     if (slackError && UNRECOVERABLE_AUTH_ERRORS.has(slackError)) {
       throw new SlackAuthError(
         'bot_token_refused',
@@ -56,7 +51,7 @@ export async function verifyBotToken(client: WebClient): Promise<BotIdentity> {
  * when the app-level token is at fault; returns other errors unchanged.
  */
 export function explainSocketStartError(error: unknown): unknown {
-  const slackError = platformErrorCode(error);
+  const slackError = slackErrorCode(error);
   if (slackError && UNRECOVERABLE_AUTH_ERRORS.has(slackError)) {
     return new SlackAuthError(
       'app_token_refused',
@@ -66,10 +61,4 @@ export function explainSocketStartError(error: unknown): unknown {
     );
   }
   return error;
-}
-
-function platformErrorCode(error: unknown): string | undefined {
-  const e = error as { code?: string; data?: { error?: unknown } } | undefined;
-  if (e?.code === ErrorCode.PlatformError && typeof e.data?.error === 'string') return e.data.error;
-  return undefined;
 }

@@ -5,8 +5,8 @@
  * `team.accessLogs` answers `paid_only` on the free plan. A refusal is a result naming
  * Slack's error, never an exception: the inventory shows it instead of a figure.
  */
-import { ErrorCode, type WebClient } from '@slack/web-api';
-import { slackErrorCode } from '../../slack/slack-directory';
+import type { WebClient } from '@slack/web-api';
+import { classifySlackError, slackErrorCode, withRetryAfter } from '../../slack/slack-error';
 import type { Refusal, UsageMethod } from './inventory.types';
 
 /** Items per page asked for; Slack may answer fewer, paging carries on. */
@@ -75,20 +75,15 @@ export class TeamUsageClient {
 
   /** One call: rate limits waited out, Slack's refusals turned into results, anything else thrown. */
   private async call<T>(method: UsageMethod, call: () => Promise<T>): Promise<UsageResult<T>> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return { ok: true, value: await call() };
-      } catch (error) {
-        const e = error as { code?: string; retryAfter?: number; data?: { needed?: unknown } };
-        if (e.code === ErrorCode.RateLimitedError && attempt < MAX_RATE_LIMIT_WAITS) {
-          await this.sleep(Math.max(1, e.retryAfter ?? 1) * 1_000);
-          continue;
-        }
-        const code = slackErrorCode(error);
-        if (code === undefined) throw error;
-        const needed = typeof e.data?.needed === 'string' ? e.data.needed : undefined;
-        return { ok: false, refusal: { method, error: code, ...(needed ? { needed } : {}) } };
-      }
+    try {
+      return { ok: true, value: await withRetryAfter(call, { maxWaits: MAX_RATE_LIMIT_WAITS, sleep: this.sleep }) };
+    } catch (error) {
+      // Any answer naming Slack's error is a refusal (a bad token's too: the inventory shows it).
+      const code = slackErrorCode(error);
+      if (code === undefined) throw error;
+      const failure = classifySlackError(error);
+      const needed = failure.kind === 'platform' && typeof failure.data.needed === 'string' ? failure.data.needed : undefined;
+      return { ok: false, refusal: { method, error: code, ...(needed ? { needed } : {}) } };
     }
   }
 }

@@ -3,8 +3,8 @@
  * mapping exists, through the Slack user's own email matched to a member. Used to authorise
  * every admin action at the moment it runs.
  */
-import { ErrorCode } from '@slack/web-api';
 import type { SlackDirectory } from '../../slack/slack-directory';
+import { classifySlackError } from '../../slack/slack-error';
 import type { MappingLookup } from '../mapping/mapping-lookup';
 import type { MemberDirectory } from './member-directory';
 import type { Member } from './member.types';
@@ -31,7 +31,7 @@ export class ActorService {
     // Listeners authorise before answering Slack: never wait out a rate limit here. Rate
     // limited, the user is unknown for this one action (refused, nothing changes).
     const user = await this.directory.getUser(slackUserId, { maxRateLimitWaits: 0 }).catch((error: unknown) => {
-      if ((error as { code?: string }).code === ErrorCode.RateLimitedError) return undefined;
+      if (classifySlackError(error).kind === 'rate_limited') return undefined;
       throw error;
     });
     if (!user || user.deleted || user.isBot || user.isStranger || !user.emailKey) return { slackUserId };

@@ -8,6 +8,7 @@
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { RawSlackUser, SlackDirectory } from '../../slack/slack-directory';
+import { slackErrorCode } from '../../slack/slack-error';
 import type { MappingLookup } from '../mapping/mapping-lookup';
 import type { MemberDirectory } from '../members/member-directory';
 import { emailKey, type Member } from '../members/member.types';
@@ -458,7 +459,7 @@ export class SyncService {
     try {
       return await this.deps.directory.usergroupMembers(groupId);
     } catch (error) {
-      const code = (error as { data?: { error?: string } }).data?.error;
+      const code = slackErrorCode(error);
       // A configured group that is gone must not read as "everyone left it".
       if (code === 'no_such_subteam') throw new Error(`the Slack user group ${groupId} no longer exists; update the sync configuration`);
       throw error;

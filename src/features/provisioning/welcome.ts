@@ -7,7 +7,7 @@
  * Slack's answers are results, never exceptions: 429 (and Slack's `ratelimited`) is waited out
  * a few times, anything else returns `{sent: false, reason}` with Slack's error code. When
  * Slack certainly posted nothing the claim is given back, so a later sync can try again; when
- * the post may have arrived (a timeout, a reset connection, a 5xx) the claim stays and the
+ * the post may have arrived (a timeout, a reset connection, a 5xx, Slack's internal_error) the claim stays and the
  * reason is `outcome_unknown`: a welcome twice is worse than none. Store failures and bugs throw.
  *
  * Claims left `sending` (that unknown outcome, a process that died mid-send, or a store that
@@ -21,9 +21,10 @@
  * Use a WebClient with `rejectRateLimitedCalls: true` and no retries (the delivery client):
  * then the waits are this module's, and the SDK never re-posts a message on its own.
  */
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
+import { classifySlackError, withRetryAfter } from '../../slack/slack-error';
 import type { MappingLookup } from '../mapping/mapping-lookup';
 import { buildWelcomeMessage, WELCOME_EVENT_TYPE } from './welcome.view';
 import type { WelcomeRecord, WelcomeRepository } from './welcome.repository';
@@ -57,7 +58,6 @@ export interface WelcomeSenderDeps {
 
 /** What a failed Slack call means here. */
 type SlackFailure =
-  | { kind: 'rate_limited'; retryAfterMs: number }
   /** Slack answered and did nothing (or the request never reached it). */
   | { kind: 'refused'; reason: string }
   /** The request may have reached Slack and been carried out. */
@@ -69,7 +69,7 @@ type SlackStep = 'conversations.open' | 'chat.postMessage' | 'conversations.hist
 class SlackCallFailed extends Error {
   constructor(
     readonly step: SlackStep,
-    readonly failure: Exclude<SlackFailure, { kind: 'rate_limited' }>,
+    readonly failure: SlackFailure,
   ) {
     super(`${step}: ${failure.reason}`);
   }
@@ -179,44 +179,34 @@ export class WelcomeSender {
 
   /** One Slack call, rate limits waited out; Slack's failures become SlackCallFailed, anything else is rethrown. */
   private async call<T>(step: SlackStep, request: () => Promise<T>): Promise<T> {
-    for (let waits = 0; ; waits += 1) {
-      try {
-        return await request();
-      } catch (error) {
-        const failure = classify(error);
-        if (failure === undefined) throw error;
-        if (failure.kind !== 'rate_limited') throw new SlackCallFailed(step, failure);
-        if (waits >= MAX_RATE_LIMIT_WAITS) throw new SlackCallFailed(step, { kind: 'refused', reason: 'rate_limited' });
-        await this.sleep(failure.retryAfterMs);
-      }
+    try {
+      return await withRetryAfter(request, { maxWaits: MAX_RATE_LIMIT_WAITS, sleep: this.sleep });
+    } catch (error) {
+      const failure = welcomeFailureOf(error);
+      if (failure === undefined) throw error;
+      throw new SlackCallFailed(step, failure);
     }
   }
 }
 
-/** Slack's (and the WebClient's) failures; undefined for anything that is not one (a bug: rethrown). */
-function classify(error: unknown): SlackFailure | undefined {
-  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: unknown }; original?: { code?: string } } | undefined;
-  switch (e?.code) {
-    case ErrorCode.RateLimitedError:
-      return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1_000 };
-    case ErrorCode.PlatformError: {
-      const code = typeof e.data?.error === 'string' ? e.data.error : 'unknown_error';
-      // Slack also answers a rate limit with HTTP 200 and no Retry-After: wait a second.
-      if (code === 'ratelimited' || code === 'rate_limited') return { kind: 'rate_limited', retryAfterMs: 1_000 };
-      return { kind: 'refused', reason: code };
-    }
-    case ErrorCode.HTTPError: {
-      const status = e.statusCode ?? 0;
-      const reason = `http_${status}`;
-      return status >= 400 && status < 500 && status !== 408 ? { kind: 'refused', reason } : { kind: 'unknown', reason };
-    }
-    case ErrorCode.RequestError: {
-      const cause = e.original?.code ?? 'request_error';
+/**
+ * Slack's (and the WebClient's) failures, rate limits that outlasted the waits included;
+ * undefined for anything that is not one (a bug: rethrown). Slack's `internal_error` and its
+ * kin may follow a post Slack carried out, so they leave the outcome unknown, as a 5xx does.
+ */
+function welcomeFailureOf(error: unknown): SlackFailure | undefined {
+  const failure = classifySlackError(error);
+  switch (failure.kind) {
+    case 'rate_limited':
+      return { kind: 'refused', reason: 'rate_limited' };
+    case 'token':
+    case 'platform':
+    case 'http':
+      return { kind: 'refused', reason: failure.code };
+    case 'transient':
       // A refused connection never reached Slack; anything later (reset, timeout) might have.
-      const reached = cause !== 'ECONNREFUSED' && cause !== 'ENOTFOUND';
-      return reached ? { kind: 'unknown', reason: cause.toLowerCase() } : { kind: 'refused', reason: 'slack_unreachable' };
-    }
-    default:
+      return failure.mayHaveArrived ? { kind: 'unknown', reason: failure.code } : { kind: 'refused', reason: 'slack_unreachable' };
+    case 'unknown':
       return undefined;
   }
 }

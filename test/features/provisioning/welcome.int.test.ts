@@ -158,6 +158,12 @@ describe('WelcomeSender', () => {
     expect(emulator.callsOf('chat.postMessage')).toHaveLength(1);
   });
 
+  it("keeps the claim too when Slack answers internal_error, which may follow a post it carried out", async () => {
+    emulator.injectFault('chat.postMessage', { error: 'internal_error', times: 1 });
+    expect(await sender().welcome(MEMBER, ADA.id)).toEqual({ sent: false, reason: 'outcome_unknown' });
+    expect(await welcomes.findByMember(MEMBER.id)).toMatchObject({ state: 'sending', slackUserId: ADA.id });
+  });
+
   describe('settling claims left sending', () => {
     const LATER = new Date(NOW.getTime() + STALE_CLAIM_MS + 60_000);
 

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { Clock } from '../../../platform/clock';
 import type { SlackDirectory } from '../../../slack/slack-directory';
-import { slackErrorCode } from '../../../slack/slack-directory';
+import { slackErrorCode } from '../../../slack/slack-error';
 import type { AuditLog } from '../../audit';
 import type { Actor } from '../../members/actor.service';
 import type { MemberDirectory } from '../../members/member-directory';

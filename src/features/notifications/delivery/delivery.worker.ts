@@ -28,7 +28,7 @@ import type { PreferencesService } from '../preferences.service';
 import type { DeliveryMetrics } from './delivery.metrics';
 import { backoffMs, mappingRecheckAt, type DeliveryTuning } from './delivery-tuning';
 import { RateLimitGates, type SlackStep } from './rate-limit-gates';
-import { classifySlackError } from './slack-errors';
+import { classifyDeliveryFailure } from './slack-errors';
 import type { SlackDm } from './slack-dm';
 
 export interface DeliveryWorkerDeps {
@@ -282,7 +282,7 @@ export class DeliveryWorker {
         this.gates.posted(channel);
         return this.finishDelivered(n, ref, memberId);
       } catch (error) {
-        const failure = classifySlackError(error);
+        const failure = classifyDeliveryFailure(error);
         switch (failure.kind) {
           case 'rate_limited':
             metrics.rateLimited.inc({ method: step });
