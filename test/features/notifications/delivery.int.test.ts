@@ -199,8 +199,9 @@ describe('notification delivery', () => {
 
   it('retries a delivery the connector itself broke off (a store error), and fails it with connector_error if it keeps breaking', async () => {
     await goLive(t);
-    // Fault injection on our own repository: reading one member fails, once for Ana, always for Dan.
-    const members = features().repos.members;
+    // Fault injection on our own store reads: reading one member (through the members port the
+    // worker uses) fails, once for Ana, always for Dan.
+    const members = t.connector.features.members.directory;
     const findById = members.findById.bind(members);
     let anaFailures = 0;
     jest.spyOn(members, 'findById').mockImplementation(async (id: string) => {
