@@ -7,6 +7,7 @@ import type { KnownBlock } from '@slack/types';
 import { mrkdwn, plain } from '../../slack/block-text';
 import { INVENTORY_BLOCKS, INVENTORY_IDS } from './ids';
 import type { InventorySummary, Refusal } from './inventory.types';
+import { slackDateText } from '../../slack/slack-date';
 
 export interface InventorySectionModel {
   /** Undefined while the first count is still running. */
@@ -56,7 +57,7 @@ export function renderInventorySection(model: InventorySectionModel): KnownBlock
       `${n(summary.adminsAndOwners)} admins or owners · ${n(summary.mapped)} mapped to a member`,
     ];
     if (summary.billing.available) lines.push(`${n(summary.billing.active ?? 0)} billing active, per Slack`);
-    const countedAt = `<!date^${Math.floor(summary.at.getTime() / 1000)}^{date_short_pretty} {time}|${summary.at.toISOString()}>`;
+    const countedAt = slackDateText(summary.at);
     lines.push(`_Counted ${countedAt}${model.counting ? '; a new count is running' : ''}._`);
     blocks.push({ type: 'section', block_id: INVENTORY_BLOCKS.summary, text: mrkdwn(lines.join('\n')) });
     const missing = [

@@ -5,6 +5,7 @@
 import type { KnownBlock } from '@slack/types';
 import { MAPPING_BLOCKS, MAPPING_IDS } from './ids';
 import type { MappingCounts } from './mapping.service';
+import { slackDateText } from '../../slack/slack-date';
 
 export interface MappingCountsModel {
   /** Undefined while the first count of a large directory is still running. */
@@ -37,8 +38,7 @@ export function renderMappingCounts(model: MappingCountsModel): KnownBlock[] {
   const notes: string[] = ['Members are connected automatically when their Pigment email matches their Slack email.'];
   if (counts && counts.inactive > 0) notes.push('Inactive: the Slack account is deactivated; the connection is kept and comes back if the account is reactivated.');
   if (counts && model.asOf) {
-    const seconds = Math.floor(model.asOf.getTime() / 1000);
-    notes.push(`Counted <!date^${seconds}^{time}|${model.asOf.toISOString().slice(11, 16)} UTC>; a new count is running.`);
+    notes.push(`Counted ${slackDateText(model.asOf, { format: 'time' })}; a new count is running.`);
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: notes.join(' ') }] });
   blocks.push({

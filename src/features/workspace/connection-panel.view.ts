@@ -5,6 +5,7 @@ import type { KnownBlock } from '@slack/types';
 import { mrkdwnText } from '../../slack/block-text';
 import type { WorkspaceState } from './workspace.types';
 import { WORKSPACE_IDS } from './ids';
+import { slackDateText } from '../../slack/slack-date';
 
 /** Shown to the Security Admin or Primary Owner who acknowledges the connection. */
 export const LEGAL_NOTICE =
@@ -64,7 +65,7 @@ export function renderConnectionPanel(model: ConnectionPanelModel): KnownBlock[]
     return model.canManage ? [section(':no_entry: *Disconnected.* The app was removed or its tokens revoked; nothing is delivered. All members and mappings are kept: reinstall the app to resume.')] : [];
   }
   if (!model.canManage) return [];
-  const when = workspace.acknowledgedAt ? `<!date^${Math.floor(workspace.acknowledgedAt.getTime() / 1000)}^{date_short}|${workspace.acknowledgedAt.toISOString().slice(0, 10)}>` : 'unknown date';
+  const when = workspace.acknowledgedAt ? slackDateText(workspace.acknowledgedAt, { format: 'date' }) : 'an unknown date';
   const who = workspace.acknowledgedBy ? `<@${workspace.acknowledgedBy.slackUserId}>` : 'an admin';
   return [section(`:white_check_mark: *Connected.* ${teamName(workspace.teamName)} is live since ${when}, acknowledged by ${who}.`)];
 }

@@ -27,7 +27,7 @@ describe('renderInventorySection', () => {
     expect(text(blocks)).toContain('not a real-time view');
     expect(text(blocks)).toContain('Fair Billing Policy');
     expect(text(blocks)).not.toContain('Not available from Slack');
-    expect(text(blocks)).toContain('_Counted <!date^1732183200^{date_short_pretty} {time}|2024-11-21T10:00:00.000Z>._');
+    expect(text(blocks)).toContain('_Counted <!date^1732183200^{date_short_pretty} at {time}|2024-11-21 10:00 UTC>._');
     expect(blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ action_id: INVENTORY_IDS.exportCsv, text: { text: 'Export inventory (CSV)' } }] });
   });
 

@@ -8,7 +8,8 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { mrkdwn, mrkdwnText, plain } from '../../../slack/block-text';
 import { IMPORT_SETUP_IDS } from './ids';
 import type { AshbyImport, ImportRun } from './import.types';
-import { RUN_STATUS_LABELS, runCountsText, slackDate } from './imports-section.view';
+import { slackDateText } from '../../../slack/slack-date';
+import { RUN_STATUS_LABELS, runCountsText } from './imports-section.view';
 
 export const HISTORY_RUNS_SHOWN = 20;
 /** Problems listed per run; the count says how many there were. */
@@ -32,7 +33,7 @@ export function renderHistoryModal(model: { imp: AshbyImport; applicationName: s
 function runBlock(run: ImportRun, now: Date | undefined): KnownBlock {
   const trigger = run.trigger === 'manual' ? 'Run now' : 'scheduled';
   const lines = [`${RUN_STATUS_LABELS[run.status]} · ${trigger}${run.fullRead === true ? ' · full read' : run.fullRead === false ? ' · changes only' : ''}`];
-  lines.push(`Started ${slackDate(run.startedAt, now)}${run.finishedAt ? ` · finished ${slackDate(run.finishedAt, now)}` : ''}`);
+  lines.push(`Started ${slackDateText(run.startedAt, { now })}${run.finishedAt ? ` · finished ${slackDateText(run.finishedAt, { now })}` : ''}`);
   if (run.status !== 'running') lines.push(`${run.counts.fetched} read: ${runCountsText(run)}`);
   if (run.error) lines.push(`_${mrkdwnText(run.error, 500)}_`);
   const problems = run.errors.slice(0, PROBLEMS_SHOWN).map((e) => `• ${e.applicationId ? `\`${mrkdwnText(e.applicationId, 100)}\` ` : ''}${mrkdwnText(e.message, 300)}`);

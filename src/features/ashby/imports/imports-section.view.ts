@@ -8,6 +8,7 @@ import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/type
 import { mrkdwn, mrkdwnText, plain } from '../../../slack/block-text';
 import { IMPORT_HOME_IDS as IDS } from './ids';
 import type { AshbyImport, ImportRun, ImportRunStatus } from './import.types';
+import { slackDateText } from '../../../slack/slack-date';
 
 export const IMPORTS_SHOWN = 15;
 const MAX_ERROR = 300;
@@ -48,13 +49,6 @@ export function runCountsText(run: Pick<ImportRun, 'counts'>): string {
   if (c.failed > 0) parts.push(`${c.failed} not stored`);
   if (c.membersCreated > 0) parts.push(`${c.membersCreated} pending members created`);
   return parts.join(' · ');
-}
-
-/** Slack's date formatting (the reader's time zone), with a UTC fallback. */
-export function slackDate(date: Date, now?: Date): string {
-  const shown = now !== undefined && date.getTime() > now.getTime() ? now : date;
-  const iso = shown.toISOString();
-  return `<!date^${Math.floor(shown.getTime() / 1000)}^{date_short_pretty} at {time}|${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC>`;
 }
 
 export function noticeText(notice: ImportsNotice): string {
@@ -99,7 +93,7 @@ function importBlocks(item: ImportListItem, index: number, now: Date | undefined
   lines.push(`${fields}${imp.createPendingMembers ? ' · creates pending members' : ''}`);
   if (!lastRun) lines.push('_Not run yet._');
   else {
-    lines.push(`Last run: ${RUN_STATUS_LABELS[lastRun.status]} · ${slackDate(lastRun.startedAt, now)}`);
+    lines.push(`Last run: ${RUN_STATUS_LABELS[lastRun.status]} · ${slackDateText(lastRun.startedAt, { now })}`);
     if (lastRun.status === 'failed') lines.push(`_${mrkdwnText(lastRun.error ?? 'failed', MAX_ERROR)}_`);
     else if (lastRun.status !== 'running') lines.push(runCountsText(lastRun));
   }

@@ -13,6 +13,7 @@ import type { OwnedCount } from '../members.service';
 import { mrkdwn, plain, plural, truncate, userText } from './block-text';
 import { MEMBERS_HOME_IDS } from './ids';
 import { decodeJson, noticeBlock, type Notice } from './member-import.view';
+import { slackDateText } from '../../../slack/slack-date';
 
 /** Members per directory page: one block each, far below the 100-block limit. */
 export const DIRECTORY_PAGE_SIZE = 20;
@@ -144,7 +145,7 @@ export function renderDetailsView(model: DetailsViewModel): ModalView {
         mrkdwn(`*Groups*\n${groups}`),
       ],
     },
-    { type: 'context', block_id: 'members.details_meta', elements: [mrkdwn(`Member id ${userText(member.id, 200)} · added ${slackDate(member.createdAt)} · updated ${slackDate(member.updatedAt)}`)] },
+    { type: 'context', block_id: 'members.details_meta', elements: [mrkdwn(`Member id ${userText(member.id, 200)} · added ${slackDateText(member.createdAt, { format: 'date' })} · updated ${slackDateText(member.updatedAt, { format: 'date' })}`)] },
   );
   if (model.canManage) {
     const firstName = truncate(member.name, 40);
@@ -199,11 +200,6 @@ export function slackMappingText(mapping: Mapping | undefined): string {
   if (!mapping) return 'Not connected';
   const how = mapping.source === 'manual' ? ' (set by hand)' : '';
   return mapping.active ? `Connected as <@${mapping.slackUserId}>${how}` : `Inactive: <@${mapping.slackUserId}> is deactivated in Slack${how}`;
-}
-
-function slackDate(date: Date): string {
-  const fallback = date.toISOString().slice(0, 10);
-  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short}|${fallback}>`;
 }
 
 // ---------------------------------------------------------------------------------------------

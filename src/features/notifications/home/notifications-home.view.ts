@@ -6,7 +6,7 @@
  */
 import type { Checkboxes, KnownBlock, Option } from '@slack/types';
 import { mrkdwn, mrkdwnText, plain } from '../../../slack/block-text';
-import { slackDate } from '../messages/message-text';
+import { slackDate, slackDateText } from '../../../slack/slack-date';
 import {
   NOTIFICATION_TYPES,
   NOTIFICATION_TYPE_LABELS,
@@ -112,7 +112,7 @@ export function renderRecent(recent: readonly RecentNotification[]): KnownBlock[
 function recentLine(notification: RecentNotification): string {
   const label = NOTIFICATION_TYPE_LABELS[notification.type] ?? mrkdwnText(String(notification.type), 40);
   const title = mrkdwnText(notification.title, MAX_TITLE);
-  const when = slackDate(notification.createdAt) ?? 'unknown date';
+  const when = slackDateText(notification.createdAt);
   return `*${label}* · ${title}\n${when} · ${statusText(notification)}`;
 }
 

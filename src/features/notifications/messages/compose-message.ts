@@ -16,7 +16,8 @@
 import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { escapeMrkdwn, plain, truncate } from '../../../slack/block-text';
 import { NOTIFICATION_MESSAGE_IDS } from './ids';
-import { cutEscaped, escapeBody, linkUnder, oneLine, slackDate, splitEscaped } from './message-text';
+import { slackDate } from '../../../slack/slack-date';
+import { cutEscaped, escapeBody, linkUnder, oneLine, splitEscaped } from './message-text';
 import {
   NOTIFICATION_EVENT_TYPE,
   type MessageOptions,
@@ -49,7 +50,7 @@ export function composeMessage(n: NotificationForMessage, presentation: MessageP
   const title = oneLine(n.title) || presentation.label;
   const actorName = n.actor ? oneLine(n.actor.name) : '';
   const actor = actorName === '' ? undefined : `*${escapeMrkdwn(truncate(actorName, ACTOR_MAX))}*`;
-  const when = slackDate(n.createdAt, options.now);
+  const when = slackDate(n.createdAt, { ...(options.now ? { now: options.now } : {}) });
 
   const blocks: KnownBlock[] = [
     labelBlock(presentation),

@@ -83,20 +83,6 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/**
- * Slack's date token: the reader sees the date in their own time zone and locale, e.g.
- * "Today at 2:03 PM"; clients that cannot render it show the fallback, "2024-03-05 14:03 UTC".
- * A date after `now` (the platform's clock ahead of ours) is shown as `now`. An invalid date
- * gives `undefined`.
- */
-export function slackDate(date: Date, now?: Date): string | undefined {
-  const shown = now !== undefined && date.getTime() > now.getTime() ? now : date;
-  if (Number.isNaN(shown.getTime())) return undefined;
-  const unix = Math.floor(shown.getTime() / 1000);
-  const iso = shown.toISOString();
-  return `<!date^${unix}^{date_short_pretty} at {time}|${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC>`;
-}
-
 /** Slack's limit on a button's `url`. */
 export const MAX_URL_LENGTH = 3000;
 

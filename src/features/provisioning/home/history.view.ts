@@ -10,6 +10,7 @@ import { mrkdwn, mrkdwnText, plain } from '../../../slack/block-text';
 import { SYNC_ACTION_KINDS, type SyncActionKind } from '../provisioning.types';
 import type { SyncRun, SyncRunStatus } from '../sync-run.repository';
 import { HISTORY_IDS } from './history-ids';
+import { slackDateText } from '../../../slack/slack-date';
 
 /** Runs listed in the Home. */
 export const HISTORY_RUNS_SHOWN = 10;
@@ -60,14 +61,6 @@ export function countsText(counts: SyncRun['counts']): string {
   return parts.length > 0 ? parts.join(' · ') : 'no changes';
 }
 
-/** Slack's date formatting (shown in the reader's time zone), with a UTC fallback. */
-export function slackDate(date: Date, now?: Date): string {
-  const shown = now !== undefined && date.getTime() > now.getTime() ? now : date;
-  if (Number.isNaN(shown.getTime())) return 'an unknown time';
-  const iso = shown.toISOString();
-  return `<!date^${Math.floor(shown.getTime() / 1000)}^{date_short_pretty} at {time}|${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC>`;
-}
-
 export function renderHistory(model: HistoryModel): KnownBlock[] {
   const runs = model.runs.slice(0, HISTORY_RUNS_SHOWN);
   const heading: SectionBlock = {
@@ -84,12 +77,12 @@ export function renderHistory(model: HistoryModel): KnownBlock[] {
 
 function runBlock(run: SyncRun, index: number, now: Date | undefined): SectionBlock {
   const lines = [`*${runTitle(run)}* · ${STATUS_LABELS[run.status]}`];
-  const started = `Started ${slackDate(run.startedAt, now)}`;
+  const started = `Started ${slackDateText(run.startedAt, { now })}`;
   if (isUnfinished(run)) {
     lines.push(`${started} · ${run.usersRead.toLocaleString('en-US')} Slack users read so far`);
     lines.push('_The report can be opened and exported once this run finishes._');
   } else {
-    lines.push(`${started}${run.finishedAt ? ` · finished ${slackDate(run.finishedAt, now)}` : ''}`);
+    lines.push(`${started}${run.finishedAt ? ` · finished ${slackDateText(run.finishedAt, { now })}` : ''}`);
     lines.push(countsText(run.counts));
     if (run.error) lines.push(`_${mrkdwnText(run.error, MAX_ERROR)}_`);
   }

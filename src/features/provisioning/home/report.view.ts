@@ -15,7 +15,8 @@ import { SYNC_ACTION_KINDS, type FieldChange } from '../provisioning.types';
 import { REPORT_OUTCOMES, type ReportFilter } from '../report.repository';
 import type { SyncActionLine, SyncRun } from '../sync-run.repository';
 import { HISTORY_IDS } from './history-ids';
-import { ACTION_LABELS, countsText, runTitle, slackDate, STATUS_LABELS } from './history.view';
+import { slackDateText } from '../../../slack/slack-date';
+import { ACTION_LABELS, countsText, runTitle, STATUS_LABELS } from './history.view';
 
 /** Lines per page: one section each. */
 export const REPORT_PAGE_SIZE = 20;
@@ -187,7 +188,7 @@ export const REPORT_GONE_TEXT = 'This sync run no longer exists.';
 
 function summaryText(run: SyncRun, now: Date | undefined): string {
   const lines = [`*${runTitle(run)}* · ${STATUS_LABELS[run.status]}`];
-  lines.push(`Started ${slackDate(run.startedAt, now)}${run.finishedAt ? ` · finished ${slackDate(run.finishedAt, now)}` : ''}`);
+  lines.push(`Started ${slackDateText(run.startedAt, { now })}${run.finishedAt ? ` · finished ${slackDateText(run.finishedAt, { now })}` : ''}`);
   lines.push(countsText(run.counts));
   if (run.kind === 'preview') lines.push('_A preview: nothing was written. The lines show what a sync would do._');
   else if (run.status === 'needs_review') lines.push('_This run stopped before writing anything: the lines show what it planned._');

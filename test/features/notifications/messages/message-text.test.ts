@@ -1,4 +1,4 @@
-import { cutEscaped, escapeBody, linkUnder, slackDate, splitEscaped } from '../../../../src/features/notifications/messages/message-text';
+import { cutEscaped, escapeBody, linkUnder, splitEscaped } from '../../../../src/features/notifications/messages/message-text';
 
 describe('escapeBody', () => {
   it('escapes <, > and bare &, and keeps the three entities Slack decodes', () => {
@@ -52,12 +52,6 @@ describe('splitEscaped', () => {
   it('drops blank parts', () => {
     expect(splitEscaped('', 5, 2)).toEqual([]);
     expect(splitEscaped('aaaa\n\n\n\n\nb', 5, 5)).toEqual(['aaaa', 'b']);
-  });
-});
-
-describe('slackDate', () => {
-  it('formats a token with a UTC fallback, at second precision', () => {
-    expect(slackDate(new Date('1970-01-01T00:00:01.999Z'))).toBe('<!date^1^{date_short_pretty} at {time}|1970-01-01 00:00 UTC>');
   });
 });
 
