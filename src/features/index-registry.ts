@@ -15,7 +15,6 @@ import { MEMBER_INDEXES } from './members/member.repository';
 import { NOTIFICATION_CLAIM_INDEXES, NOTIFICATION_OPEN_INDEXES, NOTIFICATION_OUTCOME_INDEXES, NOTIFICATION_QUEUE_INDEXES, OUTBOX_INDEXES } from './notifications/outbox.repository';
 import { PROVISIONING_CONFIG_INDEXES } from './provisioning/provisioning-config.repository';
 import { SYNC_ACTION_INDEXES, SYNC_PAGE_INDEXES, SYNC_RUN_INDEXES } from './provisioning/sync-run.repository';
-import { PROVISIONING_WELCOME_INDEXES } from './provisioning/welcome.repository';
 import { WORKSPACE_INDEXES } from './workspace/workspace.repository';
 import { JOB_RUN_INDEXES } from '../platform/scheduler/job-run.repository';
 import { LEASE_CLAIM_INDEXES, LEASE_INDEXES } from '../platform/scheduler/lease.repository';
@@ -41,7 +40,6 @@ export const ALL_INDEXES: readonly CollectionIndexes[] = [
   SYNC_RUN_INDEXES,
   SYNC_ACTION_INDEXES,
   SYNC_PAGE_INDEXES,
-  PROVISIONING_WELCOME_INDEXES,
   ASHBY_IMPORT_INDEXES,
   ASHBY_IMPORT_RUN_INDEXES,
   ASHBY_IMPORT_ROW_INDEXES,

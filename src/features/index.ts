@@ -67,7 +67,7 @@ export function registerFeatures(app: App, deps: FeatureDeps): Features {
   });
   mapping.register(app, screens, mappingFeature, { members: memberServices.directory, workspace: workspaceService });
   const notificationServices = notifications.register(app, screens, memberPorts);
-  const provisioningServices = provisioning.register(app, screens, memberPorts);
+  const provisioningServices = provisioning.register(app, screens, { ...memberPorts, welcome: notificationServices.welcome });
   inventory.register(app, screens, memberPorts);
   const catalog = applications.register(app, deps);
   ashby.register(app, screens, { notify: notificationServices.notify, members: memberServices, applications: catalog.applications });

@@ -75,7 +75,7 @@ import { REVIEW_PAGE_SIZE as DEACTIVATION_PAGE_SIZE, renderReviewModal, renderRe
 import { SYNC_ACTION_KINDS, type FieldChange } from '../../src/features/provisioning/provisioning.types';
 import { REPORT_OUTCOMES } from '../../src/features/provisioning/report.repository';
 import { SYNC_RUN_STATUSES, type SyncActionLine, type SyncRun } from '../../src/features/provisioning/sync-run.repository';
-import { buildWelcomeMessage } from '../../src/features/provisioning/welcome.view';
+import { buildWelcomeMessage } from '../../src/features/notifications/messages';
 import { renderConnectionPanel } from '../../src/features/workspace/connection-panel.view';
 import type { WorkspaceState } from '../../src/features/workspace/workspace.types';
 
@@ -680,7 +680,7 @@ describe('provisioning modals and messages, property-based', () => {
   it('welcome DM: any name Slack may give', () => {
     fc.assert(
       fc.property(id(), fc.oneof(longText(3000), fc.constant('')), (memberId, name) => {
-        expectValidMessage(buildWelcomeMessage({ id: memberId, name }, { pigmentBaseUrl: BASE }));
+        expectValidMessage(buildWelcomeMessage({ id: `welcome:${memberId}`, recipientName: name }, { pigmentBaseUrl: BASE }));
       }),
       RUNS,
     );

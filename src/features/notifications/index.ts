@@ -13,7 +13,8 @@ import type { MappingLookup } from '../mapping/mapping-lookup';
 import type { MemberDirectory } from '../members/member-directory';
 import type { ScreenDeps } from '../ports';
 import { registerDelivery } from './delivery';
-import { createNotificationRepos, createNotificationServices, createNotify, type NotificationServices, type Notify } from './notification-services';
+import { createNotificationRepos, createNotificationServices, createNotify, createWelcomeMember, type NotificationServices, type Notify, type WelcomeMember } from './notification-services';
+import { WELCOME_MESSAGE_IDS } from './messages';
 import { registerNotificationRoutes } from './notifications.routes';
 
 export { NOTIFICATION_CLAIM_INDEXES, OUTBOX_INDEXES, OutboxRepository, type EnqueueResult, type RecordOpenedResult, type ResolvedRecipient } from './outbox.repository';
@@ -21,7 +22,17 @@ export { PREFERENCES_INDEXES, PreferencesRepository } from './preferences.reposi
 export { PreferencesService, type PreferencesResult } from './preferences.service';
 export { isUnderBaseUrl, notificationFingerprint, notificationRequestSchema } from './notification.schema';
 export * from './notification.types';
-export { createNotificationRepos, createNotificationServices, createNotify, type NotificationRepos, type NotificationServices, type Notify } from './notification-services';
+export {
+  createNotificationRepos,
+  createNotificationServices,
+  createNotify,
+  createWelcomeMember,
+  welcomeNotificationId,
+  type NotificationRepos,
+  type NotificationServices,
+  type Notify,
+  type WelcomeMember,
+} from './notification-services';
 
 /** What notifications use of other features. */
 export interface NotificationPorts {
@@ -38,7 +49,7 @@ export function register(
   deps: ScreenDeps,
   ports: NotificationPorts,
   services: NotificationServices = createNotificationServices({ clock: deps.clock, members: ports.members }, createNotificationRepos(deps.db)),
-): NotificationServices & { notify: Notify } {
+): NotificationServices & { notify: Notify; welcome: WelcomeMember } {
   const worker = registerDelivery(deps, ports, services);
   registerNotificationRoutes(deps.router, {
     outbox: services.repos.outbox,
@@ -49,6 +60,15 @@ export function register(
     onQueued: () => worker.wake(),
   });
   registerOpenLink(app, deps, (id, at) => services.repos.outbox.recordOpened(id, at));
+  // "Open Pigment" in the welcome DM is a link; Slack still sends block_actions: acknowledge, change nothing.
+  app.action(WELCOME_MESSAGE_IDS.openPigment, async ({ ack }) => {
+    await ack();
+  });
   registerNotificationsHome(app, deps, { outbox: services.repos.outbox, preferences: services.preferences, mapping: ports.mapping });
-  return { ...services, notify: createNotify(services.repos.outbox, { clock: deps.clock, pigmentBaseUrl: deps.config.pigmentBaseUrl }, () => worker.wake()) };
+  const outboxDeps = { clock: deps.clock, pigmentBaseUrl: deps.config.pigmentBaseUrl };
+  return {
+    ...services,
+    notify: createNotify(services.repos.outbox, outboxDeps, () => worker.wake()),
+    welcome: createWelcomeMember(services.repos.outbox, outboxDeps, () => worker.wake()),
+  };
 }

@@ -1,12 +1,14 @@
 /**
  * The notifications feature's services, shared by its HTTP routes, its worker and its App Home
- * part, and `notify`, its port for other features (an import's outcome, a welcome).
+ * part, and its ports for other features: `notify` (an import's outcome) and `welcome` (a member a
+ * provisioning sync created).
  */
 import type { Db } from 'mongodb';
 import type { Clock } from '../../platform/clock';
 import type { MemberDirectory } from '../members/member-directory';
 import { notificationFingerprint, notificationRequestSchema } from './notification.schema';
 import type { NotificationRequest } from './notification.types';
+import { WELCOME_TITLE } from './messages/welcome.message';
 import { OutboxRepository, type EnqueueResult } from './outbox.repository';
 import { PreferencesRepository } from './preferences.repository';
 import { PreferencesService } from './preferences.service';
@@ -45,3 +47,35 @@ export function createNotify(outbox: OutboxRepository, deps: { clock: Clock; pig
   };
 }
 
+
+/**
+ * Welcomes a member a provisioning sync created: queues the welcome DM, a connector
+ * notification (type `welcome`) delivered like any other, so it gets the same claim, history
+ * check, retries and order. Its id is derived from the member, so asking again (a resumed
+ * sync, another process) queues nothing: `duplicate`.
+ */
+export type WelcomeMember = (member: { id: string; name: string }) => Promise<EnqueueResult>;
+
+/** The id of a member's welcome in the outbox. */
+export function welcomeNotificationId(memberId: string): string {
+  return `welcome:${memberId}`;
+}
+
+export function createWelcomeMember(outbox: OutboxRepository, deps: { clock: Clock; pigmentBaseUrl: string }, onQueued?: () => void): WelcomeMember {
+  return async (member) => {
+    const request: NotificationRequest = {
+      id: welcomeNotificationId(member.id),
+      type: 'welcome',
+      subtype: 'invited',
+      recipient: { memberId: member.id },
+      title: WELCOME_TITLE,
+      body: '',
+      url: deps.pigmentBaseUrl,
+      recipientName: member.name,
+    };
+    // The fingerprint leaves the name out: a resumed sync that reads a renamed member is the same welcome.
+    const result = await outbox.enqueue(request, notificationFingerprint(request), deps.clock.now());
+    if (result.outcome === 'created') onQueued?.();
+    return result;
+  };
+}

@@ -8,6 +8,23 @@ export const NOTIFICATION_TYPES = ['conversation', 'automation', 'scheduled_impo
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /**
+ * Types the connector hands to its own outbox, so they get the same claim, history check and
+ * retries as the platform's: `welcome`, the DM a member created (and invited) by a provisioning
+ * sync gets once. The HTTP API never accepts them (its schema takes NOTIFICATION_TYPES only), and
+ * no preference governs them: a member cannot have chosen anything before being welcomed.
+ */
+export const CONNECTOR_NOTIFICATION_TYPES = ['welcome'] as const;
+export type ConnectorNotificationType = (typeof CONNECTOR_NOTIFICATION_TYPES)[number];
+
+/** Any type an outbox document may carry. */
+export type OutboxNotificationType = NotificationType | ConnectorNotificationType;
+
+/** Whether a member's preferences decide if notifications of `type` reach them in Slack. */
+export function isPreferenceType(type: OutboxNotificationType): type is NotificationType {
+  return (NOTIFICATION_TYPES as readonly string[]).includes(type);
+}
+
+/**
  * Known subtypes per type. Every type also accepts `other`, so the platform can send a new
  * kind of event before the connector has a dedicated message for it (the generic layout of
  * the type is used).
@@ -22,11 +39,12 @@ export const NOTIFICATION_SUBTYPES = {
 export type NotificationSubtype<T extends NotificationType = NotificationType> = (typeof NOTIFICATION_SUBTYPES)[T][number];
 
 /** Human labels (App Home settings, message context). */
-export const NOTIFICATION_TYPE_LABELS: Record<NotificationType, string> = {
+export const NOTIFICATION_TYPE_LABELS: Record<OutboxNotificationType, string> = {
   conversation: 'Conversations',
   automation: 'Automations',
   scheduled_import: 'Scheduled imports',
   async_task: 'Asynchronous tasks',
+  welcome: 'Welcome',
 };
 
 export const NOTIFICATION_STATUSES = ['queued', 'delivering', 'delivered', 'skipped', 'failed'] as const;
@@ -63,7 +81,8 @@ export function recipientKey(recipient: NotificationRecipient): string {
 export interface NotificationRequest {
   /** The caller's idempotency key. */
   id: string;
-  type: NotificationType;
+  /** A NotificationType from the platform; a ConnectorNotificationType from the connector itself. */
+  type: OutboxNotificationType;
   subtype: string;
   recipient: NotificationRecipient;
   /** Plain text. */
@@ -73,6 +92,8 @@ export interface NotificationRequest {
   /** Deep link under PIGMENT_BASE_URL. */
   url: string;
   actor?: { name: string };
+  /** The name a welcome greets (connector types only; Slack's display name, user text). */
+  recipientName?: string;
 }
 
 export interface SlackMessageRef {

@@ -75,6 +75,7 @@ interface OutboxDocument {
   body: string;
   url: string;
   actor?: { name: string };
+  recipientName?: string;
   createdAt: Date;
   fingerprint: string;
 }
@@ -239,6 +240,7 @@ export class OutboxRepository {
       body: request.body,
       url: request.url,
       ...(request.actor ? { actor: { name: request.actor.name } } : {}),
+      ...(request.recipientName !== undefined ? { recipientName: request.recipientName } : {}),
       createdAt: now,
       fingerprint,
     };
@@ -585,6 +587,7 @@ function pickContent(source: Partial<QueuedContent> & Record<string, unknown>): 
     body: source.body!,
     url: source.url!,
     ...(source.actor ? { actor: { name: source.actor.name } } : {}),
+    ...(source.recipientName !== undefined ? { recipientName: source.recipientName } : {}),
     createdAt: source.createdAt!,
     fingerprint: source.fingerprint!,
   };

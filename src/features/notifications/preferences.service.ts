@@ -8,7 +8,7 @@ import type { Clock } from '../../platform/clock';
 import type { Actor } from '../members/actor.service';
 import type { MemberDirectory } from '../members/member-directory';
 import { isAllowed } from '../members/permissions';
-import type { MemberPreferences, NotificationType, SlackPreferences } from './notification.types';
+import { isPreferenceType, type MemberPreferences, type OutboxNotificationType, type SlackPreferences } from './notification.types';
 import type { PreferencesRepository } from './preferences.repository';
 
 export interface PreferencesServiceDeps {
@@ -53,8 +53,12 @@ export class PreferencesService {
     return { ok: true, preferences: await this.deps.preferences.set(actor.member.id, patch, this.deps.clock.now()) };
   }
 
-  /** Whether notifications of `type` reach this member in Slack (the worker's check before sending). */
-  async allowsSlack(memberId: string, type: NotificationType): Promise<boolean> {
+  /**
+   * Whether notifications of `type` reach this member in Slack (the worker's check before
+   * sending). The connector's own types (the welcome) are not a preference: always yes.
+   */
+  async allowsSlack(memberId: string, type: OutboxNotificationType): Promise<boolean> {
+    if (!isPreferenceType(type)) return true;
     return (await this.deps.preferences.get(memberId)).slack[type];
   }
 }

@@ -9,13 +9,11 @@ import type { Db } from 'mongodb';
 import type { FeatureDeps } from '../deps';
 import type { MappingLookup } from '../mapping/mapping-lookup';
 import type { MemberDirectory } from '../members/member-directory';
+import type { WelcomeMember } from '../notifications/notification-services';
 import type { ScreenDeps } from '../ports';
 import { createProvisioningRepos, type ProvisioningRepos } from './provisioning-repos';
 import { syncJob } from './sync.job';
 import { SyncService } from './sync.service';
-import { WelcomeSender } from './welcome';
-import { WelcomeRepository } from './welcome.repository';
-import { WELCOME_IDS } from './welcome.view';
 import { registerPanel } from './home/panel.listeners';
 import { registerHistory } from './home/history';
 import { SyncReportRepository } from './report.repository';
@@ -32,17 +30,15 @@ export interface ProvisioningServices {
   sync: SyncService;
 }
 
-/**
- * The sync service as the connector runs it (the benchmark and tests build it the same way).
- * Welcomes go through the DM client: no SDK retries, so a welcome that timed out is never
- * posted twice.
- */
 /** What provisioning uses of other features. */
 export interface ProvisioningPorts {
   members: MemberDirectory;
   mapping: MappingLookup;
+  /** Queues a created member's welcome DM (notifications); without it, a sync welcomes nobody (benchmarks, previews). */
+  welcome?: WelcomeMember;
 }
 
+/** The sync service as the connector runs it (the benchmark and tests build it the same way). */
 export function createSyncService(deps: FeatureDeps, repos: ProvisioningRepos, ports: ProvisioningPorts): SyncService {
   return new SyncService({
     config: repos.config,
@@ -52,24 +48,13 @@ export function createSyncService(deps: FeatureDeps, repos: ProvisioningRepos, p
     directory: deps.directory,
     clock: deps.clock,
     logger: deps.logger.child({ feature: 'provisioning' }),
-    welcome: new WelcomeSender({
-      client: deps.deliveryClient,
-      mappings: ports.mapping,
-      welcomes: new WelcomeRepository(deps.db),
-      pigmentBaseUrl: deps.config.pigmentBaseUrl,
-      logger: deps.logger.child({ feature: 'provisioning', part: 'welcome' }),
-      clock: deps.clock,
-    }),
+    ...(ports.welcome ? { welcome: ports.welcome } : {}),
   });
 }
 
 export function register(app: App, deps: ScreenDeps, ports: ProvisioningPorts): ProvisioningServices {
   const repos = createProvisioningRepos(deps.db);
   const sync = createSyncService(deps, repos, ports);
-  // "Open Pigment" in the welcome DM is a link; Slack still sends block_actions: acknowledge, change nothing.
-  app.action(WELCOME_IDS.openPigment, async ({ ack }) => {
-    await ack();
-  });
   deps.scheduler.schedule(syncJob(sync, () => deps.workspace.isLive()), deps.config.schedules.provisioning);
   registerHistory(app, deps, { runs: repos.runs, report: new SyncReportRepository(deps.db) });
   registerPanel(app, deps, { repos, sync });

@@ -10,12 +10,12 @@ import type { Logger } from '../../platform/logger';
 import type { RawSlackUser, SlackDirectory } from '../../slack/slack-directory';
 import { slackErrorCode } from '../../slack/slack-error';
 import type { MappingLookup } from '../mapping/mapping-lookup';
+import type { WelcomeMember } from '../notifications/notification-services';
 import type { MemberDirectory } from '../members/member-directory';
 import { emailKey, type Member } from '../members/member.types';
 import type { ProvisioningConfigRepository, StoredProvisioningConfig } from './provisioning-config.repository';
 import type { FieldChange, SlackUserRecord, SyncAction, SyncActionKind, SyncedMember } from './provisioning.types';
 import { planSync } from './sync-planner';
-import type { WelcomeSender } from './welcome';
 import type { SyncRun, SyncRunRepository, SyncRunStatus } from './sync-run.repository';
 
 export interface SyncServiceDeps {
@@ -26,8 +26,8 @@ export interface SyncServiceDeps {
   directory: SlackDirectory;
   clock: Clock;
   logger: Logger;
-  /** Sends the welcome DM to members a sync created while invitations are on, and settles welcomes left unrecorded. */
-  welcome?: Pick<WelcomeSender, 'welcome' | 'settleStale'>;
+  /** Queues the welcome DM of members a sync created while invitations are on (the notification worker sends it). */
+  welcome?: WelcomeMember;
 }
 
 export type SyncOutcome = { ran: false; reason: 'not_configured' } | { ran: true; run: SyncRun };
@@ -209,26 +209,23 @@ export class SyncService {
   }
 
   /**
-   * Welcomes the members this run created, after the plan is applied (so a resumed run
-   * welcomes the ones a crash left out; the sender sends once per member). Slack's refusals
-   * are logged, not fatal: the members exist either way.
+   * Queues the welcome DM of each member this run created, after the plan is applied (so a
+   * resumed run welcomes the ones a crash left out). The welcome's id is derived from the
+   * member, so a member is welcomed once however often this runs; the notification worker
+   * delivers it (and decides, from the DM's history, after a send whose outcome was lost).
    */
   private async welcomeCreated(runId: string, logger: Logger): Promise<void> {
     const welcome = this.deps.welcome;
     if (!welcome) return;
-    // Earlier welcomes whose outcome was never recorded (a crash, a lost answer, a store failure).
-    const settled = await welcome.settleStale();
-    if (Object.keys(settled).length > 0) logger.info({ settled }, 'welcome DMs left unrecorded by earlier syncs settled');
-    const results: Record<string, number> = {};
+    const counts = { queued: 0, queuedBefore: 0 };
     for await (const line of this.deps.runs.streamLines(runId)) {
+      // Created with a Slack user: connected to it at once (createMany), so the welcome has a recipient.
       if (line.kind !== 'created' || line.outcome !== 'applied' || !line.slackUserId) continue;
       const name = line.memberName ?? line.changes.find((c) => c.field === 'name')?.after ?? '';
-      const result = await welcome.welcome({ id: line.memberId, name }, line.slackUserId);
-      const key = result.sent ? 'sent' : result.reason;
-      results[key] = (results[key] ?? 0) + 1;
-      if (!result.sent && result.reason !== 'already_welcomed') logger.warn({ memberId: line.memberId, reason: result.reason }, 'welcome DM not sent');
+      const result = await welcome({ id: line.memberId, name });
+      counts[result.outcome === 'created' ? 'queued' : 'queuedBefore'] += 1;
     }
-    logger.info({ welcomes: results }, 'welcome DMs for new members');
+    logger.info({ welcomes: counts }, 'welcome DMs for new members queued');
   }
 
   /**

@@ -4,7 +4,9 @@
  */
 import type { SeedUser } from '../../../scripts/slack-emulator';
 import { emailKey, type MemberSource, type MemberStatus } from '../../../src/features/members/member.types';
-import { createProvisioningRepos, createSyncService, DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig } from '../../../src/features/provisioning';
+import { createNotificationRepos, welcomeNotificationId } from '../../../src/features/notifications';
+import { createProvisioningRepos, createSyncService, DEFAULT_MAX_DEACTIVATION_SHARE, provisionedMemberId, type ProvisioningConfig } from '../../../src/features/provisioning';
+import { finished } from '../notifications/delivery-fixture';
 import { PROVISIONING_JOB } from '../../../src/features/provisioning/sync.job';
 import { startTestConnector, type TestConnector } from '../../support/connector';
 import { connectorView, storeRepos } from '../../support/store-repos';
@@ -116,7 +118,10 @@ describe('provisioning sync', () => {
   it('welcomes the members it created with a DM when invitations are on, once', async () => {
     await provisioning().config.save(config({ inviteNewMembers: true }), 'm-admin', new Date());
     expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: { created: 3 } } });
+    // Queued for the notification worker, which delivers them once each.
     for (const id of ['U0ADA00001', 'U0BOB00001', 'U0CAT00001']) {
+      const delivered = await finished(t, welcomeNotificationId(provisionedMemberId(id)));
+      expect(delivered).toMatchObject({ status: 'delivered', type: 'welcome' });
       const messages = t.emulator.messagesTo(id);
       expect(messages).toHaveLength(1);
       expect(JSON.stringify(messages[0]?.blocks)).toContain('"url":"https://acme.pigment.test"');
@@ -125,7 +130,9 @@ describe('provisioning sync', () => {
     // Not in a synced group: not created, not welcomed.
     expect(t.emulator.messagesTo('U0DAN00001')).toEqual([]);
     await syncNow();
+    expect(await createNotificationRepos(t.connector.deps.db).outbox.findById(welcomeNotificationId('slack-U0DAN00001'))).toBeUndefined();
     expect(t.emulator.messagesTo('U0ADA00001')).toHaveLength(1);
+    expect(t.emulator.callsOf('chat.postMessage')).toHaveLength(3);
   });
 
   it('stops before writing anything when it would deactivate more than the allowed share, and says so', async () => {

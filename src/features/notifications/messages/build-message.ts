@@ -8,6 +8,7 @@ import { composeMessage } from './compose-message';
 import { buildConversationMessage } from './conversation.message';
 import type { MessageOptions, MessagePresentation, NotificationForMessage, NotificationMessage } from './message.types';
 import { buildScheduledImportMessage } from './scheduled-import.message';
+import { buildWelcomeMessage } from './welcome.message';
 
 /** For a type the code does not know (a document written by a newer version): still delivered, generically. */
 const UNKNOWN_TYPE: MessagePresentation = { emoji: ':bell:', label: 'Pigment notification', byline: (actor) => `By ${actor}` };
@@ -27,6 +28,8 @@ export function buildNotificationMessage(n: NotificationForMessage, options: Mes
       return buildScheduledImportMessage(n, options);
     case 'async_task':
       return buildAsyncTaskMessage(n, options);
+    case 'welcome':
+      return buildWelcomeMessage(n, options);
     default:
       return composeMessage(n, UNKNOWN_TYPE, options);
   }

@@ -4,13 +4,13 @@
  * {@link NotificationForMessage}; the builders never see recipients, statuses or leases.
  */
 import type { KnownBlock } from '@slack/types';
-import type { NotificationType } from '../notification.types';
+import type { OutboxNotificationType } from '../notification.types';
 
 /** The notification as the platform handed it off (already validated by the HTTP API). */
 export interface NotificationForMessage {
   /** The caller's idempotency key, 1-200 chars; also the button's `value` and the metadata. */
   id: string;
-  type: NotificationType;
+  type: OutboxNotificationType;
   /** e.g. comment, reply, mention, completed, failed, snapshot, duplication; unknown ones get the type's generic label. */
   subtype: string;
   /** Plain text, up to 150 chars. */
@@ -20,6 +20,8 @@ export interface NotificationForMessage {
   /** Deep link under PIGMENT_BASE_URL, up to 3,000 chars. */
   url: string;
   actor?: { name: string };
+  /** The name a welcome greets (connector types only). */
+  recipientName?: string;
   /** When it happened on the platform (the hand-off time when the platform did not say). */
   createdAt: Date;
 }

@@ -1,23 +1,24 @@
 /**
- * The welcome DM a member gets when provisioning creates and invites them (issue 5). Pure.
+ * The welcome DM a member gets when a provisioning sync creates and invites them: a
+ * connector notification of type `welcome` (see CONNECTOR_NOTIFICATION_TYPES), delivered by
+ * the same worker as every notification. Pure.
  *
  *   section  Hi *Ada Lovelace*, welcome to Pigment! :wave:
  *   section  what the app does for them (notifications as DMs, settings in the App Home)
- *   actions  [Open Pigment]   (url button to PIGMENT_BASE_URL)
+ *   actions  [Open Pigment]   (url button to the platform's base URL)
  *
  * The name comes from Slack's directory, so it is user text: escaped (`&`, `<`, `>`) and put
  * in `verbatim` mrkdwn, so neither `<!channel>` nor a bare `@here` or link in a name is parsed.
  * The fallback `text` (notifications, screen readers) is mrkdwn too and escaped the same way.
+ * The metadata is every notification's, so the worker's history check finds it.
  */
 import type { ActionsBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { escapeMrkdwn, mrkdwnText, plain } from '../../slack/block-text';
+import { escapeMrkdwn, mrkdwnText, plain } from '../../../slack/block-text';
+import { WELCOME_MESSAGE_IDS } from './ids';
+import { NOTIFICATION_EVENT_TYPE, type MessageOptions, type NotificationForMessage, type NotificationMessage } from './message.types';
 
-/** Ids of the welcome DM, prefixed by feature. */
-export const WELCOME_IDS = {
-  actionsBlock: 'provisioning.welcome',
-  /** A url button: Slack opens the link and still sends block_actions, which must be acked. */
-  openPigment: 'provisioning.welcome_open_pigment',
-} as const;
+/** What the member's "recent notifications" list calls a welcome. */
+export const WELCOME_TITLE = 'Welcome to Pigment';
 
 /** Longest name shown, counted after escaping (a section holds 3,000). */
 const NAME_MAX = 200;
@@ -25,29 +26,17 @@ const BUTTON_TEXT = 'Open Pigment';
 const BUTTON_TEXT_MAX = 75;
 
 /**
- * The `metadata` event type of every welcome DM: a later sync finds a welcome whose recording
- * failed by it in the DM's history (see WelcomeSender.settleStale).
+ * The welcome DM for notification `n`, greeting `n.recipientName` (absent or blank: a greeting
+ * without a name). The button links to the platform's base URL.
  */
-export const WELCOME_EVENT_TYPE = 'pigment_provisioning_welcome';
-
-export interface WelcomeMessage {
-  text: string;
-  blocks: KnownBlock[];
-  metadata: { event_type: typeof WELCOME_EVENT_TYPE; event_payload: { member_id: string } };
-}
-
-/**
- * The welcome DM for member `id` called `name` (empty: a greeting without a name).
- * `pigmentBaseUrl` is the validated PIGMENT_BASE_URL, the button's link.
- */
-export function buildWelcomeMessage(input: { id: string; name: string }, options: { pigmentBaseUrl: string }): WelcomeMessage {
-  const name = mrkdwnText(input.name, NAME_MAX);
+export function buildWelcomeMessage(n: Pick<NotificationForMessage, 'id' | 'recipientName'>, options: MessageOptions): NotificationMessage {
+  const name = mrkdwnText(n.recipientName ?? '', NAME_MAX);
   const greeting = name === '' ? 'Hi, welcome to Pigment! :wave:' : `Hi *${name}*, welcome to Pigment! :wave:`;
   const about =
     'Pigment for Slack sends your Pigment notifications (comments, mentions, shares) to you here as direct messages, ' +
     'so you can follow your work without leaving Slack. Choose which ones you get in the app’s *Home* tab.';
   const blocks: KnownBlock[] = [section(greeting), section(about), button(options.pigmentBaseUrl)];
-  return { text: fallbackText(name, options.pigmentBaseUrl), blocks, metadata: { event_type: WELCOME_EVENT_TYPE, event_payload: { member_id: input.id } } };
+  return { text: fallbackText(name, options.pigmentBaseUrl), blocks, metadata: { event_type: NOTIFICATION_EVENT_TYPE, event_payload: { notification_id: n.id } } };
 }
 
 function section(text: string): SectionBlock {
@@ -57,11 +46,11 @@ function section(text: string): SectionBlock {
 function button(pigmentBaseUrl: string): ActionsBlock {
   return {
     type: 'actions',
-    block_id: WELCOME_IDS.actionsBlock,
+    block_id: WELCOME_MESSAGE_IDS.actionsBlock,
     elements: [
       {
         type: 'button',
-        action_id: WELCOME_IDS.openPigment,
+        action_id: WELCOME_MESSAGE_IDS.openPigment,
         text: plain(BUTTON_TEXT, BUTTON_TEXT_MAX),
         url: pigmentBaseUrl,
         style: 'primary',

@@ -1,9 +1,9 @@
 import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
-import { formatProblems, validateBlocks } from '../../../scripts/slack-emulator/block-kit';
-import { buildWelcomeMessage, WELCOME_EVENT_TYPE, WELCOME_IDS, type WelcomeMessage } from '../../../src/features/provisioning/welcome.view';
+import { formatProblems, validateBlocks } from '../../../../scripts/slack-emulator/block-kit';
+import { buildWelcomeMessage, NOTIFICATION_EVENT_TYPE, WELCOME_MESSAGE_IDS as WELCOME_IDS, type NotificationMessage as WelcomeMessage } from '../../../../src/features/notifications/messages';
 
 const BASE = 'https://acme.pigment.test';
-const build = (name: string, pigmentBaseUrl = BASE): WelcomeMessage => buildWelcomeMessage({ id: 'm-1', name }, { pigmentBaseUrl });
+const build = (name: string, pigmentBaseUrl = BASE): WelcomeMessage => buildWelcomeMessage({ id: 'welcome:m-1', recipientName: name }, { pigmentBaseUrl });
 
 const sections = (m: WelcomeMessage) => m.blocks.filter((b): b is SectionBlock => b.type === 'section');
 const button = (m: WelcomeMessage) => (m.blocks.find((b): b is ActionsBlock => b.type === 'actions') as ActionsBlock).elements[0] as Button;
@@ -20,8 +20,8 @@ describe('buildWelcomeMessage', () => {
     expect(about).toMatch(/direct messages/);
     expect(about).toMatch(/\*Home\* tab/);
     expect(button(m)).toMatchObject({ type: 'button', action_id: WELCOME_IDS.openPigment, url: BASE, text: { type: 'plain_text', text: 'Open Pigment' } });
-    // What a later sync looks for in the DM's history when the send was not recorded.
-    expect(m.metadata).toEqual({ event_type: WELCOME_EVENT_TYPE, event_payload: { member_id: 'm-1' } });
+    // What the delivery worker looks for in the DM's history when a send was not recorded.
+    expect(m.metadata).toEqual({ event_type: NOTIFICATION_EVENT_TYPE, event_payload: { notification_id: 'welcome:m-1' } });
   });
 
   it('has a plain-text fallback with the name and the link', () => {
