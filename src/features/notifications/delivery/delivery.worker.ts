@@ -1,62 +1,20 @@
 /**
- * The delivery worker: takes due notifications from the outbox and sends each one as a DM.
+ * The delivery worker: takes due notifications from the outbox and hands each to the delivery
+ * decision (notification-delivery.service.ts), which sends it as a DM.
  *
  * - Claims with a lease (see the outbox); holds at most `concurrency` notifications, renews
  *   their leases while it holds them, and gives back the ones it has not started when it stops.
  * - One lane per recipient: a member's notifications go out one after another, in the order
  *   they were claimed, so a rate limit or a retry never lets a later one overtake.
- * - Decides per notification: skip (workspace disconnected, member deactivated, type turned
- *   off), wait for a mapping (released with a re-check time, skipped after the wait window),
- *   or send: conversations.open once per member (the channel is cached on the mapping), a
- *   history check when an earlier attempt may have reached Slack, then chat.postMessage.
- * - Slack errors (see slack-errors.ts): 429 waits Retry-After in the lane; transient errors
- *   back off with jitter up to `maxAttempts`; token errors pause every delivery of this process
- *   until auth.test answers again; the rest fail the notification with Slack's error.
+ * - Token errors pause every delivery of this process until auth.test answers again; while
+ *   paused (or while the workspace is not live) nothing is claimed.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../../platform/clock';
-import type { Logger } from '../../../platform/logger';
-import type { Mapping } from '../../mapping/mapping.types';
-import type { MappingLookup } from '../../mapping/mapping-lookup';
-import type { MemberDirectory } from '../../members/member-directory';
-import { emailKey, type Member } from '../../members/member.types';
-import type { WorkspaceState } from '../../workspace/workspace.types';
-import { buildNotificationMessage } from '../messages';
-import { recipientKey, type Notification, type SkipReason, type SlackMessageRef } from '../notification.types';
-import type { OutboxRepository, ReleaseOutcome } from '../outbox.repository';
-import type { PreferencesService } from '../preferences.service';
-import type { DeliveryMetrics } from './delivery.metrics';
-import { backoffMs, mappingRecheckAt, type DeliveryTuning } from './delivery-tuning';
-import { RateLimitGates, type SlackStep } from './rate-limit-gates';
-import { classifyDeliveryFailure } from './slack-errors';
-import type { SlackDm } from './slack-dm';
+import { recipientKey, type Notification } from '../notification.types';
+import { NotificationDelivery, type DeliveryRun, type DeliveryWorkerDeps } from './notification-delivery.service';
+import { RateLimitGates } from './rate-limit-gates';
 
-export interface DeliveryWorkerDeps {
-  outbox: OutboxRepository;
-  members: MemberDirectory;
-  mappings: MappingLookup;
-  preferences: PreferencesService;
-  /** The workspace as this process last saw it (refreshed every few seconds). */
-  workspace: { current(): WorkspaceState | undefined };
-  dm: SlackDm;
-  clock: Clock;
-  logger: Logger;
-  metrics: DeliveryMetrics;
-  pigmentBaseUrl: string;
-  tuning: DeliveryTuning;
-}
-
-interface RecipientLookup {
-  member?: Member;
-  allowed: boolean;
-  mapping?: Mapping;
-}
-
-/** Below this much lease left, the worker renews before calling Slack (well above the outbox's own margin). */
-const LEASE_MARGIN_MS = 15_000;
-
-/** Writes of an outcome tried this many times (the store may be briefly away) before the lease is left to expire. */
-const OUTCOME_WRITE_ATTEMPTS = 3;
+export type { DeliveryWorkerDeps } from './notification-delivery.service';
 
 export class DeliveryWorker {
   /** Names this process's claims. */
@@ -82,8 +40,22 @@ export class DeliveryWorker {
   /** The token probe in progress, if any. */
   private probing: Promise<void> | undefined;
 
+  private readonly delivery: NotificationDelivery;
+
   constructor(private readonly deps: DeliveryWorkerDeps) {
     this.gates = new RateLimitGates((ms) => this.sleep(ms));
+    const run: DeliveryRun = {
+      holder: this.holder,
+      gates: this.gates,
+      isRunning: () => this.running,
+      isPaused: () => this.paused !== undefined,
+      mayClaim: () => this.mayClaim(),
+      isLost: (id) => this.lost.has(id),
+      markLost: (id) => void this.lost.add(id),
+      pause: (error) => this.pause(error),
+      sleep: (ms) => this.sleep(ms),
+    };
+    this.delivery = new NotificationDelivery(deps, run);
   }
 
   start(): void {
@@ -187,10 +159,10 @@ export class DeliveryWorker {
     while (lane.length > 0) {
       const notification = lane[0]!;
       try {
-        if (this.running) await this.deliver(notification);
-        else await this.giveBack(notification);
+        if (this.running) await this.delivery.deliver(notification);
+        else await this.delivery.giveBack(notification);
       } catch (error) {
-        await this.interrupted(notification, error);
+        await this.delivery.interrupted(notification, error);
       }
       lane.shift();
       this.held.delete(notification.id);
@@ -198,234 +170,6 @@ export class DeliveryWorker {
       this.wake();
     }
     this.lanes.delete(key);
-  }
-
-  private async deliver(n: Notification): Promise<void> {
-    if (this.lost.has(n.id)) return;
-    const state = this.deps.workspace.current();
-    if (state?.kind === 'attached' && state.workspace.status === 'disconnected') return this.skip(n, 'workspace_disconnected');
-    // The workspace went back to pending, or the token turned out to be another workspace's,
-    // since the claim: keep it queued, as mayClaim would have.
-    if (!this.mayClaim()) return this.giveBack(n);
-    const { member, allowed, mapping } = await this.lookUpRecipient(n);
-    if (member?.status === 'deactivated') return this.skip(n, 'member_deactivated', member.id);
-    if (member && !allowed) return this.skip(n, 'disabled_by_member', member.id);
-    if (!member || !mapping?.active) return this.waitForMapping(n, member?.id);
-    return this.send(n, member.id, mapping);
-  }
-
-  /**
-   * The member, whether they want this type in Slack, and their mapping. By member id the
-   * three reads go together (each is a round trip); by email the member comes first. (Reading
-   * a whole batch's recipients with `$in` was tried: FerretDB 1.24 does not push `$in` down,
-   * so it decodes every member in Go, and delivery got slower.)
-   */
-  private async lookUpRecipient(n: Notification): Promise<RecipientLookup> {
-    const { members, mappings, preferences } = this.deps;
-    const { memberId, email } = n.recipient;
-    const byEmail = memberId === undefined && email !== undefined ? await members.findByEmailKey(emailKey(email)) : undefined;
-    const id = memberId ?? byEmail?.id;
-    if (id === undefined) return { allowed: false };
-    const [member, allowed, mapping] = await Promise.all([byEmail ?? members.findById(id), preferences.allowsSlack(id, n.type), mappings.lookup(id)]);
-    return { ...(member ? { member } : {}), allowed, ...(mapping ? { mapping } : {}) };
-  }
-
-  /**
-   * The member is unknown or not mapped (yet): look again later, until the wait window since
-   * the notification was created has passed; then it is skipped as `not_connected`.
-   */
-  private async waitForMapping(n: Notification, memberId: string | undefined): Promise<void> {
-    const now = this.deps.clock.now();
-    const deadline = new Date(n.createdAt.getTime() + this.deps.tuning.mappingWaitMs);
-    if (now >= deadline) return this.skip(n, 'not_connected', memberId);
-    const recheckAt = mappingRecheckAt(n.createdAt, now, deadline, this.deps.tuning);
-    await this.deps.outbox.release(n.id, this.holder, recheckAt, now);
-    this.deps.logger.debug({ notificationId: n.id, memberId, recheckAt }, 'recipient not connected yet; waiting for a mapping');
-  }
-
-  private async send(n: Notification, memberId: string, mapping: Mapping): Promise<void> {
-    const { dm, tuning, logger, metrics } = this.deps;
-    const message = buildNotificationMessage(n, { pigmentBaseUrl: this.deps.pigmentBaseUrl, now: this.deps.clock.now() });
-    let channel = mapping.dmChannelId;
-    let reopened = false;
-    let failures = n.failures ?? 0;
-    let uncertain = n.sendUncertain === true;
-    let lastError: string | undefined;
-    for (;;) {
-      if (this.lost.has(n.id)) return;
-      if (!this.running || this.paused) return this.giveBack(n, { failures, sendUncertain: uncertain, ...(lastError ? { error: lastError } : {}) });
-      let step: SlackStep = 'conversations.open';
-      try {
-        if (!channel) {
-          await this.gates.wait(step);
-          channel = await dm.open(mapping.slackUserId);
-          await this.cacheDmChannel(memberId, mapping.slackUserId, channel);
-        }
-        if (uncertain) {
-          step = 'conversations.history';
-          await this.gates.wait(step);
-          if (!(await this.stillHeld(n))) return;
-          const found = await dm.findPosted(channel, n.id, n.createdAt);
-          if (found) {
-            metrics.foundInHistory.inc();
-            logger.info({ notificationId: n.id, channel, ts: found.ts }, 'an earlier attempt had delivered this notification; recorded, not sent again');
-            return this.finishDelivered(n, found, memberId);
-          }
-          uncertain = false;
-        }
-        step = 'chat.postMessage';
-        await this.gates.wait(step, channel);
-        if (!this.running || this.lost.has(n.id)) continue;
-        // Never post on a lease about to run out: another process may be taking it over.
-        if (!(await this.stillHeld(n))) return;
-        const ref = await dm.post(channel, message);
-        this.gates.posted(channel);
-        return this.finishDelivered(n, ref, memberId);
-      } catch (error) {
-        const failure = classifyDeliveryFailure(error);
-        switch (failure.kind) {
-          case 'rate_limited':
-            metrics.rateLimited.inc({ method: step });
-            this.gates.limited(step, channel, failure.retryAfterMs);
-            continue;
-          case 'token':
-            this.pause(failure.error);
-            return this.giveBack(n, { failures, sendUncertain: uncertain });
-          case 'stale_channel':
-            if (step !== 'conversations.open' && !reopened) {
-              // The cached channel no longer works (e.g. the DM was closed on Slack's side): open it again, once.
-              reopened = true;
-              channel = undefined;
-              continue;
-            }
-            return this.fail(n, failure.error, memberId);
-          case 'permanent':
-            return this.fail(n, failure.error, memberId);
-          case 'transient':
-            failures += 1;
-            lastError = failure.error;
-            if (step === 'chat.postMessage' && failure.mayHaveArrived) uncertain = true;
-            if (failures >= tuning.maxAttempts) {
-              // The last attempt may have arrived after all: say delivered if it did.
-              const found = uncertain && channel ? await dm.findPosted(channel, n.id, n.createdAt).catch(() => undefined) : undefined;
-              if (found && channel) return this.finishDelivered(n, found, memberId);
-              return this.fail(n, failure.error, memberId);
-            }
-            logger.warn({ notificationId: n.id, step, error: failure.error, failures }, 'Slack call failed; retrying with backoff');
-            await this.sleep(backoffMs(failures, tuning));
-            continue;
-        }
-      }
-    }
-  }
-
-  private async finishDelivered(n: Notification, ref: SlackMessageRef, memberId: string): Promise<void> {
-    const recorded = await this.writeOutcome(n, () => this.deps.outbox.markDelivered(n.id, this.holder, ref, this.deps.clock.now(), { memberId, ...this.heldUntil(n) }));
-    if (!recorded) return;
-    this.deps.metrics.finished.inc({ status: 'delivered', reason: '' });
-    this.deps.metrics.deliverySeconds.observe(Math.max(0, this.deps.clock.now().getTime() - n.createdAt.getTime()) / 1000);
-    this.deps.logger.debug({ notificationId: n.id, memberId, channel: ref.channel, ts: ref.ts }, 'notification delivered');
-  }
-
-  private async skip(n: Notification, reason: SkipReason, memberId?: string): Promise<void> {
-    const recorded = await this.writeOutcome(n, () => this.deps.outbox.markSkipped(n.id, this.holder, reason, this.deps.clock.now(), { ...(memberId !== undefined ? { memberId } : {}), ...this.heldUntil(n) }));
-    if (!recorded) return;
-    this.deps.metrics.finished.inc({ status: 'skipped', reason });
-    this.deps.logger.info({ notificationId: n.id, memberId, reason }, 'notification skipped');
-  }
-
-  private async fail(n: Notification, error: string, memberId: string): Promise<void> {
-    const recorded = await this.writeOutcome(n, () => this.deps.outbox.markFailed(n.id, this.holder, error, this.deps.clock.now(), { memberId, ...this.heldUntil(n) }));
-    if (!recorded) return;
-    this.deps.metrics.finished.inc({ status: 'failed', reason: error });
-    this.deps.logger.warn({ notificationId: n.id, memberId, error }, 'notification failed');
-  }
-
-  /**
-   * Whether this process still surely holds `n`: its lease (as last set here) has more than
-   * LEASE_MARGIN_MS to run, or renewing it now succeeds. False marks it lost.
-   */
-  private async stillHeld(n: Notification): Promise<boolean> {
-    if (this.lost.has(n.id) || !n.lease) return false;
-    const now = this.deps.clock.now();
-    if (n.lease.expiresAt.getTime() - now.getTime() > LEASE_MARGIN_MS) return true;
-    const expiresAt = new Date(now.getTime() + this.deps.tuning.leaseMs);
-    const renewed = await this.deps.outbox.extendLease(n.id, this.holder, expiresAt, now).catch(() => false);
-    if (renewed) {
-      n.lease = { holder: this.holder, expiresAt };
-      return true;
-    }
-    this.lost.add(n.id);
-    this.deps.logger.warn({ notificationId: n.id }, 'lease ran out before sending; leaving the notification to whoever takes it over');
-    return false;
-  }
-
-  /** Remembers the member's DM channel; a store hiccup only costs a conversations.open next time. */
-  private async cacheDmChannel(memberId: string, slackUserId: string, channel: string): Promise<void> {
-    await this.deps.mappings.cacheDmChannel(memberId, slackUserId, channel).catch((error: unknown) => {
-      this.deps.logger.warn({ err: error, memberId }, 'could not cache the DM channel');
-    });
-  }
-
-  /** The lease as this process last set it, so the outcome write can skip re-reading the holder. */
-  private heldUntil(n: Notification): { heldUntil?: Date; attempts?: number } {
-    return n.lease && !this.lost.has(n.id) ? { heldUntil: n.lease.expiresAt, attempts: n.attempts } : {};
-  }
-
-  /**
-   * Writes an outcome, again if the store hiccups. False when it could not be written or the
-   * lease was lost: then the notification is taken over when its lease expires, and the next
-   * attempt finds any message this one sent in the DM's history.
-   */
-  private async writeOutcome(n: Notification, write: () => Promise<boolean>): Promise<boolean> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        if (await write()) return true;
-        this.deps.logger.warn({ notificationId: n.id }, 'lease lost before the outcome was written; another attempt took the notification over');
-        return false;
-      } catch (error) {
-        if (attempt >= OUTCOME_WRITE_ATTEMPTS) {
-          this.deps.logger.error({ err: error, notificationId: n.id }, 'could not store the outcome; the notification is checked again when its lease expires');
-          return false;
-        }
-        await this.sleep(backoffMs(attempt, this.deps.tuning));
-      }
-    }
-  }
-
-  /**
-   * Something other than Slack failed mid-delivery (usually the store). Counted like a
-   * transient failure, so a notification that keeps breaking the worker ends `failed` with
-   * `connector_error` after DELIVERY_MAX_ATTEMPTS instead of being retried forever. If the store
-   * cannot take even that, the lease expires and another attempt takes it over.
-   */
-  private async interrupted(n: Notification, error: unknown): Promise<void> {
-    const failures = (n.failures ?? 0) + 1;
-    this.deps.logger.error({ err: error, notificationId: n.id, failures }, 'delivery interrupted by an error outside Slack');
-    try {
-      if (failures >= this.deps.tuning.maxAttempts) {
-        if (await this.deps.outbox.markFailed(n.id, this.holder, 'connector_error', this.deps.clock.now(), this.heldUntil(n))) {
-          this.deps.metrics.finished.inc({ status: 'failed', reason: 'connector_error' });
-        }
-        return;
-      }
-      const now = this.deps.clock.now();
-      await this.deps.outbox.release(n.id, this.holder, new Date(now.getTime() + backoffMs(failures, this.deps.tuning)), now, {
-        failures,
-        error: error instanceof Error ? error.message.slice(0, 200) : 'connector_error',
-        ...(n.sendUncertain ? { sendUncertain: true } : {}),
-      });
-    } catch (writeError) {
-      this.deps.logger.warn({ err: writeError, notificationId: n.id }, 'could not record the interruption; the notification is retried when its lease expires');
-    }
-  }
-
-  /** Back to the queue, due now: stopping, or delivery paused (kept queued until the token works). */
-  private async giveBack(n: Notification, outcome: ReleaseOutcome = {}): Promise<void> {
-    const now = this.deps.clock.now();
-    await this.deps.outbox.release(n.id, this.holder, now, now, outcome).catch((error: unknown) => {
-      this.deps.logger.warn({ err: error, notificationId: n.id }, 'could not give a notification back; it is retried when its lease expires');
-    });
   }
 
   private pause(error: string): void {
