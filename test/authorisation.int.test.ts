@@ -7,12 +7,24 @@
 import { describe as describeConstraint, recordListeners, sampleId, type Constraint } from './support/listener-recorder';
 import { eventually, startTestConnector, type TestConnector } from './support/connector';
 import { connectorView, storeRepos } from './support/store-repos';
+import { PERMISSION_REFUSED_VIEW } from '../src/features/members/require-permission';
 
 /**
  * Actions anyone may use: links and one's own settings. The notification link only records
  * when a DM's link was first opened (its recipient is the only one who sees the button).
  */
 const OPEN_TO_EVERYONE = new Set(['home.open_in_pigment', 'notifications.open_in_pigment']);
+/**
+ * Actions any member may use on their own things: their notification settings and the welcome
+ * DM's link. Sent by others they must still change nothing, but they are not admin actions, so
+ * they do not go through the permission middleware.
+ */
+const OWN_THINGS = new Set(['notifications.settings', 'provisioning.welcome_open_pigment']);
+
+/** The permission middleware's log line for one refused action or submission. */
+function refusedLine(logs: readonly string[], key: 'actionId' | 'callbackId', id: string, user: string): boolean {
+  return logs.some((line) => line.includes('admin action refused') && line.includes(`"${key}":"${id}"`) && line.includes(`"userId":"${user}"`));
+}
 
 const SEED = {
   team: { id: 'T0ACME0001', name: 'Acme', domain: 'acme' },
@@ -110,9 +122,12 @@ describe('admin actions are authorised on the server', () => {
         for (const value of ['m-target', 'm-unmapped', 'T0ACME0001']) {
           await settle();
           const before = await snapshot(t);
+          const logged = t.logs.length;
           await t.emulator.socket.sendInteractive(blockAction(user, actionId, value));
           await settle();
           expect({ action: describeConstraint(constraint), value, store: await snapshot(t) }).toEqual({ action: describeConstraint(constraint), value, store: before });
+          // Refused by the one permission middleware, not merely left unchanged by chance.
+          if (!OWN_THINGS.has(actionId)) expect({ action: actionId, refused: refusedLine(t.logs.slice(logged), 'actionId', actionId, user) }).toEqual({ action: actionId, refused: true });
         }
       }
     });
@@ -122,9 +137,13 @@ describe('admin actions are authorised on the server', () => {
         const callbackId = sampleId(constraint, 'callback_id');
         await settle();
         const before = await snapshot(t);
-        await t.emulator.socket.sendInteractive(viewSubmission(user, callbackId));
+        const logged = t.logs.length;
+        const ack = await t.emulator.socket.sendInteractive(viewSubmission(user, callbackId));
         await settle();
         expect({ view: callbackId, store: await snapshot(t) }).toEqual({ view: callbackId, store: before });
+        // Refused in the ack itself: the modal turns into the one refusal modal.
+        expect({ view: callbackId, refused: refusedLine(t.logs.slice(logged), 'callbackId', callbackId, user) }).toEqual({ view: callbackId, refused: true });
+        expect({ view: callbackId, ack: ack.payload }).toMatchObject({ view: callbackId, ack: { response_action: 'update', view: { callback_id: PERMISSION_REFUSED_VIEW } } });
       }
     });
   });

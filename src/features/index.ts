@@ -15,12 +15,13 @@ import * as ashby from './ashby';
 import { createAuditLog, type AuditLog } from './audit';
 import type { FeatureDeps } from './deps';
 import * as home from './home';
-import { HomeSections, type HomeDeps } from './home';
+import { HomeSections, publishHome, type HomeDeps } from './home';
 import * as inventory from './inventory';
 import * as mapping from './mapping';
 import * as manualMapping from './mapping/manual';
 import * as members from './members';
 import { ActorService } from './members/actor.service';
+import { createPermissionGate } from './members/require-permission';
 import * as membersHome from './members/home';
 import * as notifications from './notifications';
 import type { ScreenDeps } from './ports';
@@ -50,11 +51,12 @@ export function registerFeatures(app: App, deps: FeatureDeps): Features {
   // Admin actions are refused while the token belongs to another workspace than the stored one.
   const actors = new ActorService(memberServices.directory, mappingFeature.lookup, deps.directory, () => workspaceService.current()?.kind !== 'mismatch');
   const homeDeps: HomeDeps = { logger: deps.logger, pigmentBaseUrl: deps.config.pigmentBaseUrl, sections: new HomeSections(), actors, workspace: workspaceService };
-  const screens: ScreenDeps = { ...deps, home: homeDeps, actors, workspace: workspaceService };
+  const requirePermission = createPermissionGate({ actors, logger: deps.logger, refreshHome: (client, userId) => publishHome(client, homeDeps, userId) });
+  const screens: ScreenDeps = { ...deps, home: homeDeps, actors, requirePermission, workspace: workspaceService };
   const memberPorts = { members: memberServices.directory, mapping: mappingFeature.lookup };
 
   home.register(app, homeDeps);
-  workspace.register(app, { logger: deps.logger, workspace: workspaceService, actors, home: homeDeps });
+  workspace.register(app, { logger: deps.logger, workspace: workspaceService, requirePermission, home: homeDeps });
   members.register(app, deps, { members: memberServices, mapping: mappingFeature.lookup });
   membersHome.register(app, screens, { members: memberServices, mapping: mappingFeature.lookup });
   manualMapping.register(app, {
@@ -62,7 +64,7 @@ export function registerFeatures(app: App, deps: FeatureDeps): Features {
     clock: deps.clock,
     repos: { members: memberServices.directory, mappings: mappingFeature.repository, audit },
     directory: deps.directory,
-    actors,
+    requirePermission,
     home: homeDeps,
   });
   mapping.register(app, screens, mappingFeature, { members: memberServices.directory, workspace: workspaceService });

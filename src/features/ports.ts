@@ -6,11 +6,14 @@
 import type { FeatureDeps } from './deps';
 import type { HomeDeps } from './home';
 import type { ActorService } from './members/actor.service';
+import type { RequirePermission } from './members/require-permission';
 import type { WorkspaceService } from './workspace/workspace.service';
 
 export interface ScreenPorts {
   home: HomeDeps;
   actors: ActorService;
+  /** Listener middleware: the permission checked now, the actor in the context, one refusal answer. */
+  requirePermission: RequirePermission;
   workspace: WorkspaceService;
 }
 

@@ -21,7 +21,7 @@ import { IMPORT_RUN_STATUSES } from '../../src/features/ashby/imports/import.typ
 import {
   renderCreateModal,
   renderEditModal,
-  renderNoticeModal,
+  renderConnectionNotice,
   renderRemoveModal,
   renderReplaceKeyModal,
 } from '../../src/features/ashby/connections/connection-modals.view';
@@ -32,7 +32,9 @@ import { renderOwnStatus } from '../../src/features/mapping/own-status.view';
 import { renderInventorySection } from '../../src/features/inventory/inventory-section.view';
 import type { InventorySummary, Refusal } from '../../src/features/inventory/inventory.types';
 import { renderMappingCounts } from '../../src/features/mapping/mapping-home.view';
-import { renderNotice, renderRefusal } from '../../src/features/mapping/manual/view-text';
+import { PERMISSIONS, type Permission } from '../../src/features/members/permissions';
+import { renderRefusal } from '../../src/features/members/require-permission';
+import { renderNoticeModal } from '../../src/slack/notice-modal';
 import {
   REVIEW_PAGE_SIZE as MAPPING_PAGE_SIZE,
   renderReviewLoading,
@@ -555,8 +557,8 @@ describe('manual mapping modals, property-based', () => {
       // A notice's title and text are the app's own words (with user text inside), never blank.
       fc.property(model, longText(3000).filter((s) => s.trim() !== ''), longText(3000).filter((s) => s.trim() !== ''), ({ current, list, ...m }, title, body) => {
         expectValidView(renderConnectMember({ ...m, ...(current ? { current } : {}), ...(list ? { list } : {}) }));
-        expectValidView(renderNotice({ title, text: body, callbackId: 'mapping.manual.notice' }));
-        expectValidView(renderRefusal('mapping.manual.notice'));
+        expectValidView(renderNoticeModal({ title, text: body, callbackId: 'mapping.manual.notice' }));
+        for (const permission of Object.keys(PERMISSIONS) as Permission[]) expectValidView(renderRefusal(permission));
       }),
       RUNS,
     );
@@ -573,7 +575,7 @@ describe('Ashby modals and messages, property-based', () => {
         expectValidView(renderEditModal({ connection: c, selected }));
         expectValidView(renderReplaceKeyModal({ connection: c, ...(problem ? { problem } : {}) }));
         expectValidView(renderRemoveModal({ connection: c, applicationNames: names }));
-        expectValidView(renderNoticeModal(noticeText, noticeText));
+        expectValidView(renderConnectionNotice(noticeText, noticeText));
       }),
       { numRuns: 40 },
     );

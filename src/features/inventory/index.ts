@@ -7,12 +7,12 @@
  * a refused click sends nothing.
  */
 import type { App } from '@slack/bolt';
-import { z } from 'zod';
 import { sendCsvToDm } from '../../slack/csv-to-dm';
 import type { ScreenDeps } from '../ports';
 import type { MappingLookup } from '../mapping/mapping-lookup';
 import type { MemberDirectory } from '../members/member-directory';
 import { isAllowed } from '../members/permissions';
+import { gated } from '../members/require-permission';
 import { INVENTORY_IDS } from './ids';
 import { INVENTORY_CSV_HEADER, inventoryCsvRow } from './inventory-row';
 import { EXPORT_FAILED_TEXT, renderInventorySection } from './inventory-section.view';
@@ -30,8 +30,6 @@ export const INVENTORY_HOME_BUDGET_MS = 2_500;
 export const INVENTORY_COUNTS_MAX_AGE_MS = 10 * 60_000;
 
 const PERMISSION = 'inventory.view';
-
-const ActionBody = z.object({ user: z.object({ id: z.string().min(1) }) });
 
 export function register(app: App, deps: ScreenDeps, ports: { members: MemberDirectory; mapping: MappingLookup }): { service: InventoryService } {
   const logger = deps.logger.child({ feature: 'inventory' });
@@ -56,14 +54,8 @@ export function register(app: App, deps: ScreenDeps, ports: { members: MemberDir
     },
   });
 
-  app.action(INVENTORY_IDS.exportCsv, async ({ ack, body, client }) => {
-    await ack();
-    const { user } = ActionBody.parse(body);
-    const { allowed } = await deps.actors.authorise(user.id, PERMISSION);
-    if (!allowed) {
-      logger.warn({ userId: user.id, actionId: INVENTORY_IDS.exportCsv }, 'user inventory export refused');
-      return;
-    }
+  app.action(INVENTORY_IDS.exportCsv, deps.requirePermission(PERMISSION), async ({ context, client }) => {
+    const user = { id: gated(context).actor.slackUserId };
     if (exporting.has(user.id)) {
       logger.info({ userId: user.id }, 'user inventory export already running for this user');
       return;

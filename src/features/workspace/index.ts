@@ -5,7 +5,7 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../../platform/logger';
 import { publishHome, type HomeDeps } from '../home';
 import { isAllowed } from '../members/permissions';
-import type { ActorService } from '../members/actor.service';
+import { gated, type RequirePermission } from '../members/require-permission';
 import { renderConnectionPanel } from './connection-panel.view';
 import { WORKSPACE_IDS } from './ids';
 import { WorkspaceRepository } from './workspace.repository';
@@ -29,7 +29,7 @@ export function createWorkspaceService(deps: Pick<FeatureDeps, 'db' | 'clock' | 
 export interface WorkspaceDeps {
   logger: Logger;
   workspace: WorkspaceService;
-  actors: ActorService;
+  requirePermission: RequirePermission;
   home: HomeDeps;
 }
 
@@ -42,12 +42,12 @@ export function register(app: App, deps: WorkspaceDeps): void {
     render: async ({ actor, workspace }) => renderConnectionPanel({ state: workspace, canManage: isAllowed(actor.member, 'workspace.manage') }),
   });
 
-  app.action(WORKSPACE_IDS.acknowledge, async ({ ack, body, client }) => {
-    await ack();
-    const actor = await deps.actors.resolve(body.user.id);
+  // The service checks again when it writes (and refuses a workspace that is live already).
+  app.action(WORKSPACE_IDS.acknowledge, deps.requirePermission('workspace.manage'), async ({ context, client }) => {
+    const { actor } = gated(context);
     const result = await deps.workspace.acknowledge(actor);
-    if (!result.ok) logger.warn({ userId: body.user.id, reason: result.reason }, 'acknowledgement refused');
-    await publishHome(client, deps.home, body.user.id);
+    if (!result.ok) logger.warn({ userId: actor.slackUserId, reason: result.reason }, 'acknowledgement refused');
+    await publishHome(client, deps.home, actor.slackUserId);
   });
 
   app.event('app_uninstalled', async ({ body }) => {

@@ -10,6 +10,7 @@ import { INVENTORY_CSV_HEADER } from '../../../src/features/inventory/inventory-
 import { emailKey, type AccountType } from '../../../src/features/members/member.types';
 import { eventually, startTestConnector, type TestConnector } from '../../support/connector';
 import { connectorView } from '../../support/store-repos';
+import { refusalText } from '../../../src/features/members/permissions';
 
 const NOW = Math.floor(Date.now() / 1000);
 const ADMIN = 'U0ADMIN001';
@@ -159,13 +160,14 @@ describe('user inventory', () => {
     expect(rows.get(ADMIN)?.['Billing active']).toBe('true');
   });
 
-  it('refuses a standard member’s forged export and sends nothing', async () => {
+  it('refuses a standard member’s forged export, says so and sends no file', async () => {
     const ack = await pressExport(STANDARD);
     expect(ack.payload ?? {}).toEqual({});
     await settle();
     expect(t.emulator.callsOf('files.getUploadURLExternal')).toHaveLength(0);
     expect(t.emulator.callsOf('team.billableInfo')).toHaveLength(0);
-    expect(t.emulator.messagesTo(STANDARD)).toEqual([]);
+    // The refusal is the only message, with no file.
+    expect(t.emulator.messagesTo(STANDARD).map((m) => m.text)).toEqual([refusalText('inventory.view')]);
     expect([...t.emulator.state.files.values()]).toEqual([]);
 
     // The same press by the admin does send (the check can fail).

@@ -11,6 +11,7 @@ import { accessListText } from './connections-section.view';
 import { API_KEY_MAX_LENGTH, CONNECTION_NAME_MAX_LENGTH, DEFAULT_CONNECTION_NAME, MAX_ACCESS_LIST, type AshbyConnection } from './connection.types';
 import type { ConnectionField, ConnectionFieldErrors } from './connection.service';
 import { ASHBY_CONNECTION_IDS as IDS } from './ids';
+import { renderNoticeModal } from '../../../slack/notice-modal';
 
 /** Options answered to one typeahead request (Slack's limit). */
 export const MAX_APPLICATION_OPTIONS = 100;
@@ -181,8 +182,9 @@ export function renderRemoveModal(model: { connection: AshbyConnection; applicat
 }
 
 /** A modal with one message and no submit: checking the key, refused, gone. */
-export function renderNoticeModal(text: string, title = TITLE): ModalView {
-  return { type: 'modal', callback_id: IDS.noticeView, title: plain(title, 24), close: plain('Close', 24), blocks: [{ type: 'section', text: mrkdwn(text) }] };
+/** The section's notice (outcomes, "no longer exists"): the one notice modal with this section's title. */
+export function renderConnectionNotice(text: string, title = TITLE): ModalView {
+  return renderNoticeModal({ callbackId: IDS.noticeView, title, text });
 }
 
 // -------------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
  * The "Ashby connections" Home section and its modals: Add, Edit, Replace key, Remove (with
  * a confirmation modal), the access list's typeahead, and paging.
  *
- * Every click and submission is authorised on the server (`ashby.manage`) at the moment it
- * runs; a refusal changes nothing and says so (a DM for Home buttons, the modal otherwise).
+ * Every click, submission and typeahead goes through `requirePermission('ashby.manage')`:
+ * authorised on the server at the moment it runs; a refusal changes nothing and says so.
  *
  * The 3-second ack and the key check: checking a key is one call to Ashby, usually well
  * under a second, but the client retries 429s and 5xx with backoff, so it can take longer.
@@ -13,9 +13,8 @@
  * on, and the modal is updated with the outcome: the form again (name and access list kept,
  * never the key) with the problem above it, or "Saved".
  */
-import type { App, ViewResponseAction } from '@slack/bolt';
+import type { App, Context, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
 import type { Logger } from '../../../platform/logger';
 import { withinBudget } from '../../../platform/within-budget';
 import { mrkdwnText } from '../../../slack/block-text';
@@ -23,6 +22,7 @@ import type { ApplicationCatalog } from '../../applications';
 import type { ScreenDeps } from '../../ports';
 import { publishHome } from '../../home';
 import { isAllowed } from '../../members/permissions';
+import { gated, type Gated } from '../../members/require-permission';
 import type { AshbyConnection } from './connection.types';
 import type { AshbyConnectionService, SaveConnectionResult } from './connection.service';
 import {
@@ -34,7 +34,7 @@ import {
   readSettings,
   renderCreateModal,
   renderEditModal,
-  renderNoticeModal,
+  renderConnectionNotice,
   renderRemoveModal,
   renderReplaceKeyModal,
 } from './connection-modals.view';
@@ -47,7 +47,6 @@ import { ASHBY_CONNECTION_IDS as IDS } from './ids';
  */
 export const ASHBY_CONNECTIONS_ORDER = 50;
 export const ASHBY_PERMISSION = 'ashby.manage';
-export const ASHBY_REFUSAL_TEXT = 'Only Workspace Admins and Primary Owners can manage Ashby connections. Nothing was changed.';
 /** How long a submission waits for Ashby before acking with "Checking…" (Slack allows 3 s in all). */
 export const KEY_CHECK_BUDGET_MS = 2_000;
 
@@ -57,26 +56,13 @@ export interface ConnectionListenerDeps {
   applications: ApplicationCatalog;
 }
 
-const ActionBody = z.object({
-  trigger_id: z.string().min(1),
-  user: z.object({ id: z.string().min(1) }),
-  view: z.object({ id: z.string().min(1), private_metadata: z.string().optional() }).loose().optional(),
-  actions: z.array(z.object({ action_id: z.string(), value: z.string().nullish() }).loose()).min(1),
-});
-
-const SubmissionBody = z.object({
-  user: z.object({ id: z.string().min(1) }),
-  view: z.object({ id: z.string().min(1), private_metadata: z.string().optional(), state: z.object({ values: z.unknown() }).optional() }).loose(),
-});
-
-const OptionsBody = z.object({ user: z.object({ id: z.string().min(1) }), value: z.string().optional() });
-
 type Ack = (response?: ViewResponseAction) => Promise<void>;
 /** Bolt types a view listener's ack as a union over every view constraint; ours all answer view actions. */
 const viewAck = (ack: unknown): Ack => ack as Ack;
 
 export function registerConnectionListeners(app: App, input: ConnectionListenerDeps): void {
   const { deps, service, applications } = input;
+  const manage = deps.requirePermission(ASHBY_PERMISSION);
   const logger: Logger = deps.logger.child({ feature: 'ashby', component: 'connections' });
   /** Each viewer's page and the outcome of their last action (shown once), in this process. */
   const pages = new Map<string, number>();
@@ -113,54 +99,35 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
     await publishHome(client, deps.home, userId);
   }
 
-  async function refuseFromHome(client: WebClient, userId: string, what: string): Promise<void> {
-    logger.warn({ userId, what }, 'ashby connection action refused');
-    await client.chat.postMessage({ channel: userId, text: `:no_entry: ${ASHBY_REFUSAL_TEXT}` });
-    await publishHome(client, deps.home, userId);
+  /** A Home button that passed the check: who pressed it, its trigger and value. */
+  function click(context: Context) {
+    const { actor, interaction } = gated(context);
+    if (!interaction.triggerId) throw new Error('an Ashby connections button arrived without a trigger id');
+    return { userId: actor.slackUserId, memberId: actor.member.id, triggerId: interaction.triggerId, value: interaction.action?.value ?? '' };
   }
 
-  /** Acks a Home button, parses it and authorises it now; undefined (after saying so) when refused. */
-  async function authorisedClick(args: { ack: () => Promise<void>; body: unknown; client: WebClient }) {
-    await args.ack();
-    const body = ActionBody.parse(args.body);
-    const { actor, allowed } = await deps.actors.authorise(body.user.id, ASHBY_PERMISSION);
-    if (!allowed || !actor.member) {
-      await refuseFromHome(args.client, body.user.id, body.actions[0]!.action_id);
-      return undefined;
-    }
-    return { userId: body.user.id, memberId: actor.member.id, triggerId: body.trigger_id, value: body.actions[0]!.value ?? '' };
+  /** A submission that passed the check: who sent it and the modal's id, metadata and values. */
+  function submissionOf(context: Context) {
+    const { actor, interaction }: Gated = gated(context);
+    if (!interaction.view) throw new Error('an Ashby connections submission arrived without its view');
+    return { userId: actor.slackUserId, memberId: actor.member.id, viewId: interaction.view.id, metadata: interaction.view.privateMetadata, values: interaction.view.values };
   }
 
-  /** Parses and authorises a submission; when refused, the ack says so and undefined is returned. */
-  async function authorisedSubmission(ack: Ack, body: unknown, callbackId: string) {
-    const parsed = SubmissionBody.parse(body);
-    const { actor, allowed } = await deps.actors.authorise(parsed.user.id, ASHBY_PERMISSION);
-    if (!allowed || !actor.member) {
-      logger.warn({ userId: parsed.user.id, callbackId }, 'ashby connection submission refused');
-      await ack({ response_action: 'update', view: renderNoticeModal(`:no_entry: ${ASHBY_REFUSAL_TEXT}`) });
-      return undefined;
-    }
-    return { userId: parsed.user.id, memberId: actor.member.id, viewId: parsed.view.id, metadata: parsed.view.private_metadata, values: parsed.view.state?.values };
-  }
-
-  const gone = () => renderNoticeModal('This Ashby connection no longer exists. Nothing was changed.');
+  const gone = () => renderConnectionNotice('This Ashby connection no longer exists. Nothing was changed.');
 
   // ---------------------------------------------------------------------------------------------
   // Home buttons
 
-  app.action(IDS.add, async (args) => {
-    const click = await authorisedClick(args);
-    if (!click) return;
-    await args.client.views.open({ trigger_id: click.triggerId, view: renderCreateModal() });
+  app.action(IDS.add, manage, async ({ context, client }) => {
+    await client.views.open({ trigger_id: click(context).triggerId, view: renderCreateModal() });
   });
 
   /** Row buttons: the connection (by the button's value) or a "no longer exists" modal. */
   const rowButton = (prefix: string, open: (connection: AshbyConnection) => Promise<Parameters<WebClient['views']['open']>[0]['view']>) =>
-    app.action(rowActionPattern(prefix), async (args) => {
-      const click = await authorisedClick(args);
-      if (!click) return;
-      const connection = await service.get(click.value);
-      await args.client.views.open({ trigger_id: click.triggerId, view: connection ? await open(connection) : gone() });
+    app.action(rowActionPattern(prefix), manage, async ({ context, client }) => {
+      const pressed = click(context);
+      const connection = await service.get(pressed.value);
+      await client.views.open({ trigger_id: pressed.triggerId, view: connection ? await open(connection) : gone() });
     });
 
   rowButton(IDS.edit, async (connection) => renderEditModal({ connection, selected: await applications.findByIds(connection.applicationIds) }));
@@ -168,25 +135,17 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
   rowButton(IDS.remove, async (connection) => renderRemoveModal({ connection, applicationNames: await namesOf(connection.applicationIds) }));
 
   for (const actionId of [IDS.next, IDS.previous]) {
-    app.action(actionId, async (args) => {
-      const click = await authorisedClick(args);
-      if (!click) return;
-      const page = Number.parseInt(click.value, 10);
-      pages.set(click.userId, Number.isSafeInteger(page) && page >= 0 ? page : 0);
-      await publishHome(args.client, deps.home, click.userId);
+    app.action(actionId, manage, async ({ context, client }) => {
+      const pressed = click(context);
+      const page = Number.parseInt(pressed.value, 10);
+      pages.set(pressed.userId, Number.isSafeInteger(page) && page >= 0 ? page : 0);
+      await publishHome(client, deps.home, pressed.userId);
     });
   }
 
   // The access list's typeahead (over the socket in Socket Mode).
-  app.options(IDS.applications, async ({ ack, body }) => {
-    const parsed = OptionsBody.parse(body);
-    const { allowed } = await deps.actors.authorise(parsed.user.id, ASHBY_PERMISSION);
-    if (!allowed) {
-      logger.warn({ userId: parsed.user.id }, 'ashby application options refused');
-      await ack({ options: [] });
-      return;
-    }
-    const found = await applications.list({ text: parsed.value ?? '', limit: MAX_APPLICATION_OPTIONS });
+  app.options<'block_suggestion'>(IDS.applications, manage, async ({ ack, context }) => {
+    const found = await applications.list({ text: gated(context).interaction.query ?? '', limit: MAX_APPLICATION_OPTIONS });
     await ack({ options: found.map(applicationOption) });
   });
 
@@ -208,7 +167,7 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
     try {
       result = await withinBudget(saving, KEY_CHECK_BUDGET_MS);
     } catch (error) {
-      await ack({ response_action: 'update', view: renderNoticeModal(':x: Something went wrong and nothing was saved. Try again in a moment.') });
+      await ack({ response_action: 'update', view: renderConnectionNotice(':x: Something went wrong and nothing was saved. Try again in a moment.') });
       throw error;
     }
     if (result) {
@@ -222,18 +181,18 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
       }
       return;
     }
-    await ack({ response_action: 'update', view: renderNoticeModal(':hourglass_flowing_sand: Checking the key with Ashby…') });
+    await ack({ response_action: 'update', view: renderConnectionNotice(':hourglass_flowing_sand: Checking the key with Ashby…') });
     let late: SaveConnectionResult;
     try {
       late = await saving;
     } catch (error) {
-      await client.views.update({ view_id: submission.viewId, view: renderNoticeModal(':x: Something went wrong and nothing was saved. Try again in a moment.') }).catch(() => undefined);
+      await client.views.update({ view_id: submission.viewId, view: renderConnectionNotice(':x: Something went wrong and nothing was saved. Try again in a moment.') }).catch(() => undefined);
       throw error;
     }
     if (late.ok) {
       // The Home first: it is saved even if the admin closed the modal meanwhile (then the update fails).
       await tell(client, submission.userId, outcome.saved(late.connection));
-      await client.views.update({ view_id: submission.viewId, view: renderNoticeModal(outcome.saved(late.connection)) });
+      await client.views.update({ view_id: submission.viewId, view: renderConnectionNotice(outcome.saved(late.connection)) });
     } else if (late.reason === 'invalid') {
       await client.views.update({ view_id: submission.viewId, view: await outcome.formAgain(Object.values(late.errors).join(' ')) });
     } else {
@@ -241,9 +200,8 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
     }
   }
 
-  app.view(IDS.createView, async ({ ack, body, client }) => {
-    const submission = await authorisedSubmission(viewAck(ack), body, IDS.createView);
-    if (!submission) return;
+  app.view(IDS.createView, manage, async ({ ack, context, client }) => {
+    const submission = submissionOf(context);
     const settings = readSettings(submission.values);
     const saving = service.create({ ...settings, apiKey: readApiKey(submission.values) }, submission.memberId);
     await answerKeyedSave(viewAck(ack), client, submission, saving, {
@@ -252,9 +210,8 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
     });
   });
 
-  app.view(IDS.replaceKeyView, async ({ ack, body, client }) => {
-    const submission = await authorisedSubmission(viewAck(ack), body, IDS.replaceKeyView);
-    if (!submission) return;
+  app.view(IDS.replaceKeyView, manage, async ({ ack, context, client }) => {
+    const submission = submissionOf(context);
     const metadata = decodeConnectionMetadata(submission.metadata);
     if (!metadata) {
       await viewAck(ack)({ response_action: 'update', view: gone() });
@@ -270,9 +227,8 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
     });
   });
 
-  app.view(IDS.editView, async ({ ack, body, client }) => {
-    const submission = await authorisedSubmission(viewAck(ack), body, IDS.editView);
-    if (!submission) return;
+  app.view(IDS.editView, manage, async ({ ack, context, client }) => {
+    const submission = submissionOf(context);
     const metadata = decodeConnectionMetadata(submission.metadata);
     const result = metadata ? await service.update(metadata.connectionId, readSettings(submission.values), submission.memberId) : ({ ok: false, reason: 'not_found' } as const);
     if (!result.ok) {
@@ -283,9 +239,8 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
     await tell(client, submission.userId, `:white_check_mark: Ashby connection *${escapeName(result.connection.name)}* saved.`);
   });
 
-  app.view(IDS.removeView, async ({ ack, body, client }) => {
-    const submission = await authorisedSubmission(viewAck(ack), body, IDS.removeView);
-    if (!submission) return;
+  app.view(IDS.removeView, manage, async ({ ack, context, client }) => {
+    const submission = submissionOf(context);
     const metadata = decodeConnectionMetadata(submission.metadata);
     const result = metadata ? await service.remove(metadata.connectionId, submission.memberId) : ({ ok: false, reason: 'not_found' } as const);
     if (!result.ok) {

@@ -14,6 +14,7 @@ import { IMPORT_SETUP_BLOCKS as BLOCKS, IMPORT_SETUP_IDS as IDS } from './ids';
 import type { ImportApplication } from './import-connections';
 import type { ImportSettings } from './import.repository';
 import type { AshbyImport, ChosenCustomField } from './import.types';
+import { renderNoticeModal } from '../../../slack/notice-modal';
 
 /** Slack's limit on a static select's options. */
 export const MAX_OPTIONS = 100;
@@ -148,7 +149,7 @@ export function renderSetupModal(model: SetupModalModel): ModalView {
 
 /** A modal with one paragraph and no submit (loading, refused, gone). */
 export function renderImportNotice(text: string, title = TITLE): ModalView {
-  return { type: 'modal', callback_id: IDS.notice, title: plain(title, 24), close: plain('Close', 24), blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  return renderNoticeModal({ callbackId: IDS.notice, title, text });
 }
 
 type StateValues = Record<string, Record<string, Record<string, unknown>>>;

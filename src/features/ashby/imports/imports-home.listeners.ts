@@ -1,15 +1,16 @@
 /**
  * "Ashby imports" in the App Home and its modals: New import / Edit (setup modal), Run now and
- * History. Every click and submission is acknowledged at once, then authorised on the server
- * (`ashby.manage`) when it runs; a refusal changes nothing and says so (a DM for Home buttons,
- * the modal itself for presses inside it). Run now runs under the import's own lease.
+ * History. Every click and submission goes through `requirePermission('ashby.manage')`:
+ * authorised on the server when it runs; a refusal changes nothing and says so. Run now runs
+ * under the import's own lease.
  */
-import type { App } from '@slack/bolt';
+import type { App, Context } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { ScreenDeps } from '../../ports';
 import { publishHome } from '../../home';
 import { isAllowed, type Permission } from '../../members/permissions';
+import { gated } from '../../members/require-permission';
 import type { AshbyApiFactory } from '../ashby-api.types';
 import { EDIT_ACTION, HISTORY_ACTION, IMPORT_HOME_IDS, IMPORT_SETUP_BLOCKS, IMPORT_SETUP_IDS, RUN_NOW_ACTION } from './ids';
 import { noConnectionText, type ImportApplicationSource, type ImportConnectionSource } from './import-connections';
@@ -24,7 +25,6 @@ import { IMPORTS_SHOWN, renderImportsSection, type ImportListItem, type ImportsN
 /** After the Ashby connections (50) in the Home. */
 export const IMPORTS_SECTION_ORDER = 51;
 export const IMPORTS_PERMISSION: Permission = 'ashby.manage';
-export const IMPORTS_REFUSAL_TEXT = 'Only Workspace Admins and Primary Owners can manage Ashby imports.';
 
 export interface ImportsHomeContext {
   deps: ScreenDeps;
@@ -36,22 +36,11 @@ export interface ImportsHomeContext {
   ashby: AshbyApiFactory;
 }
 
-const ActionBody = z.object({
-  user: z.object({ id: z.string().min(1) }),
-  trigger_id: z.string().min(1).optional(),
-  view: z.object({ id: z.string().min(1), private_metadata: z.string().optional(), state: z.object({ values: z.unknown() }).loose().optional() }).loose().optional(),
-  actions: z.array(z.object({ action_id: z.string(), value: z.string().nullish() }).loose()).min(1),
-});
-
-const SubmissionBody = z.object({
-  user: z.object({ id: z.string().min(1) }),
-  view: z.object({ id: z.string().min(1), private_metadata: z.string().optional(), state: z.object({ values: z.unknown() }).loose().optional() }).loose(),
-});
-
 const importIdSchema = z.string().min(1).max(200);
 
 export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
   const { deps } = ctx;
+  const manage = deps.requirePermission(IMPORTS_PERMISSION);
   const logger = deps.logger.child({ feature: 'ashby', component: 'imports-home' });
   /** The outcome of each viewer's last click, shown once by the next render in this process. */
   const notices = new Map<string, ImportsNotice>();
@@ -72,22 +61,10 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
     await publishHome(client, deps.home, userId);
   }
 
-  async function refuse(client: WebClient, userId: string, what: string, viewId?: string): Promise<void> {
-    logger.warn({ userId, what }, 'ashby import action refused');
-    if (viewId) await client.views.update({ view_id: viewId, view: renderImportNotice(`:no_entry: ${IMPORTS_REFUSAL_TEXT}`) });
-    else await client.chat.postMessage({ channel: userId, text: `:no_entry: ${IMPORTS_REFUSAL_TEXT}` });
-  }
-
-  /** Acks, parses and authorises a press; undefined (after saying so) when refused. */
-  async function authorisedPress(args: { ack: () => Promise<void>; body: unknown; client: WebClient }, where: 'home' | 'modal') {
-    await args.ack();
-    const body = ActionBody.parse(args.body);
-    const { actor, allowed } = await deps.actors.authorise(body.user.id, IMPORTS_PERMISSION);
-    if (!allowed || !actor.member) {
-      await refuse(args.client, body.user.id, body.actions[0]?.action_id ?? 'unknown', where === 'modal' ? body.view?.id : undefined);
-      return undefined;
-    }
-    return { body, member: actor.member, value: body.actions[0]?.value ?? '' };
+  /** A press that passed the check: who, the trigger, the value and the modal it came from. */
+  function pressOf(context: Context) {
+    const { actor, interaction } = gated(context);
+    return { userId: actor.slackUserId, member: actor.member, triggerId: interaction.triggerId, value: interaction.action?.value ?? '', view: interaction.view };
   }
 
   /** Opens a modal at once (the trigger id lives 3 s), then fills it. */
@@ -97,17 +74,15 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
     await client.views.update({ view_id: viewId, view: await fill() });
   }
 
-  app.action(IMPORT_HOME_IDS.newImport, async (args) => {
-    const press = await authorisedPress(args, 'home');
-    if (!press) return;
-    await openThenFill(args.client, press.body.trigger_id, async () => renderSetupModal({ applications: await ctx.applications.list() }));
+  app.action(IMPORT_HOME_IDS.newImport, manage, async (args) => {
+    const press = pressOf(args.context);
+    await openThenFill(args.client, press.triggerId, async () => renderSetupModal({ applications: await ctx.applications.list() }));
   });
 
-  app.action(EDIT_ACTION, async (args) => {
-    const press = await authorisedPress(args, 'home');
-    if (!press) return;
+  app.action(EDIT_ACTION, manage, async (args) => {
+    const press = pressOf(args.context);
     const importId = importIdSchema.parse(press.value);
-    await openThenFill(args.client, press.body.trigger_id, async () => {
+    await openThenFill(args.client, press.triggerId, async () => {
       const imp = await ctx.imports.findById(importId);
       if (!imp) return renderImportNotice(':grey_question: That import no longer exists.');
       const [applications, source] = await Promise.all([ctx.applications.list(), loadSource(ctx, imp.applicationId)]);
@@ -118,13 +93,11 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
   });
 
   // Choosing the application reloads the modal with its connection and custom fields.
-  app.action(IMPORT_SETUP_IDS.application, async (args) => {
-    const press = await authorisedPress(args, 'modal');
-    if (!press) return;
-    const view = press.body.view;
+  app.action(IMPORT_SETUP_IDS.application, manage, async (args) => {
+    const view = pressOf(args.context).view;
     if (!view) throw new Error('the application picker arrived without its modal');
-    const metadata = decodeSetupMetadata(view.private_metadata);
-    const state = readSetupState(view.state?.values);
+    const metadata = decodeSetupMetadata(view.privateMetadata);
+    const state = readSetupState(view.values);
     const editing = metadata?.importId ? await ctx.imports.findById(metadata.importId) : undefined;
     const applications = await ctx.applications.list();
     const model: SetupModalModel = {
@@ -136,17 +109,11 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
     await args.client.views.update({ view_id: view.id, view: renderSetupModal(model) });
   });
 
-  app.view(IMPORT_SETUP_IDS.view, async ({ ack, body, client }) => {
-    const parsed = SubmissionBody.parse(body);
-    const userId = parsed.user.id;
-    const { actor, allowed } = await deps.actors.authorise(userId, IMPORTS_PERMISSION);
-    if (!allowed || !actor.member) {
-      logger.warn({ userId, callbackId: IMPORT_SETUP_IDS.view }, 'ashby import setup refused');
-      await ack({ response_action: 'update', view: renderImportNotice(`:no_entry: ${IMPORTS_REFUSAL_TEXT}`) });
-      return;
-    }
-    const metadata = decodeSetupMetadata(parsed.view.private_metadata);
-    const result = parseSetupSubmission(parsed.view.state?.values);
+  app.view(IMPORT_SETUP_IDS.view, manage, async ({ ack, context, client }) => {
+    const { actor, interaction } = gated(context);
+    const userId = actor.slackUserId;
+    const metadata = decodeSetupMetadata(interaction.view?.privateMetadata);
+    const result = parseSetupSubmission(interaction.view?.values);
     if (!metadata) {
       await ack({ response_action: 'update', view: renderImportNotice(':x: This form could not be read. Close it and start again from the App Home.') });
       return;
@@ -183,10 +150,9 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
     await tell(client, userId, { kind: 'saved', targetBlock: created.targetBlock, created: true });
   });
 
-  app.action(RUN_NOW_ACTION, async (args) => {
-    const press = await authorisedPress(args, 'home');
-    if (!press) return;
-    const userId = press.body.user.id;
+  app.action(RUN_NOW_ACTION, manage, async (args) => {
+    const press = pressOf(args.context);
+    const userId = press.userId;
     const imp = await ctx.imports.findById(importIdSchema.parse(press.value));
     if (!imp) return tell(args.client, userId, { kind: 'gone' });
     logger.info({ userId, memberId: press.member.id, importId: imp.id }, 'ashby import started from the App Home');
@@ -201,11 +167,10 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
     await tell(args.client, userId, run ? { kind: 'run_finished', targetBlock: imp.targetBlock, run } : { kind: 'gone' });
   });
 
-  app.action(HISTORY_ACTION, async (args) => {
-    const press = await authorisedPress(args, 'home');
-    if (!press) return;
+  app.action(HISTORY_ACTION, manage, async (args) => {
+    const press = pressOf(args.context);
     const importId = importIdSchema.parse(press.value);
-    await openThenFill(args.client, press.body.trigger_id, async () => {
+    await openThenFill(args.client, press.triggerId, async () => {
       const imp = await ctx.imports.findById(importId);
       if (!imp) return renderImportNotice(':grey_question: That import no longer exists.');
       const [runs, name] = await Promise.all([ctx.runs.latest(imp.id, HISTORY_RUNS_SHOWN), applicationName(ctx, imp.applicationId)]);

@@ -10,7 +10,8 @@ import type { ActionsBlock, Button, KnownBlock, ModalView, SectionBlock } from '
 import { z } from 'zod';
 import type { MappingSource } from '../mapping.types';
 import { MANUAL_MAPPING_BLOCKS, MANUAL_MAPPING_IDS, rowActionId } from './ids';
-import { EMAIL_MAX, mrkdwnText, NAME_MAX, renderNotice } from './view-text';
+import { renderNoticeModal } from '../../../slack/notice-modal';
+import { EMAIL_MAX, mrkdwnText, NAME_MAX } from './view-text';
 
 export const REVIEW_PAGE_SIZE = 20;
 export const SEARCH_MAX = 100;
@@ -147,7 +148,7 @@ export function renderReviewMembers(model: ReviewMembersModel): ModalView {
 
 /** Shown at once when "Review members" is clicked, while the first page loads. */
 export function renderReviewLoading(): ModalView {
-  return renderNotice({ title: 'Review members', text: ':hourglass_flowing_sand: Loading members…', callbackId: MANUAL_MAPPING_IDS.reviewView });
+  return renderNoticeModal({ title: 'Review members', text: ':hourglass_flowing_sand: Loading members…', callbackId: MANUAL_MAPPING_IDS.reviewView });
 }
 
 function searchInput(text: string): KnownBlock {

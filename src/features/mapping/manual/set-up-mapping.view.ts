@@ -9,7 +9,8 @@ import type { MappingSource } from '../mapping.types';
 import { MANUAL_MAPPING_BLOCKS, MANUAL_MAPPING_IDS } from './ids';
 import type { ConnectFailure, ConnectMode } from './manual-mapping.service';
 import { ReviewStateSchema, type ReviewState } from './review-members.view';
-import { EMAIL_MAX, mrkdwnText, NAME_MAX, plainText, REFUSAL_TEXT } from './view-text';
+import { refusalText } from '../../members/permissions';
+import { EMAIL_MAX, mrkdwnText, NAME_MAX, plainText } from './view-text';
 
 const METADATA_MAX = 3_000;
 /** Slack's email inputs take addresses up to this length. */
@@ -107,7 +108,7 @@ export function renderConnectMember(model: ConnectMemberModel): ModalView {
 export function connectErrorText(failure: ConnectFailure): string {
   switch (failure.reason) {
     case 'not_allowed':
-      return REFUSAL_TEXT;
+      return refusalText('mapping.manage');
     case 'member_unavailable':
       return 'This member no longer exists or was deactivated: close this window and refresh the list.';
     case 'invalid_email':

@@ -12,7 +12,8 @@ import type { Member } from '../member.types';
 import { assignableAccountTypes, canManageMember, type DeactivateResult, type OwnedCount, type ReactivateResult, type UpdateProfileResult } from '../members.service';
 import { plural, userText } from './block-text';
 import { MEMBERS_HOME_IDS, SHOW_MEMBER_ACTION } from './ids';
-import { authoriseManager, modalOf, parseBlockAction, refuseFromHome, refuseInModal, refusedView, withFailureView, type MembersHomeContext } from './listener-support';
+import { gated, renderRefusal } from '../require-permission';
+import { managerAction, modalOf, withFailureView, type MembersHomeContext } from './listener-support';
 import {
   decodeDirectoryMetadata,
   decodeMemberMetadata,
@@ -34,6 +35,7 @@ import { renderInfoView, type Notice } from './member-import.view';
 export function registerDetailsListeners(app: App, ctx: MembersHomeContext): void {
   const { deps } = ctx;
   const members = ctx.services.directory;
+  const manage = deps.requirePermission('members.manage');
 
   async function directoryView(text: string, start?: DirectoryMetadata['start'], notice?: Notice) {
     const page = await members.searchPage({ text, ...(start ? { after: start } : {}), limit: DIRECTORY_PAGE_SIZE + 1 });
@@ -67,31 +69,20 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
   // ---------------------------------------------------------------------------------------------
   // Directory
 
-  app.action(MEMBERS_HOME_IDS.detailsOpen, async ({ ack, body, client }) => {
-    await ack();
-    const action = parseBlockAction(body);
-    const { allowed } = await authoriseManager(ctx, action.userId);
-    if (!allowed) return refuseFromHome(ctx, client, action.userId, 'details_open');
+  app.action(MEMBERS_HOME_IDS.detailsOpen, manage, async ({ context, client }) => {
+    const { action } = managerAction(context);
     await client.views.open({ trigger_id: action.triggerId, view: await directoryView('') });
   });
 
   // Enter in the search field.
-  app.action(MEMBERS_HOME_IDS.search, async ({ ack, body, client }) => {
-    await ack();
-    const action = parseBlockAction(body);
+  app.action(MEMBERS_HOME_IDS.search, manage, async ({ context, client }) => {
+    const { action } = managerAction(context);
     const view = modalOf(action);
-    const { allowed } = await authoriseManager(ctx, action.userId);
-    if (!allowed) return refuseInModal(ctx, client, view.id, action.userId, 'search');
     await client.views.update({ view_id: view.id, view: await directoryView(action.value.trim()) });
   });
 
   // The "Search" submit button: same as Enter, answered in the ack.
-  app.view(MEMBERS_HOME_IDS.directoryView, async ({ ack, body, view }) => {
-    const { allowed } = await authoriseManager(ctx, body.user.id);
-    if (!allowed) {
-      await ack({ response_action: 'update', view: refusedView() });
-      return;
-    }
+  app.view(MEMBERS_HOME_IDS.directoryView, manage, async ({ ack, view }) => {
     const text = readSearchText(view.state.values, MEMBERS_HOME_IDS.searchBlock, MEMBERS_HOME_IDS.search);
     await ack({ response_action: 'update', view: await directoryView(text) });
   });
@@ -100,35 +91,26 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
     [MEMBERS_HOME_IDS.directoryNext, 'next'],
     [MEMBERS_HOME_IDS.directoryFirst, 'first'],
   ] as const) {
-    app.action(actionId, async ({ ack, body, client }) => {
-      await ack();
-      const action = parseBlockAction(body);
+    app.action(actionId, manage, async ({ context, client }) => {
+      const { action } = managerAction(context);
       const view = modalOf(action);
-      const { allowed } = await authoriseManager(ctx, action.userId);
-      if (!allowed) return refuseInModal(ctx, client, view.id, action.userId, `directory_${which}`);
       const metadata = decodeDirectoryMetadata(view.privateMetadata) ?? { text: '' };
       await client.views.update({ view_id: view.id, view: await directoryView(metadata.text, which === 'next' ? metadata.next : undefined) });
     });
   }
 
-  app.action(SHOW_MEMBER_ACTION, async ({ ack, body, client }) => {
-    await ack();
-    const action = parseBlockAction(body);
+  app.action(SHOW_MEMBER_ACTION, manage, async ({ context, client }) => {
+    const { actor, action } = managerAction(context);
     const view = modalOf(action);
-    const { actor, allowed } = await authoriseManager(ctx, action.userId);
-    if (!allowed) return refuseInModal(ctx, client, view.id, action.userId, 'show_member');
     await client.views.push({ trigger_id: action.triggerId, view: await detailsView(actor, action.value) });
   });
 
   // ---------------------------------------------------------------------------------------------
   // Edit
 
-  app.action(MEMBERS_HOME_IDS.edit, async ({ ack, body, client }) => {
-    await ack();
-    const action = parseBlockAction(body);
+  app.action(MEMBERS_HOME_IDS.edit, manage, async ({ context, client }) => {
+    const { actor, action } = managerAction(context);
     const view = modalOf(action);
-    const { actor, allowed } = await authoriseManager(ctx, action.userId);
-    if (!allowed) return refuseInModal(ctx, client, view.id, action.userId, 'edit');
     const memberId = decodeMemberMetadata(view.privateMetadata)?.memberId;
     const member = memberId ? await members.findById(memberId) : undefined;
     if (!member) {
@@ -138,28 +120,20 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
     await client.views.update({ view_id: view.id, view: renderEditView({ member, accountTypes: assignableAccountTypes(actor.member) }) });
   });
 
-  app.action(MEMBERS_HOME_IDS.editCancel, async ({ ack, body, client }) => {
-    await ack();
-    const action = parseBlockAction(body);
+  app.action(MEMBERS_HOME_IDS.editCancel, manage, async ({ context, client }) => {
+    const { actor, action } = managerAction(context);
     const view = modalOf(action);
-    const { actor, allowed } = await authoriseManager(ctx, action.userId);
-    if (!allowed) return refuseInModal(ctx, client, view.id, action.userId, 'edit_cancel');
     const memberId = decodeMemberMetadata(view.privateMetadata)?.memberId;
     if (!memberId) throw new Error('the edit form lost its member id');
     await client.views.update({ view_id: view.id, view: await detailsView(actor, memberId) });
   });
 
-  app.view(MEMBERS_HOME_IDS.editView, async ({ ack, body, view }) => {
+  app.view(MEMBERS_HOME_IDS.editView, manage, async ({ ack, context, view }) => {
+    const { actor } = gated(context);
     const memberId = decodeMemberMetadata(view.private_metadata)?.memberId;
     const values = readEditValues(view.state.values);
     if (!memberId || !values) {
       await ack({ response_action: 'errors', errors: { [MEMBERS_HOME_IDS.nameBlock]: 'This form cannot be read any more: close it and open the member again.' } });
-      return;
-    }
-    const { actor, allowed } = await authoriseManager(ctx, body.user.id);
-    if (!allowed) {
-      ctx.logger.warn({ userId: body.user.id, action: 'edit_submit' }, 'member action refused');
-      await ack({ response_action: 'update', view: refusedView() });
       return;
     }
     const result = await ctx.services.service.updateProfile(actor, memberId, values);
@@ -169,7 +143,7 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
       return;
     }
     if (!result.ok) {
-      await ack({ response_action: 'update', view: result.reason === 'not_allowed' ? refusedView() : renderInfoView({ title: 'Member', text: 'This member no longer exists.' }) });
+      await ack({ response_action: 'update', view: result.reason === 'not_allowed' ? renderRefusal('members.manage') : renderInfoView({ title: 'Member', text: 'This member no longer exists.' }) });
       return;
     }
     await ack({ response_action: 'update', view: await detailsView(actor, memberId, { kind: 'info', text: result.changed ? 'Saved.' : 'Nothing to change.' }) });
@@ -178,12 +152,9 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
   // ---------------------------------------------------------------------------------------------
   // Deactivate, reactivate
 
-  app.action(MEMBERS_HOME_IDS.deactivate, async ({ ack, body, client }) => {
-    await ack();
-    const action = parseBlockAction(body);
+  app.action(MEMBERS_HOME_IDS.deactivate, manage, async ({ context, client }) => {
+    const { actor, action } = managerAction(context);
     const view = modalOf(action);
-    const { actor, allowed } = await authoriseManager(ctx, action.userId);
-    if (!allowed) return refuseInModal(ctx, client, view.id, action.userId, 'deactivate');
     const memberId = decodeMemberMetadata(view.privateMetadata)?.memberId;
     if (!memberId) throw new Error('the details view lost its member id');
     const result = await ctx.services.service.deactivate(actor, memberId, {});
@@ -198,12 +169,9 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
     if (result.ok) await afterChange(client, action.userId);
   });
 
-  app.action(MEMBERS_HOME_IDS.successorSearch, async ({ ack, body, client }) => {
-    await ack();
-    const action = parseBlockAction(body);
+  app.action(MEMBERS_HOME_IDS.successorSearch, manage, async ({ context, client }) => {
+    const { action } = managerAction(context);
     const view = modalOf(action);
-    const { allowed } = await authoriseManager(ctx, action.userId);
-    if (!allowed) return refuseInModal(ctx, client, view.id, action.userId, 'successor_search');
     const memberId = decodeSuccessorMetadata(view.privateMetadata)?.memberId;
     const member = memberId ? await members.findById(memberId) : undefined;
     if (!member) {
@@ -215,7 +183,8 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
     await client.views.update({ view_id: view.id, view: renderSuccessorView({ member, owned, text, candidates: await successorCandidates(member, text) }) });
   });
 
-  app.view(MEMBERS_HOME_IDS.successorView, async ({ ack, body, view, client }) => {
+  app.view(MEMBERS_HOME_IDS.successorView, manage, async ({ ack, context, view, client }) => {
+    const { actor } = gated(context);
     const metadata = decodeSuccessorMetadata(view.private_metadata);
     if (!metadata) {
       await ack({ response_action: 'errors', errors: { [MEMBERS_HOME_IDS.successorSearchBlock]: 'This form cannot be read any more: close it and open the member again.' } });
@@ -229,10 +198,8 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
     }
     // Handing over runs every owner's transfer: it may take longer than Slack waits for the ack.
     await ack({ response_action: 'update', view: renderInfoView({ title: 'Member', text: ':hourglass_flowing_sand: Handing over and deactivating…' }) });
-    const userId = body.user.id;
+    const userId = actor.slackUserId;
     await withFailureView(client, view.id, 'Member', async () => {
-      const { actor, allowed } = await authoriseManager(ctx, userId);
-      if (!allowed) return refuseInModal(ctx, client, view.id, userId, 'successor_submit');
       const member = await members.findById(metadata.memberId);
       if (!member) {
         await client.views.update({ view_id: view.id, view: renderInfoView({ title: 'Member', text: 'This member no longer exists.' }) });
@@ -261,12 +228,9 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
     });
   });
 
-  app.action(MEMBERS_HOME_IDS.reactivate, async ({ ack, body, client }) => {
-    await ack();
-    const action = parseBlockAction(body);
+  app.action(MEMBERS_HOME_IDS.reactivate, manage, async ({ context, client }) => {
+    const { actor, action } = managerAction(context);
     const view = modalOf(action);
-    const { actor, allowed } = await authoriseManager(ctx, action.userId);
-    if (!allowed) return refuseInModal(ctx, client, view.id, action.userId, 'reactivate');
     const memberId = decodeMemberMetadata(view.privateMetadata)?.memberId;
     if (!memberId) throw new Error('the details view lost its member id');
     const result = await ctx.services.service.reactivate(actor, memberId);

@@ -8,7 +8,8 @@ import { publishHome } from '../../home';
 import { memberCsvTemplate, MEMBER_CSV_DEFAULT_MAX_BYTES } from '../member-csv.parser';
 import { userText } from './block-text';
 import { MEMBERS_HOME_IDS } from './ids';
-import { authoriseManager, modalOf, parseBlockAction, refuseFromHome, refuseInModal, refusedView, withFailureView, type MembersHomeContext } from './listener-support';
+import { gated, renderRefusal } from '../require-permission';
+import { managerAction, modalOf, withFailureView, type MembersHomeContext } from './listener-support';
 import {
   decodePreviewMetadata,
   renderImportingView,
@@ -25,21 +26,16 @@ const TITLE = 'Import members';
 
 export function registerImportListeners(app: App, ctx: MembersHomeContext): void {
   const { deps } = ctx;
+  const manage = deps.requirePermission('members.manage');
 
-  app.action(MEMBERS_HOME_IDS.importOpen, async ({ ack, body, client }) => {
-    await ack();
-    const action = parseBlockAction(body);
-    const { allowed } = await authoriseManager(ctx, action.userId);
-    if (!allowed) return refuseFromHome(ctx, client, action.userId, 'import_open');
+  app.action(MEMBERS_HOME_IDS.importOpen, manage, async ({ context, client }) => {
+    const { action } = managerAction(context);
     await client.views.open({ trigger_id: action.triggerId, view: renderUploadView() });
   });
 
-  app.action(MEMBERS_HOME_IDS.importTemplate, async ({ ack, body, client }) => {
-    await ack();
-    const action = parseBlockAction(body);
+  app.action(MEMBERS_HOME_IDS.importTemplate, manage, async ({ context, client }) => {
+    const { action } = managerAction(context);
     const view = modalOf(action);
-    const { allowed } = await authoriseManager(ctx, action.userId);
-    if (!allowed) return refuseInModal(ctx, client, view.id, action.userId, 'import_template');
     await uploadFileToDm(client, {
       userId: action.userId,
       filename: TEMPLATE_FILE_NAME,
@@ -53,7 +49,8 @@ export function registerImportListeners(app: App, ctx: MembersHomeContext): void
     });
   });
 
-  app.view(MEMBERS_HOME_IDS.importUploadView, async ({ ack, body, view, client }) => {
+  app.view(MEMBERS_HOME_IDS.importUploadView, manage, async ({ ack, context, view, client }) => {
+    const { actor } = gated(context);
     const file = submittedFile(view.state.values);
     if (!file) {
       await ack({ response_action: 'errors', errors: { [MEMBERS_HOME_IDS.importFileBlock]: 'Choose a CSV file to import.' } });
@@ -61,10 +58,8 @@ export function registerImportListeners(app: App, ctx: MembersHomeContext): void
     }
     // Downloading and comparing a large file takes longer than Slack waits for the ack.
     await ack({ response_action: 'update', view: renderReadingView(file.name) });
-    const userId = body.user.id;
+    const userId = actor.slackUserId;
     await withFailureView(client, view.id, TITLE, async () => {
-      const { actor, allowed } = await authoriseManager(ctx, userId);
-      if (!allowed) return refuseInModal(ctx, client, view.id, userId, 'import_upload');
       const fileError = (message: string) =>
         client.views.update({
           view_id: view.id,
@@ -88,17 +83,16 @@ export function registerImportListeners(app: App, ctx: MembersHomeContext): void
     });
   });
 
-  app.view(MEMBERS_HOME_IDS.importPreviewView, async ({ ack, body, view, client }) => {
+  app.view(MEMBERS_HOME_IDS.importPreviewView, manage, async ({ ack, context, view, client }) => {
+    const { actor } = gated(context);
     const metadata = decodePreviewMetadata(view.private_metadata);
     if (!metadata) {
       await ack({ response_action: 'update', view: renderUploadView({ notice: { kind: 'error', text: 'This preview cannot be read any more. Choose the file again.' } }) });
       return;
     }
     await ack({ response_action: 'update', view: renderImportingView() });
-    const userId = body.user.id;
+    const userId = actor.slackUserId;
     await withFailureView(client, view.id, TITLE, async () => {
-      const { actor, allowed } = await authoriseManager(ctx, userId);
-      if (!allowed) return refuseInModal(ctx, client, view.id, userId, 'import_confirm');
       const stored = await ctx.previews().claim(metadata.previewId, userId, deps.clock.now());
       if (!stored) {
         await client.views.update({
@@ -109,7 +103,7 @@ export function registerImportListeners(app: App, ctx: MembersHomeContext): void
       }
       const result = await ctx.services.imports.apply(stored.preview, actor);
       if (!result.ok) {
-        await client.views.update({ view_id: view.id, view: refusedView() });
+        await client.views.update({ view_id: view.id, view: renderRefusal('members.manage') });
         return;
       }
       await client.views.update({ view_id: view.id, view: renderResultView({ fileName: stored.fileName, counts: result.counts, failures: result.failures }) });

@@ -10,6 +10,7 @@ import { ACCOUNT_TYPE_LABELS } from '../member.types';
 import { cutEscaped } from '../../../slack/block-text';
 import { mrkdwn, plain, plural, truncate, userText } from './block-text';
 import { MEMBERS_HOME_IDS } from './ids';
+import { renderNoticeModal } from '../../../slack/notice-modal';
 
 export const TEMPLATE_FILE_NAME = 'pigment-members-template.csv';
 
@@ -92,13 +93,7 @@ const submittedFileSchema = z.object({
 
 /** A modal that only informs (reading the file, importing, refused, expired…). */
 export function renderInfoView(input: { title: string; text: string }): ModalView {
-  return {
-    type: 'modal',
-    callback_id: MEMBERS_HOME_IDS.importInfoView,
-    title: plain(input.title, 24),
-    close: plain('Close', 24),
-    blocks: [{ type: 'section', block_id: 'members.import_info', text: mrkdwn(input.text) }],
-  };
+  return renderNoticeModal({ callbackId: MEMBERS_HOME_IDS.importInfoView, blockId: 'members.import_info', ...input });
 }
 
 export function renderReadingView(fileName: string): ModalView {

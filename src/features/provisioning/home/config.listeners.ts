@@ -7,17 +7,11 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { publishHome } from '../../home';
+import { gated } from '../../members/require-permission';
 import { PROVISIONING_CONFIG_BLOCKS, PROVISIONING_CONFIG_IDS, PROVISIONING_PANEL_IDS } from './config-ids';
 import { matchUsergroups, toUsergroupSummary } from './config-groups';
 import { groupOption, MAX_GROUP_OPTIONS, parseConfigSubmission, renderConfigModal, renderConfigNotice } from './config.view';
-import { PanelActionBody, PROVISIONING_PERMISSION, PROVISIONING_REFUSAL_TEXT, type PanelContext } from './panel-context';
-
-const SubmissionBody = z.object({
-  user: z.object({ id: z.string().min(1) }),
-  view: z.object({ id: z.string().min(1), state: z.object({ values: z.unknown() }).optional() }),
-});
-
-const OptionsBody = z.object({ user: z.object({ id: z.string().min(1) }), value: z.string().optional() });
+import { PROVISIONING_PERMISSION, type PanelContext } from './panel-context';
 
 /** `subteam_created` / `subteam_updated`: the group as it is now. */
 const SubteamEvent = z.object({
@@ -26,6 +20,7 @@ const SubteamEvent = z.object({
 
 export function registerConfigListeners(app: App, ctx: PanelContext): void {
   const { deps, logger } = ctx;
+  const manage = deps.requirePermission(PROVISIONING_PERMISSION);
 
   // A group created, renamed or disabled in Slack: the picker and the panel show it as it is now.
   for (const type of ['subteam_created', 'subteam_updated'] as const) {
@@ -41,12 +36,9 @@ export function registerConfigListeners(app: App, ctx: PanelContext): void {
   }
 
   // "Configure": open a modal at once (the trigger id lives 3 s), then fill it.
-  app.action(PROVISIONING_PANEL_IDS.configure, async ({ ack, body, client }) => {
-    await ack();
-    const parsed = PanelActionBody.extend({ trigger_id: z.string().min(1) }).parse(body);
-    const { allowed } = await deps.actors.authorise(parsed.user.id, PROVISIONING_PERMISSION);
-    if (!allowed) return ctx.refuse(client, parsed.user.id, PROVISIONING_PANEL_IDS.configure);
-    const opened = await client.views.open({ trigger_id: parsed.trigger_id, view: renderConfigNotice(':hourglass: Loading…') });
+  app.action(PROVISIONING_PANEL_IDS.configure, manage, async ({ context, client }) => {
+    const triggerId = z.string().min(1).parse(gated(context).interaction.triggerId);
+    const opened = await client.views.open({ trigger_id: triggerId, view: renderConfigNotice(':hourglass: Loading…') });
     const viewId = z.string().min(1).parse(opened.view?.id);
     const config = await ctx.repos.config.get();
     const groups = await ctx.catalog.tryList();
@@ -54,30 +46,19 @@ export function registerConfigListeners(app: App, ctx: PanelContext): void {
   });
 
   // The group picker's typeahead (over the socket in Socket Mode; no options URL needed).
-  app.options(PROVISIONING_CONFIG_IDS.groups, async ({ ack, body }) => {
-    const parsed = OptionsBody.parse(body);
-    const { allowed } = await deps.actors.authorise(parsed.user.id, PROVISIONING_PERMISSION);
-    if (!allowed) {
-      logger.warn({ userId: parsed.user.id }, 'provisioning group options refused');
-      await ack({ options: [] });
-      return;
-    }
+  app.options<'block_suggestion'>(PROVISIONING_CONFIG_IDS.groups, manage, async ({ ack, context }) => {
+    const query = gated(context).interaction.query ?? '';
     const groups = await ctx.catalog.list().catch((error: unknown) => {
       logger.warn({ err: error }, 'usergroups.list failed; the group picker shows nothing');
       return [];
     });
-    await ack({ options: matchUsergroups(groups, parsed.value ?? '', MAX_GROUP_OPTIONS).map(groupOption) });
+    await ack({ options: matchUsergroups(groups, query, MAX_GROUP_OPTIONS).map(groupOption) });
   });
 
-  app.view(PROVISIONING_CONFIG_IDS.view, async ({ ack, body, client }) => {
-    const parsed = SubmissionBody.parse(body);
-    const { actor, allowed } = await deps.actors.authorise(parsed.user.id, PROVISIONING_PERMISSION);
-    if (!allowed || !actor.member) {
-      logger.warn({ userId: parsed.user.id, callbackId: PROVISIONING_CONFIG_IDS.view }, 'provisioning configuration refused');
-      await ack({ response_action: 'update', view: renderConfigNotice(`:no_entry: ${PROVISIONING_REFUSAL_TEXT}`) });
-      return;
-    }
-    const values = parsed.view.state?.values;
+  app.view(PROVISIONING_CONFIG_IDS.view, manage, async ({ ack, context, client }) => {
+    const { actor, interaction } = gated(context);
+    const userId = actor.slackUserId;
+    const values = interaction.view?.values;
     // Handles in the team mapping are resolved against Slack's groups; only read them when needed.
     const needsGroups = JSON.stringify((values as Record<string, unknown> | undefined)?.[PROVISIONING_CONFIG_BLOCKS.teamMapping] ?? {}).includes('=');
     const result = parseConfigSubmission(values, needsGroups ? await ctx.catalog.tryList() : undefined);
@@ -87,7 +68,7 @@ export function registerConfigListeners(app: App, ctx: PanelContext): void {
     }
     await ctx.repos.config.save(result.config, actor.member.id, deps.clock.now());
     await ack();
-    logger.info({ userId: parsed.user.id, memberId: actor.member.id, scope: result.config.scope, groups: result.config.groupIds.length, teamMapping: result.config.teamMapping.enabled }, 'provisioning configuration saved');
-    await publishHome(client, deps.home, parsed.user.id);
+    logger.info({ userId, memberId: actor.member.id, scope: result.config.scope, groups: result.config.groupIds.length, teamMapping: result.config.teamMapping.enabled }, 'provisioning configuration saved');
+    await publishHome(client, deps.home, userId);
   });
 }

@@ -12,6 +12,7 @@ import { mrkdwn, plain, plainText } from '../../../slack/block-text';
 import { DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig } from '../provisioning.types';
 import { PROVISIONING_CONFIG_BLOCKS as BLOCKS, PROVISIONING_CONFIG_IDS as IDS } from './config-ids';
 import type { UsergroupSummary } from './config-groups';
+import { renderNoticeModal } from '../../../slack/notice-modal';
 
 /** Most groups one configuration syncs by (the picker's `max_selected_items`). */
 export const MAX_SYNCED_GROUPS = 100;
@@ -147,7 +148,7 @@ export function renderConfigModal(model: ConfigModalModel): ModalView {
 
 /** A modal with one paragraph and no submit (loading, refused). */
 export function renderConfigNotice(text: string): ModalView {
-  return { type: 'modal', callback_id: IDS.notice, title: plain('Provisioning sync', 24), close: plain('Close', 24), blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  return renderNoticeModal({ callbackId: IDS.notice, title: 'Provisioning sync', text });
 }
 
 export type ConfigParse = { ok: true; config: ProvisioningConfig } | { ok: false; errors: Record<string, string> };

@@ -4,16 +4,17 @@
  * - the Home section (order 41, just after the provisioning panel): the 10 latest runs;
  * - "Open report": the run's report in a modal, paged and filtered with views.update;
  * - "Export CSV": the whole report streamed into a CSV in the admin's DM.
- * Every action acknowledges at once, then checks the permission on the server, now. A run
+ * Every action goes through `requirePermission('provisioning.manage')` (checked on the server,
+ * now; a refusal says so and changes nothing). A run
  * still going can be neither opened nor exported: its report is not final.
  */
-import type { App } from '@slack/bolt';
+import type { App, Context } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
 import type { Logger } from '../../../platform/logger';
 import { sendCsvToDm } from '../../../slack/csv-to-dm';
 import type { ScreenDeps } from '../../ports';
 import { isAllowed } from '../../members/permissions';
+import { gated } from '../../members/require-permission';
 import type { ReportFilter, SyncReportRepository } from '../report.repository';
 import type { SyncRunRepository } from '../sync-run.repository';
 import { REPORT_CSV_HEADER, reportCsvRows, reportFilename } from './export.service';
@@ -25,7 +26,6 @@ import {
   renderReportView,
   REPORT_GONE_TEXT,
   REPORT_PAGE_SIZE,
-  REPORT_REFUSED_TEXT,
   REPORT_RUNNING_TEXT,
   withActionFilter,
   withFieldFilter,
@@ -43,13 +43,6 @@ export interface HistoryRepos {
   report: Pick<SyncReportRepository, 'pageAfter' | 'pageBefore'>;
 }
 
-const blockActionSchema = z.object({
-  trigger_id: z.string(),
-  user: z.object({ id: z.string().min(1) }),
-  view: z.object({ id: z.string().min(1), private_metadata: z.string().optional() }).loose().optional(),
-  actions: z.array(z.object({ action_id: z.string(), value: z.string().nullish(), selected_option: z.object({ value: z.string() }).loose().nullish() }).loose()).min(1),
-});
-
 interface ParsedAction {
   triggerId: string;
   userId: string;
@@ -59,14 +52,14 @@ interface ParsedAction {
   value: string;
 }
 
-function parseAction(body: unknown): ParsedAction {
-  const parsed = blockActionSchema.parse(body);
-  const action = parsed.actions[0]!;
+/** The press that passed `requirePermission('provisioning.manage')`. */
+function actionOf(context: Context): ParsedAction {
+  const { actor, interaction } = gated(context);
   return {
-    triggerId: parsed.trigger_id,
-    userId: parsed.user.id,
-    ...(parsed.view ? { viewId: parsed.view.id, ...(parsed.view.private_metadata !== undefined ? { metadata: parsed.view.private_metadata } : {}) } : {}),
-    value: action.selected_option?.value ?? action.value ?? '',
+    triggerId: interaction.triggerId ?? '',
+    userId: actor.slackUserId,
+    ...(interaction.view ? { viewId: interaction.view.id, ...(interaction.view.privateMetadata !== undefined ? { metadata: interaction.view.privateMetadata } : {}) } : {}),
+    value: interaction.action?.value ?? '',
   };
 }
 
@@ -82,14 +75,7 @@ export function registerHistory(app: App, deps: ScreenDeps, repos: HistoryRepos)
     },
   });
 
-  const authorised = async (userId: string) => (await deps.actors.authorise(userId, 'provisioning.manage')).allowed;
-
-  /** In the modal when the press came from it, else (Home, export) in a DM. */
-  const refuse = async (client: WebClient, action: ParsedAction, what: string, where: 'modal' | 'dm') => {
-    logger.warn({ userId: action.userId, action: what }, 'sync report action refused');
-    if (where === 'modal' && action.viewId) await client.views.update({ view_id: action.viewId, view: renderReportInfoView(REPORT_REFUSED_TEXT) });
-    else await dm(client, action.userId, REPORT_REFUSED_TEXT);
-  };
+  const manage = deps.requirePermission('provisioning.manage');
 
   /** The report page for `filter` reading forward after `after` or backward before `before`. */
   async function reportView(runId: string, filter: ReportFilter, from: PageStart) {
@@ -109,19 +95,15 @@ export function registerHistory(app: App, deps: ScreenDeps, repos: HistoryRepos)
     });
   }
 
-  app.action(OPEN_REPORT_ACTION, async ({ ack, body, client }) => {
-    await ack();
-    const action = parseAction(body);
-    if (!(await authorised(action.userId))) return refuse(client, action, 'open_report', 'dm');
+  app.action(OPEN_REPORT_ACTION, manage, async ({ context, client }) => {
+    const action = actionOf(context);
     await client.views.open({ trigger_id: action.triggerId, view: await reportView(action.value, {}, { after: -1 }) });
   });
 
   /** Presses inside the report modal: filters and pages, all by views.update. */
   const inModal = (what: string, next: (metadata: ReportMetadata, value: string) => { filter: ReportFilter; from: PageStart }) =>
-    async ({ ack, body, client }: { ack: () => Promise<void>; body: unknown; client: WebClient }) => {
-      await ack();
-      const action = parseAction(body);
-      if (!(await authorised(action.userId))) return refuse(client, action, what, 'modal');
+    async ({ context, client }: { context: Context; client: WebClient }) => {
+      const action = actionOf(context);
       if (!action.viewId) throw new Error(`${what} arrived without its modal`);
       const metadata = decodeReportMetadata(action.metadata);
       const target = metadata ? next(metadata, action.value) : undefined;
@@ -129,16 +111,13 @@ export function registerHistory(app: App, deps: ScreenDeps, repos: HistoryRepos)
       await client.views.update({ view_id: action.viewId, view });
     };
 
-  app.action(HISTORY_IDS.actionFilter, inModal('filter_action', (m, value) => ({ filter: withActionFilter(m.filter, value), from: { after: -1 } })));
-  app.action(HISTORY_IDS.fieldFilter, inModal('filter_field', (m, value) => ({ filter: withFieldFilter(m.filter, value), from: { after: -1 } })));
-  app.action(HISTORY_IDS.next, inModal('next', (m) => ({ filter: m.filter, from: { after: m.last ?? -1 } })));
-  app.action(HISTORY_IDS.previous, inModal('previous', (m) => ({ filter: m.filter, from: m.first !== undefined ? { before: m.first } : { after: -1 } })));
+  app.action(HISTORY_IDS.actionFilter, manage, inModal('filter_action', (m, value) => ({ filter: withActionFilter(m.filter, value), from: { after: -1 } })));
+  app.action(HISTORY_IDS.fieldFilter, manage, inModal('filter_field', (m, value) => ({ filter: withFieldFilter(m.filter, value), from: { after: -1 } })));
+  app.action(HISTORY_IDS.next, manage, inModal('next', (m) => ({ filter: m.filter, from: { after: m.last ?? -1 } })));
+  app.action(HISTORY_IDS.previous, manage, inModal('previous', (m) => ({ filter: m.filter, from: m.first !== undefined ? { before: m.first } : { after: -1 } })));
 
-  app.action(HISTORY_IDS.exportCsv, async ({ ack, body, client }) => {
-    await ack();
-    const action = parseAction(body);
-    // Refused in a DM, not in the modal: the report someone was allowed to see stays on screen.
-    if (!(await authorised(action.userId))) return refuse(client, action, 'export', 'dm');
+  app.action(HISTORY_IDS.exportCsv, manage, async ({ context, client }) => {
+    const action = actionOf(context);
     await exportReport(deps, repos, client, logger, action.userId, action.value);
   });
 }

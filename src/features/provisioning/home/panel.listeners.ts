@@ -3,23 +3,24 @@
  * buttons: Sync now, Preview, and Approve / Cancel for a run the safety limit stopped. The
  * configuration modal and the review modal register their own listeners from here.
  *
- * Every click is acknowledged at once, then authorised on the server (`provisioning.manage`)
- * when it arrives; a refusal changes nothing and says so in a DM. Approve and Cancel run under
+ * Every click goes through `requirePermission('provisioning.manage')`: authorised on the server
+ * when it arrives; a refusal changes nothing and says so. Approve and Cancel run under
  * the sync's own lease, so they never overlap a sync on any connector process.
  */
-import type { App } from '@slack/bolt';
+import type { App, Context } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { JobOutcome } from '../../../platform/scheduler/scheduler';
 import type { ScreenDeps } from '../../ports';
 import { publishHome } from '../../home';
 import { isAllowed } from '../../members/permissions';
+import { gated } from '../../members/require-permission';
 import type { ProvisioningRepos } from '../provisioning-repos';
 import type { ReviewDecision, SyncService } from '../sync.service';
 import { PROVISIONING_JOB } from '../sync.job';
 import type { SyncRun } from '../sync-run.repository';
 import { UsergroupCatalog } from './config-groups';
-import { PanelActionBody, PROVISIONING_PERMISSION, PROVISIONING_REFUSAL_TEXT, type PanelContext } from './panel-context';
+import { PROVISIONING_PERMISSION, type PanelContext } from './panel-context';
 import { PROVISIONING_PANEL_IDS } from './config-ids';
 import { registerConfigListeners } from './config.listeners';
 import { renderProvisioningPanel, type PanelModel, type PanelNotice } from './panel.view';
@@ -44,11 +45,8 @@ export function registerPanel(app: App, deps: ScreenDeps, services: { repos: Pro
     sync: services.sync,
     catalog: new UsergroupCatalog(deps.slackClient, deps.clock),
     logger,
-    refuse: async (client, userId, what) => {
-      logger.warn({ userId, what }, 'provisioning action refused');
-      await client.chat.postMessage({ channel: userId, text: `:no_entry: ${PROVISIONING_REFUSAL_TEXT}` });
-    },
   };
+  const manage = deps.requirePermission(PROVISIONING_PERMISSION);
   /** The outcome of each viewer's last click, shown once by the next render in this process. */
   const notices = new Map<string, PanelNotice>();
 
@@ -69,32 +67,24 @@ export function registerPanel(app: App, deps: ScreenDeps, services: { repos: Pro
     await publishHome(client, deps.home, userId);
   }
 
-  /** Acks, parses and authorises a Home button; undefined (after saying so) when refused. */
-  async function authorisedClick(args: { ack: () => Promise<void>; body: unknown; client: WebClient }) {
-    await args.ack();
-    const body = PanelActionBody.parse(args.body);
-    const { actor, allowed } = await deps.actors.authorise(body.user.id, PROVISIONING_PERMISSION);
-    if (!allowed || !actor.member) {
-      await ctx.refuse(args.client, body.user.id, body.actions[0]?.action_id ?? 'unknown');
-      return undefined;
-    }
-    return { body, member: actor.member };
+  /** A Home button that passed the check: who pressed it and its value. */
+  function clickOf(context: Context) {
+    const { actor, interaction } = gated(context);
+    return { userId: actor.slackUserId, member: actor.member, value: interaction.action?.value ?? '' };
   }
 
-  app.action(PROVISIONING_PANEL_IDS.syncNow, async (args) => {
-    const click = await authorisedClick(args);
-    if (!click) return;
-    const userId = click.body.user.id;
+  app.action(PROVISIONING_PANEL_IDS.syncNow, manage, async (args) => {
+    const click = clickOf(args.context);
+    const userId = click.userId;
     logger.info({ userId, memberId: click.member.id }, 'sync started from the App Home');
     await tell(args.client, userId, { kind: 'sync_started' });
     const outcome = await deps.scheduler.runPlannedNow(PROVISIONING_JOB, 'manual');
     await tell(args.client, userId, noticeForJob(outcome, 'sync'));
   });
 
-  app.action(PROVISIONING_PANEL_IDS.preview, async (args) => {
-    const click = await authorisedClick(args);
-    if (!click) return;
-    const userId = click.body.user.id;
+  app.action(PROVISIONING_PANEL_IDS.preview, manage, async (args) => {
+    const click = clickOf(args.context);
+    const userId = click.userId;
     if (!deps.workspace.isLive()) return tell(args.client, userId, { kind: 'workspace_not_live' });
     logger.info({ userId, memberId: click.member.id }, 'sync preview started from the App Home');
     await tell(args.client, userId, { kind: 'preview_started' });
@@ -103,11 +93,10 @@ export function registerPanel(app: App, deps: ScreenDeps, services: { repos: Pro
   });
 
   /** Approve and Cancel: under the sync's lease, only for a run in review. */
-  const decide = (what: 'approve' | 'cancel') => async (args: { ack: () => Promise<void>; body: unknown; client: WebClient }) => {
-    const click = await authorisedClick(args);
-    if (!click) return;
-    const userId = click.body.user.id;
-    const runId = z.string().min(1).max(100).parse(click.body.actions[0]?.value);
+  const decide = (what: 'approve' | 'cancel') => async (args: { context: Context; client: WebClient }) => {
+    const click = clickOf(args.context);
+    const userId = click.userId;
+    const runId = z.string().min(1).max(100).parse(click.value);
     let decision: ReviewDecision | undefined;
     const outcome = await deps.scheduler.runExclusive(
       {
@@ -126,8 +115,8 @@ export function registerPanel(app: App, deps: ScreenDeps, services: { repos: Pro
     if (!decision.ok) return tell(args.client, userId, { kind: 'not_in_review', ...(decision.reason === 'not_in_review' ? { status: decision.status } : {}) });
     await tell(args.client, userId, what === 'cancel' ? { kind: 'cancelled' } : finished(decision.run, 'approval'));
   };
-  app.action(PROVISIONING_PANEL_IDS.approve, decide('approve'));
-  app.action(PROVISIONING_PANEL_IDS.cancel, decide('cancel'));
+  app.action(PROVISIONING_PANEL_IDS.approve, manage, decide('approve'));
+  app.action(PROVISIONING_PANEL_IDS.cancel, manage, decide('cancel'));
 
   registerConfigListeners(app, ctx);
   registerReviewListeners(app, ctx);

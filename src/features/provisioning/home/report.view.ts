@@ -17,6 +17,7 @@ import type { SyncActionLine, SyncRun } from '../sync-run.repository';
 import { HISTORY_IDS } from './history-ids';
 import { slackDateText } from '../../../slack/slack-date';
 import { ACTION_LABELS, countsText, runTitle, STATUS_LABELS } from './history.view';
+import { renderNoticeModal } from '../../../slack/notice-modal';
 
 /** Lines per page: one section each. */
 export const REPORT_PAGE_SIZE = 20;
@@ -172,17 +173,9 @@ export function renderReportView(model: ReportViewModel): ModalView {
 
 /** A modal that only says something (the run is still going, is gone, or the viewer may not). */
 export function renderReportInfoView(text: string): ModalView {
-  return {
-    type: 'modal',
-    callback_id: HISTORY_IDS.infoView,
-    title: plain('Sync report', 24),
-    close: plain('Close', 24),
-    blocks: [{ type: 'section', text: mrkdwn(text) }],
-  };
+  return renderNoticeModal({ callbackId: HISTORY_IDS.infoView, title: 'Sync report', text });
 }
 
-export const REPORT_REFUSED_TEXT =
-  ':no_entry: *You cannot see sync reports.* Only Pigment Security Admins and Primary Owners can open or export provisioning reports. Nothing was sent.';
 export const REPORT_RUNNING_TEXT = ':arrows_counterclockwise: *This sync is still running.* Its report can be opened and exported once it finishes.';
 export const REPORT_GONE_TEXT = 'This sync run no longer exists.';
 

@@ -7,6 +7,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { z } from 'zod';
 import { mrkdwn, mrkdwnText, plain } from '../../../slack/block-text';
 import { PROVISIONING_REVIEW_IDS as IDS } from './config-ids';
+import { renderNoticeModal } from '../../../slack/notice-modal';
 
 export const REVIEW_PAGE_SIZE = 25;
 
@@ -87,5 +88,5 @@ export function renderReviewModal(model: ReviewPageModel): ModalView {
 
 /** A modal with one paragraph (loading, refused, run gone). */
 export function renderReviewNotice(text: string): ModalView {
-  return { type: 'modal', callback_id: IDS.view, title: plain('Planned deactivations', 24), close: plain('Close', 24), blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  return renderNoticeModal({ callbackId: IDS.view, title: 'Planned deactivations', text });
 }

@@ -13,7 +13,7 @@ import {
   readSettings,
   renderCreateModal,
   renderEditModal,
-  renderNoticeModal,
+  renderConnectionNotice,
   renderRemoveModal,
   renderReplaceKeyModal,
 } from '../../../../src/features/ashby/connections/connection-modals.view';
@@ -138,7 +138,7 @@ describe('the Ashby connection modals', () => {
     expect(remove.submit?.text).toBe('Remove');
     expect(text(remove)).toContain('Imports of these applications stop');
     expect(text(renderRemoveModal({ connection: connection({ applicationIds: [] }), applicationNames: NAMES }))).toContain('No application uses it');
-    expect(validateView(renderNoticeModal(LONG.repeat(10)))).toEqual([]);
+    expect(validateView(renderConnectionNotice(LONG.repeat(10)))).toEqual([]);
   });
 
   it('reads submissions, and maps field errors to their blocks', () => {

@@ -117,7 +117,7 @@ describe('Ashby imports in the App Home and over HTTP', () => {
     await click(STANDARD, `${IMPORT_HOME_IDS.editPrefix}0`, imp.id);
     expect(await world.feature.runs.latest(imp.id, 5)).toEqual([]);
     expect(t().emulator.modalStackOf(STANDARD)).toEqual([]);
-    expect(JSON.stringify(t().emulator.messagesTo(STANDARD))).toContain('Only Workspace Admins and Primary Owners can manage Ashby imports.');
+    expect(JSON.stringify(t().emulator.messagesTo(STANDARD))).toContain('Only Workspace Admins and Primary Owners can manage Ashby connections and imports.');
 
     const ack = await submit(STANDARD, stateValues({ applicationId: 'app-headcount', targetBlock: 'Hijacked', pending: true }), JSON.stringify({ importId: imp.id }));
     expect(ack).toMatchObject({ response_action: 'update' });

@@ -6,7 +6,7 @@
 import { validateView } from '../../../../scripts/slack-emulator/block-kit';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
 import { MANUAL_MAPPING_BLOCKS, MANUAL_MAPPING_IDS } from '../../../../src/features/mapping/manual/ids';
-import { REFUSAL_TEXT } from '../../../../src/features/mapping/manual/view-text';
+import { refusalText } from '../../../../src/features/members/permissions';
 import type { AccountType, MemberStatus } from '../../../../src/features/members/member.types';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
 import { storeRepos } from '../../../support/store-repos';
@@ -17,6 +17,7 @@ const STANDARD = 'U0STD00001';
 const WORKSPACE_ADMIN = 'U0WSA00001';
 const OUTSIDER = 'U0OUT00001';
 const GHOST = 'U0GHOST001';
+const REFUSAL_TEXT = refusalText('mapping.manage');
 
 const SEED = {
   team: { id: 'T0ACME0001', name: 'Acme Corp', domain: 'acme' },
@@ -304,13 +305,16 @@ describe('manual mapping through the App Home', () => {
     await mapBea();
     const before = await mappings();
 
-    // "Review members": the modal only says no.
+    // "Review members" in the Home: refused by DM (the refusal answer of every Home button), no modal opens.
+    const posts = t.emulator.callsOf('chat.postMessage').length;
     await clickReviewMembers(user);
-    const refusal = await modal(user, (v) => textOf(v).includes(REFUSAL_TEXT), 'the refusal');
-    expect(textOf(refusal)).not.toContain('Ana Lima');
-    expect(textOf(refusal)).not.toContain('Bea Costa');
+    await calledAgain('chat.postMessage', posts);
+    const dm = t.emulator.callsOf('chat.postMessage').at(-1)!;
+    expect(dm.args).toMatchObject({ channel: user, text: REFUSAL_TEXT });
+    expect(t.emulator.modalStackOf(user)).toEqual([]);
 
     // Forged clicks, as if the list had been shown.
+    const refusal = { id: 'V0FORGED01', type: 'modal', callback_id: MANUAL_MAPPING_IDS.reviewView };
     const listLike = { ...refusal, private_metadata: JSON.stringify({ tab: 'unconnected', text: '', page: 1, trail: [], next: 'm-ana' }) };
     for (const action of [
       { type: 'button', action_id: `${MANUAL_MAPPING_IDS.setUp}.0`, block_id: 'mapping.manual.row.0', value: 'm-ana' },

@@ -20,7 +20,9 @@ import {
   type ReviewRowModel,
   type ReviewState,
 } from '../../../../src/features/mapping/manual/review-members.view';
-import { REFUSAL_TEXT, renderRefusal, truncate } from '../../../../src/features/mapping/manual/view-text';
+import { truncate } from '../../../../src/features/mapping/manual/view-text';
+import { refusalText } from '../../../../src/features/members/permissions';
+import { renderRefusal } from '../../../../src/features/members/require-permission';
 
 type Block = Record<string, unknown> & { type: string };
 
@@ -152,10 +154,11 @@ describe('renderReviewMembers', () => {
 
   it('loading and refusal modals are valid', () => {
     expect(validateView(renderReviewLoading())).toEqual([]);
-    const refusal = renderRefusal(MANUAL_MAPPING_IDS.reviewView);
+    const refusal = renderRefusal('mapping.manage');
     expect(validateView(refusal)).toEqual([]);
-    expect(allText(refusal)).toContain(REFUSAL_TEXT);
-    expect(REFUSAL_TEXT).toBe('Only Security Admins and Primary Owners can manage connections.');
+    expect(allText(refusal)).toContain(refusalText('mapping.manage'));
+    // The roles come from the permission table, so the words cannot disagree with the check.
+    expect(refusalText('mapping.manage')).toContain('Only Security Admins and Primary Owners can review members');
   });
 });
 

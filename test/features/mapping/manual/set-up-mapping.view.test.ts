@@ -6,7 +6,7 @@ import { MANUAL_MAPPING_BLOCKS, MANUAL_MAPPING_IDS } from '../../../../src/featu
 import type { ConnectFailure } from '../../../../src/features/mapping/manual/manual-mapping.service';
 import { initialReviewState, type ReviewState } from '../../../../src/features/mapping/manual/review-members.view';
 import { connectErrorText, decodeConnectMetadata, emailFrom, encodeConnectMetadata, renderConnectMember } from '../../../../src/features/mapping/manual/set-up-mapping.view';
-import { REFUSAL_TEXT } from '../../../../src/features/mapping/manual/view-text';
+import { refusalText } from '../../../../src/features/members/permissions';
 
 const member = { id: 'm-ana', name: 'Ana Lima', email: 'ana@pigment.test' };
 
@@ -88,7 +88,7 @@ describe('connectErrorText', () => {
   });
 
   it('words the important ones as the admin needs them', () => {
-    expect(connectErrorText({ ok: false, reason: 'not_allowed' })).toBe(REFUSAL_TEXT);
+    expect(connectErrorText({ ok: false, reason: 'not_allowed' })).toBe(refusalText('mapping.manage'));
     expect(connectErrorText({ ok: false, reason: 'slack_timeout' })).toBe('Slack did not answer in time, try again.');
     expect(connectErrorText(failures[8]!)).toContain('already connected to Bea Costa (bea@pigment.test)');
   });

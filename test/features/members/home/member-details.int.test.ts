@@ -12,6 +12,7 @@ import { eventually, startTestConnector, type TestConnector } from '../../../sup
 import { addMember, ADMIN, afterAck, modalWith, press, SEED, seedMembers, selected, settle, STANDARD, submit, textInput, textOf, wirePreviews, type Driver } from './harness';
 import { ImportRepository } from '../../../../src/features/ashby/imports/import.repository';
 import { connectorView } from '../../../support/store-repos';
+import { PERMISSION_REFUSED_VIEW } from '../../../../src/features/members/require-permission';
 
 const showMember = (index: number) => `${MEMBERS_HOME_IDS.showMemberPrefix}${index}`;
 
@@ -149,7 +150,7 @@ describe('member details in the App Home', () => {
     const own = t.emulator.modalStackOf(STANDARD)[0]!;
     expect(own.id).toBe(opened.view!.id);
     const refusedNow = async (what: string) => {
-      await modalWith(t, STANDARD, MEMBERS_HOME_IDS.importInfoView, (v) => textOf(v).includes('You cannot manage members'), what);
+      await modalWith(t, STANDARD, PERMISSION_REFUSED_VIEW, (v) => textOf(v).includes('You cannot manage members'), what);
       // Back to the forged modal for the next attempt.
       await deps.slackClient.views.update({ view_id: own.id, view: { type: 'modal', callback_id: 'forged', title: { type: 'plain_text', text: 'Forged' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'forged' } }] } });
     };
@@ -172,13 +173,15 @@ describe('member details in the App Home', () => {
     });
     expect(edit.payload).toMatchObject({ response_action: 'update' });
     expect(textOf(edit.payload)).toContain('You cannot manage members');
-    await submit(
+    // Submissions are checked before the ack, which carries the refusal.
+    const handOver = await submit(
       t,
       STANDARD,
       { ...own, callback_id: MEMBERS_HOME_IDS.successorView, private_metadata: JSON.stringify({ memberId: 'm-ada', text: '' }) },
       selected(MEMBERS_HOME_IDS.successorBlock, MEMBERS_HOME_IDS.successor, 'm-sam'),
     );
-    await refusedNow('the refused hand-over');
+    expect(handOver.payload).toMatchObject({ response_action: 'update' });
+    expect(textOf(handOver.payload)).toContain('You cannot manage members');
     const search = await submit(t, STANDARD, { ...own, callback_id: MEMBERS_HOME_IDS.directoryView }, textInput(MEMBERS_HOME_IDS.searchBlock, MEMBERS_HOME_IDS.search, 'a'));
     expect(textOf(search.payload)).toContain('You cannot manage members');
 

@@ -11,6 +11,7 @@ import { memberCsvTemplate } from '../../../../src/features/members/member-csv.p
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
 import { ADMIN, modalWith, press, SEED, seedMembers, settle, STANDARD, submit, textOf, wirePreviews } from './harness';
 import { connectorView, storeRepos } from '../../../support/store-repos';
+import { PERMISSION_REFUSED_VIEW } from '../../../../src/features/members/require-permission';
 
 const CSV = [
   'name , EMAIL,Account type',
@@ -152,13 +153,15 @@ describe('member import in the App Home', () => {
     expect(view.id).toBe(forged.id);
 
     await press(t, STANDARD, MEMBERS_HOME_IDS.importTemplate, { value: 'template', view });
-    await modalWith(t, STANDARD, MEMBERS_HOME_IDS.importInfoView, (v) => textOf(v).includes('You cannot manage members'), 'the refusal in the modal');
+    await modalWith(t, STANDARD, PERMISSION_REFUSED_VIEW, (v) => textOf(v).includes('You cannot manage members'), 'the refusal in the modal');
     expect(t.emulator.callsOf('files.getUploadURLExternal')).toHaveLength(0);
 
     const file = t.emulator.addFile({ name: 'members.csv', content: CSV, user: STANDARD });
-    await submit(t, STANDARD, { ...view, callback_id: MEMBERS_HOME_IDS.importUploadView }, fileValues(file));
+    // Submissions are checked before the ack, which carries the refusal.
+    const refusedUpload = await submit(t, STANDARD, { ...view, callback_id: MEMBERS_HOME_IDS.importUploadView }, fileValues(file));
     await settle();
-    await modalWith(t, STANDARD, MEMBERS_HOME_IDS.importInfoView, (v) => textOf(v).includes('You cannot manage members'), 'the refused upload');
+    expect(refusedUpload.payload).toMatchObject({ response_action: 'update', view: { callback_id: PERMISSION_REFUSED_VIEW } });
+    expect(textOf((refusedUpload.payload as { view: unknown }).view)).toContain('You cannot manage members');
     expect(await previewDocs()).toBe(0);
 
     // A preview the admin made, confirmed by the standard member with a forged payload.
@@ -166,9 +169,10 @@ describe('member import in the App Home', () => {
     await submit(t, ADMIN, upload, fileValues(t.emulator.addFile({ name: 'members.csv', content: CSV, user: ADMIN })));
     const preview = await modalWith(t, ADMIN, MEMBERS_HOME_IDS.importPreviewView);
     const before = await previewDocs();
-    await submit(t, STANDARD, { ...view, callback_id: MEMBERS_HOME_IDS.importPreviewView, private_metadata: preview.private_metadata });
+    const confirm = await submit(t, STANDARD, { ...view, callback_id: MEMBERS_HOME_IDS.importPreviewView, private_metadata: preview.private_metadata });
     await settle();
-    await modalWith(t, STANDARD, MEMBERS_HOME_IDS.importInfoView, (v) => textOf(v).includes('You cannot manage members'), 'the refused confirm');
+    expect(confirm.payload).toMatchObject({ response_action: 'update', view: { callback_id: PERMISSION_REFUSED_VIEW } });
+    expect(textOf((confirm.payload as { view: unknown }).view)).toContain('You cannot manage members');
     expect(await previewDocs()).toBe(before);
     expect(await members().countByStatus()).toEqual({ pending: 0, activated: 5, deactivated: 0 });
     expect((await storeRepos(t.connector.store.db).audit.listRecent(10)).filter((e) => e.action === 'member.import')).toEqual([]);

@@ -251,7 +251,7 @@ describe('sync history, reports and export', () => {
     await press(t, STANDARD, HISTORY_IDS.exportCsv, { value: runId });
     await eventually(() => (t.emulator.messagesTo(STANDARD).length >= 2 ? true : undefined), 10_000, 'the refusals');
     await settle();
-    expect(t.emulator.messagesTo(STANDARD).map((m) => m.text)).toEqual([expect.stringContaining('You cannot see sync reports'), expect.stringContaining('You cannot see sync reports')]);
+    expect(t.emulator.messagesTo(STANDARD).map((m) => m.text)).toEqual([expect.stringContaining('You cannot manage provisioning'), expect.stringContaining('You cannot manage provisioning')]);
     expect(t.emulator.messagesTo(STANDARD).some((m) => (m.files?.length ?? 0) > 0)).toBe(false);
     expect(t.emulator.modalStackOf(STANDARD)).toEqual([]);
     expect(t.emulator.state.files.size).toBe(filesBefore);
