@@ -46,7 +46,7 @@ import { ALL_INDEXES } from '../../src/features/index-registry';
 import { ensureIndexes } from '../../src/db/indexes';
 import type { FeatureDeps } from '../../src/features';
 import { createProvisioningRepos, createSyncService, DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig, type SyncAction } from '../../src/features/provisioning';
-import { REPORT_CSV_HEADER, reportCsvRows, reportFilename } from '../../src/features/provisioning/home/export.service';
+import { REPORT_CSV_HEADER, reportCsvRows, reportFilename } from '../../src/features/provisioning/home/report-csv';
 import type { SyncRun } from '../../src/features/provisioning/sync-run.repository';
 import { createLogger } from '../../src/platform/logger';
 import { sendCsvToDm } from '../../src/slack/csv-to-dm';

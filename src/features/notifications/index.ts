@@ -7,7 +7,7 @@
  * preferences service are exported for the worker, the App Home and the command line.
  */
 import type { App } from '@slack/bolt';
-import { registerOpenLink } from './open-link';
+import { registerOpenLink } from './open-link.listeners';
 import { registerNotificationsHome } from './home';
 import type { MappingLookup } from '../mapping/mapping-lookup';
 import type { MemberDirectory } from '../members/member-directory';

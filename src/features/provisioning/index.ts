@@ -15,7 +15,7 @@ import { createProvisioningRepos, type ProvisioningRepos } from './provisioning-
 import { syncJob } from './sync.job';
 import { SyncService } from './sync.service';
 import { registerPanel } from './home/panel.listeners';
-import { registerHistory } from './home/history';
+import { registerHistory } from './home/history.listeners';
 import { SyncReportRepository } from './report.repository';
 
 export { PROVISIONING_CONFIG_INDEXES, ProvisioningConfigRepository } from './provisioning-config.repository';

@@ -6,7 +6,7 @@ import { WebClient } from '@slack/web-api';
 import { buildNotificationMessage } from '../../../src/features/notifications/messages';
 import { createNotificationRepos } from '../../../src/features/notifications';
 import { OUTBOX_JOBS } from '../../../src/features/notifications/delivery';
-import { retentionJob } from '../../../src/features/notifications/delivery/outbox.jobs';
+import { retentionJob } from '../../../src/features/notifications/delivery/outbox-maintenance.job';
 import { eventually, startTestConnector, type TestConnector } from '../../support/connector';
 import { finished, findNotification, goLive, notificationBody, notificationIdsIn, post, postAll, saveMembers, seed } from './delivery-fixture';
 import { connectorView } from '../../support/store-repos';

@@ -20,7 +20,7 @@ import {
   submittedFile,
   TEMPLATE_FILE_NAME,
 } from './member-import.view';
-import { downloadSlackFile, uploadFileToDm } from './slack-files';
+import { downloadSlackFile, uploadFileToDm } from './slack-files.client';
 
 const TITLE = 'Import members';
 

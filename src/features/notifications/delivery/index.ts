@@ -11,12 +11,12 @@ import type { NotificationServices } from '../notification-services';
 import { createDeliveryMetrics } from './delivery.metrics';
 import { DEFAULT_DELIVERY_TUNING, type DeliveryTuning } from './delivery-tuning';
 import { DeliveryWorker } from './delivery.worker';
-import { requeueOrphansJob, retentionJob, REQUEUE_ORPHANS_CRON, RETENTION_CRON } from './outbox.jobs';
+import { requeueOrphansJob, retentionJob, REQUEUE_ORPHANS_CRON, RETENTION_CRON } from './outbox-maintenance.job';
 import { SlackDm } from './slack-dm';
 
 export { DeliveryWorker } from './delivery.worker';
 export { DEFAULT_DELIVERY_TUNING, type DeliveryTuning } from './delivery-tuning';
-export { OUTBOX_JOBS } from './outbox.jobs';
+export { OUTBOX_JOBS } from './outbox-maintenance.job';
 
 /** The settings' part of the tuning, then the composition root's overrides. */
 export function deliveryTuning(deps: Pick<FeatureDeps, 'config' | 'tuning'>): DeliveryTuning {

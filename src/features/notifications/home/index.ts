@@ -9,7 +9,7 @@ import type { OutboxRepository } from '../outbox.repository';
 import type { PreferencesService } from '../preferences.service';
 import { NOTIFICATIONS_HOME_IDS } from './ids';
 import { notificationsHomeSection } from './notifications-home.section';
-import { onSettingsChanged } from './settings.listener';
+import { onSettingsChanged } from './settings.listeners';
 
 export { NOTIFICATIONS_HOME_IDS } from './ids';
 export { NOTIFICATIONS_SECTION_ORDER } from './notifications-home.section';

@@ -13,7 +13,7 @@ import {
   type NotificationsHomeModel,
   type RecentNotification,
 } from '../../../../src/features/notifications/home/notifications-home.view';
-import { preferencesFromSelection } from '../../../../src/features/notifications/home/settings.listener';
+import { preferencesFromSelection } from '../../../../src/features/notifications/home/settings.listeners';
 import { NOTIFICATION_LIMITS, NOTIFICATION_TYPES, defaultSlackPreferences, type MemberPreferences } from '../../../../src/features/notifications/notification.types';
 
 type Block = Record<string, any> & { type: string };

@@ -5,7 +5,7 @@
  * registered here with a recorder in place of the outbox (which the feature wires later).
  */
 import { buildNotificationMessage, NOTIFICATION_MESSAGE_IDS } from '../../../../src/features/notifications/messages';
-import { registerOpenLink } from '../../../../src/features/notifications/open-link';
+import { registerOpenLink } from '../../../../src/features/notifications/open-link.listeners';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
 import { connectorView } from '../../../support/store-repos';
 

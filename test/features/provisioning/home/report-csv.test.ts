@@ -1,4 +1,4 @@
-import { REPORT_CSV_HEADER, reportCsvRows, reportFilename } from '../../../../src/features/provisioning/home/export.service';
+import { REPORT_CSV_HEADER, reportCsvRows, reportFilename } from '../../../../src/features/provisioning/home/report-csv';
 import type { SyncActionLine } from '../../../../src/features/provisioning/sync-run.repository';
 
 const line = (seq: number, fields: Partial<SyncActionLine> = {}): SyncActionLine => ({ runId: 'r', seq, kind: 'updated', memberId: `m-${seq}`, changes: [], outcome: 'applied', ...fields });

@@ -17,7 +17,7 @@ import { isAllowed } from '../../members/permissions';
 import { gated } from '../../members/require-permission';
 import type { ReportFilter, SyncReportRepository } from '../report.repository';
 import type { SyncRunRepository } from '../sync-run.repository';
-import { REPORT_CSV_HEADER, reportCsvRows, reportFilename } from './export.service';
+import { REPORT_CSV_HEADER, reportCsvRows, reportFilename } from './report-csv';
 import { HISTORY_IDS, OPEN_REPORT_ACTION } from './history-ids';
 import { HISTORY_RUNS_SHOWN, isUnfinished, renderHistory, runTitle } from './history.view';
 import {

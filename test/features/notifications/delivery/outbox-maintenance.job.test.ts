@@ -2,7 +2,7 @@
  * The outbox's housekeeping jobs: what they pass to the repository, and that they never run
  * at the same time (retention removes tickets requeueOrphans reads).
  */
-import { requeueOrphansJob, retentionJob } from '../../../../src/features/notifications/delivery/outbox.jobs';
+import { requeueOrphansJob, retentionJob } from '../../../../src/features/notifications/delivery/outbox-maintenance.job';
 import { createLogger } from '../../../../src/platform/logger';
 
 const now = new Date('2026-11-22T04:20:00Z');

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { downloadSlackFile, isSlackFileUrl } from '../../../../src/features/members/home/slack-files';
+import { downloadSlackFile, isSlackFileUrl } from '../../../../src/features/members/home/slack-files.client';
 
 const TOKEN = 'xoxb-test-token';
 let server: Server;
