@@ -399,7 +399,7 @@ function operationKey(event: CommandStartedEvent): string {
   const shape = (filter: unknown) => (filter && typeof filter === 'object' ? `{${Object.keys(filter).join(',')}}` : '');
   let filter = '';
   if (name === 'find' || name === 'count' || name === 'findAndModify') filter = shape(command.filter ?? command.query);
-  else if (name === 'update' || name === 'delete') filter = shape((command.updates ?? command.deletes) instanceof Array ? ((command.updates ?? command.deletes) as Array<{ q?: unknown }>)[0]?.q : undefined);
+  else if (name === 'update' || name === 'delete') filter = shape(Array.isArray((command.updates ?? command.deletes)) ? ((command.updates ?? command.deletes) as Array<{ q?: unknown }>)[0]?.q : undefined);
   return `${name} ${typeof collection === 'string' ? collection : '?'}${filter ? ` ${filter}` : ''}`;
 }
 

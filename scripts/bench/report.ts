@@ -47,7 +47,7 @@ export function writeBenchmarksFile(root: string, command: string, sections: Ben
   const body: string[] = [];
   for (const old of kept) {
     const key = sectionKey(old.slice(3, old.indexOf('\n')));
-    body.push(fresh.get(key) ?? old.trimEnd() + '\n');
+    body.push(fresh.get(key) ?? `${old.trimEnd()}\n`);
     fresh.delete(key);
   }
   body.push(...fresh.values());

@@ -209,7 +209,7 @@ function checkBlock(ctx: Ctx, block: unknown, pointer: string): void {
   }
   const type = checkString(ctx, block, 'type', pointer, { required: true });
   if (type === undefined) return;
-  const check = Object.prototype.hasOwnProperty.call(BLOCK_CHECKS, type) ? BLOCK_CHECKS[type] : undefined;
+  const check = Object.hasOwn(BLOCK_CHECKS, type) ? BLOCK_CHECKS[type] : undefined;
   if (check === undefined) {
     report(ctx, `${pointer}/type`, `unsupported type: ${type}`);
     return;
@@ -314,7 +314,7 @@ function checkElement(ctx: Ctx, element: unknown, pointer: string, allowed: Read
   }
   const type = checkString(ctx, element, 'type', pointer, { required: true });
   if (type === undefined) return;
-  const check = Object.prototype.hasOwnProperty.call(ELEMENT_CHECKS, type) ? ELEMENT_CHECKS[type] : undefined;
+  const check = Object.hasOwn(ELEMENT_CHECKS, type) ? ELEMENT_CHECKS[type] : undefined;
   // Slack words an element a block does not take exactly like an unknown one.
   // file_input only exists in modals: messages and Home tabs have no way to upload.
   if (check === undefined || !allowed.has(type) || (type === 'file_input' && ctx.surface !== 'modal')) {

@@ -375,7 +375,7 @@ describe('text objects', () => {
     const emoji = '😀'.repeat(3000);
     expect(emoji.length).toBe(6000);
     expect(msg([section(emoji)])).toEqual([]);
-    expect(msg([section(emoji + '😀')])).toEqual(only('/blocks/0/text/text', 'must be less than 3001 characters'));
+    expect(msg([section(`${emoji}😀`)])).toEqual(only('/blocks/0/text/text', 'must be less than 3001 characters'));
   });
 });
 

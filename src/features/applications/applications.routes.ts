@@ -27,6 +27,7 @@ export const putApplicationBodySchema = z.strictObject(
       .min(1, 'must not be empty')
       .refine((v) => Array.from(v).length <= APPLICATION_NAME_MAX_LENGTH, `must be at most ${APPLICATION_NAME_MAX_LENGTH} characters`)
       // Control characters would break the Block Kit views that show the name.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are refused.
       .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters'),
   },
   { message: 'must be a JSON object' },

@@ -82,11 +82,15 @@ export class InventoryService {
   async summaryForHome(budgetMs: number, maxAgeMs: number): Promise<{ summary: InventorySummary; counting: boolean } | undefined> {
     const last = this.last;
     if (last && !this.counting && this.deps.clock.now().getTime() - last.at.getTime() < maxAgeMs) return { summary: last, counting: false };
-    const counting = (this.counting ??= this.summary()
-      .then((summary) => (this.last = summary))
+    this.counting ??= this.summary()
+      .then((summary) => {
+        this.last = summary;
+        return summary;
+      })
       .finally(() => {
         this.counting = undefined;
-      }));
+      });
+    const counting = this.counting;
     const summary = await withinBudget(counting, budgetMs);
     if (summary) return { summary, counting: false };
     counting.catch((error: unknown) => this.deps.logger.error({ err: error }, 'counting the user inventory failed'));

@@ -292,14 +292,15 @@ export class MappingService {
    * share one count.
    */
   async countsForHome(budgetMs: number): Promise<{ counts: MappingCounts; asOf?: Date } | undefined> {
-    const counting = (this.counting ??= this.counts()
+    this.counting ??= this.counts()
       .then((counts) => {
         this.lastCounts = { counts, at: this.deps.clock.now() };
         return counts;
       })
       .finally(() => {
         this.counting = undefined;
-      }));
+      });
+    const counting = this.counting;
     const counts = await withinBudget(counting, budgetMs);
     if (counts) return { counts };
     // Too slow for this render: keep counting for the next one, and never leave a rejection unhandled.

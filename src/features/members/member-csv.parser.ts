@@ -7,6 +7,7 @@
  * purpose: a formula only runs when a spreadsheet opens a file, so CSV injection is guarded
  * against where members are *exported*, not here.
  */
+import { toCsvLine } from '../../platform/csv/csv-writer';
 import { ACCOUNT_TYPE_LABELS, ACCOUNT_TYPES, emailKey, type AccountType } from './member.types';
 
 /** One member row that passed every check. */
@@ -137,7 +138,7 @@ export function memberCsvTemplate(): string {
     ['Grace Hopper', 'grace.hopper@example.com', ACCOUNT_TYPE_LABELS.workspace_admin],
   ];
   // RFC 4180 uses CRLF, and Excel on Windows opens it without a blank line per row.
-  return lines.map((cells) => cells.map(csvField).join(',') + '\r\n').join('');
+  return lines.map(toCsvLine).join('');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -465,10 +466,6 @@ function codePointLength(value: string): number {
 function quote(value: string): string {
   const flat = value.replace(/[\r\n]+/g, ' ');
   return `“${flat.length > 60 ? `${flat.slice(0, 59)}…` : flat}”`;
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 function formatCount(value: number): string {

@@ -206,7 +206,7 @@ export class MembersService {
     if (owned.length > 0) {
       if (!options.successorId) return { ok: false, reason: 'successor_required', owned };
       const successor = options.successorId === memberId ? undefined : await this.deps.members.findById(options.successorId);
-      if (!successor || successor.status !== 'activated') return { ok: false, reason: 'invalid_successor', owned };
+      if (successor?.status !== 'activated') return { ok: false, reason: 'invalid_successor', owned };
       successorId = successor.id;
       // Before the status changes: if a transfer fails, the member is still active and the
       // admin can simply try again.

@@ -136,7 +136,10 @@ export function createPermissionGate(deps: PermissionGateDeps): RequirePermissio
       const updated = await client.views.update({ view_id: interaction.view.id, view: renderRefusal(permission) }).then(
         () => true,
         // The modal may be closed already (or the payload forged): the DM below still tells them.
-        (error: unknown) => (logger.info({ err: error, userId: interaction.userId }, 'could not show the refusal in the modal; sending it by DM'), false),
+        (error: unknown) => {
+          logger.info({ err: error, userId: interaction.userId }, 'could not show the refusal in the modal; sending it by DM');
+          return false;
+        },
       );
       if (updated) return;
     }

@@ -27,6 +27,7 @@ import {
 } from './notification.types';
 
 const chars = (value: string) => Array.from(value).length;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are refused.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** The idempotency key: any text without control characters, 1-200 characters. */
@@ -81,6 +82,7 @@ function urlSchema(baseUrl: string) {
     .string({ message: 'must be a string' })
     .min(1, 'must not be empty')
     .max(NOTIFICATION_LIMITS.url, `must be at most ${NOTIFICATION_LIMITS.url} characters`)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are refused.
     .refine((v) => !/[\s\u0000-\u001f\u007f]/.test(v), 'must not contain spaces or control characters')
     .refine((v) => isUnderBaseUrl(v, baseUrl), `must be an http(s) link under ${baseUrl}/`);
 }

@@ -5,7 +5,6 @@
  * reports, export) and the user inventory build on `SyncService`.
  */
 import type { App } from '@slack/bolt';
-import type { Db } from 'mongodb';
 import type { FeatureDeps } from '../deps';
 import type { MappingLookup } from '../mapping/mapping-lookup';
 import type { MemberDirectory } from '../members/member-directory';

@@ -167,7 +167,7 @@ export class SyncService {
    */
   async approveReviewed(runId: string, by: string): Promise<ReviewDecision> {
     const run = await this.deps.runs.findById(runId);
-    if (!run || run.kind !== 'sync') return { ok: false, reason: 'not_found' };
+    if (run?.kind !== 'sync') return { ok: false, reason: 'not_found' };
     if (run.status !== 'needs_review') return { ok: false, reason: 'not_in_review', status: run.status };
     const logger = this.deps.logger.child({ syncRunId: run.id, kind: run.kind });
     // Marked as applying, so a crash during the approval is resumed by the next sync.
@@ -190,7 +190,7 @@ export class SyncService {
    */
   async cancelReviewed(runId: string, by: { id: string; name: string }): Promise<ReviewDecision> {
     const run = await this.deps.runs.findById(runId);
-    if (!run || run.kind !== 'sync') return { ok: false, reason: 'not_found' };
+    if (run?.kind !== 'sync') return { ok: false, reason: 'not_found' };
     if (run.status !== 'needs_review') return { ok: false, reason: 'not_in_review', status: run.status };
     this.deps.logger.info({ syncRunId: run.id, cancelledBy: by.id }, 'sync cancelled after review; nothing applied');
     return { ok: true, run: await this.close(run, { status: 'failed', error: `cancelled by ${by.name} after review; nothing was applied` }) };
@@ -369,7 +369,7 @@ export class SyncService {
     for (const candidate of candidates) candidate.member.groups = [...new Set(teamsOf.get(candidate.member.id) ?? [])];
     let created: typeof candidates = [];
     let createdBefore = new Set<string>();
-    const { inserted, refused } = await members.createMany(
+    const { refused } = await members.createMany(
       candidates.map((c) => c.member),
       {
         // Connected before the memberChanged hooks fire, so mapping finds them done.

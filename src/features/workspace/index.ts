@@ -22,7 +22,9 @@ export function createWorkspaceService(deps: Pick<FeatureDeps, 'db' | 'clock' | 
     audit,
     clock: deps.clock,
     logger: deps.logger.child({ feature: 'workspace' }),
-    onWentLive: (ws) => deps.hooks.workspaceWentLive.forEach((hook) => hook(ws)),
+    onWentLive: (ws) => {
+      for (const hook of deps.hooks.workspaceWentLive) hook(ws);
+    },
   });
 }
 

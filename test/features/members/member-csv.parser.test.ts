@@ -46,7 +46,7 @@ describe('parseMemberCsv', () => {
   });
 
   it('accepts a header-only file as zero rows', () => {
-    expect(parsed(HEADER + '\r\n')).toEqual({ rows: [], errors: [] });
+    expect(parsed(`${HEADER}\r\n`)).toEqual({ rows: [], errors: [] });
   });
 
   describe('bytes', () => {
@@ -58,7 +58,7 @@ describe('parseMemberCsv', () => {
     });
 
     it('strips a BOM from a string input, even before a quoted header', () => {
-      expect(parsed('\uFEFF' + csv('"Name","Email"', 'Ada,ada@example.com')).rows).toHaveLength(1);
+      expect(parsed(`\uFEFF${csv('"Name","Email"', 'Ada,ada@example.com')}`).rows).toHaveLength(1);
     });
 
     it.each([
@@ -139,7 +139,7 @@ describe('parseMemberCsv', () => {
       const lines = [HEADER, 'Ada,ada@example.com,', 'Bob,bob@example.com,'];
       const expected = parsed(lines.join('\n'));
       expect(expected.rows).toHaveLength(2);
-      expect(parsed(lines.join('\r\n') + '\r\n')).toEqual(expected);
+      expect(parsed(`${lines.join('\r\n')}\r\n`)).toEqual(expected);
       expect(parsed(lines.join('\r'))).toEqual(expected);
     });
 
@@ -381,7 +381,7 @@ describe('parseMemberCsv', () => {
     it('parses a generated 100,000-row file (the default limit) and refuses 100,001 rows', () => {
       const lines = [HEADER];
       for (let i = 0; i < 100_000; i++) lines.push(`Person ${i},person.${i}@example.com,${i % 10 === 0 ? 'Workspace admin' : ''}`);
-      const text = lines.join('\r\n') + '\r\n';
+      const text = `${lines.join('\r\n')}\r\n`;
 
       const { rows, errors } = parsed(Buffer.from(text, 'utf8'));
       expect(errors).toEqual([]);
@@ -396,7 +396,7 @@ describe('parseMemberCsv', () => {
         accountTypeGiven: false,
       });
 
-      expect(refused(text + 'One more,one.more@example.com,\r\n').reason).toBe('too_many_rows');
+      expect(refused(`${text}One more,one.more@example.com,\r\n`).reason).toBe('too_many_rows');
     });
   });
 

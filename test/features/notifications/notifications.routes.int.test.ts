@@ -3,7 +3,6 @@
  * (HTTP server, router, store): stored before the answer, idempotent per id, strict
  * validation that writes nothing, 503 while the store is unreachable.
  */
-import path from 'node:path';
 import type { RunningEmbeddedStore } from '../../../src/db/embedded-store';
 import { createNotificationRepos, type NotificationRepos } from '../../../src/features/notifications';
 import { startTestConnector, type TestConnector } from '../../support/connector';

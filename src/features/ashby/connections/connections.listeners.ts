@@ -15,7 +15,6 @@
  */
 import type { App, Context, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../../platform/logger';
 import { withinBudget } from '../../../platform/within-budget';
 import { mrkdwnText } from '../../../slack/block-text';
 import type { ApplicationCatalog } from '../../applications';
@@ -63,7 +62,6 @@ const viewAck = (ack: unknown): Ack => ack as Ack;
 export function registerConnectionListeners(app: App, input: ConnectionListenerDeps): void {
   const { deps, service, applications } = input;
   const manage = deps.requirePermission(ASHBY_PERMISSION);
-  const logger: Logger = deps.logger.child({ feature: 'ashby', component: 'connections' });
   /** Each viewer's page and the outcome of their last action (shown once), in this process. */
   const pages = new Map<string, number>();
   const notices = new Map<string, string>();

@@ -82,7 +82,7 @@ export function renderImportsSection(model: ImportsSectionModel): KnownBlock[] {
   };
   const blocks: KnownBlock[] = [heading];
   if (model.notice) blocks.push({ type: 'context', elements: [mrkdwn(noticeText(model.notice))] });
-  items.forEach((item, index) => blocks.push(...importBlocks(item, index, model.now)));
+  for (const [index, item] of items.entries()) blocks.push(...importBlocks(item, index, model.now));
   return blocks;
 }
 

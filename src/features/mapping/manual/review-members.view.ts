@@ -131,7 +131,7 @@ export function renderReviewMembers(model: ReviewMembersModel): ModalView {
   blocks.push(context(describePage(state)), { type: 'divider' });
   // A partial page says it is still looking rather than claim that nobody is left.
   if (rows.length === 0 && !model.partial) blocks.push(section(emptyText(state)));
-  rows.forEach((row, i) => blocks.push(...(row.connection ? connectedRow(row, row.connection, i) : unconnectedRow(row, i))));
+  for (const [i, row] of rows.entries()) blocks.push(...(row.connection ? connectedRow(row, row.connection, i) : unconnectedRow(row, i)));
   if (model.partial) blocks.push(context('Still looking: this page shows the members found so far. *Next* continues the search.'));
   const paging = pagingButtons(state);
   if (paging.length > 0) blocks.push({ type: 'actions', block_id: 'mapping.manual.paging', elements: paging });

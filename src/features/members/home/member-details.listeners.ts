@@ -101,7 +101,7 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
 
   app.action(SHOW_MEMBER_ACTION, manage, async ({ context, client }) => {
     const { actor, action } = managerAction(context);
-    const view = modalOf(action);
+    modalOf(action); // The details are pushed over the directory: a press from anywhere else is forged.
     await client.views.push({ trigger_id: action.triggerId, view: await detailsView(actor, action.value) });
   });
 

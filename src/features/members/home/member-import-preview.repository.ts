@@ -114,7 +114,7 @@ export class MemberImportPreviewRepository {
    */
   async claim(previewId: string, slackUserId: string, now: Date): Promise<StoredPreview | undefined> {
     const head = await this.previews.findOneAndDelete({ _id: previewId, kind: 'head', slackUserId, expiresAt: { $gt: now } });
-    if (!head || head.kind !== 'head') return undefined;
+    if (head?.kind !== 'head') return undefined;
     const chunks = (await this.previews.find({ previewId, kind: 'rows' }).sort({ seq: 1 }).toArray()) as ChunkDocument[];
     await this.previews.deleteMany({ previewId });
     // Chunks are written before the head, so all of them are here unless they expired meanwhile.

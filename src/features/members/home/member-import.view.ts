@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { MemberImportCounts, MemberImportPreview, MemberImportRowError } from '../member-import.service';
 import { ACCOUNT_TYPE_LABELS } from '../member.types';
 import { cutEscaped } from '../../../slack/block-text';
-import { mrkdwn, plain, plural, truncate, userText } from './block-text';
+import { mrkdwn, plain, plural, userText } from './block-text';
 import { MEMBERS_HOME_IDS } from './ids';
 import { renderNoticeModal } from '../../../slack/notice-modal';
 

@@ -78,9 +78,9 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.timers.forEach((timer) => clearInterval(timer));
+    for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    [...this.sleepers].forEach((resolve) => resolve());
+    for (const resolve of [...this.sleepers]) resolve();
     await this.loop;
     while (this.laneRuns.size > 0) await Promise.all([...this.laneRuns]);
     await Promise.all([this.renewing, this.probing]);
@@ -88,7 +88,7 @@ export class DeliveryWorker {
 
   /** Looks for work now (a notification was just queued by this process). */
   wake(): void {
-    [...this.idleSleepers].forEach((resolve) => resolve());
+    for (const resolve of [...this.idleSleepers]) resolve();
   }
 
   /** For /readyz: `running`, `paused: <Slack error>`, or `stopped`. */
@@ -117,7 +117,7 @@ export class DeliveryWorker {
           await this.sleep(tuning.pollIntervalMs, true);
           continue;
         }
-        claimed.forEach((notification) => this.dispatch(notification));
+        for (const notification of claimed) this.dispatch(notification);
       } catch (error) {
         logger.warn({ err: error }, 'could not claim notifications (is the store reachable?); trying again');
         await this.sleep(tuning.pollIntervalMs);

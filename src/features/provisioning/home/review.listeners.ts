@@ -17,7 +17,7 @@ export function registerReviewListeners(app: App, ctx: PanelContext): void {
   /** The modal for one page of a run's planned deactivations. */
   async function pageView(runId: string, page: number) {
     const run = await ctx.repos.runs.findById(runId);
-    if (!run || run.kind !== 'sync') return renderReviewNotice('This sync is not in the history any more.');
+    if (run?.kind !== 'sync') return renderReviewNotice('This sync is not in the history any more.');
     const lines: Array<{ memberId: string; memberName?: string; memberEmail?: string; slackUserId?: string; detail?: string }> = [];
     let skip = page * REVIEW_PAGE_SIZE;
     for await (const line of ctx.repos.runs.streamLines(runId)) {

@@ -10,7 +10,7 @@ import { validateView } from '../../../../scripts/slack-emulator/block-kit';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
 import type { SocketModeAck } from '../../../../scripts/slack-emulator/types';
 
-import { ASHBY_CONNECTION_IDS as IDS, AshbyConnectionRepository, createConnectionService, type AshbyConnection, type AshbyConnectionService } from '../../../../src/features/ashby/connections';
+import { ASHBY_CONNECTION_IDS as IDS, AshbyConnectionRepository, createConnectionService, type AshbyConnectionService } from '../../../../src/features/ashby/connections';
 import { ApplicationRepository } from '../../../../src/features/applications/application.repository';
 import { createAshbyApi } from '../../../../src/features/ashby/client';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
@@ -100,13 +100,6 @@ describe('Ashby connections in the App Home', () => {
   async function openCreate(): Promise<SlackView> {
     await press(t, ADMIN, IDS.add, { value: 'add' });
     return modalWith(t, ADMIN, IDS.createView);
-  }
-
-  async function createConnection(name: string, applications: string[], apiKey: string): Promise<AshbyConnection> {
-    const form = await openCreate();
-    const ack = await submit(t, ADMIN, form, formValues({ name, applications, apiKey }));
-    expect(ack.payload ?? {}).toEqual({});
-    return eventually(async () => (await connections.list()).find((c) => c.name === name), 5_000, `connection ${name}`);
   }
 
   it('adds a connection with a good key: checked with Ashby, stored encrypted, shown by its last four characters', async () => {

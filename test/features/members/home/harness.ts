@@ -5,7 +5,7 @@
 import type { SlackEmulator } from '../../../../scripts/slack-emulator';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
 import type { SocketModeAck } from '../../../../scripts/slack-emulator/types';
-import { MemberImportPreviewRepository } from '../../../../src/features/members/home/member-import-preview.repository';
+import type { MemberImportPreviewRepository } from '../../../../src/features/members/home/member-import-preview.repository';
 import { emailKey, type AccountType, type MemberStatus } from '../../../../src/features/members/member.types';
 import { eventually, type TestConnector } from '../../../support/connector';
 import { storeRepos } from '../../../support/store-repos';

@@ -21,7 +21,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const options = (maxBytes = 1024) => ({ botToken: TOKEN, apiUrl: `${base}/api/`, maxBytes });
 
 function answer(status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}) {
-  return (req: IncomingMessage, res: ServerResponse) => {
+  return (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(status, { 'content-type': contentType, ...headers });
     res.end(body);
   };
@@ -50,7 +50,7 @@ describe('downloadSlackFile', () => {
   it('refuses a file above the limit, by header or by counting', async () => {
     handler = answer(200, 'text/csv', 'x'.repeat(2000));
     expect(await downloadSlackFile(`${base}/f`, options(1000))).toMatchObject({ ok: false, reason: 'too_large' });
-    handler = (req, res) => {
+    handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/csv', 'transfer-encoding': 'chunked' });
       res.write('x'.repeat(600));
       res.end('y'.repeat(600));

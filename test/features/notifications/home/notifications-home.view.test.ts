@@ -98,7 +98,7 @@ describe('notification settings in the App Home', () => {
     const text = JSON.stringify(blocks);
     expect(text).toContain('Notification settings');
     expect(text).toContain(expected);
-    expect(text).not.toContain(NOTIFICATIONS_HOME_IDS.settings + '"');
+    expect(text).not.toContain(`${NOTIFICATIONS_HOME_IDS.settings}"`);
     expect(blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(text).not.toContain('Your recent notifications');
   });

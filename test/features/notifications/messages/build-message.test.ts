@@ -30,7 +30,7 @@ const button = (m: NotificationMessage) => (ofType(m.blocks, 'actions')[0] as Ac
 /** Every mrkdwn text of the message, and the fallback text (Slack parses it as mrkdwn too). */
 function mrkdwnTexts(m: NotificationMessage): string[] {
   const texts: string[] = [m.text];
-  JSON.stringify(m.blocks, (key, value: unknown) => {
+  JSON.stringify(m.blocks, (_key, value: unknown) => {
     if (value && typeof value === 'object' && (value as { type?: string }).type === 'mrkdwn') texts.push((value as { text: string }).text);
     return value;
   });
