@@ -21,7 +21,8 @@ import { createMemberServices, type MemberImportPreview } from '../src/features/
 import { systemClock } from '../src/platform/clock';
 import { createLogger } from '../src/platform/logger';
 
-const USAGE = 'Usage: npm run members:import -- FILE.csv [--dry-run] [--yes]\n' +
+const USAGE =
+  'Usage: npm run members:import -- FILE.csv [--dry-run] [--yes]\n' +
   '  --dry-run  show what would change and write nothing\n' +
   '  --yes      import without asking for confirmation (needed when not on a terminal)\n';
 /** Rows listed one by one in the preview; the rest are counted. */

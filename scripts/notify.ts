@@ -86,7 +86,7 @@ async function main(): Promise<number> {
   if (!config) return 1;
   const apiUrl = (values['api-url'] ?? apiUrlFrom(config))?.replace(/\/+$/, '');
   if (!apiUrl) {
-    err('HTTP_PORT is 0 (a port picked at start): give the connector\'s address with --api-url.');
+    err("HTTP_PORT is 0 (a port picked at start): give the connector's address with --api-url.");
     return 1;
   }
 

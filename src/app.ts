@@ -49,9 +49,7 @@ export interface Connector {
 /** Starts the connector; on failure, whatever was already started is stopped again. */
 export async function startConnector(options: ConnectorOptions): Promise<Connector> {
   const { config } = options;
-  const logging =
-    options.logging ??
-    createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const logging = options.logging ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const logger = logging.logger;
   const metrics = createMetrics();
   const stack: Array<() => Promise<void>> = [];

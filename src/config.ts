@@ -61,9 +61,7 @@ const settingsSchema = z.object({
   DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
   HTTP_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
   HTTP_PORT: port.default(3000),
-  API_TOKEN: z
-    .string({ message: 'is required (the bearer token for /api/*)' })
-    .min(32, 'must be at least 32 characters'),
+  API_TOKEN: z.string({ message: 'is required (the bearer token for /api/*)' }).min(32, 'must be at least 32 characters'),
   PIGMENT_BASE_URL: z
     .string({ message: 'is required (the platform base URL, e.g. https://acme.pigment.app)' })
     .trim()

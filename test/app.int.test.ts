@@ -51,10 +51,14 @@ describe('connector against the Slack emulator', () => {
     const connectsBefore = t.connector.slack.socket.connects();
     t.emulator.socket.dropAll();
     // While the link is down, readiness says so.
-    const notReady = await eventually(async () => {
-      const res = await t.fetch('/readyz');
-      return res.status === 503 ? ((await res.json()) as Record<string, unknown>) : undefined;
-    }, 5_000, '/readyz to report the closed socket');
+    const notReady = await eventually(
+      async () => {
+        const res = await t.fetch('/readyz');
+        return res.status === 503 ? ((await res.json()) as Record<string, unknown>) : undefined;
+      },
+      5_000,
+      '/readyz to report the closed socket',
+    );
     expect(notReady).toMatchObject({ status: 'not_ready', checks: { store: 'ok', slackSocket: 'closed' } });
 
     await t.emulator.socket.waitForConnections(1, 15_000);
@@ -69,7 +73,11 @@ describe('connector against the Slack emulator', () => {
   it('reconnects when Slack asks for a refresh', async () => {
     const connectsBefore = t.connector.slack.socket.connects();
     t.emulator.socket.disconnectAll('refresh_requested');
-    await eventually(() => (t.connector.slack.socket.connects() > connectsBefore && t.connector.slack.socket.isOpen() ? true : undefined), 15_000, 'a new connection');
+    await eventually(
+      () => (t.connector.slack.socket.connects() > connectsBefore && t.connector.slack.socket.isOpen() ? true : undefined),
+      15_000,
+      'a new connection',
+    );
     await t.emulator.socket.sendEvent(homeOpened('U0BRUNO001'));
     await eventually(() => t.emulator.homeViewOf('U0BRUNO001'), 5_000, 'the home after refresh');
   });

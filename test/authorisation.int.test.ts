@@ -40,7 +40,10 @@ const SEED = {
 
 async function snapshot(t: TestConnector): Promise<string> {
   const db = t.connector.store.db;
-  const names = (await db.listCollections().toArray()).map((c) => c.name).filter((n) => !['leases', 'job_runs'].includes(n)).sort();
+  const names = (await db.listCollections().toArray())
+    .map((c) => c.name)
+    .filter((n) => !['leases', 'job_runs'].includes(n))
+    .sort();
   const parts: Record<string, unknown[]> = {};
   for (const name of names) parts[name] = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
   return JSON.stringify(parts);
@@ -66,7 +69,12 @@ describe('admin actions are authorised on the server', () => {
     const ack = await workspace.acknowledge(await actors.resolve('U0ADMIN001'));
     expect(ack.ok).toBe(true);
     // Going live starts the first full matching; let it finish before comparing snapshots.
-    await eventually(async () => ((await t.connector.store.db.collection('job_runs').countDocuments({ job: 'mapping.full_pass', status: 'completed' })) > 0 ? true : undefined), 10_000, 'the first matching');
+    await eventually(
+      async () =>
+        (await t.connector.store.db.collection('job_runs').countDocuments({ job: 'mapping.full_pass', status: 'completed' })) > 0 ? true : undefined,
+      10_000,
+      'the first matching',
+    );
     const recorded = recordListeners(t.connector.store.db);
     actions = recorded.actions;
     views = recorded.views;
@@ -101,12 +109,34 @@ describe('admin actions are authorised on the server', () => {
     expect(views.length).toBeGreaterThan(0);
     // Ashby imports (issue 6): New import, Run now, History, Edit, the setup modal's application picker and its submission.
     const actionIds = actions.map((c) => sampleId(c, 'action_id'));
-    expect(actionIds).toEqual(expect.arrayContaining(['ashby.imports.new', 'ashby.imports.run_now:0', 'ashby.imports.history:0', 'ashby.imports.edit:0', 'ashby.imports.setup.application']));
+    expect(actionIds).toEqual(
+      expect.arrayContaining([
+        'ashby.imports.new',
+        'ashby.imports.run_now:0',
+        'ashby.imports.history:0',
+        'ashby.imports.edit:0',
+        'ashby.imports.setup.application',
+      ]),
+    );
     expect(views.map((c) => sampleId(c, 'callback_id'))).toContain('ashby.imports.setup');
     // Ashby connections (issue 6): Add, the row buttons, paging, and every modal that writes.
-    expect(actionIds).toEqual(expect.arrayContaining(['ashby.connections.add', 'ashby.connections.edit:0', 'ashby.connections.replace_key:0', 'ashby.connections.remove:0', 'ashby.connections.next', 'ashby.connections.previous']));
+    expect(actionIds).toEqual(
+      expect.arrayContaining([
+        'ashby.connections.add',
+        'ashby.connections.edit:0',
+        'ashby.connections.replace_key:0',
+        'ashby.connections.remove:0',
+        'ashby.connections.next',
+        'ashby.connections.previous',
+      ]),
+    );
     expect(views.map((c) => sampleId(c, 'callback_id'))).toEqual(
-      expect.arrayContaining(['ashby.connections.create_view', 'ashby.connections.edit_view', 'ashby.connections.replace_key_view', 'ashby.connections.remove_view']),
+      expect.arrayContaining([
+        'ashby.connections.create_view',
+        'ashby.connections.edit_view',
+        'ashby.connections.replace_key_view',
+        'ashby.connections.remove_view',
+      ]),
     );
   });
 
@@ -125,9 +155,14 @@ describe('admin actions are authorised on the server', () => {
           const logged = t.logs.length;
           await t.emulator.socket.sendInteractive(blockAction(user, actionId, value));
           await settle();
-          expect({ action: describeConstraint(constraint), value, store: await snapshot(t) }).toEqual({ action: describeConstraint(constraint), value, store: before });
+          expect({ action: describeConstraint(constraint), value, store: await snapshot(t) }).toEqual({
+            action: describeConstraint(constraint),
+            value,
+            store: before,
+          });
           // Refused by the one permission middleware, not merely left unchanged by chance.
-          if (!OWN_THINGS.has(actionId)) expect({ action: actionId, refused: refusedLine(t.logs.slice(logged), 'actionId', actionId, user) }).toEqual({ action: actionId, refused: true });
+          if (!OWN_THINGS.has(actionId))
+            expect({ action: actionId, refused: refusedLine(t.logs.slice(logged), 'actionId', actionId, user) }).toEqual({ action: actionId, refused: true });
         }
       }
     });
@@ -143,7 +178,10 @@ describe('admin actions are authorised on the server', () => {
         expect({ view: callbackId, store: await snapshot(t) }).toEqual({ view: callbackId, store: before });
         // Refused in the ack itself: the modal turns into the one refusal modal.
         expect({ view: callbackId, refused: refusedLine(t.logs.slice(logged), 'callbackId', callbackId, user) }).toEqual({ view: callbackId, refused: true });
-        expect({ view: callbackId, ack: ack.payload }).toMatchObject({ view: callbackId, ack: { response_action: 'update', view: { callback_id: PERMISSION_REFUSED_VIEW } } });
+        expect({ view: callbackId, ack: ack.payload }).toMatchObject({
+          view: callbackId,
+          ack: { response_action: 'update', view: { callback_id: PERMISSION_REFUSED_VIEW } },
+        });
       }
     });
   });

@@ -67,7 +67,10 @@ describe('the connector process', () => {
   ])('exits 1 naming %s token to fix when Slack refuses it', async (which, variable) => {
     emulator = await createSlackEmulator();
     emulator.revokeTokens({ bot: which === 'bot', app: which === 'app', error: 'invalid_auth' });
-    const env = childEnv({ ...validEnv(slackEnv(emulator)), MONGODB_URI: testStoreUri(), MONGODB_DB: uniqueDbName('refused'), HTTP_PORT: '0' } as Record<string, string>);
+    const env = childEnv({ ...validEnv(slackEnv(emulator)), MONGODB_URI: testStoreUri(), MONGODB_DB: uniqueDbName('refused'), HTTP_PORT: '0' } as Record<
+      string,
+      string
+    >);
     const child = spawnTs('src/index.ts', [], env, cwd);
     const output = collectOutput(child);
     const { code } = await exitOf(child);

@@ -200,7 +200,11 @@ export async function createAshbyEmulator(options: AshbyEmulatorOptions = {}): P
     }
   }
 
-  function answer(endpoint: AshbyEndpoint, body: Record<string, unknown>, key: { title: string; permissions: ReadonlySet<AshbyPermission>; createdAt: string }): unknown {
+  function answer(
+    endpoint: AshbyEndpoint,
+    body: Record<string, unknown>,
+    key: { title: string; permissions: ReadonlySet<AshbyPermission>; createdAt: string },
+  ): unknown {
     switch (endpoint) {
       case 'apiKey.info':
         return { success: true, results: { title: key.title, createdAt: key.createdAt, scopes: [...key.permissions].map(scopeOf) } };
@@ -211,20 +215,26 @@ export async function createAshbyEmulator(options: AshbyEmulatorOptions = {}): P
         }
         const jobId = optionalString(body, 'jobId');
         const createdAfter = optionalInteger(body, 'createdAfter');
-        return listPage('applications', body, (f) =>
-          (status === undefined || f.status === status) &&
-          (jobId === undefined || f.jobId === jobId) &&
-          (createdAfter === undefined || (typeof f.createdAtMs === 'number' && f.createdAtMs > createdAfter)),
+        return listPage(
+          'applications',
+          body,
+          (f) =>
+            (status === undefined || f.status === status) &&
+            (jobId === undefined || f.jobId === jobId) &&
+            (createdAfter === undefined || (typeof f.createdAtMs === 'number' && f.createdAtMs > createdAfter)),
         );
       }
       case 'offer.list': {
         const applicationId = optionalString(body, 'applicationId');
         const acceptance = optionalStringArray(body, 'acceptanceStatus');
         const offerStatus = optionalStringArray(body, 'offerStatus');
-        return listPage('offers', body, (f) =>
-          (applicationId === undefined || f.applicationId === applicationId) &&
-          (acceptance === undefined || acceptance.includes(f.acceptanceStatus as string)) &&
-          (offerStatus === undefined || offerStatus.includes(f.offerStatus as string)),
+        return listPage(
+          'offers',
+          body,
+          (f) =>
+            (applicationId === undefined || f.applicationId === applicationId) &&
+            (acceptance === undefined || acceptance.includes(f.acceptanceStatus as string)) &&
+            (offerStatus === undefined || offerStatus.includes(f.offerStatus as string)),
         );
       }
       case 'department.list':

@@ -61,7 +61,11 @@ interface SyncTokenState {
   expired: boolean;
 }
 
-export type KeyStatus = { kind: 'missing' } | { kind: 'unknown' } | { kind: 'revoked' } | { kind: 'ok'; title: string; permissions: ReadonlySet<AshbyPermission>; createdAt: string };
+export type KeyStatus =
+  | { kind: 'missing' }
+  | { kind: 'unknown' }
+  | { kind: 'revoked' }
+  | { kind: 'ok'; title: string; permissions: ReadonlySet<AshbyPermission>; createdAt: string };
 
 /** One page of a list read, or why the read cannot go on. */
 export type PageResult =

@@ -49,7 +49,14 @@ export interface WireApplication {
     primaryEmailAddress: { value: string; type: 'Work' | 'Personal' | 'Other'; isPrimary: boolean } | null;
     primaryPhoneNumber: null;
   };
-  currentInterviewStage: { id: string; title: string; type: string; orderInInterviewPlan: number; interviewStageGroupId: string; interviewPlanId: string } | null;
+  currentInterviewStage: {
+    id: string;
+    title: string;
+    type: string;
+    orderInInterviewPlan: number;
+    interviewStageGroupId: string;
+    interviewPlanId: string;
+  } | null;
   source: null;
   archiveReason: null;
   archivedAt: null;
@@ -93,7 +100,14 @@ export interface WireOffer {
   decidedAt: string | null;
   applicationId: string;
   acceptanceStatus: 'Accepted' | 'Declined' | 'Pending' | 'Created' | 'Cancelled' | 'WaitingOnResponse';
-  offerStatus: 'WaitingOnApprovalStart' | 'WaitingOnOfferApproval' | 'WaitingOnApprovalDefinition' | 'WaitingOnCandidateResponse' | 'CandidateRejected' | 'CandidateAccepted' | 'OfferCancelled';
+  offerStatus:
+    | 'WaitingOnApprovalStart'
+    | 'WaitingOnOfferApproval'
+    | 'WaitingOnApprovalDefinition'
+    | 'WaitingOnCandidateResponse'
+    | 'CandidateRejected'
+    | 'CandidateAccepted'
+    | 'OfferCancelled';
   latestVersion: WireOfferVersion;
 }
 

@@ -52,7 +52,15 @@ export function benchFeatureDeps(input: BenchDepsInput): BenchDeps {
     rejectRateLimitedCalls: true,
     logger: toSlackLogger(input.logger, 'web-api'),
   });
-  const deps = createFeatureDeps({ db: input.db, config, logger: input.logger, clock: systemClock, slackClient, router: new Router(), teamId: () => input.teamId });
+  const deps = createFeatureDeps({
+    db: input.db,
+    config,
+    logger: input.logger,
+    clock: systemClock,
+    slackClient,
+    router: new Router(),
+    teamId: () => input.teamId,
+  });
   const workspace = createWorkspaceService(deps, createAuditLog(deps.db));
   const members = createMemberServices(deps);
   return { ...deps, workspace, members, mapping: createMapping(deps, { members: members.directory, workspace }) };

@@ -5,7 +5,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 
 /** Sends `message` and resolves with the child's first reply of type `expected`. */
-export function requestChild<Reply extends { type: string }, T extends Reply['type']>(child: ChildProcess, message: { type: string } & Record<string, unknown>, expected: T): Promise<Extract<Reply, { type: T }>> {
+export function requestChild<Reply extends { type: string }, T extends Reply['type']>(
+  child: ChildProcess,
+  message: { type: string } & Record<string, unknown>,
+  expected: T,
+): Promise<Extract<Reply, { type: T }>> {
   return new Promise((resolve, reject) => {
     const onMessage = (reply: Reply) => {
       if (reply.type !== expected) return;

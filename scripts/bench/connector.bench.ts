@@ -16,7 +16,11 @@ const USERS = 500;
 
 export async function benchConnector(): Promise<BenchmarkSection> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigment-bench-'));
-  const users = Array.from({ length: USERS }, (_, i) => ({ id: `U${String(i).padStart(8, '0')}`, name: `user${i}`, profile: { email: `user${i}@bench.test` } }));
+  const users = Array.from({ length: USERS }, (_, i) => ({
+    id: `U${String(i).padStart(8, '0')}`,
+    name: `user${i}`,
+    profile: { email: `user${i}@bench.test` },
+  }));
   // Rate limits scaled far up: this measures the connector, not Slack's views.publish quota.
   const emulator = await createSlackEmulator({ seed: { users }, rateLimitScale: 1_000 });
   const config = parseConfig({
@@ -60,7 +64,9 @@ export async function benchConnector(): Promise<BenchmarkSection> {
     printFigure(figures.at(-1)!);
 
     const burstStart = performance.now();
-    await Promise.all(users.slice(200, 500).map((u) => emulator.socket.sendEvent({ type: 'app_home_opened', user: u.id, tab: 'home', channel: 'D1', event_ts: '1' })));
+    await Promise.all(
+      users.slice(200, 500).map((u) => emulator.socket.sendEvent({ type: 'app_home_opened', user: u.id, tab: 'home', channel: 'D1', event_ts: '1' })),
+    );
     while (users.slice(200, 500).some((u) => !emulator.homeViewOf(u.id))) await new Promise((r) => setTimeout(r, 5));
     const burstMs = performance.now() - burstStart;
     figures.push({ name: 'App Home burst (300 events at once)', value: `${burstMs.toFixed(0)} ms, ${((300 / burstMs) * 1000).toFixed(0)} homes/s` });

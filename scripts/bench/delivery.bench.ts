@@ -74,7 +74,8 @@ function settings(): Settings {
   const rateLimitScale = Number(process.env.DELIVERY_BENCH_RATE_SCALE ?? 17);
   const store = process.env.DELIVERY_BENCH_STORE ?? 'postgresql';
   if (!Number.isInteger(notifications) || notifications < 100) throw new Error('DELIVERY_BENCH_NOTIFICATIONS must be a whole number ≥ 100');
-  if (!Number.isInteger(members) || members < 1 || members > notifications) throw new Error('DELIVERY_BENCH_MEMBERS must be a whole number between 1 and the notifications');
+  if (!Number.isInteger(members) || members < 1 || members > notifications)
+    throw new Error('DELIVERY_BENCH_MEMBERS must be a whole number between 1 and the notifications');
   if (!(rateLimitScale > 0)) throw new Error('DELIVERY_BENCH_RATE_SCALE must be a positive number');
   if (store !== 'postgresql' && store !== 'sqlite') throw new Error('DELIVERY_BENCH_STORE must be postgresql or sqlite');
   return { notifications, members, rateLimitScale, store, postgresqlUrl: process.env.DELIVERY_BENCH_POSTGRESQL_URL || undefined };
@@ -87,7 +88,11 @@ const memberId = (i: number) => `m-${i}`;
 // The emulator's child process: seeds the users, opens their DMs, and tells what arrived.
 // ---------------------------------------------------------------------------------------------
 
-type ChildRequest = { type: 'start'; members: number; rateLimitScale: number } | { type: 'scale'; rateLimitScale: number } | { type: 'report' } | { type: 'stop' };
+type ChildRequest =
+  | { type: 'start'; members: number; rateLimitScale: number }
+  | { type: 'scale'; rateLimitScale: number }
+  | { type: 'report' }
+  | { type: 'stop' };
 
 interface ArrivalReport {
   /** Messages per notification id (more than 1 is a duplicate). */
@@ -113,7 +118,11 @@ async function runEmulatorChild(): Promise<void> {
     void (async () => {
       switch (request.type) {
         case 'start': {
-          const users: SeedUser[] = Array.from({ length: request.members }, (_, i) => ({ id: userId(i), name: `user${i}`, profile: { email: `user${i}@bench.test` } }));
+          const users: SeedUser[] = Array.from({ length: request.members }, (_, i) => ({
+            id: userId(i),
+            name: `user${i}`,
+            profile: { email: `user${i}@bench.test` },
+          }));
           const emulator = await createSlackEmulator({
             seed: { team: TEAM, users },
             rateLimitScale: request.rateLimitScale,
@@ -158,7 +167,6 @@ async function runEmulatorChild(): Promise<void> {
 // The benchmark
 // ---------------------------------------------------------------------------------------------
 
-
 function notification(id: string, member: string): Record<string, unknown> {
   return {
     id,
@@ -177,8 +185,11 @@ export async function benchDelivery(): Promise<BenchmarkSection> {
   const ceilingPerMinute = POST_MESSAGE_PER_WORKSPACE.perMinute * s.rateLimitScale;
   const burst = POST_MESSAGE_PER_WORKSPACE.burst * s.rateLimitScale;
   const concurrency = process.env.DELIVERY_CONCURRENCY ?? String(BENCH_CONCURRENCY);
-  process.stdout.write(`Delivery (${fmt(s.notifications)} notifications for ${fmt(s.members)} members, chat.postMessage ${fmt(ceilingPerMinute)}/min, burst ${fmt(burst)}, ${concurrency} lanes)\n`);
-  const storeName = s.store === 'postgresql' ? 'embedded FerretDB 1.24.2, PostgreSQL backend (local PostgreSQL 15)' : 'embedded FerretDB 1.24.2, SQLite backend';
+  process.stdout.write(
+    `Delivery (${fmt(s.notifications)} notifications for ${fmt(s.members)} members, chat.postMessage ${fmt(ceilingPerMinute)}/min, burst ${fmt(burst)}, ${concurrency} lanes)\n`,
+  );
+  const storeName =
+    s.store === 'postgresql' ? 'embedded FerretDB 1.24.2, PostgreSQL backend (local PostgreSQL 15)' : 'embedded FerretDB 1.24.2, SQLite backend';
   const figures: Figure[] = [];
   const add = (figure: Figure) => {
     figures.push(figure);
@@ -303,8 +314,17 @@ export async function benchDelivery(): Promise<BenchmarkSection> {
       target: '≥ 0.9',
       note: `rate limits ×${s.rateLimitScale}, one connector process with ${concurrency} lanes; the bucket's burst of ${fmt(burst)} lets a run beat the per-minute figure; against the time the limits alone force, ${seconds(floorMs)} = (${fmt(ids.length)} − ${fmt(burst)}) ÷ ${fmt(ceilingPerMinute)}/min, the ratio floor/wall is ${(floorMs / wallMs).toFixed(2)}`,
     });
-    add({ name: 'throughput, limits on: notifications lost', value: `${lost} (outbox: ${statuses.map(([status, n]) => `${status} ${fmt(n)}`).join(', ')})`, target: '0' });
-    add({ name: 'throughput, limits on: duplicates', value: `${duplicates}`, target: '0', note: 'messages in the emulator carrying the same notification id in their metadata' });
+    add({
+      name: 'throughput, limits on: notifications lost',
+      value: `${lost} (outbox: ${statuses.map(([status, n]) => `${status} ${fmt(n)}`).join(', ')})`,
+      target: '0',
+    });
+    add({
+      name: 'throughput, limits on: duplicates',
+      value: `${duplicates}`,
+      target: '0',
+      note: 'messages in the emulator carrying the same notification id in their metadata',
+    });
     add({
       name: 'throughput, limits on: Slack calls per delivered notification',
       value: `${(totalCalls / Math.max(1, delivered)).toFixed(3)} (${calls.map((c) => `${c.method} ${fmt(c.answered)}${c.limited ? ` + ${fmt(c.limited)} refused with 429` : ''}`).join(', ')})`,
@@ -341,7 +361,10 @@ export async function benchDelivery(): Promise<BenchmarkSection> {
     });
   } finally {
     await connector?.stop();
-    await client.db(dbName).dropDatabase().catch(() => undefined);
+    await client
+      .db(dbName)
+      .dropDatabase()
+      .catch(() => undefined);
     await client.close();
     await store.stop();
     await stopChild(child);

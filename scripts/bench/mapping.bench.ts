@@ -104,12 +104,7 @@ function* benchMembers(total: number, now: Date): Generator<Member> {
 // The emulator's child process
 // ---------------------------------------------------------------------------------------------
 
-type ChildRequest =
-  | { type: 'start'; users: number; rateLimitScale: number }
-  | { type: 'counts' }
-  | { type: 'addUsers'; users: SeedUser[] }
-  | { type: 'stop' };
-
+type ChildRequest = { type: 'start'; users: number; rateLimitScale: number } | { type: 'counts' } | { type: 'addUsers'; users: SeedUser[] } | { type: 'stop' };
 
 type ChildReply =
   | { type: 'ready'; apiUrl: string; botToken: string; appToken: string; seedMs: number; users: number }
@@ -126,7 +121,14 @@ async function runEmulatorChild(): Promise<void> {
         case 'start': {
           const started = performance.now();
           emulator = await createSlackEmulator({ seed: { team: TEAM, users: [...seedUsers(request.users)] }, rateLimitScale: request.rateLimitScale });
-          reply({ type: 'ready', apiUrl: emulator.apiUrl, botToken: emulator.botToken, appToken: emulator.appToken, seedMs: performance.now() - started, users: emulator.state.users.size });
+          reply({
+            type: 'ready',
+            apiUrl: emulator.apiUrl,
+            botToken: emulator.botToken,
+            appToken: emulator.appToken,
+            seedMs: performance.now() - started,
+            users: emulator.state.users.size,
+          });
           return;
         }
         case 'counts': {
@@ -155,11 +157,9 @@ async function runEmulatorChild(): Promise<void> {
   });
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // The benchmark
 // ---------------------------------------------------------------------------------------------
-
 
 export async function benchMapping(): Promise<BenchmarkSection> {
   const { users, rateLimitScale, postgresqlUrl } = settings();
@@ -195,7 +195,18 @@ export async function benchMapping(): Promise<BenchmarkSection> {
     const deps = benchFeatureDeps({ db, logger, slack: ready, storeUri: store.uri, dataDir, teamId: TEAM.id });
     await deps.workspace.attach({ id: TEAM.id, name: TEAM.name });
     const now = new Date();
-    const admin: Member = { id: 'm-bench-admin', name: 'Bench Admin', email: 'admin@bench.test', emailKey: 'admin@bench.test', accountType: 'security_admin', status: 'activated', groups: [], source: 'api', createdAt: now, updatedAt: now };
+    const admin: Member = {
+      id: 'm-bench-admin',
+      name: 'Bench Admin',
+      email: 'admin@bench.test',
+      emailKey: 'admin@bench.test',
+      accountType: 'security_admin',
+      status: 'activated',
+      groups: [],
+      source: 'api',
+      createdAt: now,
+      updatedAt: now,
+    };
     const live = await deps.workspace.acknowledge({ slackUserId: 'U0BENCHADM', member: admin });
     if (!live.ok) throw new Error(`could not make the workspace live: ${live.reason}`);
     const { service } = deps.mapping;
@@ -274,7 +285,18 @@ export async function benchMapping(): Promise<BenchmarkSection> {
     const at = new Date();
     for (let i = 0; i < NEW_MEMBERS; i += 1) {
       newUsers.push({ id: userId('N', i), name: `new${i}`, profile: { email: `new${i}@bench.test` } });
-      newMembers.push({ id: `m-new-${i}`, name: `New ${i}`, email: `new${i}@bench.test`, emailKey: `new${i}@bench.test`, accountType: 'standard_member', status: 'pending', groups: [], source: 'api', createdAt: at, updatedAt: at });
+      newMembers.push({
+        id: `m-new-${i}`,
+        name: `New ${i}`,
+        email: `new${i}@bench.test`,
+        emailKey: `new${i}@bench.test`,
+        accountType: 'standard_member',
+        status: 'pending',
+        groups: [],
+        source: 'api',
+        createdAt: at,
+        updatedAt: at,
+      });
     }
     await emulator.request({ type: 'addUsers', users: newUsers }, 'added');
     // Inserted directly, so no member hook maps them first: the scheduled pass finds them.

@@ -45,7 +45,13 @@ import { startEmbeddedStore } from '../../src/db/embedded-store';
 import { ALL_INDEXES } from '../../src/features/index-registry';
 import { ensureIndexes } from '../../src/db/indexes';
 import type { FeatureDeps } from '../../src/features';
-import { createProvisioningRepos, createSyncService, DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig, type SyncAction } from '../../src/features/provisioning';
+import {
+  createProvisioningRepos,
+  createSyncService,
+  DEFAULT_MAX_DEACTIVATION_SHARE,
+  type ProvisioningConfig,
+  type SyncAction,
+} from '../../src/features/provisioning';
 import { REPORT_CSV_HEADER, reportCsvRows, reportFilename } from '../../src/features/provisioning/home/report-csv';
 import type { SyncRun } from '../../src/features/provisioning/sync-run.repository';
 import { createLogger } from '../../src/platform/logger';
@@ -140,12 +146,18 @@ function buildWorkspace(total: number): Workspace {
   for (let i = 0; i < c.humans; i += 1) {
     const id = userId('H', i);
     humans.push(id);
-    users.push({ id, name: `user${i}`, real_name: `User ${i}`, profile: { email: `user${i}@bench.test`, real_name: `User ${i}`, image_192: `https://avatars.bench.test/${id}_192.png` } });
+    users.push({
+      id,
+      name: `user${i}`,
+      real_name: `User ${i}`,
+      profile: { email: `user${i}@bench.test`, real_name: `User ${i}`, image_192: `https://avatars.bench.test/${id}_192.png` },
+    });
   }
   for (let i = 0; i < c.deleted; i += 1) users.push({ id: userId('D', i), name: `left${i}`, deleted: true, profile: { email: `left${i}@bench.test` } });
   // The app's bot user is added by the emulator: one bot fewer here.
   for (let i = 0; i < c.bots - 1; i += 1) users.push({ id: userId('B', i), name: `bot${i}`, is_bot: true, profile: { email: `bot${i}@bench.test` } });
-  for (let i = 0; i < c.strangers; i += 1) users.push({ id: userId('S', i), name: `guest${i}`, is_stranger: true, profile: { email: `guest${i}@partner.test` } });
+  for (let i = 0; i < c.strangers; i += 1)
+    users.push({ id: userId('S', i), name: `guest${i}`, is_stranger: true, profile: { email: `guest${i}@partner.test` } });
 
   // Departments: everyone in exactly one, sizes ∝ 1 / rank^0.6.
   const weights = Array.from({ length: DEPARTMENTS }, (_, k) => 1 / (k + 1) ** 0.6);
@@ -183,7 +195,13 @@ function buildWorkspace(total: number): Workspace {
   return {
     users,
     groups,
-    config: { scope: 'groups', groupIds, teamMapping: { enabled: true, groupToTeam }, inviteNewMembers: false, maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE },
+    config: {
+      scope: 'groups',
+      groupIds,
+      teamMapping: { enabled: true, groupToTeam },
+      inviteNewMembers: false,
+      maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE,
+    },
     synced: synced.size,
     humans: humans.length,
     sizes: { largest: sorted.at(-1)!, median: sorted[Math.floor(sorted.length / 2)]!, smallest: sorted[0]!, memberships: sorted.reduce((a, b) => a + b, 0) },
@@ -193,7 +211,6 @@ function buildWorkspace(total: number): Workspace {
 // ---------------------------------------------------------------------------------------------
 // The emulator's child process
 // ---------------------------------------------------------------------------------------------
-
 
 /** What changed in Slack before the second sync. */
 interface Changes {
@@ -235,9 +252,24 @@ async function runEmulatorChild(): Promise<void> {
         case 'start': {
           const started = performance.now();
           workspace = buildWorkspace(request.users);
-          emulator = await createSlackEmulator({ seed: { team: TEAM, users: workspace.users, usergroups: workspace.groups }, rateLimitScale: request.rateLimitScale });
+          emulator = await createSlackEmulator({
+            seed: { team: TEAM, users: workspace.users, usergroups: workspace.groups },
+            rateLimitScale: request.rateLimitScale,
+          });
           const { config, synced, humans, sizes } = workspace;
-          reply({ type: 'ready', apiUrl: emulator.apiUrl, botToken: emulator.botToken, appToken: emulator.appToken, seedMs: performance.now() - started, slackUsers: emulator.state.users.size, config, synced, humans, sizes, adminUserId: userId('H', 0) });
+          reply({
+            type: 'ready',
+            apiUrl: emulator.apiUrl,
+            botToken: emulator.botToken,
+            appToken: emulator.appToken,
+            seedMs: performance.now() - started,
+            slackUsers: emulator.state.users.size,
+            config,
+            synced,
+            humans,
+            sizes,
+            adminUserId: userId('H', 0),
+          });
           return;
         }
         case 'counts': {
@@ -327,7 +359,6 @@ function changeSlack(emulator: SlackEmulator, workspace: Workspace, share: numbe
   return { ...want, movedDepartment: moved };
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Measuring: store round trips by operation, memory, time
 // ---------------------------------------------------------------------------------------------
@@ -399,10 +430,10 @@ function operationKey(event: CommandStartedEvent): string {
   const shape = (filter: unknown) => (filter && typeof filter === 'object' ? `{${Object.keys(filter).join(',')}}` : '');
   let filter = '';
   if (name === 'find' || name === 'count' || name === 'findAndModify') filter = shape(command.filter ?? command.query);
-  else if (name === 'update' || name === 'delete') filter = shape(Array.isArray((command.updates ?? command.deletes)) ? ((command.updates ?? command.deletes) as Array<{ q?: unknown }>)[0]?.q : undefined);
+  else if (name === 'update' || name === 'delete')
+    filter = shape(Array.isArray(command.updates ?? command.deletes) ? ((command.updates ?? command.deletes) as Array<{ q?: unknown }>)[0]?.q : undefined);
   return `${name} ${typeof collection === 'string' ? collection : '?'}${filter ? ` ${filter}` : ''}`;
 }
-
 
 /**
  * The time Tier 2 forces on `calls` calls of one method, starting with a full bucket:
@@ -422,7 +453,11 @@ function breakdown(stats: Map<string, OperationStats>, perThousand: number | und
   return [...stats.entries()]
     .sort((a, b) => b[1].count - a[1].count)
     .slice(0, limit)
-    .map(([key, s]) => (perThousand === undefined ? `${key} ${fmt(s.count)} (${seconds(s.ms)})` : `${key} ${(s.count / perThousand).toFixed(1)} (${fmt(s.count)}, ${seconds(s.ms)})`))
+    .map(([key, s]) =>
+      perThousand === undefined
+        ? `${key} ${fmt(s.count)} (${seconds(s.ms)})`
+        : `${key} ${(s.count / perThousand).toFixed(1)} (${fmt(s.count)}, ${seconds(s.ms)})`,
+    )
     .join('; ');
 }
 
@@ -433,8 +468,11 @@ function breakdown(stats: Map<string, OperationStats>, perThousand: number | und
 export async function benchProvisioning(): Promise<BenchmarkSection> {
   const s = settings();
   const tier2 = TIER_LIMITS.tier2;
-  process.stdout.write(`Provisioning sync (${fmt(s.users)} Slack users, 300 groups, rate limits ×${s.rateLimitScale}: Tier 2 = ${tier2.perMinute * s.rateLimitScale}/min, burst ${tier2.burst * s.rateLimitScale})\n`);
-  const storeName = s.store === 'postgresql' ? 'embedded FerretDB 1.24.2, PostgreSQL backend (local PostgreSQL 15)' : 'embedded FerretDB 1.24.2, SQLite backend';
+  process.stdout.write(
+    `Provisioning sync (${fmt(s.users)} Slack users, 300 groups, rate limits ×${s.rateLimitScale}: Tier 2 = ${tier2.perMinute * s.rateLimitScale}/min, burst ${tier2.burst * s.rateLimitScale})\n`,
+  );
+  const storeName =
+    s.store === 'postgresql' ? 'embedded FerretDB 1.24.2, PostgreSQL backend (local PostgreSQL 15)' : 'embedded FerretDB 1.24.2, SQLite backend';
   const figures: Figure[] = [];
   const add = (figure: Figure) => {
     figures.push(figure);
@@ -517,7 +555,8 @@ export async function benchProvisioning(): Promise<BenchmarkSection> {
       add({ name: `${label}: outcome`, value: `${run.status}; ${counts}; ${fmt(run.usersRead)} Slack users read` });
       const ratio = wallMs / floorMs;
       const applyingMs = started + wallMs - lastOf(stats, 'insert sync_actions');
-      const planStoringMs = lastOf(stats, 'insert sync_actions') - Math.min(...[...stats.entries()].filter(([k]) => k.startsWith('insert sync_actions')).map(([, v]) => v.first));
+      const planStoringMs =
+        lastOf(stats, 'insert sync_actions') - Math.min(...[...stats.entries()].filter(([k]) => k.startsWith('insert sync_actions')).map(([, v]) => v.first));
       const created = run.counts.created ?? 0;
       // Lines about members that exist (their team additions are left out: most are new members', written with them).
       const existingLines = Object.entries(run.counts)
@@ -603,7 +642,10 @@ export async function benchProvisioning(): Promise<BenchmarkSection> {
       await exportOne(`CSV export of a stored ${fmt(EXPORT_LINES)}-line report`, stored);
     }
   } finally {
-    await client.db(dbName).dropDatabase().catch(() => undefined);
+    await client
+      .db(dbName)
+      .dropDatabase()
+      .catch(() => undefined);
     await client.close();
     await store.stop();
     await emulator.stop();

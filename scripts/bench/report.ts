@@ -39,11 +39,23 @@ export function writeBenchmarksFile(root: string, command: string, sections: Ben
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const fresh = new Map<string, string>();
   for (const section of sections) {
-    const lines = [`## ${section.title}`, '', `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)}; ${machine}. Store: ${section.store}.`, '', '| figure | value | target | note |', '| --- | --- | --- | --- |'];
+    const lines = [
+      `## ${section.title}`,
+      '',
+      `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)}; ${machine}. Store: ${section.store}.`,
+      '',
+      '| figure | value | target | note |',
+      '| --- | --- | --- | --- |',
+    ];
     for (const f of section.figures) lines.push(`| ${f.name} | ${f.value} | ${f.target ?? ''} | ${f.note ?? ''} |`);
     fresh.set(sectionKey(section.title), `${lines.join('\n')}\n`);
   }
-  const kept = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split(/^(?=## )/m).slice(1) : [];
+  const kept = fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split(/^(?=## )/m)
+        .slice(1)
+    : [];
   const body: string[] = [];
   for (const old of kept) {
     const key = sectionKey(old.slice(3, old.indexOf('\n')));
@@ -51,7 +63,12 @@ export function writeBenchmarksFile(root: string, command: string, sections: Ben
     fresh.delete(key);
   }
   body.push(...fresh.values());
-  const header = ['# Benchmarks', '', 'Produced by `npm run bench` (all) or `npm run bench -- NAME` (connector, mapping, delivery, provisioning; that section only). Each section says when, where and on which store its figures were measured.', ''];
+  const header = [
+    '# Benchmarks',
+    '',
+    'Produced by `npm run bench` (all) or `npm run bench -- NAME` (connector, mapping, delivery, provisioning; that section only). Each section says when, where and on which store its figures were measured.',
+    '',
+  ];
   fs.writeFileSync(file, `${header.join('\n')}\n${body.join('\n')}`);
   return file;
 }

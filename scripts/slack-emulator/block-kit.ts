@@ -26,20 +26,8 @@ const MAX_BLOCKS: Readonly<Record<BlockSurface, number>> = { message: 50, modal:
 // Element families. Which elements a block accepts differs per block, as in Slack's reference.
 // ---------------------------------------------------------------------------------------------
 
-const SELECTS = [
-  'static_select',
-  'external_select',
-  'users_select',
-  'conversations_select',
-  'channels_select',
-] as const;
-const MULTI_SELECTS = [
-  'multi_static_select',
-  'multi_external_select',
-  'multi_users_select',
-  'multi_conversations_select',
-  'multi_channels_select',
-] as const;
+const SELECTS = ['static_select', 'external_select', 'users_select', 'conversations_select', 'channels_select'] as const;
+const MULTI_SELECTS = ['multi_static_select', 'multi_external_select', 'multi_users_select', 'multi_conversations_select', 'multi_channels_select'] as const;
 
 /** Elements a section block takes as `accessory`. */
 const SECTION_ACCESSORIES: ReadonlySet<string> = new Set([
@@ -300,9 +288,7 @@ const ELEMENT_CHECKS: Readonly<Record<string, ElementCheck>> = {
   static_select: checkStaticSelect,
   multi_static_select: checkStaticSelect,
   ...Object.fromEntries(
-    [...SELECTS, ...MULTI_SELECTS]
-      .filter((t) => t !== 'static_select' && t !== 'multi_static_select')
-      .map((t): [string, ElementCheck] => [t, checkSelect]),
+    [...SELECTS, ...MULTI_SELECTS].filter((t) => t !== 'static_select' && t !== 'multi_static_select').map((t): [string, ElementCheck] => [t, checkSelect]),
   ),
 };
 

@@ -329,7 +329,9 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
         const { method, ...fault } = input;
         const spec = FaultSpecSchema.safeParse(fault);
         if (typeof method !== 'string' || !spec.success) {
-          return badRequest('body must be {"method": "chat.postMessage", "times"?: 1, "error"?: "internal_error", "status"?: 503, "retryAfter"?: 5, "delayMs"?: 100}');
+          return badRequest(
+            'body must be {"method": "chat.postMessage", "times"?: 1, "error"?: "internal_error", "status"?: 503, "retryAfter"?: 5, "delayMs"?: 100}',
+          );
         }
         emulator.injectFault(method, spec.data);
         return { status: 200, body: { ok: true } };
@@ -342,7 +344,14 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
         emulator.setRateLimitScale(input.scale);
         return { status: 200, body: { ok: true } };
       default:
-        return { status: 404, body: { ok: false, error: 'not_found', routes: ['GET state', 'GET calls?method=', 'POST events', 'POST interactive', 'POST faults', 'DELETE faults', 'POST rate-limit-scale'] } };
+        return {
+          status: 404,
+          body: {
+            ok: false,
+            error: 'not_found',
+            routes: ['GET state', 'GET calls?method=', 'POST events', 'POST interactive', 'POST faults', 'DELETE faults', 'POST rate-limit-scale'],
+          },
+        };
     }
   }
 

@@ -352,9 +352,7 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
       type: 'event_callback',
       event_id: `Ev${randomId(10)}`,
       event_time: Math.floor(Date.now() / 1000),
-      authorizations: [
-        { enterprise_id: null, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false },
-      ],
+      authorizations: [{ enterprise_id: null, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
       is_ext_shared_channel: false,
       event_context: `4-${Buffer.from(JSON.stringify({ et: event['type'], tid: teamId, aid: appId })).toString('base64url')}`,
     };

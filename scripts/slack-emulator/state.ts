@@ -194,7 +194,10 @@ const SeedUserSchema = z
     is_restricted: z.boolean().optional(),
     is_ultra_restricted: z.boolean().optional(),
     /** A Slack Connect user from another organisation: their own team id, and `is_stranger`. */
-    team_id: z.string().regex(/^[TE][A-Z0-9]{2,}$/, 'must look like a Slack team id (T…)').optional(),
+    team_id: z
+      .string()
+      .regex(/^[TE][A-Z0-9]{2,}$/, 'must look like a Slack team id (T…)')
+      .optional(),
     is_stranger: z.boolean().optional(),
     /** Emulator extension for `team.billableInfo`; derived from the flags when absent. */
     billing_active: z.boolean().optional(),
@@ -241,9 +244,7 @@ const SeedSchema = z
         }),
       )
       .default([]),
-    channels: z
-      .array(z.object({ id: z.string().regex(/^C[A-Z0-9]{2,}$/, 'must look like a channel id (C…)'), name: z.string().min(1) }))
-      .default([]),
+    channels: z.array(z.object({ id: z.string().regex(/^C[A-Z0-9]{2,}$/, 'must look like a channel id (C…)'), name: z.string().min(1) })).default([]),
     access_logs: z
       .array(
         z.object({
@@ -283,7 +284,10 @@ export type SeedUser = z.input<typeof SeedUserSchema>;
 
 /** A seed that failed validation; `issues` has one line per problem, with its path. */
 export class SeedError extends Error {
-  constructor(readonly issues: string[], source = 'seed') {
+  constructor(
+    readonly issues: string[],
+    source = 'seed',
+  ) {
     super(`Invalid ${source}:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
     this.name = 'SeedError';
   }
@@ -350,7 +354,10 @@ export class WorkspaceState {
   private counter = 0;
   private lastTsMicros = 0;
 
-  constructor(seed: Seed | undefined, private readonly now: () => number) {
+  constructor(
+    seed: Seed | undefined,
+    private readonly now: () => number,
+  ) {
     const parsed = parseSeed(seed);
     const team = parsed.team ?? DEFAULT_TEAM;
     this.team = {
@@ -559,9 +566,7 @@ export class WorkspaceState {
     for (const user of this.users.values()) {
       if (user.deleted || user.is_bot) continue;
       index += 1;
-      this.accessLogs.push(
-        this.accessLogEntry({ user_id: user.id, date_first: now - 90 * DAY_SECONDS, date_last: now - index * 3600, count: 10 * index }),
-      );
+      this.accessLogs.push(this.accessLogEntry({ user_id: user.id, date_first: now - 90 * DAY_SECONDS, date_last: now - index * 3600, count: 10 * index }));
     }
   }
 }

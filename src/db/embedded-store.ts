@@ -242,10 +242,7 @@ async function readReadyLine(child: ChildProcess, exited: Promise<number | null>
         });
       }),
       exited.then((code) => {
-        throw new EmbeddedStoreError(
-          'start_failed',
-          `The embedded store exited with code ${code} before listening:\n${stderrTail.join('\n')}`,
-        );
+        throw new EmbeddedStoreError('start_failed', `The embedded store exited with code ${code} before listening:\n${stderrTail.join('\n')}`);
       }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {

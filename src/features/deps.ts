@@ -99,7 +99,13 @@ export function createDeliveryClient(config: Config, options: { logger?: SlackLo
 
 export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
   const { db, logger, clock } = input;
-  const scheduler = new Scheduler({ leases: new LeaseRepository(db), runs: new JobRunRepository(db), ticks: new JobTickRepository(db), clock, logger: logger.child({ component: 'scheduler' }) });
+  const scheduler = new Scheduler({
+    leases: new LeaseRepository(db),
+    runs: new JobRunRepository(db),
+    ticks: new JobTickRepository(db),
+    clock,
+    logger: logger.child({ component: 'scheduler' }),
+  });
   return {
     db,
     config: input.config,

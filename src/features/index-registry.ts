@@ -12,7 +12,13 @@ import { AUDIT_INDEXES } from './audit/audit.repository';
 import { MAPPING_INDEXES } from './mapping/mapping.repository';
 import { MEMBER_IMPORT_PREVIEW_INDEXES } from './members/home/member-import-preview.repository';
 import { MEMBER_INDEXES } from './members/member.repository';
-import { NOTIFICATION_CLAIM_INDEXES, NOTIFICATION_OPEN_INDEXES, NOTIFICATION_OUTCOME_INDEXES, NOTIFICATION_QUEUE_INDEXES, OUTBOX_INDEXES } from './notifications/outbox.repository';
+import {
+  NOTIFICATION_CLAIM_INDEXES,
+  NOTIFICATION_OPEN_INDEXES,
+  NOTIFICATION_OUTCOME_INDEXES,
+  NOTIFICATION_QUEUE_INDEXES,
+  OUTBOX_INDEXES,
+} from './notifications/outbox.repository';
 import { PROVISIONING_CONFIG_INDEXES } from './provisioning/provisioning-config.repository';
 import { SYNC_ACTION_INDEXES, SYNC_PAGE_INDEXES, SYNC_RUN_INDEXES } from './provisioning/sync-run.repository';
 import { WORKSPACE_INDEXES } from './workspace/workspace.repository';

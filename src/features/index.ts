@@ -50,7 +50,13 @@ export function registerFeatures(app: App, deps: FeatureDeps): Features {
   const mappingFeature = mapping.createMapping(deps, { members: memberServices.directory, workspace: workspaceService });
   // Admin actions are refused while the token belongs to another workspace than the stored one.
   const actors = new ActorService(memberServices.directory, mappingFeature.lookup, deps.directory, () => workspaceService.current()?.kind !== 'mismatch');
-  const homeDeps: HomeDeps = { logger: deps.logger, pigmentBaseUrl: deps.config.pigmentBaseUrl, sections: new HomeSections(), actors, workspace: workspaceService };
+  const homeDeps: HomeDeps = {
+    logger: deps.logger,
+    pigmentBaseUrl: deps.config.pigmentBaseUrl,
+    sections: new HomeSections(),
+    actors,
+    workspace: workspaceService,
+  };
   const requirePermission = createPermissionGate({ actors, logger: deps.logger, refreshHome: (client, userId) => publishHome(client, homeDeps, userId) });
   const screens: ScreenDeps = { ...deps, home: homeDeps, actors, requirePermission, workspace: workspaceService };
   const memberPorts = { members: memberServices.directory, mapping: mappingFeature.lookup };

@@ -79,11 +79,7 @@ export function createLogger(options: LoggerOptions): LoggerHandle {
   };
 
   const pretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
-  const destination =
-    options.destination ??
-    (pretty
-      ? pinoPretty({ colorize: true, sync: true })
-      : pino.destination({ dest: 1, sync: false }));
+  const destination = options.destination ?? (pretty ? pinoPretty({ colorize: true, sync: true }) : pino.destination({ dest: 1, sync: false }));
 
   const logger = pino(
     {

@@ -96,9 +96,11 @@ export async function sendCsvToDm(client: WebClient, input: CsvToDmInput, option
   const fail = (step: CsvExportStep, detail: string, cause?: unknown): CsvExportError =>
     new CsvExportError(step, `Sending ${input.filename} to ${input.userId}'s DM failed at ${step}: ${detail}`, context, { cause });
   const retrying = <T>(step: CsvExportStep, call: () => Promise<T>): Promise<T> =>
-    withRetryAfter(call, { maxWaits: options.maxRateLimitRetries ?? DEFAULT_MAX_RATE_LIMIT_RETRIES, sleep: options.sleep ?? sleep, retryAfterMs }).catch((error: unknown) => {
-      throw fail(step, describeFailure(error), error);
-    });
+    withRetryAfter(call, { maxWaits: options.maxRateLimitRetries ?? DEFAULT_MAX_RATE_LIMIT_RETRIES, sleep: options.sleep ?? sleep, retryAfterMs }).catch(
+      (error: unknown) => {
+        throw fail(step, describeFailure(error), error);
+      },
+    );
 
   const opened = await retrying('conversations.open', () => client.conversations.open({ users: input.userId }));
   const channelId = opened.channel?.id;
@@ -114,9 +116,7 @@ export async function sendCsvToDm(client: WebClient, input: CsvToDmInput, option
       throw fail('write_temp_file', toError(error).message, error);
     }
 
-    const target = await retrying('files.getUploadURLExternal', () =>
-      client.files.getUploadURLExternal({ filename: input.filename, length: written.bytes }),
-    );
+    const target = await retrying('files.getUploadURLExternal', () => client.files.getUploadURLExternal({ filename: input.filename, length: written.bytes }));
     if (!target.upload_url || !target.file_id) throw fail('files.getUploadURLExternal', 'Slack answered without upload_url or file_id');
     const uploadUrl = target.upload_url;
     fileId = target.file_id;

@@ -120,7 +120,8 @@ export interface RetryAfterOptions {
  */
 export async function withRetryAfter<T>(call: () => Promise<T>, options: RetryAfterOptions): Promise<T> {
   const { maxWaits, sleep = defaultSleep, retryAfterMs = slackRetryAfterMs } = options;
-  if (!Number.isInteger(maxWaits) || maxWaits < 0) throw new RangeError(`withRetryAfter: maxWaits must be a whole number of waits, 0 or more (got ${maxWaits})`);
+  if (!Number.isInteger(maxWaits) || maxWaits < 0)
+    throw new RangeError(`withRetryAfter: maxWaits must be a whole number of waits, 0 or more (got ${maxWaits})`);
   for (let waits = 0; ; waits += 1) {
     try {
       return await call();

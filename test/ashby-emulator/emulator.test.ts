@@ -134,7 +134,14 @@ describe('application.list', () => {
   it('puts custom field titles, candidate email and the job department on the record', async () => {
     ashby.customFields.add({ id: 'cf-level', title: 'Level' });
     ashby.departments.add({ id: 'dep-eng', name: 'Engineering' });
-    ashby.applications.add({ candidateName: 'Ada', email: 'ada@example.com', departmentId: 'dep-eng', jobId: 'job-1', jobTitle: 'Engineer', customFields: { 'cf-level': 'L5' } });
+    ashby.applications.add({
+      candidateName: 'Ada',
+      email: 'ada@example.com',
+      departmentId: 'dep-eng',
+      jobId: 'job-1',
+      jobTitle: 'Engineer',
+      customFields: { 'cf-level': 'L5' },
+    });
     const { results } = await readAll('application.list', {});
     expect(results[0]).toMatchObject({
       status: 'Hired',
@@ -207,7 +214,15 @@ describe('faults and recording', () => {
     await post('application.list', { status: 'Hired', limit: 10 });
     await post('apiKey.info', {}, null);
     expect(ashby.calls()).toEqual([
-      { endpoint: 'application.list', body: { status: 'Hired', limit: 10 }, key: KEY, password: '', accept: 'application/json; version=1', contentType: 'application/json', status: 200 },
+      {
+        endpoint: 'application.list',
+        body: { status: 'Hired', limit: 10 },
+        key: KEY,
+        password: '',
+        accept: 'application/json; version=1',
+        contentType: 'application/json',
+        status: 200,
+      },
       { endpoint: 'apiKey.info', body: {}, key: null, password: null, accept: 'application/json; version=1', contentType: 'application/json', status: 401 },
     ]);
     ashby.clearCalls();

@@ -64,7 +64,10 @@ export async function createChaosWorld(options: { users: SeedUser[]; env?: Recor
   let store: RunningEmbeddedStore | undefined = await startEmbeddedStore({ dataDir, logger, handler: storeHandler });
   const uri = store.uri;
   const port = Number(new URL(uri).port);
-  const emulator = await createSlackEmulator({ seed: { team: { id: 'T0CHAOS001', name: 'Acme Chaos', domain: 'acme-chaos' }, users: options.users }, rateLimitScale: 50 });
+  const emulator = await createSlackEmulator({
+    seed: { team: { id: 'T0CHAOS001', name: 'Acme Chaos', domain: 'acme-chaos' }, users: options.users },
+    rateLimitScale: 50,
+  });
   registerSuiteSecret('Slack emulator bot token', emulator.botToken);
   registerSuiteSecret('Slack emulator app token', emulator.appToken);
   const dbName = `chaos_${Date.now().toString(36)}`;

@@ -55,10 +55,14 @@ describe('a clock that jumps an hour', () => {
 
     const repo = createNotificationRepos(connectors[0]!.connector.deps.db).outbox;
     for (const body of bodies) {
-      const final = await eventually(async () => {
-        const n = await repo.findById(body.id as string);
-        return n && ['delivered', 'skipped', 'failed'].includes(n.status) ? n : undefined;
-      }, 60_000, `${body.id as string} final`);
+      const final = await eventually(
+        async () => {
+          const n = await repo.findById(body.id as string);
+          return n && ['delivered', 'skipped', 'failed'].includes(n.status) ? n : undefined;
+        },
+        60_000,
+        `${body.id as string} final`,
+      );
       expect(final.status).toBe('delivered');
     }
     const sent = USERS.flatMap((u) => notificationIdsIn(emulator.messagesTo(u.id)));
@@ -66,7 +70,11 @@ describe('a clock that jumps an hour', () => {
 
     // Jobs kept ticking after the jump, once per tick.
     const runs = connectors[0]!.connector.deps.db.collection<{ job: string; tick?: Date; startedAt: Date }>('job_runs');
-    await eventually(async () => ((await runs.countDocuments({ startedAt: { $gt: new Date(Date.now() + HOUR / 2) } })) >= 2 ? true : undefined), 30_000, 'jobs run after the jump');
+    await eventually(
+      async () => ((await runs.countDocuments({ startedAt: { $gt: new Date(Date.now() + HOUR / 2) } })) >= 2 ? true : undefined),
+      30_000,
+      'jobs run after the jump',
+    );
     const scheduled = await runs.find({ tick: { $exists: true } }).toArray();
     const keys = scheduled.map((r) => `${r.job}@${r.tick!.toISOString()}`);
     expect(new Set(keys).size).toBe(keys.length);

@@ -45,7 +45,15 @@ let sequence = 0;
 function body(): Record<string, unknown> {
   sequence += 1;
   const p = person(sequence % PEOPLE);
-  return { id: `chaos-${sequence}`, type: 'conversation', subtype: 'comment', recipient: { memberId: p.memberId }, title: `Comment ${sequence}`, body: 'Numbers look *good*', url: `${BASE_URL}/apps/1/blocks/${sequence}` };
+  return {
+    id: `chaos-${sequence}`,
+    type: 'conversation',
+    subtype: 'comment',
+    recipient: { memberId: p.memberId },
+    title: `Comment ${sequence}`,
+    body: 'Numbers look *good*',
+    url: `${BASE_URL}/apps/1/blocks/${sequence}`,
+  };
 }
 
 async function call(target: ConnectorProcess, path: string, init: RequestInit = {}): Promise<Response> {
@@ -80,7 +88,10 @@ async function offer(count: number, parallel = 24): Promise<string[]> {
 
 /** Outcome per notification id (the store's single outcome documents). */
 async function outcomes(): Promise<Map<string, string>> {
-  const docs = await world.db.collection<{ _id: string; status: string }>('notification_outcomes').find({}, { projection: { status: 1 } }).toArray();
+  const docs = await world.db
+    .collection<{ _id: string; status: string }>('notification_outcomes')
+    .find({}, { projection: { status: 1 } })
+    .toArray();
   return new Map(docs.map((d) => [d._id, d.status]));
 }
 
@@ -149,7 +160,10 @@ async function allReady(): Promise<void> {
  * the imports job is recorded without a tick: its parent's tick decided it.)
  */
 async function noTickRanTwice(): Promise<Set<string>> {
-  const runs = await world.db.collection<{ job: string; tick?: Date }>('job_runs').find({ tick: { $exists: true } }).toArray();
+  const runs = await world.db
+    .collection<{ job: string; tick?: Date }>('job_runs')
+    .find({ tick: { $exists: true } })
+    .toArray();
   const keys = runs.map((r) => `${r.job}@${r.tick!.toISOString()}`);
   expect(new Set(keys).size).toBe(keys.length);
   return new Set(runs.map((r) => r.job));
@@ -170,7 +184,10 @@ async function importRunsEnd(): Promise<void> {
     180_000,
     'the Ashby import runs to end',
   );
-  const rows = await world.db.collection<{ _id: string }>('ashby_import_rows').find({}, { projection: { _id: 1 } }).toArray();
+  const rows = await world.db
+    .collection<{ _id: string }>('ashby_import_rows')
+    .find({}, { projection: { _id: 1 } })
+    .toArray();
   expect(rows).toHaveLength(HIRES);
 }
 
@@ -198,10 +215,17 @@ describe('three connector processes, one store, one Slack workspace, under fault
       env: { MAPPING_CRON: '* * * * *', PROVISIONING_CRON: '* * * * *', IMPORT_CRON: '* * * * *', ASHBY_API_URL: ashby.url },
     });
     // Set-up through an in-process connector: members, the acknowledgement, the sync's configuration.
-    const setup = await startTestConnector({ sharedEmulator: world.emulator, env: { MONGODB_URI: world.storeUri, MONGODB_DB: world.dbName, PIGMENT_BASE_URL: BASE_URL }, keepDatabase: true });
+    const setup = await startTestConnector({
+      sharedEmulator: world.emulator,
+      env: { MONGODB_URI: world.storeUri, MONGODB_DB: world.dbName, PIGMENT_BASE_URL: BASE_URL },
+      keepDatabase: true,
+    });
     const members = storeRepos(setup.connector.store.db).members;
     const save = async (id: string, email: string, accountType: 'security_admin' | 'standard_member') => {
-      const saved = await members.save({ id, name: id, email, emailKey: emailKey(email), accountType, status: 'activated', groups: [], source: 'api' }, new Date());
+      const saved = await members.save(
+        { id, name: id, email, emailKey: emailKey(email), accountType, status: 'activated', groups: [], source: 'api' },
+        new Date(),
+      );
       if (!saved.ok) throw new Error(`could not save ${id}`);
     };
     await save('m-admin', 'admin@acme.test', 'security_admin');
@@ -230,7 +254,11 @@ describe('three connector processes, one store, one Slack workspace, under fault
     });
     const connection = await connections.create({ name: 'Ashby connection', applicationIds: ['app-headcount'], apiKey: ASHBY_KEY }, 'm-admin');
     if (!connection.ok) throw new Error(`could not connect Ashby: ${JSON.stringify(connection)}`);
-    await new ImportRepository(features.db).create({ applicationId: 'app-headcount', targetBlock: 'New hires', customFields: [], createPendingMembers: false }, 'm-admin', new Date());
+    await new ImportRepository(features.db).create(
+      { applicationId: 'app-headcount', targetBlock: 'New hires', customFields: [], createPendingMembers: false },
+      'm-admin',
+      new Date(),
+    );
     await setup.stop();
     for (const name of ['a', 'b', 'c']) await world.startProcess(name);
     await world.emulator.socket.waitForConnections(3, 30_000);
@@ -251,7 +279,8 @@ describe('three connector processes, one store, one Slack workspace, under fault
       const user = world.emulator.addUser({ id: j.userId, name: `j${i}`, profile: { email: j.email } });
       await world.emulator.socket.sendEvent({ type: 'team_join', user, event_ts: `${Date.now() / 1000}` });
     }
-    for (const u of USERS.slice(0, 30)) await world.emulator.socket.sendEvent({ type: 'app_home_opened', user: u.id, channel: 'D0HOME', tab: 'home', event_ts: `${Date.now() / 1000}` });
+    for (const u of USERS.slice(0, 30))
+      await world.emulator.socket.sendEvent({ type: 'app_home_opened', user: u.id, channel: 'D0HOME', tab: 'home', event_ts: `${Date.now() / 1000}` });
     await everyNotificationAccountedFor();
 
     // Events: spread over the sockets, each acted on once.
@@ -297,17 +326,25 @@ describe('three connector processes, one store, one Slack workspace, under fault
     await allReady();
     // An event after all that is still handled once.
     await world.emulator.socket.sendEvent({ type: 'app_home_opened', user: USERS[40]!.id, channel: 'D0HOME', tab: 'home', event_ts: `${Date.now() / 1000}` });
-    await eventually(async () => (world.emulator.callsOf('views.publish').some((c) => c.args.user_id === USERS[40]!.id) ? true : undefined), 30_000, 'the Home published');
+    await eventually(
+      async () => (world.emulator.callsOf('views.publish').some((c) => c.args.user_id === USERS[40]!.id) ? true : undefined),
+      30_000,
+      'the Home published',
+    );
     await everyNotificationAccountedFor();
   }, 420_000);
 
   it('answers 503 while the store is down for 30 seconds, says so on /readyz, and accepts again after', async () => {
     await offer(200);
     await world.stopStore();
-    const down = await eventually(async () => {
-      const states = await readiness();
-      return states.every((s) => s.status === 503 && s.checks.store === 'unreachable') ? states : undefined;
-    }, 30_000, 'every process to report the store unreachable');
+    const down = await eventually(
+      async () => {
+        const states = await readiness();
+        return states.every((s) => s.status === 503 && s.checks.store === 'unreachable') ? states : undefined;
+      },
+      30_000,
+      'every process to report the store unreachable',
+    );
     expect(down).toHaveLength(3);
     const refused = await call(world.processes[1]!, '/api/v1/notifications', { method: 'POST', body: JSON.stringify(body()) });
     expect(refused.status).toBe(503);

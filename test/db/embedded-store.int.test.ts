@@ -33,7 +33,10 @@ describe('embedded store', () => {
     const first = await startEmbeddedStore({ dataDir, logger });
     expect(first.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/$/);
     let client = await new MongoClient(first.uri).connect();
-    await client.db('kept').collection('things').insertOne({ _id: 'a' as never, n: 1 });
+    await client
+      .db('kept')
+      .collection('things')
+      .insertOne({ _id: 'a' as never, n: 1 });
     await client.close();
     await first.stop();
     expect(isAlive(first.pid)).toBe(false);
@@ -41,7 +44,12 @@ describe('embedded store', () => {
 
     const second = await startEmbeddedStore({ dataDir, logger });
     client = await new MongoClient(second.uri).connect();
-    expect(await client.db('kept').collection('things').findOne({ _id: 'a' as never })).toMatchObject({ n: 1 });
+    expect(
+      await client
+        .db('kept')
+        .collection('things')
+        .findOne({ _id: 'a' as never }),
+    ).toMatchObject({ n: 1 });
     await client.close();
     await second.stop();
   });
@@ -65,7 +73,10 @@ describe('embedded store build lock', () => {
     fs.writeFileSync(path.join(lockDir, 'pid'), '2147483646');
     // A fake `go` that "builds" by writing the output file, so no real build runs.
     const fakeGo = path.join(dir, 'fake-go');
-    fs.writeFileSync(fakeGo, '#!/bin/sh\nif [ "$1" = version ]; then echo "go version fake"; exit 0; fi\nwhile [ $# -gt 0 ]; do if [ "$1" = -o ]; then shift; touch "$1"; fi; shift; done\n');
+    fs.writeFileSync(
+      fakeGo,
+      '#!/bin/sh\nif [ "$1" = version ]; then echo "go version fake"; exit 0; fi\nwhile [ $# -gt 0 ]; do if [ "$1" = -o ]; then shift; touch "$1"; fi; shift; done\n',
+    );
     fs.chmodSync(fakeGo, 0o755);
     const built = await ensureEmbeddedStoreBinary(logger, { sourceDir: dir, binary }, () => fakeGo);
     expect(built).toBe(binary);

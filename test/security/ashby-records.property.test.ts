@@ -38,9 +38,21 @@ const application = fc.record(
   {
     id: nonBlank,
     updatedAt: fc.option(isoDateTime, { nil: null }),
-    candidate: fc.record({ id: fc.uuid(), name: nonBlank, primaryEmailAddress: fc.option(fc.record({ value: fc.oneof(fc.emailAddress(), text) }), { nil: null }) }),
-    job: fc.option(fc.record({ id: fc.option(fc.uuid(), { nil: null }), title: fc.option(text, { nil: null }), departmentId: fc.option(fc.uuid(), { nil: null }) }), { nil: null }),
-    customFields: fc.option(fc.array(fc.record({ id: fc.oneof(fc.uuid(), fc.constantFrom('__proto__', 'constructor', '$where', 'a.b')), title: text, value: customValue }), { maxLength: 8 }), { nil: null }),
+    candidate: fc.record({
+      id: fc.uuid(),
+      name: nonBlank,
+      primaryEmailAddress: fc.option(fc.record({ value: fc.oneof(fc.emailAddress(), text) }), { nil: null }),
+    }),
+    job: fc.option(
+      fc.record({ id: fc.option(fc.uuid(), { nil: null }), title: fc.option(text, { nil: null }), departmentId: fc.option(fc.uuid(), { nil: null }) }),
+      { nil: null },
+    ),
+    customFields: fc.option(
+      fc.array(fc.record({ id: fc.oneof(fc.uuid(), fc.constantFrom('__proto__', 'constructor', '$where', 'a.b')), title: text, value: customValue }), {
+        maxLength: 8,
+      }),
+      { nil: null },
+    ),
     status: fc.constant('Hired'),
   },
   { requiredKeys: ['id', 'candidate'] },
@@ -53,21 +65,65 @@ const offer = fc.record(
     acceptanceStatus: fc.option(fc.constantFrom('Accepted', 'Declined', 'Pending', 'WaitingOnResponse'), { nil: null }),
     decidedAt: fc.option(isoDateTime, { nil: null }),
     latestVersion: fc.option(
-      fc.record({ startDate: fc.option(fc.oneof(isoDateTime, isoDateTime.map((d) => d.slice(0, 10)), text), { nil: null }), createdAt: fc.option(isoDateTime, { nil: null }), salary: fc.option(fc.record({ currencyCode: fc.option(fc.constantFrom('EUR', 'GBP'), { nil: null }), value: fc.double({ noNaN: true, noDefaultInfinity: true }) }), { nil: null }) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          startDate: fc.option(
+            fc.oneof(
+              isoDateTime,
+              isoDateTime.map((d) => d.slice(0, 10)),
+              text,
+            ),
+            { nil: null },
+          ),
+          createdAt: fc.option(isoDateTime, { nil: null }),
+          salary: fc.option(
+            fc.record({ currencyCode: fc.option(fc.constantFrom('EUR', 'GBP'), { nil: null }), value: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
+            { nil: null },
+          ),
+        },
+        { requiredKeys: [] },
+      ),
       { nil: null },
     ),
   },
   { requiredKeys: ['applicationId'] },
 );
 const department = fc.record({ id: nonBlank, name: text, isArchived: fc.boolean() });
-const customFieldDefinition = fc.record({ id: nonBlank, title: text, objectType: fc.constantFrom('Application', 'Candidate', 'Job'), fieldType: fc.constantFrom('String', 'Number', 'MultiValueSelect', 'Currency') });
+const customFieldDefinition = fc.record({
+  id: nonBlank,
+  title: text,
+  objectType: fc.constantFrom('Application', 'Candidate', 'Job'),
+  fieldType: fc.constantFrom('String', 'Number', 'MultiValueSelect', 'Currency'),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Hostile values and mutations
 
 /** What a field may be replaced with: wrong types, operator objects, huge and strange strings, the key itself, any JSON. */
 const hostile = fc.oneof(
-  fc.constantFrom<unknown>(null, undefined, '', '   ', 0, -1, 1e308, true, false, [], {}, { $ne: null }, { $gt: '' }, { $where: 'sleep(1000)' }, ['$in', 1], API_KEY, { value: API_KEY }, 'x'.repeat(100_000), '\u0000', '__proto__', Number.MAX_SAFE_INTEGER),
+  fc.constantFrom<unknown>(
+    null,
+    undefined,
+    '',
+    '   ',
+    0,
+    -1,
+    1e308,
+    true,
+    false,
+    [],
+    {},
+    { $ne: null },
+    { $gt: '' },
+    { $where: 'sleep(1000)' },
+    ['$in', 1],
+    API_KEY,
+    { value: API_KEY },
+    'x'.repeat(100_000),
+    '\u0000',
+    '__proto__',
+    Number.MAX_SAFE_INTEGER,
+  ),
   // What JSON.parse can give: Ashby's answers are JSON.
   fc.jsonValue({ maxDepth: 4 }),
 );
@@ -83,25 +139,28 @@ function paths(value: unknown, prefix: string[] = []): string[][] {
 
 /** `record` with the value at one of its paths replaced (or deleted), and perhaps an extra field. */
 function mutated<T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
-  return fc.tuple(valid, fc.nat(), fc.oneof(hostile, fc.constant(DELETE)), fc.option(fc.tuple(fc.string(), hostile), { nil: undefined })).map(([record, pick, replacement, extra]) => {
-    const copy = structuredClone(record) as unknown;
-    const all = paths(copy).filter((p) => p.length > 0);
-    const path = all.length > 0 ? all[pick % all.length]! : [];
-    let result: unknown = copy;
-    if (path.length === 0) result = replacement === DELETE ? undefined : replacement;
-    else {
-      const parent = path.slice(0, -1).reduce<unknown>((o, key) => (o as Json)[key], copy) as Json;
-      const key = path[path.length - 1]!;
-      if (replacement === DELETE) delete parent[key];
-      else parent[key] = replacement;
-    }
-    if (extra && result && typeof result === 'object' && !Array.isArray(result)) (result as Json)[extra[0]] = extra[1];
-    return result;
-  });
+  return fc
+    .tuple(valid, fc.nat(), fc.oneof(hostile, fc.constant(DELETE)), fc.option(fc.tuple(fc.string(), hostile), { nil: undefined }))
+    .map(([record, pick, replacement, extra]) => {
+      const copy = structuredClone(record) as unknown;
+      const all = paths(copy).filter((p) => p.length > 0);
+      const path = all.length > 0 ? all[pick % all.length]! : [];
+      let result: unknown = copy;
+      if (path.length === 0) result = replacement === DELETE ? undefined : replacement;
+      else {
+        const parent = path.slice(0, -1).reduce<unknown>((o, key) => (o as Json)[key], copy) as Json;
+        const key = path[path.length - 1]!;
+        if (replacement === DELETE) delete parent[key];
+        else parent[key] = replacement;
+      }
+      if (extra && result && typeof result === 'object' && !Array.isArray(result)) (result as Json)[extra[0]] = extra[1];
+      return result;
+    });
 }
 const DELETE = Symbol('delete');
 
-const anyRecord = (valid: fc.Arbitrary<unknown>) => fc.oneof({ weight: 1, arbitrary: valid }, { weight: 3, arbitrary: mutated(valid) }, { weight: 1, arbitrary: hostile });
+const anyRecord = (valid: fc.Arbitrary<unknown>) =>
+  fc.oneof({ weight: 1, arbitrary: valid }, { weight: 3, arbitrary: mutated(valid) }, { weight: 1, arbitrary: hostile });
 
 // ---------------------------------------------------------------------------------------------
 // Checks
@@ -156,19 +215,27 @@ describe('Ashby record parsers, property-based', () => {
   });
 
   it('arbitrary JSON and mutated applications: never a throw; well-typed, or a clear error that echoes nothing', () => {
-    fc.assert(fc.property(anyRecord(application), (record) => expectWellTypedApplication(record)), { numRuns: 150 });
+    fc.assert(
+      fc.property(anyRecord(application), (record) => expectWellTypedApplication(record)),
+      { numRuns: 150 },
+    );
   });
 
   it('an application without its id or candidate name is refused naming the field', () => {
     fc.assert(
-      fc.property(application, fc.constantFrom('id', 'name'), hostile.filter((v) => typeof v !== 'string' || v.trim() === ''), (record, field, bad) => {
-        const broken = structuredClone(record) as Json;
-        if (field === 'id') broken['id'] = bad;
-        else (broken['candidate'] as Json)['name'] = bad;
-        const parsed = api.parseApplication(broken);
-        expect(parsed.ok).toBe(false);
-        if (!parsed.ok) expect(parsed.error).toContain(field === 'id' ? 'id' : 'candidate.name');
-      }),
+      fc.property(
+        application,
+        fc.constantFrom('id', 'name'),
+        hostile.filter((v) => typeof v !== 'string' || v.trim() === ''),
+        (record, field, bad) => {
+          const broken = structuredClone(record) as Json;
+          if (field === 'id') broken['id'] = bad;
+          else (broken['candidate'] as Json)['name'] = bad;
+          const parsed = api.parseApplication(broken);
+          expect(parsed.ok).toBe(false);
+          if (!parsed.ok) expect(parsed.error).toContain(field === 'id' ? 'id' : 'candidate.name');
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -210,6 +277,9 @@ describe('Ashby record parsers, property-based', () => {
   });
 
   it('custom field values: any value becomes a string, a finite number, a boolean or null', () => {
-    fc.assert(fc.property(fc.oneof(customValue, hostile), (value) => expect(isFieldValue(customFieldValue(value))).toBe(true)), { numRuns: 150 });
+    fc.assert(
+      fc.property(fc.oneof(customValue, hostile), (value) => expect(isFieldValue(customFieldValue(value))).toBe(true)),
+      { numRuns: 150 },
+    );
   });
 });

@@ -27,9 +27,20 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 /** A valid body with each field kept, swapped for a hostile value, or dropped, and maybe extra fields. */
 function mutated(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
   const fields = Object.fromEntries(
-    Object.entries(valid).map(([key, value]) => [key, fc.oneof({ weight: 2, arbitrary: fc.constant<unknown>(value) }, { weight: 1, arbitrary: hostileValue }, { weight: 1, arbitrary: fc.constant<unknown>(undefined) })]),
+    Object.entries(valid).map(([key, value]) => [
+      key,
+      fc.oneof(
+        { weight: 2, arbitrary: fc.constant<unknown>(value) },
+        { weight: 1, arbitrary: hostileValue },
+        { weight: 1, arbitrary: fc.constant<unknown>(undefined) },
+      ),
+    ]),
   );
-  const extra = fc.dictionary(fc.oneof(fc.constantFrom('$set', '__proto__', 'constructor', '$where', 'extra'), fc.string({ minLength: 1, maxLength: 8 })), hostileValue, { maxKeys: 2 });
+  const extra = fc.dictionary(
+    fc.oneof(fc.constantFrom('$set', '__proto__', 'constructor', '$where', 'extra'), fc.string({ minLength: 1, maxLength: 8 })),
+    hostileValue,
+    { maxKeys: 2 },
+  );
   return fc.oneof(
     { weight: 6, arbitrary: fc.tuple(fc.record(fields), fc.oneof(fc.constant({}), extra)).map(([body, more]) => ({ ...body, ...more })) },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
@@ -110,11 +121,19 @@ describe('HTTP API under arbitrary input', () => {
   it('PUT /api/v1/members/:memberId/preferences', async () => {
     const valid = { slack: { conversation: false, automation: true, scheduled_import: true, async_task: false } };
     await holds(
-      fc.record({ id: fc.oneof(fc.constant('m-valid'), hostileId), body: fc.oneof(mutated(valid), mutated({ slack: { conversation: true } }).map((b) => ({ slack: b }))) }).map(({ id, body }) => ({
-        method: 'PUT',
-        path: `/api/v1/members/${encodeURIComponent(id)}/preferences`,
-        body,
-      })),
+      fc
+        .record({
+          id: fc.oneof(fc.constant('m-valid'), hostileId),
+          body: fc.oneof(
+            mutated(valid),
+            mutated({ slack: { conversation: true } }).map((b) => ({ slack: b })),
+          ),
+        })
+        .map(({ id, body }) => ({
+          method: 'PUT',
+          path: `/api/v1/members/${encodeURIComponent(id)}/preferences`,
+          body,
+        })),
       [200],
     );
   });
@@ -132,7 +151,10 @@ describe('HTTP API under arbitrary input', () => {
       actor: { name: 'Ada' },
     });
     await holds(
-      fc.constant(null).chain(() => mutated(valid())).map((body) => ({ method: 'POST', path: '/api/v1/notifications', body })),
+      fc
+        .constant(null)
+        .chain(() => mutated(valid()))
+        .map((body) => ({ method: 'POST', path: '/api/v1/notifications', body })),
       [200, 202],
     );
     // Accepted notifications hold plain strings (no operator object reached the outbox).
@@ -142,7 +164,14 @@ describe('HTTP API under arbitrary input', () => {
 
   it('refuses a notification type named after an Object.prototype member (found by this suite: it was a 500)', async () => {
     for (const type of ['valueOf', '__proto__', 'constructor', 'toString']) {
-      const answer = await send('POST', '/api/v1/notifications', { id: `proto-${type}`, type, subtype: 'comment', recipient: { memberId: 'm-valid' }, title: 'T', url: `${BASE_URL}/x` });
+      const answer = await send('POST', '/api/v1/notifications', {
+        id: `proto-${type}`,
+        type,
+        subtype: 'comment',
+        recipient: { memberId: 'm-valid' },
+        title: 'T',
+        url: `${BASE_URL}/x`,
+      });
       expect([type, answer.status, answer.json.issues?.[0]?.path]).toEqual([type, 400, 'type']);
     }
   });
@@ -153,7 +182,11 @@ describe('HTTP API under arbitrary input', () => {
         hostileId.map((id) => ({ method: 'GET', path: `/api/v1/notifications/${encodeURIComponent(id)}`, body: undefined })),
         hostileId.map((id) => ({ method: 'GET', path: `/api/v1/members/${encodeURIComponent(id)}`, body: undefined })),
         fc
-          .record({ email: fc.oneof(hostileId, fc.constant('[$ne]')), limit: fc.oneof(fc.constantFrom('0', '-1', '1e9', 'abc', '50', ''), fc.string({ maxLength: 5 })), cursor: hostileId })
+          .record({
+            email: fc.oneof(hostileId, fc.constant('[$ne]')),
+            limit: fc.oneof(fc.constantFrom('0', '-1', '1e9', 'abc', '50', ''), fc.string({ maxLength: 5 })),
+            cursor: hostileId,
+          })
           .map((q) => ({ method: 'GET', path: `/api/v1/members?${new URLSearchParams(q).toString()}`, body: undefined })),
       ),
       [200],

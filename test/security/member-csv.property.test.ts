@@ -34,15 +34,21 @@ function cell(value: string, separator: string, quoteAll: boolean): string {
 describe('member CSV parser, property-based', () => {
   it('answers any bytes with a result, never a throw', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 2_000 }).map((b) => Buffer.from(b)), fc.string({ unit: 'binary', maxLength: 2_000 })), (input) => {
-        const result = parseMemberCsv(input);
-        if (!result.ok) {
-          expect(FILE_REASONS).toContain(result.error.reason);
-          expect(result.error.message.length).toBeGreaterThan(0);
-        } else {
-          for (const error of result.errors) expect(error.message).toMatch(/^Line \d+:/);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2_000 }).map((b) => Buffer.from(b)),
+          fc.string({ unit: 'binary', maxLength: 2_000 }),
+        ),
+        (input) => {
+          const result = parseMemberCsv(input);
+          if (!result.ok) {
+            expect(FILE_REASONS).toContain(result.error.reason);
+            expect(result.error.message.length).toBeGreaterThan(0);
+          } else {
+            for (const error of result.errors) expect(error.message).toMatch(/^Line \d+:/);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

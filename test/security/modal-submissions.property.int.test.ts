@@ -63,19 +63,61 @@ const FIELDS: ReadonlyArray<[string, string, Kind]> = [
 // ---------------------------------------------------------------------------------------------
 // Hostile values
 
-const OPERATORS: unknown[] = [{ $ne: null }, { $gt: '' }, { $where: 'sleep(100)' }, { $regex: '.*' }, { $in: ['m-sam'] }, JSON.parse('{"__proto__":{"admin":true}}'), { constructor: { prototype: { polluted: true } } }];
+const OPERATORS: unknown[] = [
+  { $ne: null },
+  { $gt: '' },
+  { $where: 'sleep(100)' },
+  { $regex: '.*' },
+  { $in: ['m-sam'] },
+  JSON.parse('{"__proto__":{"admin":true}}'),
+  { constructor: { prototype: { polluted: true } } },
+];
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(null, undefined, '', ' ', 0, -1, 1e308, true, [], {}, ...OPERATORS, 'x'.repeat(100_000), '<!channel> *bold* `code`', '\u202E👩🏽‍💻', 'm-sam'),
+  fc.constantFrom<unknown>(
+    null,
+    undefined,
+    '',
+    ' ',
+    0,
+    -1,
+    1e308,
+    true,
+    [],
+    {},
+    ...OPERATORS,
+    'x'.repeat(100_000),
+    '<!channel> *bold* `code`',
+    '\u202E👩🏽‍💻',
+    'm-sam',
+  ),
   fc.jsonValue({ maxDepth: 3 }),
 );
 /** A string a person could type: usually fine, sometimes huge or strange. */
 const typed: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('Engineering', 'New hires', 'ada@acme.test', 'sam@acme.test', '@eng = Engineering', 'everyone', 'groups', 'on', '10', 'standard_member', 'primary_owner', 'm-sam', 'm-ada', 'app-hc'),
+  fc.constantFrom(
+    'Engineering',
+    'New hires',
+    'ada@acme.test',
+    'sam@acme.test',
+    '@eng = Engineering',
+    'everyone',
+    'groups',
+    'on',
+    '10',
+    'standard_member',
+    'primary_owner',
+    'm-sam',
+    'm-ada',
+    'app-hc',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.nat({ max: 20_000 }).map((n) => 'w'.repeat(n)),
 );
 const stringish = fc.oneof({ weight: 3, arbitrary: typed }, { weight: 1, arbitrary: hostile });
-const option = fc.oneof({ weight: 3, arbitrary: fc.record({ text: fc.record({ type: fc.constant('plain_text'), text: typed }), value: stringish }) }, { weight: 1, arbitrary: hostile });
+const option = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ text: fc.record({ type: fc.constant('plain_text'), text: typed }), value: stringish }) },
+  { weight: 1, arbitrary: hostile },
+);
 
 /** An element's state as Slack sends it for `kind`, or something else entirely. */
 function elementState(kind: Kind): fc.Arbitrary<unknown> {
@@ -86,7 +128,20 @@ function elementState(kind: Kind): fc.Arbitrary<unknown> {
     select: fc.record({ type: fc.constant('static_select'), selected_option: fc.oneof(option, fc.constant(null)) }),
     multi: fc.record({ type: fc.constant('multi_static_select'), selected_options: fc.oneof(fc.array(option, { maxLength: 120 }), hostile) }),
     checkboxes: fc.record({ type: fc.constant('checkboxes'), selected_options: fc.oneof(fc.array(option, { maxLength: 3 }), hostile) }),
-    file: fc.record({ type: fc.constant('file_input'), files: fc.oneof(fc.array(fc.record({ id: typed, name: stringish, url_private_download: fc.oneof(stringish, fc.constantFrom('http://169.254.169.254/latest', 'file:///etc/passwd', 'https://files.slack.com/x.csv')) }), { maxLength: 2 }), hostile) }),
+    file: fc.record({
+      type: fc.constant('file_input'),
+      files: fc.oneof(
+        fc.array(
+          fc.record({
+            id: typed,
+            name: stringish,
+            url_private_download: fc.oneof(stringish, fc.constantFrom('http://169.254.169.254/latest', 'file:///etc/passwd', 'https://files.slack.com/x.csv')),
+          }),
+          { maxLength: 2 },
+        ),
+        hostile,
+      ),
+    }),
   }[kind];
   const wrong = fc.constantFrom<Kind>('text', 'select', 'multi', 'checkboxes', 'file', 'number').filter((k) => k !== kind);
   return fc.oneof(
@@ -99,17 +154,22 @@ function elementState(kind: Kind): fc.Arbitrary<unknown> {
 
 /** `view.state.values`: some of the inputs (any modal's), each with a state or something else; extra blocks. */
 const stateValues: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 6, arbitrary: fc
-    .tuple(
-      fc.subarray([...FIELDS]).chain((fields) => fc.tuple(...fields.map(([block, action, kind]) => fc.tuple(fc.constant(block), fc.constant(action), elementState(kind))))),
-      fc.option(fc.tuple(fc.string({ maxLength: 20 }), hostile), { nil: undefined }),
-    )
-    .map(([entries, extra]) => {
-      const values: Record<string, unknown> = {};
-      for (const [block, action, state] of entries) values[block] = { ...(values[block] as object | undefined), [action]: state };
-      if (extra) values[extra[0]] = extra[1];
-      return values;
-    }) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .tuple(
+        fc
+          .subarray([...FIELDS])
+          .chain((fields) => fc.tuple(...fields.map(([block, action, kind]) => fc.tuple(fc.constant(block), fc.constant(action), elementState(kind))))),
+        fc.option(fc.tuple(fc.string({ maxLength: 20 }), hostile), { nil: undefined }),
+      )
+      .map(([entries, extra]) => {
+        const values: Record<string, unknown> = {};
+        for (const [block, action, state] of entries) values[block] = { ...(values[block] as object | undefined), [action]: state };
+        if (extra) values[extra[0]] = extra[1];
+        return values;
+      }),
+  },
   { weight: 1, arbitrary: hostile },
 );
 
@@ -132,15 +192,34 @@ describe('admin modal submissions, property-based', () => {
     const ack = await features.workspace.acknowledge(await features.actors.resolve(OWNER));
     expect(ack.ok).toBe(true);
     await eventually(async () => ((await features.repos.mappings.findBySlackUser(OWNER)) ? true : undefined), 10_000, 'the owner mapped');
-    for (const [id, name] of [['app-hc', 'Headcount planning'], ['app-fin', 'Finance']]) {
+    for (const [id, name] of [
+      ['app-hc', 'Headcount planning'],
+      ['app-fin', 'Finance'],
+    ]) {
       const res = await t.fetch(`/api/v1/applications/${id}`, { method: 'PUT', headers: AUTH, body: JSON.stringify({ name }) });
       expect(res.status).toBe(201);
     }
     callbackIds = recordListeners(features.db).views.map((c) => sampleId(c, 'callback_id'));
     // One connection, added as an admin does, for the edit / replace key / remove modals to point at.
-    const created = { [CONNECTION.name]: { [CONNECTION.name]: { type: 'plain_text_input', value: 'Main' } }, [CONNECTION.apiKey]: { [CONNECTION.apiKey]: { type: 'plain_text_input', value: GOOD_KEY } } };
-    await t.emulator.socket.sendInteractive(t.emulator.interactionPayload(OWNER, { type: 'view_submission', view: { id: 'V0PROP0000', type: 'modal', callback_id: CONNECTION.createView, hash: '1', state: { values: created } } }));
-    const stored = await eventually(() => features.db.collection('ashby_connections').findOne({}).then((doc) => doc ?? undefined), 10_000, 'the connection');
+    const created = {
+      [CONNECTION.name]: { [CONNECTION.name]: { type: 'plain_text_input', value: 'Main' } },
+      [CONNECTION.apiKey]: { [CONNECTION.apiKey]: { type: 'plain_text_input', value: GOOD_KEY } },
+    };
+    await t.emulator.socket.sendInteractive(
+      t.emulator.interactionPayload(OWNER, {
+        type: 'view_submission',
+        view: { id: 'V0PROP0000', type: 'modal', callback_id: CONNECTION.createView, hash: '1', state: { values: created } },
+      }),
+    );
+    const stored = await eventually(
+      () =>
+        features.db
+          .collection('ashby_connections')
+          .findOne({})
+          .then((doc) => doc ?? undefined),
+      10_000,
+      'the connection',
+    );
     connectionId = String(stored._id);
   });
   afterAll(async () => {
@@ -154,7 +233,10 @@ describe('admin modal submissions, property-based', () => {
 
   async function snapshot(): Promise<Record<string, unknown[]>> {
     const db = deps().db;
-    const names = (await db.listCollections().toArray()).map((c) => c.name).filter((n) => !BACKGROUND.has(n)).sort();
+    const names = (await db.listCollections().toArray())
+      .map((c) => c.name)
+      .filter((n) => !BACKGROUND.has(n))
+      .sort();
     const parts: Record<string, unknown[]> = {};
     for (const name of names) parts[name] = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
     return parts;
@@ -169,7 +251,9 @@ describe('admin modal submissions, property-based', () => {
     if (typeof value === 'object') {
       if ((value as { _bsontype?: string })._bsontype) return [];
       if (Object.getPrototypeOf(value) !== Object.prototype) return [`${path}: not a plain object`];
-      return Object.entries(value as Record<string, unknown>).flatMap(([key, v]) => (key.startsWith('$') ? [`${path}.${key}: an operator key`] : impurities(v, `${path}.${key}`)));
+      return Object.entries(value as Record<string, unknown>).flatMap(([key, v]) =>
+        key.startsWith('$') ? [`${path}.${key}: an operator key`] : impurities(v, `${path}.${key}`),
+      );
     }
     return [`${path}: ${typeof value}`];
   }
@@ -209,18 +293,46 @@ describe('admin modal submissions, property-based', () => {
   /** Submissions the app would accept, with one field's value typed strange (huge, emoji, operators): the writes happen. */
   const plausible = (): fc.Arbitrary<[string, unknown, string | undefined]> => {
     const text = (block: string, action: string, value: unknown) => ({ [block]: { [action]: { type: 'plain_text_input', value } } });
-    const select = (block: string, action: string, value: unknown) => ({ [block]: { [action]: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'x' }, value } } } });
-    const multi = (block: string, action: string, values: unknown[]) => ({ [block]: { [action]: { type: 'multi_static_select', selected_options: values.map((value) => ({ text: { type: 'plain_text', text: 'x' }, value })) } } });
+    const select = (block: string, action: string, value: unknown) => ({
+      [block]: { [action]: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'x' }, value } } },
+    });
+    const multi = (block: string, action: string, values: unknown[]) => ({
+      [block]: { [action]: { type: 'multi_static_select', selected_options: values.map((value) => ({ text: { type: 'plain_text', text: 'x' }, value })) } },
+    });
     return fc.tuple(fc.nat({ max: 4 }), stringish).map(([which, v]): [string, unknown, string | undefined] => {
       switch (which) {
         case 0:
-          return [MEMBERS.editView, { ...text(MEMBERS.nameBlock, MEMBERS.name, v), ...select(MEMBERS.accountTypeBlock, MEMBERS.accountType, 'standard_member') }, '{"memberId":"m-sam"}'];
+          return [
+            MEMBERS.editView,
+            { ...text(MEMBERS.nameBlock, MEMBERS.name, v), ...select(MEMBERS.accountTypeBlock, MEMBERS.accountType, 'standard_member') },
+            '{"memberId":"m-sam"}',
+          ];
         case 1:
-          return [CONNECTION.editView, { ...text(CONNECTION.name, CONNECTION.name, v), ...multi(CONNECTION.applications, CONNECTION.applications, ['app-hc', v]) }, `{"connectionId":"${connectionId}"}`];
+          return [
+            CONNECTION.editView,
+            { ...text(CONNECTION.name, CONNECTION.name, v), ...multi(CONNECTION.applications, CONNECTION.applications, ['app-hc', v]) },
+            `{"connectionId":"${connectionId}"}`,
+          ];
         case 2:
-          return [IMPORT_SETUP_IDS.view, { ...select(IMPORT_SETUP_BLOCKS.application, IMPORT_SETUP_IDS.application, 'app-hc'), ...text(IMPORT_SETUP_BLOCKS.targetBlock, IMPORT_SETUP_IDS.targetBlock, v), ...multi(IMPORT_SETUP_BLOCKS.customFields, IMPORT_SETUP_IDS.customFields, [v]) }, '{}'];
+          return [
+            IMPORT_SETUP_IDS.view,
+            {
+              ...select(IMPORT_SETUP_BLOCKS.application, IMPORT_SETUP_IDS.application, 'app-hc'),
+              ...text(IMPORT_SETUP_BLOCKS.targetBlock, IMPORT_SETUP_IDS.targetBlock, v),
+              ...multi(IMPORT_SETUP_BLOCKS.customFields, IMPORT_SETUP_IDS.customFields, [v]),
+            },
+            '{}',
+          ];
         case 3:
-          return [PROVISIONING_CONFIG_IDS.view, { ...select(PROVISIONING_CONFIG_BLOCKS.scope, PROVISIONING_CONFIG_IDS.scope, 'everyone'), ...text(PROVISIONING_CONFIG_BLOCKS.share, PROVISIONING_CONFIG_IDS.share, '10'), ...text(PROVISIONING_CONFIG_BLOCKS.teamMapping, PROVISIONING_CONFIG_IDS.teamMapping, v) }, undefined];
+          return [
+            PROVISIONING_CONFIG_IDS.view,
+            {
+              ...select(PROVISIONING_CONFIG_BLOCKS.scope, PROVISIONING_CONFIG_IDS.scope, 'everyone'),
+              ...text(PROVISIONING_CONFIG_BLOCKS.share, PROVISIONING_CONFIG_IDS.share, '10'),
+              ...text(PROVISIONING_CONFIG_BLOCKS.teamMapping, PROVISIONING_CONFIG_IDS.teamMapping, v),
+            },
+            undefined,
+          ];
         default:
           return [MANUAL_MAPPING_IDS.connectView, text(MANUAL_MAPPING_BLOCKS.email, MANUAL_MAPPING_IDS.emailInput, v), '{"memberId":"m-ada","mode":"set_up"}'];
       }
@@ -229,23 +341,44 @@ describe('admin modal submissions, property-based', () => {
 
   it('every admin view: acked, the connector up, refusals change nothing, acceptances store plain data', async () => {
     // Every admin modal with a listener is exercised (the list comes from the code).
-    expect(callbackIds).toEqual(expect.arrayContaining([MEMBERS.editView, MEMBERS.importUploadView, MANUAL_MAPPING_IDS.connectView, PROVISIONING_CONFIG_IDS.view, CONNECTION.createView, CONNECTION.editView, CONNECTION.replaceKeyView, IMPORT_SETUP_IDS.view]));
+    expect(callbackIds).toEqual(
+      expect.arrayContaining([
+        MEMBERS.editView,
+        MEMBERS.importUploadView,
+        MANUAL_MAPPING_IDS.connectView,
+        PROVISIONING_CONFIG_IDS.view,
+        CONNECTION.createView,
+        CONNECTION.editView,
+        CONNECTION.replaceKeyView,
+        IMPORT_SETUP_IDS.view,
+      ]),
+    );
     const outcomes = new Map<string, Set<string>>();
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.tuple(fc.constantFrom(...callbackIds), stateValues, metadata()), plausible()), async ([callbackId, values, privateMetadata]) => {
-        await settle();
-        const before = await snapshot();
-        const view = { id: 'V0PROP0001', type: 'modal', callback_id: callbackId, hash: '1', state: { values }, ...(privateMetadata === undefined ? {} : { private_metadata: privateMetadata }) };
-        // Rejects (AckTimeoutError) if the connector never acknowledges.
-        const ack = await t.emulator.socket.sendInteractive(t.emulator.interactionPayload(OWNER, { type: 'view_submission', view }));
-        await settle();
-        const after = await snapshot();
-        const action = (ack.payload as { response_action?: string }).response_action ?? 'close';
-        outcomes.set(callbackId, (outcomes.get(callbackId) ?? new Set()).add(action));
-        if (action === 'errors') expect({ callbackId, store: after }).toEqual({ callbackId, store: before });
-        expect({ callbackId, impurities: impurities(after, 'store') }).toEqual({ callbackId, impurities: [] });
-        expect(t.emulator.socket.connectionCount()).toBeGreaterThan(0);
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.tuple(fc.constantFrom(...callbackIds), stateValues, metadata()), plausible()),
+        async ([callbackId, values, privateMetadata]) => {
+          await settle();
+          const before = await snapshot();
+          const view = {
+            id: 'V0PROP0001',
+            type: 'modal',
+            callback_id: callbackId,
+            hash: '1',
+            state: { values },
+            ...(privateMetadata === undefined ? {} : { private_metadata: privateMetadata }),
+          };
+          // Rejects (AckTimeoutError) if the connector never acknowledges.
+          const ack = await t.emulator.socket.sendInteractive(t.emulator.interactionPayload(OWNER, { type: 'view_submission', view }));
+          await settle();
+          const after = await snapshot();
+          const action = (ack.payload as { response_action?: string }).response_action ?? 'close';
+          outcomes.set(callbackId, (outcomes.get(callbackId) ?? new Set()).add(action));
+          if (action === 'errors') expect({ callbackId, store: after }).toEqual({ callbackId, store: before });
+          expect({ callbackId, impurities: impurities(after, 'store') }).toEqual({ callbackId, impurities: [] });
+          expect(t.emulator.socket.connectionCount()).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 120 },
     );
     // Still serving: the HTTP API answers and a later interaction is acked.

@@ -13,7 +13,31 @@ const BASE = 'https://acme.pigment.test';
 
 /** Pieces strange text is made of. */
 const piece = fc.oneof(
-  fc.constantFrom('<!channel>', '<!here>', '<@U123>', '<#C1>', '<http://evil.test|Pigment>', '<!subteam^S1>', '&', '&lt;', '*', '_', '~', '`', '```', '>', '\n', ':skull:', '\u202E', '\u200F', 'مرحبا', 'שלום', '👩🏽‍💻', '🇫🇷', 'é'),
+  fc.constantFrom(
+    '<!channel>',
+    '<!here>',
+    '<@U123>',
+    '<#C1>',
+    '<http://evil.test|Pigment>',
+    '<!subteam^S1>',
+    '&',
+    '&lt;',
+    '*',
+    '_',
+    '~',
+    '`',
+    '```',
+    '>',
+    '\n',
+    ':skull:',
+    '\u202E',
+    '\u200F',
+    'مرحبا',
+    'שלום',
+    '👩🏽‍💻',
+    '🇫🇷',
+    'é',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.nat({ max: 3_000 }).map((n) => 'w'.repeat(n)),
 );
@@ -30,7 +54,10 @@ const notification = fc
     title: text(NOTIFICATION_LIMITS.title, 1),
     body: text(NOTIFICATION_LIMITS.body),
     actor: fc.option(text(NOTIFICATION_LIMITS.actorName, 1), { nil: undefined }),
-    path: fc.oneof(fc.constant('/apps/a-1'), fc.nat({ max: 2_900 }).map((n) => `/${'p'.repeat(n)}`)),
+    path: fc.oneof(
+      fc.constant('/apps/a-1'),
+      fc.nat({ max: 2_900 }).map((n) => `/${'p'.repeat(n)}`),
+    ),
   })
   .map(({ type, pick, title, body, actor, path }) => {
     const subtypes = NOTIFICATION_SUBTYPES[type];

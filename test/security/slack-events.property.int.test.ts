@@ -26,15 +26,32 @@ const user = fc.record(
 
 const event = fc.oneof(
   fc.record({ type: fc.constantFrom('team_join', 'user_change'), user: fc.oneof(user, hostile) }, { requiredKeys: ['type'] }),
-  fc.record({ type: fc.constant('app_home_opened'), user: fc.oneof(fc.constant('U0FUZZ0001'), hostile), tab: fc.oneof(fc.constantFrom('home', 'messages'), hostile), channel: hostile }, { requiredKeys: ['type'] }),
-  fc.record({ type: fc.oneof(fc.constantFrom('subteam_updated', 'user_status_changed', 'message'), fc.string({ maxLength: 12 })), extra: hostile }, { requiredKeys: ['type'] }),
+  fc.record(
+    {
+      type: fc.constant('app_home_opened'),
+      user: fc.oneof(fc.constant('U0FUZZ0001'), hostile),
+      tab: fc.oneof(fc.constantFrom('home', 'messages'), hostile),
+      channel: hostile,
+    },
+    { requiredKeys: ['type'] },
+  ),
+  fc.record(
+    { type: fc.oneof(fc.constantFrom('subteam_updated', 'user_status_changed', 'message'), fc.string({ maxLength: 12 })), extra: hostile },
+    { requiredKeys: ['type'] },
+  ),
 );
 
 const interaction = fc.record(
   {
     type: fc.constantFrom('block_actions', 'view_submission', 'view_closed', 'shortcut'),
     actions: fc.oneof(fc.constant([{ action_id: 'unknown_action', block_id: 'b', type: 'button', value: 'x' }]), hostile),
-    view: fc.oneof(fc.record({ callback_id: fc.oneof(fc.constant('unknown_view'), fc.string({ maxLength: 20 })), private_metadata: hostile, state: hostile }, { requiredKeys: [] }), hostile),
+    view: fc.oneof(
+      fc.record(
+        { callback_id: fc.oneof(fc.constant('unknown_view'), fc.string({ maxLength: 20 })), private_metadata: hostile, state: hostile },
+        { requiredKeys: [] },
+      ),
+      hostile,
+    ),
   },
   { requiredKeys: ['type'] },
 );

@@ -89,7 +89,40 @@ const RUNS = { numRuns: 60 } as const;
 
 /** Pieces strange text is made of: mentions, links, mrkdwn control characters, bidi marks, emoji, huge words. */
 const piece = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('<!channel>', '<!here>', '<@U123>', '<#C1>', '<http://evil.test|Pigment>', '<!subteam^S1>', '&', '&amp;', '&lt;', '*', '_', '~', '`', '```', '>', '<', '\n', ' ', '\t', ':skull:', '\u202E', '\u200F', '\u200B', 'مرحبا', 'שלום', '👩🏽‍💻', '🇫🇷', 'é', '\uFEFF') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '<!channel>',
+      '<!here>',
+      '<@U123>',
+      '<#C1>',
+      '<http://evil.test|Pigment>',
+      '<!subteam^S1>',
+      '&',
+      '&amp;',
+      '&lt;',
+      '*',
+      '_',
+      '~',
+      '`',
+      '```',
+      '>',
+      '<',
+      '\n',
+      ' ',
+      '\t',
+      ':skull:',
+      '\u202E',
+      '\u200F',
+      '\u200B',
+      'مرحبا',
+      'שלום',
+      '👩🏽‍💻',
+      '🇫🇷',
+      'é',
+      '\uFEFF',
+    ),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
   { weight: 1, arbitrary: fc.nat({ max: 3_000 }).map((n) => '&'.repeat(Math.min(n, 40)) + 'w'.repeat(n)) },
 );
@@ -106,10 +139,22 @@ function text(max: number, min = 0): fc.Arbitrary<string> {
 function longText(max: number): fc.Arbitrary<string> {
   const fill = fc.tuple(fc.constantFrom('', 'x'), fc.constantFrom('&', '<', '👩🏽‍💻', '😀', 'w', 'م'));
   // An odd prefix puts emoji across every UTF-16 boundary a cut by `.slice` could fall on.
-  return fc.oneof(text(max), fill.map(([prefix, c]) => Array.from(prefix + c.repeat(max)).slice(0, max).join('')));
+  return fc.oneof(
+    text(max),
+    fill.map(([prefix, c]) =>
+      Array.from(prefix + c.repeat(max))
+        .slice(0, max)
+        .join(''),
+    ),
+  );
 }
 
-const id = (max = 200) => fc.oneof(fc.uuid(), text(max, 1), fc.nat({ max }).map((n) => `m-${'x'.repeat(n)}`.slice(0, max)));
+const id = (max = 200) =>
+  fc.oneof(
+    fc.uuid(),
+    text(max, 1),
+    fc.nat({ max }).map((n) => `m-${'x'.repeat(n)}`.slice(0, max)),
+  );
 const slackUserId = fc.stringMatching(/^[UW][A-Z0-9]{8,10}$/);
 const date = fc.date({ min: new Date('1971-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true });
 const count = fc.oneof(fc.nat({ max: 30 }), fc.nat({ max: 2_000_000_000 }));
@@ -250,7 +295,10 @@ const inventorySummary: fc.Arbitrary<InventorySummary> = fc.record({
   byStatus: fc.record({ active: count, guest: count, bot: count, deactivated: count }),
   adminsAndOwners: count,
   mapped: count,
-  billing: fc.oneof(fc.record({ available: fc.constant(true as const), active: fc.option(count, { nil: undefined }) }), fc.record({ available: fc.constant(false as const), refusal })),
+  billing: fc.oneof(
+    fc.record({ available: fc.constant(true as const), active: fc.option(count, { nil: undefined }) }),
+    fc.record({ available: fc.constant(false as const), refusal }),
+  ),
   lastActivity: fc.oneof(fc.constant({ available: true as const }), fc.record({ available: fc.constant(false as const), refusal })),
   at: date,
 });
@@ -320,7 +368,12 @@ const syncRun: fc.Arbitrary<SyncRun> = fc.record({
   appliedThrough: fc.option(fc.integer({ min: -1, max: 1_000_000 }), { nil: undefined }),
   error: fc.option(longText(3000), { nil: undefined }),
 });
-const usergroup: fc.Arbitrary<UsergroupSummary> = fc.record({ id: fc.stringMatching(/^S[A-Z0-9]{8,10}$/), handle: longText(100), name: longText(300), disabled: fc.boolean() });
+const usergroup: fc.Arbitrary<UsergroupSummary> = fc.record({
+  id: fc.stringMatching(/^S[A-Z0-9]{8,10}$/),
+  handle: longText(100),
+  name: longText(300),
+  disabled: fc.boolean(),
+});
 const provisioningConfig = fc.record({
   scope: fc.constantFrom('everyone' as const, 'groups' as const),
   groupIds: fc.array(fc.stringMatching(/^S[A-Z0-9]{8,10}$/), { maxLength: 120 }),
@@ -365,18 +418,29 @@ describe('App Home sections, property-based', () => {
   });
 
   it('notifications home: any preferences and recent list (beyond the 10 shown), any stored reasons', () => {
-    fc.assert(fc.property(notificationsHome, (model) => expectValidSection(renderNotificationsHome(model))), RUNS);
+    fc.assert(
+      fc.property(notificationsHome, (model) => expectValidSection(renderNotificationsHome(model))),
+      RUNS,
+    );
   });
 
   it('mapping counts, members section and inventory: any counts and Slack refusals', () => {
     const mappingCounts = fc.option(fc.record({ connected: count, notConnected: count, inactive: count }), { nil: undefined });
     const statusCounts = fc.record({ pending: count, activated: count, deactivated: count });
     fc.assert(
-      fc.property(mappingCounts, fc.option(date, { nil: undefined }), fc.boolean(), statusCounts, fc.option(inventorySummary, { nil: undefined }), fc.boolean(), (counts, asOf, canManage, statuses, summary, counting) => {
-        expectValidSection(renderMappingCounts({ counts, ...(asOf ? { asOf } : {}) }));
-        expectValidSection(renderMembersSection({ canManage, counts: statuses }));
-        expectValidSection(renderInventorySection({ ...(summary ? { summary } : {}), counting }));
-      }),
+      fc.property(
+        mappingCounts,
+        fc.option(date, { nil: undefined }),
+        fc.boolean(),
+        statusCounts,
+        fc.option(inventorySummary, { nil: undefined }),
+        fc.boolean(),
+        (counts, asOf, canManage, statuses, summary, counting) => {
+          expectValidSection(renderMappingCounts({ counts, ...(asOf ? { asOf } : {}) }));
+          expectValidSection(renderMembersSection({ canManage, counts: statuses }));
+          expectValidSection(renderInventorySection({ ...(summary ? { summary } : {}), counting }));
+        },
+      ),
       RUNS,
     );
   });
@@ -391,8 +455,13 @@ describe('App Home sections, property-based', () => {
     });
     fc.assert(
       fc.property(model, ({ connections, names, page, total, notice }) => {
-        const applicationNames = new Map([...names, ...connections.flatMap((c) => c.applicationIds.map((a): [string, string] => [a, `${a}${'&'.repeat(200)}`]))]);
-        expectValidSection(renderConnectionsSection({ connections, applicationNames, page, total: Math.max(total, connections.length), ...(notice ? { notice } : {}) }));
+        const applicationNames = new Map([
+          ...names,
+          ...connections.flatMap((c) => c.applicationIds.map((a): [string, string] => [a, `${a}${'&'.repeat(200)}`])),
+        ]);
+        expectValidSection(
+          renderConnectionsSection({ connections, applicationNames, page, total: Math.max(total, connections.length), ...(notice ? { notice } : {}) }),
+        );
       }),
       RUNS,
     );
@@ -410,7 +479,13 @@ describe('App Home sections, property-based', () => {
     );
     fc.assert(
       fc.property(fc.array(item, { maxLength: 20 }), fc.option(importsNotice, { nil: undefined }), fc.option(date, { nil: undefined }), (items, n, now) => {
-        expectValidSection(renderImportsSection({ items: items.map((i) => ({ imp: i.imp, applicationName: i.applicationName, ...(i.lastRun ? { lastRun: i.lastRun } : {}) })), ...(n ? { notice: n } : {}), ...(now ? { now } : {}) }));
+        expectValidSection(
+          renderImportsSection({
+            items: items.map((i) => ({ imp: i.imp, applicationName: i.applicationName, ...(i.lastRun ? { lastRun: i.lastRun } : {}) })),
+            ...(n ? { notice: n } : {}),
+            ...(now ? { now } : {}),
+          }),
+        );
       }),
       RUNS,
     );
@@ -418,15 +493,26 @@ describe('App Home sections, property-based', () => {
 
   it('provisioning panel and sync history: any configuration, run, review and notice', () => {
     const panelNotice: fc.Arbitrary<PanelNotice> = fc.oneof(
-      fc.constantFrom<PanelNotice>({ kind: 'sync_started' }, { kind: 'preview_started' }, { kind: 'held_elsewhere' }, { kind: 'not_configured' }, { kind: 'workspace_not_live' }, { kind: 'cancelled' }),
-      fc.record({
-        kind: fc.constant('finished' as const),
-        what: fc.constantFrom('sync' as const, 'preview' as const, 'approval' as const),
-        status: fc.constantFrom(...SYNC_RUN_STATUSES),
-        counts: syncCounts,
-        error: fc.option(longText(3000), { nil: undefined }),
-      }).map(({ error, ...rest }): PanelNotice => ({ ...rest, ...(error ? { error } : {}) })),
-      fc.record({ kind: fc.constant('not_in_review' as const), status: fc.option(fc.constantFrom(...SYNC_RUN_STATUSES), { nil: undefined }) }).map(({ status, kind }): PanelNotice => ({ kind, ...(status ? { status } : {}) })),
+      fc.constantFrom<PanelNotice>(
+        { kind: 'sync_started' },
+        { kind: 'preview_started' },
+        { kind: 'held_elsewhere' },
+        { kind: 'not_configured' },
+        { kind: 'workspace_not_live' },
+        { kind: 'cancelled' },
+      ),
+      fc
+        .record({
+          kind: fc.constant('finished' as const),
+          what: fc.constantFrom('sync' as const, 'preview' as const, 'approval' as const),
+          status: fc.constantFrom(...SYNC_RUN_STATUSES),
+          counts: syncCounts,
+          error: fc.option(longText(3000), { nil: undefined }),
+        })
+        .map(({ error, ...rest }): PanelNotice => ({ ...rest, ...(error ? { error } : {}) })),
+      fc
+        .record({ kind: fc.constant('not_in_review' as const), status: fc.option(fc.constantFrom(...SYNC_RUN_STATUSES), { nil: undefined }) })
+        .map(({ status, kind }): PanelNotice => ({ kind, ...(status ? { status } : {}) })),
       fc.record({ kind: fc.constant('failed' as const), error: longText(3000) }),
     );
     const panel: fc.Arbitrary<PanelModel> = fc
@@ -478,8 +564,19 @@ describe('member modals, property-based', () => {
   });
 
   it('import upload, reading, preview and result views: any file name, rows and errors, beyond the limits', () => {
-    const rowError: fc.Arbitrary<MemberImportRowError> = fc.record({ line: fc.nat({ max: 100_000 }), reason: fc.constant('email_taken' as const), message: longText(3000) });
-    const newRow = fc.record({ line: fc.nat(), memberId: id(), name: longText(200), email, emailKey: fc.constant('k'), accountType: fc.constantFrom(...ACCOUNT_TYPES) });
+    const rowError: fc.Arbitrary<MemberImportRowError> = fc.record({
+      line: fc.nat({ max: 100_000 }),
+      reason: fc.constant('email_taken' as const),
+      message: longText(3000),
+    });
+    const newRow = fc.record({
+      line: fc.nat(),
+      memberId: id(),
+      name: longText(200),
+      email,
+      emailKey: fc.constant('k'),
+      accountType: fc.constantFrom(...ACCOUNT_TYPES),
+    });
     const updatedRow = fc.record({
       line: fc.nat(),
       memberId: id(),
@@ -488,7 +585,10 @@ describe('member modals, property-based', () => {
       name: longText(200),
       accountType: fc.constantFrom(...ACCOUNT_TYPES),
       changes: fc.record(
-        { name: fc.record({ before: longText(200), after: longText(200) }), accountType: fc.record({ before: fc.constantFrom(...ACCOUNT_TYPES), after: fc.constantFrom(...ACCOUNT_TYPES) }) },
+        {
+          name: fc.record({ before: longText(200), after: longText(200) }),
+          accountType: fc.record({ before: fc.constantFrom(...ACCOUNT_TYPES), after: fc.constantFrom(...ACCOUNT_TYPES) }),
+        },
         { requiredKeys: [] },
       ),
     });
@@ -500,13 +600,26 @@ describe('member modals, property-based', () => {
       totalRows: count,
     });
     fc.assert(
-      fc.property(fc.option(notice, { nil: undefined }), longText(1000), preview, fc.array(rowError, { maxLength: 45 }), longText(100), (n, fileName, p, failures, previewId) => {
-        expectValidView(renderUploadView(n ? { notice: n } : {}));
-        expectValidView(renderReadingView(fileName));
-        expectValidView(renderInfoView({ title: fileName, text: fileName }));
-        expectValidView(renderPreviewView({ previewId: previewId.trim() === '' ? 'p' : previewId, fileName, preview: p }));
-        expectValidView(renderResultView({ fileName, counts: { created: p.newRows.length, updated: p.updatedRows.length, unchanged: p.unchangedRows.length, failed: failures.length }, failures }));
-      }),
+      fc.property(
+        fc.option(notice, { nil: undefined }),
+        longText(1000),
+        preview,
+        fc.array(rowError, { maxLength: 45 }),
+        longText(100),
+        (n, fileName, p, failures, previewId) => {
+          expectValidView(renderUploadView(n ? { notice: n } : {}));
+          expectValidView(renderReadingView(fileName));
+          expectValidView(renderInfoView({ title: fileName, text: fileName }));
+          expectValidView(renderPreviewView({ previewId: previewId.trim() === '' ? 'p' : previewId, fileName, preview: p }));
+          expectValidView(
+            renderResultView({
+              fileName,
+              counts: { created: p.newRows.length, updated: p.updatedRows.length, unchanged: p.unchangedRows.length, failed: failures.length },
+              failures,
+            }),
+          );
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -524,7 +637,13 @@ describe('manual mapping modals, property-based', () => {
     })
     .map((s) => ({ tab: s.tab, text: s.text, page: s.page, trail: s.trail, ...(s.after ? { after: s.after } : {}), ...(s.next ? { next: s.next } : {}) }));
   const row: fc.Arbitrary<ReviewRowModel> = fc
-    .record({ memberId: id(), name: longText(200), email, pending: fc.boolean(), connection: fc.option(fc.record({ slackUserId, source: fc.constantFrom('auto' as const, 'manual' as const), active: fc.boolean() }), { nil: undefined }) })
+    .record({
+      memberId: id(),
+      name: longText(200),
+      email,
+      pending: fc.boolean(),
+      connection: fc.option(fc.record({ slackUserId, source: fc.constantFrom('auto' as const, 'manual' as const), active: fc.boolean() }), { nil: undefined }),
+    })
     .map(({ connection, ...r }) => ({ ...r, ...(connection ? { connection } : {}) }));
 
   it('review members: any page of rows (beyond the page size), any search, trail and notice', () => {
@@ -535,7 +654,12 @@ describe('manual mapping modals, property-based', () => {
       fc.constant({ kind: 'member_unavailable' as const }),
     );
     const model: fc.Arbitrary<ReviewMembersModel> = fc
-      .record({ state: reviewState, rows: fc.array(row, { maxLength: MAPPING_PAGE_SIZE + 3 }), partial: fc.boolean(), notice: fc.option(reviewNotice, { nil: undefined }) })
+      .record({
+        state: reviewState,
+        rows: fc.array(row, { maxLength: MAPPING_PAGE_SIZE + 3 }),
+        partial: fc.boolean(),
+        notice: fc.option(reviewNotice, { nil: undefined }),
+      })
       .map(({ notice: n, ...m }) => ({ ...m, ...(n ? { notice: n } : {}) }));
     fc.assert(
       fc.property(model, (m) => {
@@ -550,16 +674,23 @@ describe('manual mapping modals, property-based', () => {
     const model = fc.record({
       mode: fc.constantFrom('set_up' as const, 'edit' as const),
       member: fc.record({ id: id(), name: longText(200), email }),
-      current: fc.option(fc.record({ slackUserId, slackEmail: email, source: fc.constantFrom('auto' as const, 'manual' as const), active: fc.boolean() }), { nil: undefined }),
+      current: fc.option(fc.record({ slackUserId, slackEmail: email, source: fc.constantFrom('auto' as const, 'manual' as const), active: fc.boolean() }), {
+        nil: undefined,
+      }),
       list: fc.option(fc.record({ viewId: fc.stringMatching(/^V[A-Z0-9]{8,12}$/), state: reviewState }), { nil: undefined }),
     });
     fc.assert(
       // A notice's title and text are the app's own words (with user text inside), never blank.
-      fc.property(model, longText(3000).filter((s) => s.trim() !== ''), longText(3000).filter((s) => s.trim() !== ''), ({ current, list, ...m }, title, body) => {
-        expectValidView(renderConnectMember({ ...m, ...(current ? { current } : {}), ...(list ? { list } : {}) }));
-        expectValidView(renderNoticeModal({ title, text: body, callbackId: 'mapping.manual.notice' }));
-        for (const permission of Object.keys(PERMISSIONS) as Permission[]) expectValidView(renderRefusal(permission));
-      }),
+      fc.property(
+        model,
+        longText(3000).filter((s) => s.trim() !== ''),
+        longText(3000).filter((s) => s.trim() !== ''),
+        ({ current, list, ...m }, title, body) => {
+          expectValidView(renderConnectMember({ ...m, ...(current ? { current } : {}), ...(list ? { list } : {}) }));
+          expectValidView(renderNoticeModal({ title, text: body, callbackId: 'mapping.manual.notice' }));
+          for (const permission of Object.keys(PERMISSIONS) as Permission[]) expectValidView(renderRefusal(permission));
+        },
+      ),
       RUNS,
     );
   });
@@ -568,15 +699,21 @@ describe('manual mapping modals, property-based', () => {
 describe('Ashby modals and messages, property-based', () => {
   it('connection modals: any name, access list, key ending and broken reason', () => {
     fc.assert(
-      fc.property(connection, fc.array(application, { maxLength: 120 }), fc.option(longText(3000), { nil: undefined }), longText(3000), (c, selected, problem, noticeText) => {
-        const names = new Map(selected.map((a) => [a.id, a.name]));
-        expectValidView(renderCreateModal({ name: c.name, selected, ...(problem ? { problem } : {}) }));
-        expectValidView(renderCreateModal());
-        expectValidView(renderEditModal({ connection: c, selected }));
-        expectValidView(renderReplaceKeyModal({ connection: c, ...(problem ? { problem } : {}) }));
-        expectValidView(renderRemoveModal({ connection: c, applicationNames: names }));
-        expectValidView(renderConnectionNotice(noticeText, noticeText));
-      }),
+      fc.property(
+        connection,
+        fc.array(application, { maxLength: 120 }),
+        fc.option(longText(3000), { nil: undefined }),
+        longText(3000),
+        (c, selected, problem, noticeText) => {
+          const names = new Map(selected.map((a) => [a.id, a.name]));
+          expectValidView(renderCreateModal({ name: c.name, selected, ...(problem ? { problem } : {}) }));
+          expectValidView(renderCreateModal());
+          expectValidView(renderEditModal({ connection: c, selected }));
+          expectValidView(renderReplaceKeyModal({ connection: c, ...(problem ? { problem } : {}) }));
+          expectValidView(renderRemoveModal({ connection: c, applicationNames: names }));
+          expectValidView(renderConnectionNotice(noticeText, noticeText));
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -593,17 +730,30 @@ describe('Ashby modals and messages, property-based', () => {
       pick: fc.option(fc.nat(), { nil: undefined }),
       source: fc.option(source, { nil: undefined }),
       draft: fc.option(
-        fc.record({ targetBlock: longText(3000), customFields: fc.array(fc.record({ id: id(300), title: longText(500) }), { maxLength: 120 }), createPendingMembers: fc.boolean() }, { requiredKeys: [] }),
+        fc.record(
+          {
+            targetBlock: longText(3000),
+            customFields: fc.array(fc.record({ id: id(300), title: longText(500) }), { maxLength: 120 }),
+            createPendingMembers: fc.boolean(),
+          },
+          { requiredKeys: [] },
+        ),
         { nil: undefined },
       ),
       reuseFields: fc.boolean(),
     });
     fc.assert(
-      fc.property(model, ({ editing, applications, pick, source: s, draft, reuseFields }, ) => {
+      fc.property(model, ({ editing, applications, pick, source: s, draft, reuseFields }) => {
         const applicationId = pick !== undefined && applications.length > 0 ? applications[pick % applications.length]!.id : undefined;
         // Chosen fields that Ashby still reports, as after a reload.
         const chosen = reuseFields && s?.kind === 'connected' ? { customFields: s.customFields.map((f) => ({ id: f.id, title: f.title })) } : {};
-        const m: SetupModalModel = { applications, ...(editing ? { editing } : {}), ...(applicationId ? { applicationId } : {}), ...(s ? { source: s } : {}), ...(draft || reuseFields ? { draft: { ...draft, ...chosen } } : {}) };
+        const m: SetupModalModel = {
+          applications,
+          ...(editing ? { editing } : {}),
+          ...(applicationId ? { applicationId } : {}),
+          ...(s ? { source: s } : {}),
+          ...(draft || reuseFields ? { draft: { ...draft, ...chosen } } : {}),
+        };
         expectValidView(renderSetupModal(m));
         expectValidView(renderImportNotice(s?.kind === 'no_connection' ? s.text : 'x', s?.kind === 'no_connection' ? s.text : undefined));
       }),
@@ -613,9 +763,15 @@ describe('Ashby modals and messages, property-based', () => {
 
   it('import history: any runs (beyond the shown ones) and their problems', () => {
     fc.assert(
-      fc.property(ashbyImport, longText(200), fc.array(importRun, { maxLength: 23 }), fc.option(date, { nil: undefined }), (imp, applicationName, runs, now) => {
-        expectValidView(renderHistoryModal({ imp, applicationName, runs, ...(now ? { now } : {}) }));
-      }),
+      fc.property(
+        ashbyImport,
+        longText(200),
+        fc.array(importRun, { maxLength: 23 }),
+        fc.option(date, { nil: undefined }),
+        (imp, applicationName, runs, now) => {
+          expectValidView(renderHistoryModal({ imp, applicationName, runs, ...(now ? { now } : {}) }));
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -635,10 +791,15 @@ describe('Ashby modals and messages, property-based', () => {
 describe('provisioning modals and messages, property-based', () => {
   it('configuration modal: any saved configuration and user groups (beyond 100)', () => {
     fc.assert(
-      fc.property(fc.option(provisioningConfig, { nil: undefined }), fc.option(fc.array(usergroup, { maxLength: 130 }), { nil: undefined }), longText(3000), (config, groups, noticeText) => {
-        expectValidView(renderConfigModal({ ...(config ? { config } : {}), ...(groups ? { groups } : {}) }));
-        expectValidView(renderConfigNotice(noticeText));
-      }),
+      fc.property(
+        fc.option(provisioningConfig, { nil: undefined }),
+        fc.option(fc.array(usergroup, { maxLength: 130 }), { nil: undefined }),
+        longText(3000),
+        (config, groups, noticeText) => {
+          expectValidView(renderConfigModal({ ...(config ? { config } : {}), ...(groups ? { groups } : {}) }));
+          expectValidView(renderConfigNotice(noticeText));
+        },
+      ),
       RUNS,
     );
   });
@@ -655,15 +816,29 @@ describe('provisioning modals and messages, property-based', () => {
       outcome: fc.constantFrom('planned' as const, 'applied' as const, 'failed' as const),
     });
     const filter = fc.record(
-      { kind: fc.constantFrom(...SYNC_ACTION_KINDS), outcome: fc.constantFrom(...REPORT_OUTCOMES), field: fc.constantFrom('name' as const, 'email' as const, 'avatarUrl' as const, 'status' as const, 'team' as const) },
+      {
+        kind: fc.constantFrom(...SYNC_ACTION_KINDS),
+        outcome: fc.constantFrom(...REPORT_OUTCOMES),
+        field: fc.constantFrom('name' as const, 'email' as const, 'avatarUrl' as const, 'status' as const, 'team' as const),
+      },
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(syncRun, fc.array(line, { maxLength: REPORT_PAGE_SIZE + 3 }), filter, fc.boolean(), fc.boolean(), fc.option(longText(3000), { nil: undefined }), (run, raw, f, hasPrevious, hasNext, n) => {
-        const lines: SyncActionLine[] = raw.map((l, seq) => Object.fromEntries(Object.entries({ ...l, runId: run.id, seq }).filter(([, v]) => v !== undefined)) as unknown as SyncActionLine);
-        expectValidView(renderReportView({ run, filter: f, lines, hasPrevious, hasNext, ...(n ? { notice: n } : {}) }));
-        expectValidView(renderReportInfoView(n ?? 'x'));
-      }),
+      fc.property(
+        syncRun,
+        fc.array(line, { maxLength: REPORT_PAGE_SIZE + 3 }),
+        filter,
+        fc.boolean(),
+        fc.boolean(),
+        fc.option(longText(3000), { nil: undefined }),
+        (run, raw, f, hasPrevious, hasNext, n) => {
+          const lines: SyncActionLine[] = raw.map(
+            (l, seq) => Object.fromEntries(Object.entries({ ...l, runId: run.id, seq }).filter(([, v]) => v !== undefined)) as unknown as SyncActionLine,
+          );
+          expectValidView(renderReportView({ run, filter: f, lines, hasPrevious, hasNext, ...(n ? { notice: n } : {}) }));
+          expectValidView(renderReportInfoView(n ?? 'x'));
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -671,10 +846,18 @@ describe('provisioning modals and messages, property-based', () => {
   it('planned deactivations: any page of rows (beyond the page size)', () => {
     const reviewRow = fc.record({ memberId: id(), name: longText(200), email, slackUserId, detail: longText(3000) }, { requiredKeys: ['memberId'] });
     fc.assert(
-      fc.property(id(100), fc.nat({ max: 10_000 }), fc.array(reviewRow, { maxLength: DEACTIVATION_PAGE_SIZE + 3 }), count, fc.boolean(), longText(3000), (runId, page, rows, total, hasNext, noticeText) => {
-        expectValidView(renderReviewModal({ runId: runId.trim() === '' ? 'r' : runId, page, rows, total, hasNext }));
-        expectValidView(renderReviewNotice(noticeText));
-      }),
+      fc.property(
+        id(100),
+        fc.nat({ max: 10_000 }),
+        fc.array(reviewRow, { maxLength: DEACTIVATION_PAGE_SIZE + 3 }),
+        count,
+        fc.boolean(),
+        longText(3000),
+        (runId, page, rows, total, hasNext, noticeText) => {
+          expectValidView(renderReviewModal({ runId: runId.trim() === '' ? 'r' : runId, page, rows, total, hasNext }));
+          expectValidView(renderReviewNotice(noticeText));
+        },
+      ),
       RUNS,
     );
   });

@@ -58,48 +58,13 @@ const lengthCases: Array<[string, Run, number, string]> = [
   ['button text', (s) => msg([actions(button('b', { text: plain(s) }))]), 75, '/blocks/0/elements/0/text/text'],
   ['button url', (s) => msg([actions(button('b', { url: s }))]), 3000, '/blocks/0/elements/0/url'],
   ['button value', (s) => msg([actions(button('b', { value: s }))]), 2000, '/blocks/0/elements/0/value'],
-  [
-    'confirm title',
-    (s) => msg([actions(button('b', { confirm: confirm({ title: plain(s) }) }))]),
-    100,
-    '/blocks/0/elements/0/confirm/title/text',
-  ],
-  [
-    'confirm text',
-    (s) => msg([actions(button('b', { confirm: confirm({ text: plain(s) }) }))]),
-    300,
-    '/blocks/0/elements/0/confirm/text/text',
-  ],
-  [
-    'confirm confirm',
-    (s) => msg([actions(button('b', { confirm: confirm({ confirm: plain(s) }) }))]),
-    30,
-    '/blocks/0/elements/0/confirm/confirm/text',
-  ],
-  [
-    'confirm deny',
-    (s) => msg([actions(button('b', { confirm: confirm({ deny: plain(s) }) }))]),
-    30,
-    '/blocks/0/elements/0/confirm/deny/text',
-  ],
-  [
-    'select placeholder',
-    (s) => msg([actions(staticSelect({ placeholder: plain(s) }))]),
-    150,
-    '/blocks/0/elements/0/placeholder/text',
-  ],
-  [
-    'text input placeholder',
-    (s) => validateBlocks([input({ ...textInput(), placeholder: plain(s) })], 'modal'),
-    150,
-    '/blocks/0/element/placeholder/text',
-  ],
-  [
-    'option text',
-    (s) => msg([actions(staticSelect({ options: [option('v', plain(s))] }))]),
-    75,
-    '/blocks/0/elements/0/options/0/text/text',
-  ],
+  ['confirm title', (s) => msg([actions(button('b', { confirm: confirm({ title: plain(s) }) }))]), 100, '/blocks/0/elements/0/confirm/title/text'],
+  ['confirm text', (s) => msg([actions(button('b', { confirm: confirm({ text: plain(s) }) }))]), 300, '/blocks/0/elements/0/confirm/text/text'],
+  ['confirm confirm', (s) => msg([actions(button('b', { confirm: confirm({ confirm: plain(s) }) }))]), 30, '/blocks/0/elements/0/confirm/confirm/text'],
+  ['confirm deny', (s) => msg([actions(button('b', { confirm: confirm({ deny: plain(s) }) }))]), 30, '/blocks/0/elements/0/confirm/deny/text'],
+  ['select placeholder', (s) => msg([actions(staticSelect({ placeholder: plain(s) }))]), 150, '/blocks/0/elements/0/placeholder/text'],
+  ['text input placeholder', (s) => validateBlocks([input({ ...textInput(), placeholder: plain(s) })], 'modal'), 150, '/blocks/0/element/placeholder/text'],
+  ['option text', (s) => msg([actions(staticSelect({ options: [option('v', plain(s))] }))]), 75, '/blocks/0/elements/0/options/0/text/text'],
   ['option value', (s) => msg([actions(staticSelect({ options: [option(s)] }))]), 150, '/blocks/0/elements/0/options/0/value'],
   [
     'option description',
@@ -163,24 +128,9 @@ const countCases: Array<[string, RunCount, number, string]> = [
     100,
     '/blocks/0/elements/0/option_groups/0/options',
   ],
-  [
-    'overflow options',
-    (n) => msg([actions({ type: 'overflow', action_id: 'o', options: optionList(n) })]),
-    5,
-    '/blocks/0/elements/0/options',
-  ],
-  [
-    'checkboxes options',
-    (n) => msg([actions({ type: 'checkboxes', action_id: 'c', options: optionList(n) })]),
-    10,
-    '/blocks/0/elements/0/options',
-  ],
-  [
-    'radio_buttons options',
-    (n) => msg([actions({ type: 'radio_buttons', action_id: 'r', options: optionList(n) })]),
-    10,
-    '/blocks/0/elements/0/options',
-  ],
+  ['overflow options', (n) => msg([actions({ type: 'overflow', action_id: 'o', options: optionList(n) })]), 5, '/blocks/0/elements/0/options'],
+  ['checkboxes options', (n) => msg([actions({ type: 'checkboxes', action_id: 'c', options: optionList(n) })]), 10, '/blocks/0/elements/0/options'],
+  ['radio_buttons options', (n) => msg([actions({ type: 'radio_buttons', action_id: 'r', options: optionList(n) })]), 10, '/blocks/0/elements/0/options'],
 ];
 
 describe.each(countCases)('item limit: %s', (_name, run, max, pointer) => {
@@ -223,9 +173,7 @@ describe('validateBlocks input shape', () => {
   });
 
   it('roots pointers at basePointer', () => {
-    expect(validateBlocks([section('')], 'modal', '/view/blocks')).toEqual(
-      only('/view/blocks/0/text/text', 'must be more than 0 characters'),
-    );
+    expect(validateBlocks([section('')], 'modal', '/view/blocks')).toEqual(only('/view/blocks/0/text/text', 'must be more than 0 characters'));
     expect(validateBlocks('nope', 'home', '/view/blocks')).toEqual(only('/view/blocks', 'must provide an array'));
   });
 
@@ -248,10 +196,8 @@ describe('validateBlocks input shape', () => {
     ]);
   });
 
-  it('rejects unknown block types with Slack\'s wording', () => {
-    expect(msg([section(), { type: 'sections', text: mrkdwn('x') }])).toEqual(
-      only('/blocks/1/type', 'unsupported type: sections'),
-    );
+  it("rejects unknown block types with Slack's wording", () => {
+    expect(msg([section(), { type: 'sections', text: mrkdwn('x') }])).toEqual(only('/blocks/1/type', 'unsupported type: sections'));
   });
 
   it('does not treat Object.prototype keys as block types', () => {
@@ -290,29 +236,32 @@ describe('validateBlocks input shape', () => {
 
 describe('block_id and action_id', () => {
   it('rejects an empty block_id and a non-string one', () => {
-    expect(msg([{ ...divider(), block_id: '' }, { ...divider(), block_id: 5 }])).toEqual([
+    expect(
+      msg([
+        { ...divider(), block_id: '' },
+        { ...divider(), block_id: 5 },
+      ]),
+    ).toEqual([
       { pointer: '/blocks/0/block_id', message: 'must be more than 0 characters' },
       { pointer: '/blocks/1/block_id', message: 'must provide a string' },
     ]);
   });
 
   it('rejects a repeated block_id at the second occurrence', () => {
-    const blocks = [{ ...section(), block_id: 'a' }, { ...divider(), block_id: 'b' }, { ...divider(), block_id: 'a' }];
+    const blocks = [
+      { ...section(), block_id: 'a' },
+      { ...divider(), block_id: 'b' },
+      { ...divider(), block_id: 'a' },
+    ];
     expect(msg(blocks)).toEqual(only('/blocks/2/block_id', '`block_id` "a" already exists'));
   });
 
   it('rejects a repeated action_id within one block', () => {
-    expect(msg([actions(button('go'), button('go'))])).toEqual(
-      only('/blocks/0/elements/1/action_id', '`action_id` "go" already exists'),
-    );
+    expect(msg([actions(button('go'), button('go'))])).toEqual(only('/blocks/0/elements/1/action_id', '`action_id` "go" already exists'));
   });
 
   it('rejects a repeated action_id across blocks (section accessory, then actions, then input)', () => {
-    const blocks = [
-      { ...section(), accessory: button('dup') },
-      actions(button('other'), staticSelect({ action_id: 'dup' })),
-      input(textInput('dup')),
-    ];
+    const blocks = [{ ...section(), accessory: button('dup') }, actions(button('other'), staticSelect({ action_id: 'dup' })), input(textInput('dup'))];
     expect(validateBlocks(blocks, 'modal')).toEqual([
       { pointer: '/blocks/1/elements/1/action_id', message: '`action_id` "dup" already exists' },
       { pointer: '/blocks/2/element/action_id', message: '`action_id` "dup" already exists' },
@@ -341,14 +290,24 @@ describe('text objects', () => {
   });
 
   it('requires the text key, as a string', () => {
-    expect(msg([{ type: 'section', text: { type: 'mrkdwn' } }, { type: 'section', text: { type: 'mrkdwn', text: 3 } }])).toEqual([
+    expect(
+      msg([
+        { type: 'section', text: { type: 'mrkdwn' } },
+        { type: 'section', text: { type: 'mrkdwn', text: 3 } },
+      ]),
+    ).toEqual([
       { pointer: '/blocks/0/text', message: "must provide a value for 'text'" },
       { pointer: '/blocks/1/text/text', message: 'must provide a string' },
     ]);
   });
 
   it('rejects an unknown text type and a text that is not an object', () => {
-    expect(msg([{ type: 'section', text: { type: 'markdown', text: 'x' } }, { type: 'section', text: 'plain string' }])).toEqual([
+    expect(
+      msg([
+        { type: 'section', text: { type: 'markdown', text: 'x' } },
+        { type: 'section', text: 'plain string' },
+      ]),
+    ).toEqual([
       { pointer: '/blocks/0/text/type', message: 'must be a valid enum value' },
       { pointer: '/blocks/1/text', message: 'must provide an object' },
     ]);
@@ -357,18 +316,12 @@ describe('text objects', () => {
   it('allows emoji only on plain_text and verbatim only on mrkdwn', () => {
     expect(msg([section(), { type: 'section', text: { ...plain('x'), emoji: true } }])).toEqual([]);
     expect(msg([{ type: 'section', text: { ...mrkdwn('x'), verbatim: true } }])).toEqual([]);
-    expect(msg([{ type: 'section', text: { ...mrkdwn('x'), emoji: true } }])).toEqual(
-      only('/blocks/0/text', 'invalid additional property: emoji'),
-    );
-    expect(msg([{ type: 'section', text: { ...plain('x'), verbatim: false } }])).toEqual(
-      only('/blocks/0/text', 'invalid additional property: verbatim'),
-    );
+    expect(msg([{ type: 'section', text: { ...mrkdwn('x'), emoji: true } }])).toEqual(only('/blocks/0/text', 'invalid additional property: emoji'));
+    expect(msg([{ type: 'section', text: { ...plain('x'), verbatim: false } }])).toEqual(only('/blocks/0/text', 'invalid additional property: verbatim'));
   });
 
   it('requires emoji to be a boolean', () => {
-    expect(msg([{ type: 'section', text: { ...plain('x'), emoji: 'yes' } }])).toEqual(
-      only('/blocks/0/text/emoji', 'must provide a boolean'),
-    );
+    expect(msg([{ type: 'section', text: { ...plain('x'), emoji: 'yes' } }])).toEqual(only('/blocks/0/text/emoji', 'must provide a boolean'));
   });
 
   it('counts characters, not UTF-16 units (3000 emoji fit a section)', () => {
@@ -451,16 +404,12 @@ describe('input', () => {
   });
 
   it('requires a plain_text label', () => {
-    expect(validateBlocks([input(textInput(), { label: mrkdwn('*x*') })], 'modal')).toEqual(
-      only('/blocks/0/label/type', 'must be a valid enum value'),
-    );
+    expect(validateBlocks([input(textInput(), { label: mrkdwn('*x*') })], 'modal')).toEqual(only('/blocks/0/label/type', 'must be a valid enum value'));
   });
 
   it('requires optional to be a boolean', () => {
     expect(validateBlocks([input(textInput(), { optional: true })], 'modal')).toEqual([]);
-    expect(validateBlocks([input(textInput(), { optional: 'yes' })], 'modal')).toEqual(
-      only('/blocks/0/optional', 'must provide a boolean'),
-    );
+    expect(validateBlocks([input(textInput(), { optional: 'yes' })], 'modal')).toEqual(only('/blocks/0/optional', 'must provide a boolean'));
   });
 
   it('accepts every input element', () => {
@@ -484,7 +433,12 @@ describe('input', () => {
       { type: 'url_text_input', action_id: 'q' },
       { type: 'rich_text_input', action_id: 'r' },
     ];
-    expect(validateBlocks(elements.map((el) => input(el)), 'modal')).toEqual([]);
+    expect(
+      validateBlocks(
+        elements.map((el) => input(el)),
+        'modal',
+      ),
+    ).toEqual([]);
   });
 
   it('rejects a non-input element', () => {
@@ -512,18 +466,12 @@ describe('file_input', () => {
   it('accepts max_files 1 and 10, rejects 0 and 11', () => {
     expect(validateBlocks([fileInput({ max_files: 1 })], 'modal')).toEqual([]);
     expect(validateBlocks([fileInput({ max_files: 10 })], 'modal')).toEqual([]);
-    expect(validateBlocks([fileInput({ max_files: 0 })], 'modal')).toEqual(
-      only('/blocks/0/element/max_files', 'must be greater than or equal to 1'),
-    );
-    expect(validateBlocks([fileInput({ max_files: 11 })], 'modal')).toEqual(
-      only('/blocks/0/element/max_files', 'must be less than or equal to 10'),
-    );
+    expect(validateBlocks([fileInput({ max_files: 0 })], 'modal')).toEqual(only('/blocks/0/element/max_files', 'must be greater than or equal to 1'));
+    expect(validateBlocks([fileInput({ max_files: 11 })], 'modal')).toEqual(only('/blocks/0/element/max_files', 'must be less than or equal to 10'));
   });
 
   it('requires an integer max_files', () => {
-    expect(validateBlocks([fileInput({ max_files: 2.5 })], 'modal')).toEqual(
-      only('/blocks/0/element/max_files', 'must provide an integer'),
-    );
+    expect(validateBlocks([fileInput({ max_files: 2.5 })], 'modal')).toEqual(only('/blocks/0/element/max_files', 'must provide an integer'));
   });
 });
 
@@ -551,15 +499,11 @@ describe('button', () => {
   });
 
   it('rejects any other style', () => {
-    expect(msg([actions(button('b', { style: 'secondary' }))])).toEqual(
-      only('/blocks/0/elements/0/style', 'must be a valid enum value'),
-    );
+    expect(msg([actions(button('b', { style: 'secondary' }))])).toEqual(only('/blocks/0/elements/0/style', 'must be a valid enum value'));
   });
 
   it('requires plain_text text', () => {
-    expect(msg([actions(button('b', { text: mrkdwn('*go*') }))])).toEqual(
-      only('/blocks/0/elements/0/text/type', 'must be a valid enum value'),
-    );
+    expect(msg([actions(button('b', { text: mrkdwn('*go*') }))])).toEqual(only('/blocks/0/elements/0/text/type', 'must be a valid enum value'));
     expect(msg([actions({ type: 'button', action_id: 'b' })])).toEqual(only('/blocks/0/elements/0', "must provide a value for 'text'"));
   });
 });
@@ -609,9 +553,7 @@ describe('option objects', () => {
   it('allow url only in overflow menus', () => {
     const linked = { ...option(), url: 'https://example.com' };
     expect(msg([actions({ type: 'overflow', action_id: 'o', options: [linked] })])).toEqual([]);
-    expect(msg([actions(staticSelect({ options: [linked] }))])).toEqual(
-      only('/blocks/0/elements/0/options/0', 'invalid additional property: url'),
-    );
+    expect(msg([actions(staticSelect({ options: [linked] }))])).toEqual(only('/blocks/0/elements/0/options/0', 'invalid additional property: url'));
     expect(msg([actions({ type: 'overflow', action_id: 'o', options: [{ ...option(), url: chars(3001) }] })])).toEqual(
       only('/blocks/0/elements/0/options/0/url', 'must be less than 3001 characters'),
     );
@@ -620,9 +562,7 @@ describe('option objects', () => {
 
 describe('static selects', () => {
   it('need options or option_groups', () => {
-    expect(msg([actions(staticSelect({ options: undefined }))])).toEqual(
-      only('/blocks/0/elements/0', 'must provide either `options` or `option_groups`'),
-    );
+    expect(msg([actions(staticSelect({ options: undefined }))])).toEqual(only('/blocks/0/elements/0', 'must provide either `options` or `option_groups`'));
   });
 
   it('take only one of options and option_groups', () => {
@@ -786,17 +726,16 @@ describe('malformed input never throws', () => {
     }
   });
 
-  it.each([
-    { type: 'modal' },
-    { type: 'modal', title: 3, submit: [], blocks: {} },
-    { type: 'home', blocks: [null], callback_id: 7, private_metadata: {} },
-  ])('validateView(%p) reports problems', (view) => {
-    let problems: BlockKitProblem[] = [];
-    expect(() => {
-      problems = validateView(view);
-    }).not.toThrow();
-    expect(problems.length).toBeGreaterThan(0);
-  });
+  it.each([{ type: 'modal' }, { type: 'modal', title: 3, submit: [], blocks: {} }, { type: 'home', blocks: [null], callback_id: 7, private_metadata: {} }])(
+    'validateView(%p) reports problems',
+    (view) => {
+      let problems: BlockKitProblem[] = [];
+      expect(() => {
+        problems = validateView(view);
+      }).not.toThrow();
+      expect(problems.length).toBeGreaterThan(0);
+    },
+  );
 
   it('reports a view that cannot be serialised (BigInt) instead of throwing', () => {
     expect(validateView({ type: 'home', blocks: [], n: BigInt(1) })).toEqual(only('/view', 'must be valid JSON'));

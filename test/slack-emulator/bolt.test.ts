@@ -35,7 +35,10 @@ describe('Bolt against the emulator', () => {
       clientOptions: { slackApiUrl: emulator.apiUrl, retryConfig: { retries: 0 } },
     });
     app.event('app_home_opened', async ({ event, client }) => {
-      await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Hello <@${event.user}>` } }] } });
+      await client.views.publish({
+        user_id: event.user,
+        view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Hello <@${event.user}>` } }] },
+      });
     });
     await app.start();
     await emulator.socket.waitForConnections(1);

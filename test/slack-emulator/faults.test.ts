@@ -61,19 +61,36 @@ describe('injectFault', () => {
     const emulator = await harness.start();
     const bot = botClient(emulator);
     emulator.injectFault('auth.test', { probability: 0.5, error: 'internal_error' });
-    const answers = await Promise.all(Array.from({ length: 200 }, () => bot.auth.test().then(() => 'ok', () => 'fault')));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        bot.auth.test().then(
+          () => 'ok',
+          () => 'fault',
+        ),
+      ),
+    );
     const faults = answers.filter((a) => a === 'fault').length;
     // Binomial(200, 0.5): outside 60..140 with a chance below one in a billion.
     expect(faults).toBeGreaterThan(60);
     expect(faults).toBeLessThan(140);
     emulator.clearFaults();
-    const after = await Promise.all(Array.from({ length: 20 }, () => bot.auth.test().then(() => 'ok', () => 'fault')));
+    const after = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        bot.auth.test().then(
+          () => 'ok',
+          () => 'fault',
+        ),
+      ),
+    );
     expect(after.every((a) => a === 'ok')).toBe(true);
   });
 
   it('takes faults from the control route', async () => {
     const emulator = await harness.start();
-    const response = await fetch(`${emulator.baseUrl}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ method: 'team.info', error: 'team_not_found' }) });
+    const response = await fetch(`${emulator.baseUrl}/_emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ method: 'team.info', error: 'team_not_found' }),
+    });
     expect(response.status).toBe(200);
     expect(await slackErrorOf(botClient(emulator).team.info())).toBe('team_not_found');
     const bad = await fetch(`${emulator.baseUrl}/_emulator/faults`, { method: 'POST', body: '{oops' });

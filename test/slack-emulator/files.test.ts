@@ -14,7 +14,13 @@ describe('file uploads', () => {
     const emulator = await harness.start();
     const bot = botClient(emulator);
     const channel = (await bot.conversations.open({ users: MEMBER })).channel?.id as string;
-    const result = await bot.filesUploadV2({ channel_id: channel, filename: 'report.csv', title: 'Import report', content: CSV, initial_comment: 'Your import report' });
+    const result = await bot.filesUploadV2({
+      channel_id: channel,
+      filename: 'report.csv',
+      title: 'Import report',
+      content: CSV,
+      initial_comment: 'Your import report',
+    });
     expect(result.ok).toBe(true);
 
     const [stored] = [...emulator.state.files.values()];

@@ -7,12 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LogLevel, SocketModeClient, type Logger } from '@slack/socket-mode';
 import WebSocket from 'ws';
-import {
-  AckTimeoutError,
-  createSocketModeServer,
-  type SocketModeServer,
-  type SocketModeServerOptions,
-} from '../../scripts/slack-emulator/socket-mode';
+import { AckTimeoutError, createSocketModeServer, type SocketModeServer, type SocketModeServerOptions } from '../../scripts/slack-emulator/socket-mode';
 
 const APP_TOKEN = 'xapp-1-test';
 
@@ -300,8 +295,7 @@ describe('Socket Mode server', () => {
 
     const sent = harness.server.sendEvent(mention('raw'));
     const envelope = await messages.next();
-    const ackWith = (id: unknown, payload: Record<string, unknown>): void =>
-      socket.send(JSON.stringify({ envelope_id: id, payload }));
+    const ackWith = (id: unknown, payload: Record<string, unknown>): void => socket.send(JSON.stringify({ envelope_id: id, payload }));
     ackWith('unknown-id', {});
     ackWith(envelope['envelope_id'], { first: true });
     ackWith(envelope['envelope_id'], { second: true });
@@ -313,12 +307,7 @@ describe('Socket Mode server', () => {
     await later;
 
     expect(ack.payload).toEqual({ first: true });
-    expect(harness.server.acks.map((a) => a.envelope_id)).toEqual([
-      'unknown-id',
-      envelope['envelope_id'],
-      envelope['envelope_id'],
-      expect.any(String),
-    ]);
+    expect(harness.server.acks.map((a) => a.envelope_id)).toEqual(['unknown-id', envelope['envelope_id'], envelope['envelope_id'], expect.any(String)]);
     expect(harness.server.acks[2]!.payload).toEqual({ second: true });
   });
 

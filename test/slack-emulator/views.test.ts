@@ -65,7 +65,9 @@ describe('views.open and views.push', () => {
     const emulator = await harness.start();
     const payload = emulator.interactionPayload(MEMBER, { type: 'block_actions', actions: [{ action_id: 'mapping.set_up' }] });
     expect(payload).toMatchObject({ type: 'block_actions', user: { id: MEMBER, name: 'chloe' }, team: { id: 'T0TEST0001' }, trigger_id: expect.any(String) });
-    await expect(botClient(emulator).views.open({ trigger_id: payload.trigger_id as string, view: modal('From a button') })).resolves.toMatchObject({ ok: true });
+    await expect(botClient(emulator).views.open({ trigger_id: payload.trigger_id as string, view: modal('From a button') })).resolves.toMatchObject({
+      ok: true,
+    });
   });
 
   it('refuses a trigger id older than 3 seconds', async () => {

@@ -212,7 +212,11 @@ describe('chat.postMessage and conversations.history', () => {
   it('refuses invalid blocks with the problems in response_metadata.messages', async () => {
     const emulator = await harness.start();
     const error = await rejectionOf(
-      botClient(emulator).chat.postMessage({ channel: MEMBER, text: 'fallback', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] }),
+      botClient(emulator).chat.postMessage({
+        channel: MEMBER,
+        text: 'fallback',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }],
+      }),
     );
     const data = error.data;
     expect(data?.error).toBe('invalid_blocks');
@@ -289,8 +293,34 @@ describe('requests', () => {
 
   it('answers malformed arguments of every method with a Slack error, never a crash', async () => {
     const emulator = await harness.start();
-    const garbage = { channel: '{', users: ',,', user: '[]', limit: 'ten', cursor: '%%%', blocks: '{"not":"an array"}', view: '[1]', files: 'x', metadata: '[]', ts: 'yesterday', oldest: 'dawn', trigger_id: {}, length: '-1' };
-    const methods = ['users.list', 'users.info', 'conversations.open', 'conversations.history', 'chat.postMessage', 'chat.update', 'views.open', 'views.publish', 'files.getUploadURLExternal', 'files.completeUploadExternal', 'team.accessLogs'];
+    const garbage = {
+      channel: '{',
+      users: ',,',
+      user: '[]',
+      limit: 'ten',
+      cursor: '%%%',
+      blocks: '{"not":"an array"}',
+      view: '[1]',
+      files: 'x',
+      metadata: '[]',
+      ts: 'yesterday',
+      oldest: 'dawn',
+      trigger_id: {},
+      length: '-1',
+    };
+    const methods = [
+      'users.list',
+      'users.info',
+      'conversations.open',
+      'conversations.history',
+      'chat.postMessage',
+      'chat.update',
+      'views.open',
+      'views.publish',
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+      'team.accessLogs',
+    ];
     for (const method of methods) {
       const { status, json } = await rawPost(`${emulator.apiUrl}${method}`, JSON.stringify(garbage), {
         'content-type': 'application/json',

@@ -23,7 +23,10 @@ function capture() {
 const envelope = JSON.stringify({
   envelope_id: 'e-1',
   type: 'interactive',
-  payload: { type: 'view_submission', view: { id: 'V1', callback_id: 'ashby.connections.create_view', state: { values: { b: { a: { type: 'plain_text_input', value: TYPED } } } } } },
+  payload: {
+    type: 'view_submission',
+    view: { id: 'V1', callback_id: 'ashby.connections.create_view', state: { values: { b: { a: { type: 'plain_text_input', value: TYPED } } } } },
+  },
 });
 
 describe('the Slack logger', () => {

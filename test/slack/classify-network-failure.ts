@@ -7,7 +7,15 @@
 import { WebClient } from '@slack/web-api';
 import { classifySlackError } from '../../src/slack/slack-error';
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, setLevel: () => undefined, getLevel: () => 'error' as never, setName: () => undefined };
+const quiet = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => 'error' as never,
+  setName: () => undefined,
+};
 
 async function main(): Promise<void> {
   for (const url of process.argv.slice(2)) {

@@ -116,7 +116,14 @@ describe('sendCsvToDm', () => {
     let filesWhileWriting: string[] = [];
     const result = await sendCsvToDm(
       bot,
-      { userId: MEMBER, filename: 'sync-report.csv', title: 'Sync report', comment: 'Your sync report', header: HEADER, rows: rowsOf(ROWS, () => (filesWhileWriting = readdirSync(tempDir))) },
+      {
+        userId: MEMBER,
+        filename: 'sync-report.csv',
+        title: 'Sync report',
+        comment: 'Your sync report',
+        header: HEADER,
+        rows: rowsOf(ROWS, () => (filesWhileWriting = readdirSync(tempDir))),
+      },
       { tmpDir: tempDir },
     );
 
@@ -173,10 +180,18 @@ describe('sendCsvToDm', () => {
     const waits: number[] = [];
 
     const error = await rejectionOf(
-      sendCsvToDm(bot, { userId: MEMBER, filename: 'a.csv', title: 'A', header: HEADER, rows: rowsOf(1) }, { tmpDir: tempDir, maxRateLimitRetries: 2, sleep: async (ms) => void waits.push(ms) }),
+      sendCsvToDm(
+        bot,
+        { userId: MEMBER, filename: 'a.csv', title: 'A', header: HEADER, rows: rowsOf(1) },
+        { tmpDir: tempDir, maxRateLimitRetries: 2, sleep: async (ms) => void waits.push(ms) },
+      ),
     );
 
-    expect(error).toMatchObject({ code: 'csv_export_failed', step: 'conversations.open', context: { step: 'conversations.open', userId: MEMBER, filename: 'a.csv' } });
+    expect(error).toMatchObject({
+      code: 'csv_export_failed',
+      step: 'conversations.open',
+      context: { step: 'conversations.open', userId: MEMBER, filename: 'a.csv' },
+    });
     expect(error.message).toMatch(/failed at conversations\.open: still rate limited/);
     expect(waits).toEqual([1_000, 1_000]);
     expect(emulator.callsOf('files.getUploadURLExternal')).toHaveLength(0);
@@ -187,7 +202,9 @@ describe('sendCsvToDm', () => {
     const bot = botClient(emulator);
     emulator.injectFault('files.completeUploadExternal', { error: 'internal_error', times: 1 });
 
-    const error = await rejectionOf(sendCsvToDm(bot, { userId: MEMBER, filename: 'r.csv', title: 'R', header: HEADER, rows: rowsOf(500) }, { tmpDir: tempDir }));
+    const error = await rejectionOf(
+      sendCsvToDm(bot, { userId: MEMBER, filename: 'r.csv', title: 'R', header: HEADER, rows: rowsOf(500) }, { tmpDir: tempDir }),
+    );
 
     expect(error).toMatchObject({ code: 'csv_export_failed', step: 'files.completeUploadExternal' });
     expect(error.message).toBe(`Sending r.csv to ${MEMBER}'s DM failed at files.completeUploadExternal: Slack answered internal_error`);
@@ -199,7 +216,9 @@ describe('sendCsvToDm', () => {
     const emulator = await harness.start();
     const bot = botClient(emulator);
     // An upload URL for no pending file: the emulator answers 404 as Slack's upload host would.
-    jest.spyOn(bot.files, 'getUploadURLExternal').mockResolvedValue({ ok: true, upload_url: `${emulator.baseUrl}/upload/v1/F0NOWHERE1`, file_id: 'F0NOWHERE1' });
+    jest
+      .spyOn(bot.files, 'getUploadURLExternal')
+      .mockResolvedValue({ ok: true, upload_url: `${emulator.baseUrl}/upload/v1/F0NOWHERE1`, file_id: 'F0NOWHERE1' });
 
     const error = await rejectionOf(sendCsvToDm(bot, { userId: MEMBER, filename: 'r.csv', title: 'R', header: HEADER, rows: rowsOf(50) }, { tmpDir: tempDir }));
 

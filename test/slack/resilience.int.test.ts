@@ -25,7 +25,11 @@ describe('Socket Mode watchdog', () => {
     t.emulator.injectFault('apps.connections.open', { times: 4, status: 500 });
     const connectsBefore = t.connector.slack.socket.connects();
     t.emulator.socket.dropAll();
-    await eventually(() => (t.connector.slack.socket.connects() > connectsBefore && t.connector.slack.socket.isOpen() ? true : undefined), 20_000, 'the watchdog to reconnect');
+    await eventually(
+      () => (t.connector.slack.socket.connects() > connectsBefore && t.connector.slack.socket.isOpen() ? true : undefined),
+      20_000,
+      'the watchdog to reconnect',
+    );
     expect(t.emulator.callsOf('apps.connections.open').filter((c) => c.status === 500)).toHaveLength(4);
     expect(t.logs.some((l) => l.includes('Socket Mode stopped reconnecting; restarting it'))).toBe(true);
     await t.emulator.socket.sendEvent({ type: 'app_home_opened', user: 'U0ALICE001', tab: 'home', channel: 'D1', event_ts: '1' });
@@ -48,7 +52,11 @@ describe('readiness when the store goes away', () => {
     await store.stop();
     const res = await t.fetch('/readyz');
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ status: 'not_ready', checks: { store: 'unreachable', slackSocket: 'open' }, workers: { 'notifications.delivery': 'running' } });
+    expect(await res.json()).toEqual({
+      status: 'not_ready',
+      checks: { store: 'unreachable', slackSocket: 'open' },
+      workers: { 'notifications.delivery': 'running' },
+    });
     expect((await t.fetch('/healthz')).status).toBe(200);
   });
 });

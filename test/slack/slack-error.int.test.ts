@@ -69,7 +69,13 @@ describe('classifySlackError on the WebClient’s own errors', () => {
       via: 'platform',
     });
     emulator.injectFault('users.list', { status: 503, times: 1 });
-    expect(classifySlackError(await rejectionOf(bot.users.list({})))).toEqual({ kind: 'transient', code: 'http_503', mayHaveArrived: true, via: 'http', status: 503 });
+    expect(classifySlackError(await rejectionOf(bot.users.list({})))).toEqual({
+      kind: 'transient',
+      code: 'http_503',
+      mayHaveArrived: true,
+      via: 'http',
+      status: 503,
+    });
     emulator.injectFault('users.list', { status: 404, times: 1 });
     expect(classifySlackError(await rejectionOf(bot.users.list({})))).toEqual({ kind: 'http', code: 'http_404', status: 404 });
   });
@@ -81,7 +87,11 @@ describe('classifySlackError on the WebClient’s own errors', () => {
     // 'close', not 'exit': by then every line of its output has been read.
     const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
     expect(code).toBe(0);
-    const [refused, reset, silent] = collectOutput(child).stdout().trim().split('\n').map((line) => JSON.parse(line) as unknown);
+    const [refused, reset, silent] = collectOutput(child)
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
     expect(refused).toEqual({ kind: 'transient', code: 'econnrefused', mayHaveArrived: false, via: 'network' });
     // undici names a connection closed before any answer UND_ERR_SOCKET ("other side closed").
     expect(reset).toEqual({ kind: 'transient', code: 'und_err_socket', mayHaveArrived: true, via: 'network' });

@@ -118,11 +118,7 @@ export interface Page<T> {
  * Cursor pagination as Slack does it: an opaque base64 cursor naming the first item of the
  * next page (`dXNlcjpVMDYx…` is `user:U061…`). `limit` 0 means "as many as allowed".
  */
-export function paginate<T>(
-  items: readonly T[],
-  args: RawArgs,
-  options: { kind: string; keyOf: (item: T) => string; maxLimit: number },
-): Page<T> {
+export function paginate<T>(items: readonly T[], args: RawArgs, options: { kind: string; keyOf: (item: T) => string; maxLimit: number }): Page<T> {
   const requested = optionalInt(args, 'limit', 0);
   const limit = requested <= 0 ? options.maxLimit : Math.min(requested, options.maxLimit);
   const cursor = optionalString(args, 'cursor');

@@ -72,7 +72,10 @@ export const conversationsMethods: MethodTable = {
       const usersArg = optionalString(args, 'users');
       let opened: { channel: SlackChannel; alreadyOpen: boolean };
       if (usersArg !== undefined) {
-        const users = usersArg.split(',').map((id) => id.trim()).filter((id) => id !== '');
+        const users = usersArg
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== '');
         if (users.length !== 1) fail('invalid_arguments', ['[ERROR] the emulator opens 1:1 DMs only: pass exactly one user']);
         opened = openDirectMessage(state, users[0] as string);
       } else if (channelArg !== undefined) {
@@ -93,11 +96,15 @@ export const conversationsMethods: MethodTable = {
     token: 'bot',
     handler: ({ args, services: { state } }) => {
       const messages = historyOf(state, args);
-      const page = paginate(messages, { ...args, limit: args.limit ?? HISTORY_DEFAULT_LIMIT }, {
-        kind: 'next_ts',
-        keyOf: (message) => message.ts,
-        maxLimit: HISTORY_MAX_LIMIT,
-      });
+      const page = paginate(
+        messages,
+        { ...args, limit: args.limit ?? HISTORY_DEFAULT_LIMIT },
+        {
+          kind: 'next_ts',
+          keyOf: (message) => message.ts,
+          maxLimit: HISTORY_MAX_LIMIT,
+        },
+      );
       const hasMore = page.nextCursor !== '';
       return {
         messages: page.items,

@@ -75,7 +75,8 @@ export function readFileForDownload(state: WorkspaceState, path: string): Stored
 function parseFileList(value: unknown): Array<{ id: string; title?: string }> {
   if (!Array.isArray(value) || value.length === 0) fail('invalid_arguments', ['[ERROR] files must be a non-empty array of {id, title}']);
   return value.map((entry, index) => {
-    if (!isRecord(entry) || typeof entry.id !== 'string') fail('invalid_arguments', [`[ERROR] files[${index}].id is required [json-pointer:/files/${index}/id]`]);
+    if (!isRecord(entry) || typeof entry.id !== 'string')
+      fail('invalid_arguments', [`[ERROR] files[${index}].id is required [json-pointer:/files/${index}/id]`]);
     return { id: entry.id, title: typeof entry.title === 'string' ? entry.title : undefined };
   });
 }
@@ -102,8 +103,8 @@ export const filesMethods: MethodTable = {
         return { file, title: entry.title };
       });
       const channelArgs = [optionalString(args, 'channel_id'), ...(optionalString(args, 'channels')?.split(',') ?? [])];
-      const channels = [...new Set(channelArgs.filter((channel): channel is string => channel !== undefined && channel.trim() !== ''))].map(
-        (channel) => resolveMessageChannel(state, channel.trim()),
+      const channels = [...new Set(channelArgs.filter((channel): channel is string => channel !== undefined && channel.trim() !== ''))].map((channel) =>
+        resolveMessageChannel(state, channel.trim()),
       );
       for (const { file, title } of stored) {
         file.completed = true;
@@ -114,10 +115,7 @@ export const filesMethods: MethodTable = {
       const threadTs = optionalString(args, 'thread_ts');
       for (const channel of channels) {
         for (const file of files) if (!file.channels.includes(channel)) file.channels.push(channel);
-        state.appendMessage(
-          channel,
-          botMessage(state, { text: initialComment ?? '', files, upload: true, ...(threadTs ? { thread_ts: threadTs } : {}) }),
-        );
+        state.appendMessage(channel, botMessage(state, { text: initialComment ?? '', files, upload: true, ...(threadTs ? { thread_ts: threadTs } : {}) }));
       }
       return { files };
     },

@@ -132,7 +132,11 @@ export const viewsMethods: MethodTable = {
       const payload = parseView(args, current.type === 'home' ? 'home' : 'modal');
       checkHash(args, current);
       checkExternalId(state, payload.external_id, current.id);
-      const updated = buildView(state, { external_id: current.external_id, ...payload }, { id: current.id, root: current.root_view_id, previous: current.previous_view_id });
+      const updated = buildView(
+        state,
+        { external_id: current.external_id, ...payload },
+        { id: current.id, root: current.root_view_id, previous: current.previous_view_id },
+      );
       const homeOwner = [...state.homeViews].find(([, view]) => view.id === current.id)?.[0];
       return { view: saveView(state, updated, homeOwner) };
     },

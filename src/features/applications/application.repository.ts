@@ -60,7 +60,10 @@ export class ApplicationRepository {
   /** The applications of `ids` that exist, by name. */
   async findByIds(ids: readonly string[]): Promise<Application[]> {
     if (ids.length === 0) return [];
-    const docs = await this.applications.find({ _id: { $in: [...ids] } }).sort({ name: 1, _id: 1 }).toArray();
+    const docs = await this.applications
+      .find({ _id: { $in: [...ids] } })
+      .sort({ name: 1, _id: 1 })
+      .toArray();
     return docs.map(toApplication);
   }
 

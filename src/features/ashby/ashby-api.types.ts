@@ -31,7 +31,7 @@ export interface AshbyApiErrorShape extends Error {
   ashbyCode?: string;
 }
 
-export type KeyCheck = { ok: true; /** e.g. the key's title, for logs */ label?: string } | { ok: false; kind: AshbyErrorKind; message: string };
+export type KeyCheck = { ok: true /** e.g. the key's title, for logs */; label?: string } | { ok: false; kind: AshbyErrorKind; message: string };
 
 /** A hired application as the import stores it (parsed from application.list + offer.list + department.list). */
 export interface AshbyApplication {

@@ -36,10 +36,18 @@ export class AuditRepository {
   }
 
   async listForTarget(targetId: string, limit = 50): Promise<AuditEntry[]> {
-    return this.entries.find({ 'target.id': targetId }, { projection: { _id: 0 } }).sort({ at: -1 }).limit(limit).toArray();
+    return this.entries
+      .find({ 'target.id': targetId }, { projection: { _id: 0 } })
+      .sort({ at: -1 })
+      .limit(limit)
+      .toArray();
   }
 
   async listRecent(limit = 50): Promise<AuditEntry[]> {
-    return this.entries.find({}, { projection: { _id: 0 } }).sort({ at: -1 }).limit(limit).toArray();
+    return this.entries
+      .find({}, { projection: { _id: 0 } })
+      .sort({ at: -1 })
+      .limit(limit)
+      .toArray();
   }
 }

@@ -32,16 +32,7 @@ export function classifyUser(user: UserFlags): { status: InventoryStatus; adminR
   return adminRole ? { status, adminRole } : { status };
 }
 
-export const INVENTORY_CSV_HEADER = [
-  'Slack user id',
-  'Name',
-  'Email',
-  'Status',
-  'Admin/owner',
-  'Mapped member id',
-  'Last activity',
-  'Billing active',
-] as const;
+export const INVENTORY_CSV_HEADER = ['Slack user id', 'Name', 'Email', 'Status', 'Admin/owner', 'Mapped member id', 'Last activity', 'Billing active'] as const;
 
 /** A row's CSV cells, in {@link INVENTORY_CSV_HEADER}'s order: ISO dates, true/false, or the reason there is none. */
 export function inventoryCsvRow(row: InventoryRow): string[] {

@@ -47,7 +47,11 @@ export function renderInventorySection(model: InventorySectionModel): KnownBlock
   const { summary } = model;
   const blocks: KnownBlock[] = [];
   if (!summary) {
-    blocks.push({ type: 'section', block_id: INVENTORY_BLOCKS.summary, text: mrkdwn('*User inventory*\nCounting the workspace’s users… Open the Home again in a moment.') });
+    blocks.push({
+      type: 'section',
+      block_id: INVENTORY_BLOCKS.summary,
+      text: mrkdwn('*User inventory*\nCounting the workspace’s users… Open the Home again in a moment.'),
+    });
   } else {
     const n = (value: number) => value.toLocaleString('en-US');
     const { byStatus } = summary;
@@ -78,4 +82,5 @@ export function renderInventorySection(model: InventorySectionModel): KnownBlock
 }
 
 /** The DM an admin gets when an export did not reach them. */
-export const EXPORT_FAILED_TEXT = 'The user inventory export failed. Try again in a few minutes; if it keeps failing, ask the connector’s operator to check its logs.';
+export const EXPORT_FAILED_TEXT =
+  'The user inventory export failed. Try again in a few minutes; if it keeps failing, ask the connector’s operator to check its logs.';

@@ -45,7 +45,11 @@ export class InventoryService {
 
   /** Counts by status and what Slack would and would not tell; reads no access logs (one probe). */
   async summary(): Promise<InventorySummary> {
-    const [memberBySlackUser, billing, probe] = await Promise.all([this.mappedMembers(), this.deps.usage.billableInfo(), this.deps.usage.accessLogsAvailable()]);
+    const [memberBySlackUser, billing, probe] = await Promise.all([
+      this.mappedMembers(),
+      this.deps.usage.billableInfo(),
+      this.deps.usage.accessLogsAvailable(),
+    ]);
     const byStatus: Record<InventoryStatus, number> = { active: 0, deactivated: 0, guest: 0, bot: 0 };
     let users = 0;
     let adminsAndOwners = 0;

@@ -79,11 +79,15 @@ export function register(app: App, deps: ScreenDeps, feature: MappingFeature, po
   const { service } = feature;
   const fullPass = fullPassJob(service);
   deps.home.sections.add(ownStatusSection(ports.members, feature.lookup));
-  const changes = new MemberChangeQueue(service, { members: ports.members, mappings: feature.repository, workspace: ports.workspace }, {
-    gatherMs: MEMBER_CHANGE_GATHER_MS,
-    runFullPass: () => deps.scheduler.runExclusive(fullPass, 'event'),
-    logger,
-  });
+  const changes = new MemberChangeQueue(
+    service,
+    { members: ports.members, mappings: feature.repository, workspace: ports.workspace },
+    {
+      gatherMs: MEMBER_CHANGE_GATHER_MS,
+      runFullPass: () => deps.scheduler.runExclusive(fullPass, 'event'),
+      logger,
+    },
+  );
 
   deps.home.sections.add({
     order: 30,

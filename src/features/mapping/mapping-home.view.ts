@@ -36,7 +36,8 @@ export function renderMappingCounts(model: MappingCountsModel): KnownBlock[] {
     });
   }
   const notes: string[] = ['Members are connected automatically when their Pigment email matches their Slack email.'];
-  if (counts && counts.inactive > 0) notes.push('Inactive: the Slack account is deactivated; the connection is kept and comes back if the account is reactivated.');
+  if (counts && counts.inactive > 0)
+    notes.push('Inactive: the Slack account is deactivated; the connection is kept and comes back if the account is reactivated.');
   if (counts && model.asOf) {
     notes.push(`Counted ${slackDateText(model.asOf, { format: 'time' })}; a new count is running.`);
   }

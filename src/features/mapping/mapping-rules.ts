@@ -75,7 +75,11 @@ export function memberEmailMoved(mapping: Pick<Mapping, 'source' | 'slackEmail'>
  * automatic one, and only when it is inactive (the old Slack user was deactivated, e.g.
  * someone re-invited under a new account) or made for another email.
  */
-export function autoMayReplace(existing: Pick<Mapping, 'source' | 'active' | 'slackEmail' | 'slackUserId'>, user: Pick<SlackUserSummary, 'id'>, memberEmailKey: string): boolean {
+export function autoMayReplace(
+  existing: Pick<Mapping, 'source' | 'active' | 'slackEmail' | 'slackUserId'>,
+  user: Pick<SlackUserSummary, 'id'>,
+  memberEmailKey: string,
+): boolean {
   if (existing.source !== 'auto' || existing.slackUserId === user.id) return false;
   return !existing.active || normaliseEmail(existing.slackEmail) !== memberEmailKey;
 }

@@ -18,7 +18,16 @@ import type { SlackDirectory } from '../../slack/slack-directory';
 import type { MemberDirectory } from '../members/member-directory';
 import type { Member } from '../members/member.types';
 import type { MappingRepository } from './mapping.repository';
-import { activityChange, autoMayReplace, isMemberMatchable, isStaleAutoMapping, mappability, memberEmailMoved, normaliseEmail, type SkipReason } from './mapping-rules';
+import {
+  activityChange,
+  autoMayReplace,
+  isMemberMatchable,
+  isStaleAutoMapping,
+  mappability,
+  memberEmailMoved,
+  normaliseEmail,
+  type SkipReason,
+} from './mapping-rules';
 import { chooseStrategy, type StrategyChoice } from './mapping-strategy';
 import type { Mapping, MappingSource, SlackUserSummary } from './mapping.types';
 import type { RawSlackUser } from '../../slack/slack-directory';
@@ -216,7 +225,10 @@ export class MappingService {
       if (existing && moved) {
         const released = await this.deps.mappings.removeAuto(member.id, existing.slackUserId);
         if (released) {
-          this.logger.info({ memberId: member.id, slackUserId: existing.slackUserId }, 'automatic mapping removed: the member email changed and no Slack user has the new one');
+          this.logger.info(
+            { memberId: member.id, slackUserId: existing.slackUserId },
+            'automatic mapping removed: the member email changed and no Slack user has the new one',
+          );
           return { ok: true, outcome: 'released' };
         }
       }
@@ -319,7 +331,10 @@ export class MappingService {
     const current = await this.deps.mappings.findByMember(member.id);
     if (current?.source === 'manual') return { ok: false, reason: 'manual_kept' };
     if (current && !autoMayReplace(current, user, member.emailKey)) return { ok: false, reason: 'already_mapped' };
-    const saved = await this.deps.mappings.save({ memberId: member.id, slackUserId: user.id, source: 'auto', slackEmail: user.email ?? member.email, active: true }, now);
+    const saved = await this.deps.mappings.save(
+      { memberId: member.id, slackUserId: user.id, source: 'auto', slackEmail: user.email ?? member.email, active: true },
+      now,
+    );
     if (!saved.ok) return { ok: false, reason: saved.reason };
     this.logger.info({ memberId: member.id, slackUserId: user.id, outcome: saved.outcome }, 'Slack user mapped by email');
     return { ok: true, outcome: saved.outcome, mapping: saved.mapping };
@@ -437,14 +452,30 @@ export class MappingService {
       inserts.push({ memberId, slackUserId: user.id, slackEmail: user.email ?? check.emailKey });
       return undefined;
     }
-    const saved = await this.deps.mappings.save({ memberId, slackUserId: user.id, source: 'auto', slackEmail: user.email ?? check.emailKey, active: true }, now);
+    const saved = await this.deps.mappings.save(
+      { memberId, slackUserId: user.id, source: 'auto', slackEmail: user.email ?? check.emailKey, active: true },
+      now,
+    );
     if (!saved.ok) return 'conflicts';
     if (saved.before) snapshot.bySlackUser.delete(saved.before.slackUserId);
     return 'remapped';
   }
 
   private async lookupPass(snapshot: PassSnapshot): Promise<LookupPassReport> {
-    const report: LookupPassReport = { ran: true, kind: 'lookups', members: 0, calls: 0, created: 0, remapped: 0, reactivated: 0, notFound: 0, conflicts: 0, skipped: NO_SKIPS(), readMs: snapshot.readMs, totalMs: 0 };
+    const report: LookupPassReport = {
+      ran: true,
+      kind: 'lookups',
+      members: 0,
+      calls: 0,
+      created: 0,
+      remapped: 0,
+      reactivated: 0,
+      notFound: 0,
+      conflicts: 0,
+      skipped: NO_SKIPS(),
+      readMs: snapshot.readMs,
+      totalMs: 0,
+    };
     const inserts: Array<{ memberId: string; slackUserId: string; slackEmail: string }> = [];
     for (const [key, memberId] of snapshot.candidates) {
       report.members += 1;
@@ -463,7 +494,10 @@ export class MappingService {
         inserts.push({ memberId, slackUserId: user.id, slackEmail: user.email ?? key });
         continue;
       }
-      const saved = await this.deps.mappings.save({ memberId, slackUserId: user.id, source: 'auto', slackEmail: user.email ?? key, active: true }, this.deps.clock.now());
+      const saved = await this.deps.mappings.save(
+        { memberId, slackUserId: user.id, source: 'auto', slackEmail: user.email ?? key, active: true },
+        this.deps.clock.now(),
+      );
       if (!saved.ok) report.conflicts += 1;
       else if (saved.before?.slackUserId === user.id) report.reactivated += 1;
       else if (saved.outcome !== 'unchanged') report.remapped += 1;
@@ -568,7 +602,10 @@ export class MemberChangeQueue {
       const last = await this.deps.mappings.lastFullPass();
       const choice = chooseStrategy({ slackUserCount: last?.slackUsers, unmappedCount: batch.length });
       if (choice.kind === 'full' && last !== undefined) {
-        this.options.logger.info({ members: batch.length, full: choice.full, lookups: choice.lookups }, 'many members changed: a full pass is cheaper than looking each up');
+        this.options.logger.info(
+          { members: batch.length, full: choice.full, lookups: choice.lookups },
+          'many members changed: a full pass is cheaper than looking each up',
+        );
         // A pass already running may have read the members before these existed: run after it.
         await this.service.whenIdle();
         const outcome = await this.options.runFullPass();

@@ -8,7 +8,10 @@ import { renderOwnStatus } from './own-status.view';
 
 const ADMIN_TYPES = ['security_admin', 'primary_owner'] as const;
 
-export function ownStatusSection(members: Pick<MemberDirectory, 'findActiveByAccountTypes'>, mappings: Pick<MappingLookup, 'lookup' | 'lookupMany'>): HomeSection {
+export function ownStatusSection(
+  members: Pick<MemberDirectory, 'findActiveByAccountTypes'>,
+  mappings: Pick<MappingLookup, 'lookup' | 'lookupMany'>,
+): HomeSection {
   return {
     order: 20,
     name: 'home.own_status',

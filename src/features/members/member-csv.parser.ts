@@ -49,9 +49,7 @@ export type MemberCsvFileError = {
   message: string;
 };
 
-export type MemberCsvParseResult =
-  | { ok: true; rows: MemberCsvRow[]; errors: MemberCsvRowError[] }
-  | { ok: false; error: MemberCsvFileError };
+export type MemberCsvParseResult = { ok: true; rows: MemberCsvRow[]; errors: MemberCsvRowError[] } | { ok: false; error: MemberCsvFileError };
 
 export interface MemberCsvParseOptions {
   /** Most data rows accepted; more refuses the file. Default MEMBER_CSV_DEFAULT_MAX_ROWS. */
@@ -366,7 +364,10 @@ function mapColumns(header: CsvRecord): { ok: true; columns: ColumnMap } | { ok:
   const missing: string[] = [];
   if (name === undefined) missing.push(nameTitle);
   if (email === undefined) missing.push(emailTitle);
-  const found = header.cells.filter((cell) => cell.trim() !== '').slice(0, 10).map(quote);
+  const found = header.cells
+    .filter((cell) => cell.trim() !== '')
+    .slice(0, 10)
+    .map(quote);
   return fileError(
     'missing_headers',
     `Line ${header.line}: the header line has no ${missing.join(' or ')} column (found ${found.join(', ')}). ` +

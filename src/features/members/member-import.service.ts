@@ -137,7 +137,15 @@ export class MemberImportService {
       if (!member) {
         const refusal = rankRefusal(actor, row.line, row.accountType, undefined);
         if (refusal) preview.errorRows.push(refusal);
-        else preview.newRows.push({ line: row.line, memberId: `m-${randomUUID()}`, name: row.name, email: row.email, emailKey: row.emailKey, accountType: row.accountType });
+        else
+          preview.newRows.push({
+            line: row.line,
+            memberId: `m-${randomUUID()}`,
+            name: row.name,
+            email: row.email,
+            emailKey: row.emailKey,
+            accountType: row.accountType,
+          });
         continue;
       }
       // An empty Account Type cell keeps an existing member's type: it must never demote an admin.
@@ -151,7 +159,8 @@ export class MemberImportService {
       }
       const refusal = rankRefusal(actor, row.line, accountType, member.accountType);
       if (refusal) preview.errorRows.push(refusal);
-      else preview.updatedRows.push({ line: row.line, memberId: member.id, email: member.email, emailKey: member.emailKey, name: row.name, accountType, changes });
+      else
+        preview.updatedRows.push({ line: row.line, memberId: member.id, email: member.email, emailKey: member.emailKey, name: row.name, accountType, changes });
     }
     preview.errorRows.sort((a, b) => a.line - b.line);
     return { ok: true, preview };
@@ -177,10 +186,24 @@ export class MemberImportService {
       const refusal = rankRefusal(actor, row.line, row.accountType, undefined);
       if (refusal) return fail(refusal);
       const result = await this.deps.members.save(
-        { id: row.memberId, name: row.name, email: row.email, emailKey: row.emailKey, accountType: row.accountType, status: 'pending', groups: [], source: 'csv' },
+        {
+          id: row.memberId,
+          name: row.name,
+          email: row.email,
+          emailKey: row.emailKey,
+          accountType: row.accountType,
+          status: 'pending',
+          groups: [],
+          source: 'csv',
+        },
         this.deps.clock.now(),
       );
-      if (!result.ok) return fail({ line: row.line, reason: 'email_taken', message: `Line ${row.line}: ${row.email} now belongs to another member (${result.takenBy}); the row was skipped.` });
+      if (!result.ok)
+        return fail({
+          line: row.line,
+          reason: 'email_taken',
+          message: `Line ${row.line}: ${row.email} now belongs to another member (${result.takenBy}); the row was skipped.`,
+        });
       if (result.outcome === 'created') {
         counts.created += 1;
         notifyMemberChanged(this.deps.memberChanged, this.deps.logger, result.member, undefined);
@@ -194,7 +217,11 @@ export class MemberImportService {
     await forEachConcurrently(preview.updatedRows, WRITE_CONCURRENCY, async (row) => {
       const current = await this.deps.members.findById(row.memberId);
       if (!current || current.emailKey !== row.emailKey || !matchesBefore(current, row.changes)) {
-        return fail({ line: row.line, reason: 'changed_since_preview', message: `Line ${row.line}: ${row.email} changed in the directory since the preview; the row was skipped. Import the file again to see the new differences.` });
+        return fail({
+          line: row.line,
+          reason: 'changed_since_preview',
+          message: `Line ${row.line}: ${row.email} changed in the directory since the preview; the row was skipped. Import the file again to see the new differences.`,
+        });
       }
       const refusal = rankRefusal(actor, row.line, row.accountType, current.accountType);
       if (refusal) return fail(refusal);
@@ -203,7 +230,12 @@ export class MemberImportService {
         { id: current.id, name: row.name, email: current.email, emailKey: current.emailKey, accountType: row.accountType, source: current.source },
         this.deps.clock.now(),
       );
-      if (!result.ok) return fail({ line: row.line, reason: 'email_taken', message: `Line ${row.line}: ${row.email} belongs to another member (${result.takenBy}); the row was skipped.` });
+      if (!result.ok)
+        return fail({
+          line: row.line,
+          reason: 'email_taken',
+          message: `Line ${row.line}: ${row.email} belongs to another member (${result.takenBy}); the row was skipped.`,
+        });
       if (result.outcome === 'unchanged') counts.unchanged += 1;
       else counts.updated += 1;
     });
@@ -231,7 +263,12 @@ export function isLocalOperator(actor: ImportActor): actor is LocalOperator {
 }
 
 /** An error row when a Slack actor may not give `accountType` (or touch a member of type `current`). */
-function rankRefusal(actor: ImportActor | undefined, line: number, accountType: AccountType, current: AccountType | undefined): MemberImportRowError | undefined {
+function rankRefusal(
+  actor: ImportActor | undefined,
+  line: number,
+  accountType: AccountType,
+  current: AccountType | undefined,
+): MemberImportRowError | undefined {
   if (!actor || isLocalOperator(actor)) return undefined;
   if (canManageMember(actor.member, accountType) && (current === undefined || canManageMember(actor.member, current))) return undefined;
   const type = ACCOUNT_TYPE_LABELS[current !== undefined && !canManageMember(actor.member, current) ? current : accountType];

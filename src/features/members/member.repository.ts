@@ -52,7 +52,17 @@ export class MemberRepository {
    * it instead of overwriting it.
    */
   async save(
-    input: { id: string; name: string; email: string; emailKey: string; accountType: AccountType; status?: MemberStatus; groups?: string[]; avatarUrl?: string; source: MemberSource },
+    input: {
+      id: string;
+      name: string;
+      email: string;
+      emailKey: string;
+      accountType: AccountType;
+      status?: MemberStatus;
+      groups?: string[];
+      avatarUrl?: string;
+      source: MemberSource;
+    },
     now: Date,
   ): Promise<SaveMemberResult> {
     for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt += 1) {
@@ -225,7 +235,10 @@ export class MemberRepository {
   }
 }
 
-function sameFields(member: Member, input: { name: string; email: string; accountType: AccountType; status: MemberStatus; groups: string[]; avatarUrl?: string }): boolean {
+function sameFields(
+  member: Member,
+  input: { name: string; email: string; accountType: AccountType; status: MemberStatus; groups: string[]; avatarUrl?: string },
+): boolean {
   return (
     member.name === input.name &&
     member.avatarUrl === input.avatarUrl &&

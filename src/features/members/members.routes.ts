@@ -40,7 +40,11 @@ const paramsSchema = z.object({ memberId: memberIdSchema });
 
 // Loose on purpose (like the CSV import): Pigment sends the invitations, so anything a person
 // would call an address is accepted, international characters included.
-const emailSchema = z.string().trim().max(254, 'must be at most 254 characters').pipe(z.email({ pattern: z.regexes.unicodeEmail, message: 'must be an email address' }));
+const emailSchema = z
+  .string()
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email({ pattern: z.regexes.unicodeEmail, message: 'must be an email address' }));
 
 export const putMemberBodySchema = z.strictObject(
   {
@@ -93,7 +97,6 @@ export function toMemberJson(member: Member): MemberJson {
     updatedAt: member.updatedAt.toISOString(),
   };
 }
-
 
 export function registerMemberRoutes(router: Router, deps: MemberRoutesDeps): void {
   router.add('PUT', '/api/v1/members/:memberId', async ({ params, body }): Promise<ApiResponse> => {

@@ -13,7 +13,6 @@ import { ACCOUNT_TYPES, emailKey, type AccountType, type Member, type MemberStat
 import { notifyMemberChanged, type MemberChangedHook } from './member-changed';
 import { isAllowed } from './permissions';
 
-
 // ---------------------------------------------------------------------------------------------
 // Ownership: what a member owns (scheduled imports, third-party connections, …) and must hand
 // over before they are deactivated. Features that own things register a provider.
@@ -111,9 +110,7 @@ export type DeactivateResult =
   /** The successor is unknown, not activated, or the member themself. */
   | { ok: false; reason: 'invalid_successor'; owned: OwnedCount[] };
 
-export type ReactivateResult =
-  | { ok: true; member: Member }
-  | { ok: false; reason: 'not_allowed' | 'not_found' | 'above_own_rank' | 'not_deactivated' };
+export type ReactivateResult = { ok: true; member: Member } | { ok: false; reason: 'not_allowed' | 'not_found' | 'above_own_rank' | 'not_deactivated' };
 
 export interface MembersServiceDeps {
   members: MemberRepository;
@@ -257,7 +254,6 @@ export class MembersService {
     notifyMemberChanged(this.deps.memberChanged, this.deps.logger, member, before);
   }
 }
-
 
 function auditActor(actor: Actor): { slackUserId: string; memberId?: string } {
   return actor.member ? { slackUserId: actor.slackUserId, memberId: actor.member.id } : { slackUserId: actor.slackUserId };

@@ -82,7 +82,9 @@ const InteractionBody = z
       })
       .loose()
       .nullish(),
-    actions: z.array(z.object({ action_id: z.string(), value: z.string().nullish(), selected_option: z.object({ value: z.string() }).loose().nullish() }).loose()).optional(),
+    actions: z
+      .array(z.object({ action_id: z.string(), value: z.string().nullish(), selected_option: z.object({ value: z.string() }).loose().nullish() }).loose())
+      .optional(),
     value: z.string().optional(),
   })
   .loose();
@@ -159,7 +161,12 @@ export function createPermissionGate(deps: PermissionGateDeps): RequirePermissio
       await ack?.();
       return;
     }
-    const where = { userId: interaction.userId, permission, actionId: interaction.action?.actionId, callbackId: (args.body as { view?: { callback_id?: string } }).view?.callback_id };
+    const where = {
+      userId: interaction.userId,
+      permission,
+      actionId: interaction.action?.actionId,
+      callbackId: (args.body as { view?: { callback_id?: string } }).view?.callback_id,
+    };
 
     if (interaction.type === 'block_actions') {
       await ack();

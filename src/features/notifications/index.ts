@@ -13,11 +13,26 @@ import type { MappingLookup } from '../mapping/mapping-lookup';
 import type { MemberDirectory } from '../members/member-directory';
 import type { ScreenDeps } from '../ports';
 import { registerDelivery } from './delivery';
-import { createNotificationRepos, createNotificationServices, createNotify, createWelcomeMember, type NotificationServices, type Notify, type WelcomeMember } from './notification-services';
+import {
+  createNotificationRepos,
+  createNotificationServices,
+  createNotify,
+  createWelcomeMember,
+  type NotificationServices,
+  type Notify,
+  type WelcomeMember,
+} from './notification-services';
 import { WELCOME_MESSAGE_IDS } from './messages';
 import { registerNotificationRoutes } from './notifications.routes';
 
-export { NOTIFICATION_CLAIM_INDEXES, OUTBOX_INDEXES, OutboxRepository, type EnqueueResult, type RecordOpenedResult, type ResolvedRecipient } from './outbox.repository';
+export {
+  NOTIFICATION_CLAIM_INDEXES,
+  OUTBOX_INDEXES,
+  OutboxRepository,
+  type EnqueueResult,
+  type RecordOpenedResult,
+  type ResolvedRecipient,
+} from './outbox.repository';
 export { PREFERENCES_INDEXES, PreferencesRepository } from './preferences.repository';
 export { PreferencesService, type PreferencesResult } from './preferences.service';
 export { isUnderBaseUrl, notificationFingerprint, notificationRequestSchema } from './notification.schema';

@@ -47,7 +47,6 @@ export function createNotify(outbox: OutboxRepository, deps: { clock: Clock; pig
   };
 }
 
-
 /**
  * Welcomes a member a provisioning sync created: queues the welcome DM, a connector
  * notification (type `welcome`) delivered like any other, so it gets the same claim, history

@@ -78,13 +78,15 @@ export function isUnderBaseUrl(url: string, baseUrl: string): boolean {
 }
 
 function urlSchema(baseUrl: string) {
-  return z
-    .string({ message: 'must be a string' })
-    .min(1, 'must not be empty')
-    .max(NOTIFICATION_LIMITS.url, `must be at most ${NOTIFICATION_LIMITS.url} characters`)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are refused.
-    .refine((v) => !/[\s\u0000-\u001f\u007f]/.test(v), 'must not contain spaces or control characters')
-    .refine((v) => isUnderBaseUrl(v, baseUrl), `must be an http(s) link under ${baseUrl}/`);
+  return (
+    z
+      .string({ message: 'must be a string' })
+      .min(1, 'must not be empty')
+      .max(NOTIFICATION_LIMITS.url, `must be at most ${NOTIFICATION_LIMITS.url} characters`)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are refused.
+      .refine((v) => !/[\s\u0000-\u001f\u007f]/.test(v), 'must not contain spaces or control characters')
+      .refine((v) => isUnderBaseUrl(v, baseUrl), `must be an http(s) link under ${baseUrl}/`)
+  );
 }
 
 /** The POST body, for one PIGMENT_BASE_URL. */
@@ -121,14 +123,17 @@ export function notificationRequestSchema(baseUrl: string) {
       },
       { message: 'must be a JSON object' },
     )
-    .superRefine((value, ctx) => {
-      // Runs even when other fields failed (to report every problem at once): check the type first.
-      // Own keys only: a type such as `valueOf` or `__proto__` must not reach Object.prototype.
-      const known = Object.hasOwn(NOTIFICATION_SUBTYPES, value.type) ? (NOTIFICATION_SUBTYPES as Record<string, readonly string[]>)[value.type] : undefined;
-      if (known && typeof value.subtype === 'string' && !known.includes(value.subtype)) {
-        ctx.addIssue({ code: 'custom', path: ['subtype'], message: `must be one of ${known.join(', ')} for type ${value.type}` });
-      }
-    }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value) })
+    .superRefine(
+      (value, ctx) => {
+        // Runs even when other fields failed (to report every problem at once): check the type first.
+        // Own keys only: a type such as `valueOf` or `__proto__` must not reach Object.prototype.
+        const known = Object.hasOwn(NOTIFICATION_SUBTYPES, value.type) ? (NOTIFICATION_SUBTYPES as Record<string, readonly string[]>)[value.type] : undefined;
+        if (known && typeof value.subtype === 'string' && !known.includes(value.subtype)) {
+          ctx.addIssue({ code: 'custom', path: ['subtype'], message: `must be one of ${known.join(', ')} for type ${value.type}` });
+        }
+      },
+      { when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value) },
+    )
     .transform(
       (value): NotificationRequest => ({
         id: value.id,
@@ -176,4 +181,3 @@ export const preferencesPatchSchema = z.strictObject(
 );
 
 export type PreferencesPatch = Partial<SlackPreferences>;
-

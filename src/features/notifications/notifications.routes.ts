@@ -19,13 +19,7 @@ import type { ApiResponse, Router } from '../../platform/http/router';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import { z } from 'zod';
-import {
-  memberIdSchema,
-  notificationFingerprint,
-  notificationIdSchema,
-  notificationRequestSchema,
-  preferencesPatchSchema,
-} from './notification.schema';
+import { memberIdSchema, notificationFingerprint, notificationIdSchema, notificationRequestSchema, preferencesPatchSchema } from './notification.schema';
 import { toNotificationStatusJson, type MemberPreferences } from './notification.types';
 import type { OutboxRepository } from './outbox.repository';
 import type { PreferencesService } from './preferences.service';
@@ -67,7 +61,8 @@ export function registerNotificationRoutes(router: Router, deps: NotificationRou
         body: {
           error: 'id_reused',
           id: request.id,
-          message: 'A different notification was already accepted with this id. Ids are idempotency keys: send a new id for a new notification. Nothing was written.',
+          message:
+            'A different notification was already accepted with this id. Ids are idempotency keys: send a new id for a new notification. Nothing was written.',
         },
       };
     }
@@ -86,7 +81,8 @@ export function registerNotificationRoutes(router: Router, deps: NotificationRou
     const patch = parseRequest(preferencesPatchSchema, body);
     const result = await deps.preferences.setForMember(memberId, patch.slack);
     if (result.ok) return { status: 200, body: toPreferencesJson(result.preferences) };
-    if (result.reason === 'member_not_found') return { status: 404, body: { error: 'member_not_found', message: `No member ${memberId}; nothing was written.` } };
+    if (result.reason === 'member_not_found')
+      return { status: 404, body: { error: 'member_not_found', message: `No member ${memberId}; nothing was written.` } };
     throw new Error(`unexpected preferences result: ${result.reason}`);
   });
 }

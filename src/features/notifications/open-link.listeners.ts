@@ -32,7 +32,10 @@ export function registerOpenLink(app: App, deps: OpenLinkDeps, recordOpened: Rec
     const click = OpenClick.safeParse(action);
     if (!click.success) {
       // A button this connector did not build (or a forged payload): nothing to record.
-      logger.debug({ userId: body.user.id, issues: click.error.issues.map((i) => i.path.join('.') || i.message) }, 'open in Pigment click ignored: invalid value');
+      logger.debug(
+        { userId: body.user.id, issues: click.error.issues.map((i) => i.path.join('.') || i.message) },
+        'open in Pigment click ignored: invalid value',
+      );
       return;
     }
     // No authorisation: the click only records that the link was opened, and only the

@@ -54,7 +54,10 @@ export function createSyncService(deps: FeatureDeps, repos: ProvisioningRepos, p
 export function register(app: App, deps: ScreenDeps, ports: ProvisioningPorts): ProvisioningServices {
   const repos = createProvisioningRepos(deps.db);
   const sync = createSyncService(deps, repos, ports);
-  deps.scheduler.schedule(syncJob(sync, () => deps.workspace.isLive()), deps.config.schedules.provisioning);
+  deps.scheduler.schedule(
+    syncJob(sync, () => deps.workspace.isLive()),
+    deps.config.schedules.provisioning,
+  );
   registerHistory(app, deps, { runs: repos.runs, report: new SyncReportRepository(deps.db) });
   registerPanel(app, deps, { repos, sync });
   return { repos, sync };

@@ -79,7 +79,13 @@ export class SyncReportRepository {
       .sort({ seq: -1 })
       .limit(limit + 1)
       .toArray();
-    return { lines: docs.slice(0, limit).reverse().map((doc) => toLine(doc, run.appliedThrough)), more: docs.length > limit };
+    return {
+      lines: docs
+        .slice(0, limit)
+        .reverse()
+        .map((doc) => toLine(doc, run.appliedThrough)),
+      more: docs.length > limit,
+    };
   }
 
   /** The lines with these seqs, by `_id`, stopping at the first missing one (the report's end). */
@@ -140,4 +146,3 @@ function toQuery(run: ReportRun, filter: ReportFilter, bound: SeqBound): Filter<
 function range(start: number, count: number): number[] {
   return Array.from({ length: Math.max(0, count) }, (_, i) => start + i);
 }
-

@@ -45,7 +45,14 @@ export function planSync(input: PlanInput): SyncPlan {
   const who = (name: string, email: string | undefined) => ({ memberName: name, ...(email ? { memberEmail: email } : {}) });
   const deactivate = (member: SyncedMember, slackUserId: string | undefined, detail: string) => {
     if (member.source !== 'provisioning' || member.status === 'deactivated') return;
-    actions.push({ kind: 'deactivated', memberId: member.id, ...(slackUserId ? { slackUserId } : {}), ...who(member.name, member.email), changes: [{ field: 'status', before: member.status, after: 'deactivated' }], detail });
+    actions.push({
+      kind: 'deactivated',
+      memberId: member.id,
+      ...(slackUserId ? { slackUserId } : {}),
+      ...who(member.name, member.email),
+      changes: [{ field: 'status', before: member.status, after: 'deactivated' }],
+      detail,
+    });
   };
 
   for (const user of [...input.slackUsers].sort((a, b) => a.id.localeCompare(b.id))) {
@@ -63,7 +70,14 @@ export function planSync(input: PlanInput): SyncPlan {
       continue;
     }
     if (!user.email) {
-      actions.push({ kind: 'skipped', memberId: member?.id ?? input.newMemberId(user.id), slackUserId: user.id, ...who(member?.name ?? user.name, member?.email), changes: [], detail: 'Slack shows no email for this user' });
+      actions.push({
+        kind: 'skipped',
+        memberId: member?.id ?? input.newMemberId(user.id),
+        slackUserId: user.id,
+        ...who(member?.name ?? user.name, member?.email),
+        changes: [],
+        detail: 'Slack shows no email for this user',
+      });
       continue;
     }
     const teams = [...new Set(groupsOf(user.id, Object.keys(teamMapping)).map((g) => teamMapping[g]!))].sort();
@@ -88,16 +102,31 @@ export function planSync(input: PlanInput): SyncPlan {
     }
     if (member.status === 'deactivated') {
       if (member.source !== 'provisioning') {
-        actions.push({ kind: 'skipped', memberId: member.id, slackUserId: user.id, ...who(member.name, member.email), changes: [], detail: 'deactivated in Pigment by hand; the sync does not reactivate it' });
+        actions.push({
+          kind: 'skipped',
+          memberId: member.id,
+          slackUserId: user.id,
+          ...who(member.name, member.email),
+          changes: [],
+          detail: 'deactivated in Pigment by hand; the sync does not reactivate it',
+        });
         continue;
       }
-      actions.push({ kind: 'reactivated', memberId: member.id, slackUserId: user.id, ...shown, changes: [{ field: 'status', before: 'deactivated', after: 'activated' }] });
+      actions.push({
+        kind: 'reactivated',
+        memberId: member.id,
+        slackUserId: user.id,
+        ...shown,
+        changes: [{ field: 'status', before: 'deactivated', after: 'activated' }],
+      });
     }
     const changes = fieldChanges(member, user);
     if (changes.length > 0) actions.push({ kind: 'updated', memberId: member.id, slackUserId: user.id, ...shown, changes });
     const current = member.groups.filter((team) => managedTeams.has(team));
-    for (const team of teams.filter((t) => !current.includes(t))) actions.push({ kind: 'added_to_team', memberId: member.id, slackUserId: user.id, ...shown, changes: [{ field: 'team', after: team }] });
-    for (const team of current.filter((t) => !teams.includes(t)).sort()) actions.push({ kind: 'removed_from_team', memberId: member.id, slackUserId: user.id, ...shown, changes: [{ field: 'team', before: team }] });
+    for (const team of teams.filter((t) => !current.includes(t)))
+      actions.push({ kind: 'added_to_team', memberId: member.id, slackUserId: user.id, ...shown, changes: [{ field: 'team', after: team }] });
+    for (const team of current.filter((t) => !teams.includes(t)).sort())
+      actions.push({ kind: 'removed_from_team', memberId: member.id, slackUserId: user.id, ...shown, changes: [{ field: 'team', before: team }] });
   }
 
   // Members the sync created whose Slack user is not in Slack any more.
@@ -114,6 +143,7 @@ function fieldChanges(member: SyncedMember, user: SlackUserRecord): FieldChange[
   const changes: FieldChange[] = [];
   if (member.name !== user.name) changes.push({ field: 'name', before: member.name, after: user.name });
   if (user.email && member.emailKey !== emailKey(user.email)) changes.push({ field: 'email', before: member.email, after: user.email });
-  if (user.avatarUrl && member.avatarUrl !== user.avatarUrl) changes.push({ field: 'avatarUrl', ...(member.avatarUrl ? { before: member.avatarUrl } : {}), after: user.avatarUrl });
+  if (user.avatarUrl && member.avatarUrl !== user.avatarUrl)
+    changes.push({ field: 'avatarUrl', ...(member.avatarUrl ? { before: member.avatarUrl } : {}), after: user.avatarUrl });
   return changes;
 }

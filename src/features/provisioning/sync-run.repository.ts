@@ -122,7 +122,13 @@ export class SyncRunRepository {
   /** Keeps one page a run read (inserted once; a page staged twice keeps the first). */
   async stagePage<User>(runId: string, page: StagedPage<User>): Promise<void> {
     try {
-      await this.pages.insertOne({ _id: `${runId}:${page.index}`, runId, index: page.index, users: page.users, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+      await this.pages.insertOne({
+        _id: `${runId}:${page.index}`,
+        runId,
+        index: page.index,
+        users: page.users,
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      });
     } catch (error) {
       if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
     }
@@ -175,7 +181,8 @@ export class SyncRunRepository {
       try {
         await this.actions.insertMany(batch, { ordered: false });
       } catch (error) {
-        const duplicatesOnly = error instanceof MongoBulkWriteError && (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).every((e) => e.code === 11000);
+        const duplicatesOnly =
+          error instanceof MongoBulkWriteError && (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).every((e) => e.code === 11000);
         if (!duplicatesOnly) throw error;
       }
     };

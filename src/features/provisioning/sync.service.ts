@@ -101,7 +101,12 @@ export class SyncService {
         const directory = this.readDirectory();
         directory.catch(() => undefined);
         const slackUsers = await this.readUsers(run);
-        const groupIds = [...new Set([...(config.scope === 'groups' ? config.groupIds : []), ...(config.teamMapping.enabled ? Object.keys(config.teamMapping.groupToTeam) : [])])];
+        const groupIds = [
+          ...new Set([
+            ...(config.scope === 'groups' ? config.groupIds : []),
+            ...(config.teamMapping.enabled ? Object.keys(config.teamMapping.groupToTeam) : []),
+          ]),
+        ];
         const groupMembers = new Map<string, Set<string>>();
         for (const groupId of groupIds) groupMembers.set(groupId, new Set(await this.groupMembers(groupId)));
         const { members, mappedMemberOf } = await directory;
@@ -111,7 +116,10 @@ export class SyncService {
         counts = countByKind(plan.actions);
         if (run.kind === 'preview') return this.finish(run, { status: 'completed', counts, usersRead: slackUsers.length });
         if (plan.needsReview) {
-          logger.warn({ deactivations: plan.deactivations, syncedMembers: plan.syncedMembers, share: config.maxDeactivationShare }, 'sync stopped before writing: it would deactivate too many members; an admin must review it');
+          logger.warn(
+            { deactivations: plan.deactivations, syncedMembers: plan.syncedMembers, share: config.maxDeactivationShare },
+            'sync stopped before writing: it would deactivate too many members; an admin must review it',
+          );
           return this.finish(run, { status: 'needs_review', counts, usersRead: slackUsers.length });
         }
         await deps.runs.update(run.id, { phase: 'applying', counts });
@@ -357,7 +365,19 @@ export class SyncService {
       const avatarUrl = after('avatarUrl');
       candidates.push({
         line,
-        member: { id: line.action.memberId, name: after('name') ?? email, email, emailKey: emailKey(email), accountType: 'standard_member', status: 'pending', groups: [], source: 'provisioning', ...(avatarUrl ? { avatarUrl } : {}), createdAt: now, updatedAt: now },
+        member: {
+          id: line.action.memberId,
+          name: after('name') ?? email,
+          email,
+          emailKey: emailKey(email),
+          accountType: 'standard_member',
+          status: 'pending',
+          groups: [],
+          source: 'provisioning',
+          ...(avatarUrl ? { avatarUrl } : {}),
+          createdAt: now,
+          updatedAt: now,
+        },
       });
     }
     // Each new member's teams (its "added to team" lines) are written with it.
@@ -374,12 +394,15 @@ export class SyncService {
       {
         // Connected before the memberChanged hooks fire, so mapping finds them done.
         beforeHooks: async ({ inserted: insertedNow, refused: refusedNow }) => {
-          const stored = refusedNow.length > 0 ? new Map((await members.findByIds(refusedNow.map((r) => r.member.id))).map((m) => [m.id, m])) : new Map<string, Member>();
+          const stored =
+            refusedNow.length > 0 ? new Map((await members.findByIds(refusedNow.map((r) => r.member.id))).map((m) => [m.id, m])) : new Map<string, Member>();
           createdBefore = new Set(refusedNow.filter((r) => stored.get(r.member.id)?.emailKey === r.member.emailKey).map((r) => r.member.id));
           const createdIds = new Set([...insertedNow.map((m) => m.id), ...createdBefore]);
           created = candidates.filter((c) => createdIds.has(c.member.id));
           await mappings.connectAuto(
-            created.filter((c) => c.line.action.slackUserId).map((c) => ({ memberId: c.member.id, slackUserId: c.line.action.slackUserId!, slackEmail: c.member.email })),
+            created
+              .filter((c) => c.line.action.slackUserId)
+              .map((c) => ({ memberId: c.member.id, slackUserId: c.line.action.slackUserId!, slackEmail: c.member.email })),
             now,
           );
         },

@@ -35,7 +35,11 @@ export function renderConnectionPanel(model: ConnectionPanelModel): KnownBlock[]
   const { workspace } = state;
   if (workspace.status === 'pending') {
     if (!model.canManage) {
-      return [section(':hourglass_flowing_sand: *Waiting for an admin.* A Pigment Security Admin or Primary Owner needs to open this tab and acknowledge the connection before Pigment can reach you here.')];
+      return [
+        section(
+          ':hourglass_flowing_sand: *Waiting for an admin.* A Pigment Security Admin or Primary Owner needs to open this tab and acknowledge the connection before Pigment can reach you here.',
+        ),
+      ];
     }
     return [
       section(`*Connect ${teamName(workspace.teamName)} to Pigment*`),
@@ -62,7 +66,13 @@ export function renderConnectionPanel(model: ConnectionPanelModel): KnownBlock[]
     ];
   }
   if (workspace.status === 'disconnected') {
-    return model.canManage ? [section(':no_entry: *Disconnected.* The app was removed or its tokens revoked; nothing is delivered. All members and mappings are kept: reinstall the app to resume.')] : [];
+    return model.canManage
+      ? [
+          section(
+            ':no_entry: *Disconnected.* The app was removed or its tokens revoked; nothing is delivered. All members and mappings are kept: reinstall the app to resume.',
+          ),
+        ]
+      : [];
   }
   if (!model.canManage) return [];
   const when = workspace.acknowledgedAt ? slackDateText(workspace.acknowledgedAt, { format: 'date' }) : 'an unknown date';

@@ -9,9 +9,7 @@ import { isAllowed } from '../members/permissions';
 import type { WorkspaceRepository } from './workspace.repository';
 import type { Workspace, WorkspaceState } from './workspace.types';
 
-export type AcknowledgeResult =
-  | { ok: true; workspace: Workspace }
-  | { ok: false; reason: 'not_allowed' | 'not_pending' | 'mismatch' | 'not_attached' };
+export type AcknowledgeResult = { ok: true; workspace: Workspace } | { ok: false; reason: 'not_allowed' | 'not_pending' | 'mismatch' | 'not_attached' };
 
 export interface WorkspaceServiceDeps {
   workspaces: WorkspaceRepository;

@@ -24,6 +24,4 @@ export interface Workspace {
  * token belongs to another workspace than the stored one (this process then refuses to go
  * live, and says so).
  */
-export type WorkspaceState =
-  | { kind: 'attached'; workspace: Workspace }
-  | { kind: 'mismatch'; workspace: Workspace; tokenTeam: { id: string; name: string } };
+export type WorkspaceState = { kind: 'attached'; workspace: Workspace } | { kind: 'mismatch'; workspace: Workspace; tokenTeam: { id: string; name: string } };

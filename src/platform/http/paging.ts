@@ -32,6 +32,11 @@ export function pagingFields(limits: { defaultLimit: number; maxLimit: number; m
         return id;
       })
       .optional(),
-    limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, range).max(limits.maxLimit, range).default(limits.defaultLimit),
+    limit: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, range)
+      .max(limits.maxLimit, range)
+      .default(limits.defaultLimit),
   };
 }

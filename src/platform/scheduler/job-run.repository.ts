@@ -34,6 +34,10 @@ export class JobRunRepository {
   }
 
   async latest(job: string, limit = 10): Promise<JobRun[]> {
-    return this.runs.find({ job }, { projection: { _id: 0 } }).sort({ startedAt: -1 }).limit(limit).toArray();
+    return this.runs
+      .find({ job }, { projection: { _id: 0 } })
+      .sort({ startedAt: -1 })
+      .limit(limit)
+      .toArray();
   }
 }

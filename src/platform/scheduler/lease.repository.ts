@@ -65,11 +65,7 @@ export class LeaseRepository {
     for (let skips = 0; skips <= MAX_GENERATION_SKIPS; skips += 1) {
       const claimed = await this.claim(name, generation, holder, ttlMs, now);
       if (claimed === 'won') {
-        await this.leases.replaceOne(
-          { _id: name },
-          { generation, holder, acquiredAt: now, expiresAt: new Date(now.getTime() + ttlMs) },
-          { upsert: true },
-        );
+        await this.leases.replaceOne({ _id: name }, { generation, holder, acquiredAt: now, expiresAt: new Date(now.getTime() + ttlMs) }, { upsert: true });
         // Older claims are history now.
         await this.claims.deleteOne({ _id: `${name}#${generation - 2}` });
         return true;

@@ -135,19 +135,40 @@ export class Scheduler {
       logger.debug('job already running in another process; skipped');
       return { ran: false, reason: 'held_elsewhere' };
     }
-    const renew = setInterval(() => {
-      leases.acquire(lease, this.holder, job.leaseMs, clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
-    }, Math.max(1_000, Math.floor(job.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        leases.acquire(lease, this.holder, job.leaseMs, clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
+      },
+      Math.max(1_000, Math.floor(job.leaseMs / 3)),
+    );
     try {
       const report = await job.run({ now: startedAt, clock, logger, trigger });
-      await runs.record({ job: job.name, holder: this.holder, trigger, ...(tick ? { tick } : {}), startedAt, finishedAt: clock.now(), status: 'completed', report });
+      await runs.record({
+        job: job.name,
+        holder: this.holder,
+        trigger,
+        ...(tick ? { tick } : {}),
+        startedAt,
+        finishedAt: clock.now(),
+        status: 'completed',
+        report,
+      });
       logger.info({ report, ms: clock.now().getTime() - startedAt.getTime() }, 'job completed');
       return { ran: true, status: 'completed', report };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       logger.error({ err: error }, 'job failed');
       await runs
-        .record({ job: job.name, holder: this.holder, trigger, ...(tick ? { tick } : {}), startedAt, finishedAt: clock.now(), status: 'failed', error: message })
+        .record({
+          job: job.name,
+          holder: this.holder,
+          trigger,
+          ...(tick ? { tick } : {}),
+          startedAt,
+          finishedAt: clock.now(),
+          status: 'failed',
+          error: message,
+        })
         .catch((recordError: unknown) => logger.error({ err: recordError }, 'could not record the failed run'));
       return { ran: true, status: 'failed', error: message };
     } finally {

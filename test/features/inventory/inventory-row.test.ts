@@ -10,10 +10,22 @@ describe('classifyUser', () => {
     [{ id: 'USLACKBOT' }, { status: 'bot' }],
     [{ id: 'U1', is_restricted: true }, { status: 'guest' }],
     [{ id: 'U1', is_restricted: true, is_ultra_restricted: true }, { status: 'guest' }],
-    [{ id: 'U1', is_admin: true }, { status: 'active', adminRole: 'admin' }],
-    [{ id: 'U1', is_admin: true, is_owner: true }, { status: 'active', adminRole: 'owner' }],
-    [{ id: 'U1', is_admin: true, is_owner: true, is_primary_owner: true }, { status: 'active', adminRole: 'primary_owner' }],
-    [{ id: 'U1', deleted: true, is_admin: true }, { status: 'deactivated', adminRole: 'admin' }],
+    [
+      { id: 'U1', is_admin: true },
+      { status: 'active', adminRole: 'admin' },
+    ],
+    [
+      { id: 'U1', is_admin: true, is_owner: true },
+      { status: 'active', adminRole: 'owner' },
+    ],
+    [
+      { id: 'U1', is_admin: true, is_owner: true, is_primary_owner: true },
+      { status: 'active', adminRole: 'primary_owner' },
+    ],
+    [
+      { id: 'U1', deleted: true, is_admin: true },
+      { status: 'deactivated', adminRole: 'admin' },
+    ],
   ])('%j is %j', (user, expected) => {
     expect(classifyUser(user)).toEqual(expected);
   });
@@ -34,7 +46,14 @@ describe('inventoryCsvRow', () => {
     expect(row).toEqual(['U1', 'Ada', 'ada@acme.test', 'active', 'owner', 'm-ada', '2024-11-21T10:00:00.000Z', 'false']);
     expect(row).toHaveLength(INVENTORY_CSV_HEADER.length);
     expect(
-      inventoryCsvRow({ slackUserId: 'B1', name: 'Bot', email: '', status: 'bot', lastActivity: { unavailable: 'not available: Slack answered paid_only' }, billingActive: { unavailable: 'not listed by team.billableInfo' } }),
+      inventoryCsvRow({
+        slackUserId: 'B1',
+        name: 'Bot',
+        email: '',
+        status: 'bot',
+        lastActivity: { unavailable: 'not available: Slack answered paid_only' },
+        billingActive: { unavailable: 'not listed by team.billableInfo' },
+      }),
     ).toEqual(['B1', 'Bot', '', 'bot', '', '', 'not available: Slack answered paid_only', 'not listed by team.billableInfo']);
   });
 });

@@ -41,7 +41,9 @@ describe('renderInventorySection', () => {
     });
     expect(validateBlocks(blocks, 'home')).toEqual([]);
     expect(text(blocks)).toContain('Not available from Slack');
-    expect(text(blocks)).toContain('*Last activity*: not available. Slack answered `paid_only`: `team.accessLogs` is only available to workspaces on a paid plan.');
+    expect(text(blocks)).toContain(
+      '*Last activity*: not available. Slack answered `paid_only`: `team.accessLogs` is only available to workspaces on a paid plan.',
+    );
     expect(text(blocks)).toContain('*Billing status*: not available. Slack answered `not_allowed_token_type`');
     expect(text(blocks)).not.toContain('billing active, per Slack');
     expect(text(blocks)).toContain(JSON.stringify(BILLING_STATUS_NOTE).slice(1, -1));

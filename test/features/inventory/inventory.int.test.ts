@@ -21,7 +21,16 @@ const SEED: Seed = {
   users: [
     { id: ADMIN, name: 'wanda', real_name: 'Wanda Admin', is_admin: true, profile: { email: 'wanda@acme.test' } },
     { id: STANDARD, name: 'sam', real_name: 'Sam Standard', profile: { email: 'sam@acme.test' } },
-    { id: 'U0OWNER001', name: 'olga', real_name: 'Olga Owner', is_owner: true, is_primary_owner: true, is_admin: true, billing_active: false, profile: { email: 'olga@acme.test' } },
+    {
+      id: 'U0OWNER001',
+      name: 'olga',
+      real_name: 'Olga Owner',
+      is_owner: true,
+      is_primary_owner: true,
+      is_admin: true,
+      billing_active: false,
+      profile: { email: 'olga@acme.test' },
+    },
     { id: 'U0GUEST001', name: 'gus', real_name: 'Gus Guest', is_restricted: true, profile: { email: 'gus@partner.test' } },
     { id: 'U0SINGLE01', name: 'sia', real_name: 'Sia Single', is_restricted: true, is_ultra_restricted: true, profile: { email: 'sia@partner.test' } },
     { id: 'U0GONE0001', name: 'gone', real_name: 'Gone Person', deleted: true, profile: { email: 'gone@acme.test' } },
@@ -100,7 +109,11 @@ describe('user inventory', () => {
     const file = message.files![0]!;
     expect(file.name).toMatch(/^user-inventory-\d{4}-\d{2}-\d{2}\.csv$/);
     const download = await fetch(file.url_private_download, { headers: { authorization: `Bearer ${t.emulator.botToken}` } });
-    const [header, ...records] = parseCsv(Buffer.from(await download.arrayBuffer()).subarray(3).toString('utf8'));
+    const [header, ...records] = parseCsv(
+      Buffer.from(await download.arrayBuffer())
+        .subarray(3)
+        .toString('utf8'),
+    );
     expect(header).toEqual([...INVENTORY_CSV_HEADER]);
     return new Map(records.map((cells) => [cells[0]!, Object.fromEntries(INVENTORY_CSV_HEADER.map((name, i) => [name, cells[i] ?? '']))]));
   }
@@ -138,8 +151,19 @@ describe('user inventory', () => {
       'Last activity': iso(NOW - 3_600),
       'Billing active': 'true',
     });
-    expect(rows.get('U0OWNER001')).toMatchObject({ Status: 'active', 'Admin/owner': 'primary_owner', 'Mapped member id': '', 'Last activity': 'none in the access logs', 'Billing active': 'false' });
-    expect(rows.get('U0GUEST001')).toMatchObject({ Status: 'guest', 'Mapped member id': 'm-gus', 'Last activity': iso(NOW - 86_400), 'Billing active': 'true' });
+    expect(rows.get('U0OWNER001')).toMatchObject({
+      Status: 'active',
+      'Admin/owner': 'primary_owner',
+      'Mapped member id': '',
+      'Last activity': 'none in the access logs',
+      'Billing active': 'false',
+    });
+    expect(rows.get('U0GUEST001')).toMatchObject({
+      Status: 'guest',
+      'Mapped member id': 'm-gus',
+      'Last activity': iso(NOW - 86_400),
+      'Billing active': 'true',
+    });
     expect(rows.get('U0SINGLE01')).toMatchObject({ Status: 'guest', 'Billing active': 'false' });
     expect(rows.get('U0GONE0001')).toMatchObject({ Status: 'deactivated', 'Mapped member id': '', 'Billing active': 'false' });
     expect(rows.get('U0ROBOT001')).toMatchObject({ Status: 'bot', Email: '', 'Billing active': 'not listed by team.billableInfo' });

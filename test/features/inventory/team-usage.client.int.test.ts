@@ -13,7 +13,11 @@ describe('TeamUsageClient', () => {
     const emulator = await harness.start();
     emulator.injectFault('team.billableInfo', { status: 429, retryAfter: 3, times: 1 });
     const waits: number[] = [];
-    const client = new TeamUsageClient(botClient(emulator, { rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }), async (ms) => void waits.push(ms), 2);
+    const client = new TeamUsageClient(
+      botClient(emulator, { rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
+      async (ms) => void waits.push(ms),
+      2,
+    );
     const result = await client.billableInfo();
     expect(waits).toEqual([3_000]);
     if (!result.ok) throw new Error(`refused: ${result.refusal.error}`);

@@ -17,7 +17,8 @@ function deps(data: { members: string[]; deactivated?: string[]; mappings: Array
     },
     mappings: {
       async *streamAll() {
-        for (const m of data.mappings) yield { ...m, slackUserId: `U${m.memberId}`, source: 'auto', slackEmail: `${m.memberId}@x.test`, createdAt: at, updatedAt: at } as Mapping;
+        for (const m of data.mappings)
+          yield { ...m, slackUserId: `U${m.memberId}`, source: 'auto', slackEmail: `${m.memberId}@x.test`, createdAt: at, updatedAt: at } as Mapping;
       },
     },
     directory: {},
@@ -34,7 +35,11 @@ describe('MappingService counts', () => {
         {
           members: ['a', 'b', 'c', 'd'],
           // 'z' is a deactivated member (not streamed): its mapping is not counted.
-          mappings: [{ memberId: 'a', active: true }, { memberId: 'b', active: false }, { memberId: 'z', active: true }],
+          mappings: [
+            { memberId: 'a', active: true },
+            { memberId: 'b', active: false },
+            { memberId: 'z', active: true },
+          ],
         },
         { wait: Promise.resolve() },
       ),

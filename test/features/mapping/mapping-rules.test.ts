@@ -1,4 +1,12 @@
-import { activityChange, autoMayReplace, isMemberMatchable, isStaleAutoMapping, mappability, memberEmailMoved, normaliseEmail } from '../../../src/features/mapping/mapping-rules';
+import {
+  activityChange,
+  autoMayReplace,
+  isMemberMatchable,
+  isStaleAutoMapping,
+  mappability,
+  memberEmailMoved,
+  normaliseEmail,
+} from '../../../src/features/mapping/mapping-rules';
 import type { SlackUserSummary } from '../../../src/features/mapping/mapping.types';
 
 function user(overrides: Partial<SlackUserSummary> = {}): SlackUserSummary {

@@ -26,7 +26,11 @@ describe('chooseStrategy', () => {
   });
 
   it('uses lookups for the benchmark case (50 new members among 100,000 users) and the full pass for a large import', () => {
-    expect(chooseStrategy({ slackUserCount: 100_000, unmappedCount: 50 })).toMatchObject({ kind: 'lookups', lookups: { calls: 50, minutes: 1 }, full: { calls: 500, minutes: 25 } });
+    expect(chooseStrategy({ slackUserCount: 100_000, unmappedCount: 50 })).toMatchObject({
+      kind: 'lookups',
+      lookups: { calls: 50, minutes: 1 },
+      full: { calls: 500, minutes: 25 },
+    });
     expect(chooseStrategy({ slackUserCount: 100_000, unmappedCount: 5_000 })).toMatchObject({ kind: 'full' });
   });
 

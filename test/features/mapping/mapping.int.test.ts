@@ -58,7 +58,16 @@ describe('automatic mapping', () => {
   async function saveMember(member: { id: string; email: string; accountType?: AccountType; status?: MemberStatus }): Promise<void> {
     const email = member.email.trim();
     const saved = await features().repos.members.save(
-      { id: member.id, name: member.id, email, emailKey: emailKey(email), accountType: member.accountType ?? 'standard_member', status: member.status ?? 'pending', groups: [], source: 'api' },
+      {
+        id: member.id,
+        name: member.id,
+        email,
+        emailKey: emailKey(email),
+        accountType: member.accountType ?? 'standard_member',
+        status: member.status ?? 'pending',
+        groups: [],
+        source: 'api',
+      },
       new Date(),
     );
     if (!saved.ok) throw new Error(`could not save ${member.id}`);
@@ -163,7 +172,10 @@ describe('automatic mapping', () => {
     expect(pass).toMatchObject({ status: 'completed', report: { created: 0, deactivated: 0, unchanged: 3 } });
     // Only standard members and workspace admins: no counts panel.
     await saveMember({ id: 'm-carol', email: 'carol@acme.test', accountType: 'workspace_admin', status: 'activated' });
-    await features().repos.mappings.save({ memberId: 'm-carol', slackUserId: 'U0NOMAIL01', source: 'manual', slackEmail: 'carol@acme.test', active: true }, new Date());
+    await features().repos.mappings.save(
+      { memberId: 'm-carol', slackUserId: 'U0NOMAIL01', source: 'manual', slackEmail: 'carol@acme.test', active: true },
+      new Date(),
+    );
     await t.emulator.socket.sendEvent({ type: 'app_home_opened', user: 'U0NOMAIL01', channel: 'D0NOMAIL01', tab: 'home', event_ts: '2' });
     const other = await eventually(() => t.emulator.homeViewOf('U0NOMAIL01'), 5_000, "carol's home");
     expect(JSON.stringify(other)).not.toContain('mapping.review_members');
@@ -230,7 +242,10 @@ describe('automatic mapping', () => {
 
   it('never changes a manual mapping: not by a full pass, a user_change or a member update', async () => {
     // Ana was connected by hand to her work account before the workspace went live.
-    await features().repos.mappings.save({ memberId: 'm-ana', slackUserId: 'U0ANAWORK1', source: 'manual', slackEmail: 'ana.work@acme.test', active: true }, new Date());
+    await features().repos.mappings.save(
+      { memberId: 'm-ana', slackUserId: 'U0ANAWORK1', source: 'manual', slackEmail: 'ana.work@acme.test', active: true },
+      new Date(),
+    );
     await goLive();
     expect(await mappingOf('m-ana')).toMatchObject({ slackUserId: 'U0ANAWORK1', source: 'manual' });
     // U0ANA00001 has ana's email but ana is taken: it stays unmapped.
@@ -259,7 +274,10 @@ describe('automatic mapping', () => {
     expect(await mappingOf('m-ana')).toBeUndefined();
 
     // An admin connecting her by hand lifts the removal.
-    const manual = await features().repos.mappings.save({ memberId: 'm-ana', slackUserId: before!.slackUserId, source: 'manual', slackEmail: before!.slackEmail, active: true }, new Date());
+    const manual = await features().repos.mappings.save(
+      { memberId: 'm-ana', slackUserId: before!.slackUserId, source: 'manual', slackEmail: before!.slackEmail, active: true },
+      new Date(),
+    );
     expect(manual).toMatchObject({ ok: true, outcome: 'created' });
     await features().repos.mappings.remove('m-ana');
     const again = await features().scheduler.runExclusive(fullPassJob(features().mapping.service), 'manual');
@@ -300,7 +318,10 @@ describe('automatic mapping', () => {
     const lookups = () => t.emulator.callsOf('users.lookupByEmail').length;
     let [l0, k0] = [lists(), lookups()];
     const full = await features().scheduler.runExclusive(job, 'manual');
-    expect(full).toMatchObject({ status: 'completed', report: { ran: true, kind: 'full', strategy: { kind: 'full', lookups: { calls: 5 }, full: { calls: 1 } } } });
+    expect(full).toMatchObject({
+      status: 'completed',
+      report: { ran: true, kind: 'full', strategy: { kind: 'full', lookups: { calls: 5 }, full: { calls: 1 } } },
+    });
     expect([lists() - l0, lookups() - k0]).toEqual([1, 0]);
 
     // Deactivate members until 2 are unmapped: 2 lookups (0.04 min) beat one users.list call.

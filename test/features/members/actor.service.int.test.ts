@@ -50,10 +50,19 @@ describe('ActorService under rate limits', () => {
   let t: TestConnector;
   afterEach(() => t.stop());
 
-  it('refuses at once when users.info is rate limited, instead of waiting past Slack\'s 3 s', async () => {
+  it("refuses at once when users.info is rate limited, instead of waiting past Slack's 3 s", async () => {
     t = await startTestConnector({ emulator: { seed: { users: USERS } }, label: 'actor429' });
     await storeRepos(t.connector.store.db).members.save(
-      { id: 'm-newbie', name: 'n', email: 'newbie@acme.test', emailKey: 'newbie@acme.test', accountType: 'security_admin', status: 'activated', groups: [], source: 'api' },
+      {
+        id: 'm-newbie',
+        name: 'n',
+        email: 'newbie@acme.test',
+        emailKey: 'newbie@acme.test',
+        accountType: 'security_admin',
+        status: 'activated',
+        groups: [],
+        source: 'api',
+      },
       new Date(),
     );
     t.emulator.injectFault('users.info', { times: 1, status: 429, retryAfter: 30 });

@@ -35,9 +35,7 @@ function onlyError(input: string): MemberCsvRowError {
 
 describe('parseMemberCsv', () => {
   it('reads a well-formed file into rows with line numbers, email keys and account types', () => {
-    const { rows, errors } = parsed(
-      csv(HEADER, 'Ada Lovelace,Ada@Example.com,Workspace admin', 'Grace Hopper,grace@example.com,'),
-    );
+    const { rows, errors } = parsed(csv(HEADER, 'Ada Lovelace,Ada@Example.com,Workspace admin', 'Grace Hopper,grace@example.com,'));
     expect(errors).toEqual([]);
     expect(rows).toEqual([
       { line: 2, name: 'Ada Lovelace', email: 'Ada@Example.com', emailKey: 'ada@example.com', accountType: 'workspace_admin', accountTypeGiven: true },
@@ -181,7 +179,9 @@ describe('parseMemberCsv', () => {
     });
 
     it('keeps formula-looking cells as plain text (injection is guarded on export)', () => {
-      const { rows } = parsed(csv(HEADER, '=HYPERLINK("http://x"),ada@example.com,', '+Bob,bob@example.com,', '-Carol,carol@example.com,', '@Dan,dan@example.com,'));
+      const { rows } = parsed(
+        csv(HEADER, '=HYPERLINK("http://x"),ada@example.com,', '+Bob,bob@example.com,', '-Carol,carol@example.com,', '@Dan,dan@example.com,'),
+      );
       expect(rows.map((row) => row.name)).toEqual(['=HYPERLINK("http://x")', '+Bob', '-Carol', '@Dan']);
     });
   });
@@ -201,7 +201,9 @@ describe('parseMemberCsv', () => {
 
     it('takes columns in any order and ignores extra ones', () => {
       const { rows } = parsed(csv('Team,Account Type,Email,Start date,Name', 'Finance,Primary owner,ada@example.com,2024-01-01,Ada'));
-      expect(rows).toEqual([{ line: 2, name: 'Ada', email: 'ada@example.com', emailKey: 'ada@example.com', accountType: 'primary_owner', accountTypeGiven: true }]);
+      expect(rows).toEqual([
+        { line: 2, name: 'Ada', email: 'ada@example.com', emailKey: 'ada@example.com', accountType: 'primary_owner', accountTypeGiven: true },
+      ]);
     });
 
     it('defaults the account type to standard_member when the column is absent', () => {
@@ -256,7 +258,16 @@ describe('parseMemberCsv', () => {
       const error = onlyError(csv(HEADER, 'Ada,ada@example.com,Admin'));
       expect(error).toMatchObject({ line: 2, reason: 'unknown_account_type', raw: ['Ada', 'ada@example.com', 'Admin'] });
       expect(error.message).toMatch(/^Line 2: “Admin” is not an account type\./);
-      for (const accepted of ['Standard member', 'Workspace admin', 'Security admin', 'Primary owner', 'standard_member', 'workspace_admin', 'security_admin', 'primary_owner']) {
+      for (const accepted of [
+        'Standard member',
+        'Workspace admin',
+        'Security admin',
+        'Primary owner',
+        'standard_member',
+        'workspace_admin',
+        'security_admin',
+        'primary_owner',
+      ]) {
         expect(error.message).toContain(accepted);
       }
     });

@@ -35,12 +35,18 @@ describe('MemberImportService', () => {
   });
 
   async function seed(id: string, name: string, email: string, accountType: AccountType = 'standard_member'): Promise<Member> {
-    const result = await deps.repos.members.save({ id, name, email, emailKey: email.toLowerCase(), accountType, status: 'activated', groups: ['Ops'], source: 'api' }, new Date());
+    const result = await deps.repos.members.save(
+      { id, name, email, emailKey: email.toLowerCase(), accountType, status: 'activated', groups: ['Ops'], source: 'api' },
+      new Date(),
+    );
     if (!result.ok) throw new Error('seed failed');
     return result.member;
   }
   const allMembers = () => database.db.collection('members').find({}).sort({ _id: 1 }).toArray();
-  const admin = (type: AccountType, member?: Member): Actor => ({ slackUserId: 'U0ADMIN001', member: member ?? ({ id: 'm-admin', accountType: type, status: 'activated' } as Member) });
+  const admin = (type: AccountType, member?: Member): Actor => ({
+    slackUserId: 'U0ADMIN001',
+    member: member ?? ({ id: 'm-admin', accountType: type, status: 'activated' } as Member),
+  });
 
   const FILE = [
     'Name,Email,Account Type',
@@ -68,8 +74,22 @@ describe('MemberImportService', () => {
     const preview = await previewOf(FILE);
     expect(preview.totalRows).toBe(7);
     expect(preview.newRows).toEqual([
-      { line: 2, memberId: expect.stringMatching(/^m-[0-9a-f-]{36}$/), name: 'Ada Lovelace', email: 'ada@acme.test', emailKey: 'ada@acme.test', accountType: 'standard_member' },
-      { line: 3, memberId: expect.stringMatching(/^m-[0-9a-f-]{36}$/), name: 'Grace Hopper', email: 'GRACE@acme.test', emailKey: 'grace@acme.test', accountType: 'workspace_admin' },
+      {
+        line: 2,
+        memberId: expect.stringMatching(/^m-[0-9a-f-]{36}$/),
+        name: 'Ada Lovelace',
+        email: 'ada@acme.test',
+        emailKey: 'ada@acme.test',
+        accountType: 'standard_member',
+      },
+      {
+        line: 3,
+        memberId: expect.stringMatching(/^m-[0-9a-f-]{36}$/),
+        name: 'Grace Hopper',
+        email: 'GRACE@acme.test',
+        emailKey: 'grace@acme.test',
+        accountType: 'workspace_admin',
+      },
     ]);
     expect(preview.newRows[0]!.memberId).not.toBe(preview.newRows[1]!.memberId);
     expect(preview.updatedRows).toEqual([
@@ -97,8 +117,19 @@ describe('MemberImportService', () => {
     expect(result.failures.map((f) => [f.line, f.reason])).toEqual([[8, 'above_own_rank']]);
 
     const ada = await deps.repos.members.findByEmailKey('ada@acme.test');
-    expect(ada).toMatchObject({ id: preview.newRows[0]!.memberId, name: 'Ada Lovelace', status: 'pending', source: 'csv', accountType: 'standard_member', groups: [] });
-    expect(await deps.repos.members.findByEmailKey('grace@acme.test')).toMatchObject({ email: 'GRACE@acme.test', accountType: 'workspace_admin', status: 'pending' });
+    expect(ada).toMatchObject({
+      id: preview.newRows[0]!.memberId,
+      name: 'Ada Lovelace',
+      status: 'pending',
+      source: 'csv',
+      accountType: 'standard_member',
+      groups: [],
+    });
+    expect(await deps.repos.members.findByEmailKey('grace@acme.test')).toMatchObject({
+      email: 'GRACE@acme.test',
+      accountType: 'workspace_admin',
+      status: 'pending',
+    });
     // An update changes the name and account type only.
     expect(await deps.repos.members.findById('m-rename')).toMatchObject({ name: 'Renamed Person', status: 'activated', groups: ['Ops'], source: 'api' });
     expect(await deps.repos.members.findByEmailKey('promote@acme.test')).toBeUndefined();
@@ -125,7 +156,7 @@ describe('MemberImportService', () => {
     expect(await allMembers()).toHaveLength(4);
   });
 
-  it('keeps an existing member\'s account type when the Account Type cell is empty, and applies a given one', async () => {
+  it("keeps an existing member's account type when the Account Type cell is empty, and applies a given one", async () => {
     await seed('m-boss', 'Boss', 'boss@acme.test', 'security_admin');
     await seed('m-worker', 'Worker', 'worker@acme.test', 'workspace_admin');
     const preview = await previewOf(['Name,Email,Account Type', 'Boss,boss@acme.test,', 'Worker,worker@acme.test,Standard member'].join('\n'));

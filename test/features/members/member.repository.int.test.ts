@@ -16,7 +16,14 @@ describe('MemberRepository', () => {
   });
   afterAll(() => t.dispose());
 
-  const base = (id: string) => ({ id, name: id, email: `${id}@acme.test`, emailKey: `${id}@acme.test`, accountType: 'standard_member' as const, source: 'api' as const });
+  const base = (id: string) => ({
+    id,
+    name: id,
+    email: `${id}@acme.test`,
+    emailKey: `${id}@acme.test`,
+    accountType: 'standard_member' as const,
+    source: 'api' as const,
+  });
 
   it('creates pending members without groups, and keeps status and groups when they are left out', async () => {
     const created = await members.save(base('keep'), new Date());
@@ -28,14 +35,32 @@ describe('MemberRepository', () => {
 
   it('refuses an email another member has', async () => {
     await members.save(base('owner'), new Date());
-    expect(await members.save({ ...base('thief'), email: 'owner@acme.test', emailKey: 'owner@acme.test' }, new Date())).toEqual({ ok: false, reason: 'email_taken', takenBy: 'owner' });
+    expect(await members.save({ ...base('thief'), email: 'owner@acme.test', emailKey: 'owner@acme.test' }, new Date())).toEqual({
+      ok: false,
+      reason: 'email_taken',
+      takenBy: 'owner',
+    });
   });
 
   it('inserts many new members at once, refusing only those whose id or email is taken', async () => {
     await members.save(base('bulk-existing'), new Date());
     const now = new Date();
-    const member = (id: string, email = `${id}@acme.test`) => ({ ...base(id), email, emailKey: email, status: 'pending' as const, groups: [], source: 'provisioning' as const, createdAt: now, updatedAt: now });
-    const result = await members.insertNew([member('bulk-1'), member('bulk-2', 'bulk-existing@acme.test'), member('bulk-existing', 'other@acme.test'), member('bulk-3')]);
+    const member = (id: string, email = `${id}@acme.test`) => ({
+      ...base(id),
+      email,
+      emailKey: email,
+      status: 'pending' as const,
+      groups: [],
+      source: 'provisioning' as const,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const result = await members.insertNew([
+      member('bulk-1'),
+      member('bulk-2', 'bulk-existing@acme.test'),
+      member('bulk-existing', 'other@acme.test'),
+      member('bulk-3'),
+    ]);
     expect(result.inserted.map((m) => m.id)).toEqual(['bulk-1', 'bulk-3']);
     expect(result.refused.map((r) => r.member.id)).toEqual(['bulk-2', 'bulk-existing']);
     expect(await members.findById('bulk-3')).toMatchObject({ source: 'provisioning', status: 'pending' });

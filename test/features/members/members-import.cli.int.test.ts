@@ -51,7 +51,10 @@ describe('members:import command line', () => {
       createdAt: new Date(),
       updatedAt: new Date(),
     });
-    const file = writeFile('members.csv', 'Name,Email,Account Type\r\nAda Lovelace,ada@acme.test,\r\nGrace Hopper,Grace@acme.test,Workspace admin\r\nBroken,nope,\r\n');
+    const file = writeFile(
+      'members.csv',
+      'Name,Email,Account Type\r\nAda Lovelace,ada@acme.test,\r\nGrace Hopper,Grace@acme.test,Workspace admin\r\nBroken,nope,\r\n',
+    );
     const result = await run([file, '--yes']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -67,7 +70,11 @@ describe('members:import command line', () => {
     ]);
     const audit = await database.db.collection('audit_log').find({}).toArray();
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'member.import', actor: { slackUserId: expect.stringMatching(/^cli/) }, after: { created: 1, updated: 1, failed: 1 } });
+    expect(audit[0]).toMatchObject({
+      action: 'member.import',
+      actor: { slackUserId: expect.stringMatching(/^cli/) },
+      after: { created: 1, updated: 1, failed: 1 },
+    });
     // The command also creates the indexes, so email uniqueness holds on a fresh database.
     const indexes = await database.db.collection('members').indexes();
     expect(indexes.map((i) => i.name)).toContain('emailKey_unique');

@@ -55,7 +55,13 @@ describe('member directory HTTP API', () => {
     expect(new Date(first.createdAt).toISOString()).toBe(first.createdAt);
     expect(await repo().findById('m-create')).toMatchObject({ emailKey: 'ada.lovelace@acme.test', source: 'api', status: 'pending' });
 
-    const updated = await put('m-create', { email: 'ada.lovelace@acme.test', name: 'Ada King', accountType: 'workspace_admin', status: 'activated', groups: ['Finance', 'Finance', 'Ops'] });
+    const updated = await put('m-create', {
+      email: 'ada.lovelace@acme.test',
+      name: 'Ada King',
+      accountType: 'workspace_admin',
+      status: 'activated',
+      groups: ['Finance', 'Finance', 'Ops'],
+    });
     expect(updated.status).toBe(200);
     const second = (await updated.json()) as MemberBody;
     expect(second).toMatchObject({ name: 'Ada King', status: 'activated', groups: ['Finance', 'Ops'], createdAt: first.createdAt });
@@ -130,7 +136,12 @@ describe('member directory HTTP API', () => {
     for (let i = 0; i < 7; i += 1) {
       const id = `p-${String(i).padStart(2, '0')}`;
       ids.push(id);
-      const res = await put(id, { email: `page${i}@list.test`, name: `Page ${i}`, accountType: 'standard_member', status: i % 2 === 0 ? 'activated' : 'pending' });
+      const res = await put(id, {
+        email: `page${i}@list.test`,
+        name: `Page ${i}`,
+        accountType: 'standard_member',
+        status: i % 2 === 0 ? 'activated' : 'pending',
+      });
       expect(res.status).toBe(201);
     }
     // Only this test's members: ids starting with p- sort together; walk all pages and keep them.
@@ -190,7 +201,11 @@ describe('member directory HTTP API', () => {
 
     const mapped = await get('/api/v1/members/m-mapped');
     expect(mapped.status).toBe(200);
-    expect(mapped.body).toMatchObject({ id: 'm-mapped', email: 'mapped@acme.test', mapping: { status: 'connected', slackUserId: 'U0MAPPED01', source: 'manual' } });
+    expect(mapped.body).toMatchObject({
+      id: 'm-mapped',
+      email: 'mapped@acme.test',
+      mapping: { status: 'connected', slackUserId: 'U0MAPPED01', source: 'manual' },
+    });
 
     const unmapped = await get('/api/v1/members/m-unmapped');
     expect(unmapped.body.mapping).toEqual({ status: 'not_connected' });

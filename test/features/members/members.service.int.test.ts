@@ -50,7 +50,11 @@ describe('MembersService', () => {
   describe('putMember (HTTP API)', () => {
     it('creates pending members and calls the hooks on create, email change and status change only', async () => {
       const created = await services.service.putMember('m-api', { email: ' Ada@Acme.test ', name: 'Ada', accountType: 'standard_member' }, 'api');
-      expect(created).toMatchObject({ ok: true, outcome: 'created', member: { status: 'pending', email: 'Ada@Acme.test', emailKey: 'ada@acme.test', source: 'api' } });
+      expect(created).toMatchObject({
+        ok: true,
+        outcome: 'created',
+        member: { status: 'pending', email: 'Ada@Acme.test', emailKey: 'ada@acme.test', source: 'api' },
+      });
       expect(changes).toHaveLength(1);
       expect(changes[0]!.before).toBeUndefined();
 
@@ -75,7 +79,9 @@ describe('MembersService', () => {
       deps.hooks.memberChanged.unshift(() => {
         throw new Error('hook bug');
       });
-      expect(await services.service.putMember('m-a', { email: 'same@acme.test', name: 'A', accountType: 'standard_member' }, 'api')).toMatchObject({ ok: true });
+      expect(await services.service.putMember('m-a', { email: 'same@acme.test', name: 'A', accountType: 'standard_member' }, 'api')).toMatchObject({
+        ok: true,
+      });
       expect(changes).toHaveLength(1);
       expect(await services.service.putMember('m-b', { email: 'SAME@acme.test', name: 'B', accountType: 'standard_member' }, 'api')).toEqual({
         ok: false,
@@ -104,7 +110,11 @@ describe('MembersService', () => {
     it.each(['workspace_admin', 'security_admin', 'primary_owner'] as const)('lets a %s edit, deactivate and reactivate a standard member', async (type) => {
       const admin = await member(type);
       const target = await member('standard_member');
-      expect(await services.service.updateProfile(actorOf(admin), target.id, { name: '  New Name ' })).toMatchObject({ ok: true, changed: true, member: { name: 'New Name' } });
+      expect(await services.service.updateProfile(actorOf(admin), target.id, { name: '  New Name ' })).toMatchObject({
+        ok: true,
+        changed: true,
+        member: { name: 'New Name' },
+      });
       expect(await services.service.deactivate(actorOf(admin), target.id)).toMatchObject({ ok: true, member: { status: 'deactivated' }, transferred: [] });
       expect(await services.service.reactivate(actorOf(admin), target.id)).toMatchObject({ ok: true, member: { status: 'activated' } });
     });
@@ -117,8 +127,14 @@ describe('MembersService', () => {
       expect(await services.service.updateProfile(actor, standard.id, { accountType: 'security_admin' })).toEqual({ ok: false, reason: 'above_own_rank' });
       expect(await services.service.updateProfile(actor, securityAdmin.id, { name: 'X' })).toEqual({ ok: false, reason: 'above_own_rank' });
       expect(await services.service.deactivate(actor, securityAdmin.id)).toEqual({ ok: false, reason: 'above_own_rank' });
-      expect(await services.service.updateProfile(actor, workspaceAdmin.id, { accountType: 'standard_member' })).toEqual({ ok: false, reason: 'own_account_type' });
-      expect(await services.service.updateProfile(actor, standard.id, { accountType: 'workspace_admin' })).toMatchObject({ ok: true, member: { accountType: 'workspace_admin' } });
+      expect(await services.service.updateProfile(actor, workspaceAdmin.id, { accountType: 'standard_member' })).toEqual({
+        ok: false,
+        reason: 'own_account_type',
+      });
+      expect(await services.service.updateProfile(actor, standard.id, { accountType: 'workspace_admin' })).toMatchObject({
+        ok: true,
+        member: { accountType: 'workspace_admin' },
+      });
       expect((await deps.repos.members.findById(securityAdmin.id))?.name).toBe(securityAdmin.name);
     });
   });
@@ -166,8 +182,20 @@ describe('MembersService', () => {
 
       const entries = (await audit()).reverse();
       expect(entries.map((e) => [e.action, e.actor, e.target, e.before, e.after])).toEqual([
-        ['member.deactivate', { slackUserId: 'U0ADMIN001', memberId: admin.id }, { type: 'member', id: target.id }, { status: 'activated' }, { status: 'deactivated' }],
-        ['member.reactivate', { slackUserId: 'U0ADMIN001', memberId: admin.id }, { type: 'member', id: target.id }, { status: 'deactivated' }, { status: 'activated' }],
+        [
+          'member.deactivate',
+          { slackUserId: 'U0ADMIN001', memberId: admin.id },
+          { type: 'member', id: target.id },
+          { status: 'activated' },
+          { status: 'deactivated' },
+        ],
+        [
+          'member.reactivate',
+          { slackUserId: 'U0ADMIN001', memberId: admin.id },
+          { type: 'member', id: target.id },
+          { status: 'deactivated' },
+          { status: 'activated' },
+        ],
       ]);
     });
 
@@ -198,7 +226,9 @@ describe('MembersService', () => {
       });
 
       it('refuses a second provider of the same kind', () => {
-        expect(() => services.ownership.register({ kind: 'scheduled_import', countOwnedBy: async () => 0, transfer: async () => 0 })).toThrow(/already registered/);
+        expect(() => services.ownership.register({ kind: 'scheduled_import', countOwnedBy: async () => 0, transfer: async () => 0 })).toThrow(
+          /already registered/,
+        );
       });
 
       it('deactivates without a successor when the member owns nothing', async () => {
@@ -217,7 +247,11 @@ describe('MembersService', () => {
         owned.set(owner.id, 3);
         const actor = actorOf(admin);
 
-        expect(await services.service.deactivate(actor, owner.id)).toEqual({ ok: false, reason: 'successor_required', owned: [{ kind: 'scheduled_import', count: 3 }] });
+        expect(await services.service.deactivate(actor, owner.id)).toEqual({
+          ok: false,
+          reason: 'successor_required',
+          owned: [{ kind: 'scheduled_import', count: 3 }],
+        });
         for (const invalid of [pending.id, gone.id, owner.id, 'm-nobody']) {
           expect(await services.service.deactivate(actor, owner.id, { successorId: invalid })).toMatchObject({ ok: false, reason: 'invalid_successor' });
         }
@@ -231,7 +265,10 @@ describe('MembersService', () => {
         expect(transfers).toEqual([[owner.id, successor.id]]);
         expect(owned.get(successor.id)).toBe(3);
         const [entry] = await audit();
-        expect(entry).toMatchObject({ action: 'member.deactivate', after: { status: 'deactivated', successorId: successor.id, transferred: [{ kind: 'scheduled_import', count: 3 }] } });
+        expect(entry).toMatchObject({
+          action: 'member.deactivate',
+          after: { status: 'deactivated', successorId: successor.id, transferred: [{ kind: 'scheduled_import', count: 3 }] },
+        });
       });
 
       it('leaves the member active when the transfer fails, so the admin can retry', async () => {

@@ -84,7 +84,11 @@ const blockAction = (view?: Record<string, unknown>) => ({
   actions: [{ action_id: 'mapping.manual.remove.0', value: 'm-bea' }],
   ...(view ? { view } : {}),
 });
-const submission = { type: 'view_submission', user: { id: 'U0ADA' }, view: { id: 'V1', type: 'modal', callback_id: 'x', private_metadata: '{"a":1}', state: { values: { b: {} } } } };
+const submission = {
+  type: 'view_submission',
+  user: { id: 'U0ADA' },
+  view: { id: 'V1', type: 'modal', callback_id: 'x', private_metadata: '{"a":1}', state: { values: { b: {} } } },
+};
 
 describe('requirePermission', () => {
   it('acks a block action before checking, then passes the actor and the interaction on', async () => {
@@ -95,7 +99,13 @@ describe('requirePermission', () => {
     expect(s.nextCalls()).toBe(1);
     expect(gated(s.context)).toEqual({
       actor: { slackUserId: 'U0ADA', member: ADMIN },
-      interaction: { type: 'block_actions', userId: 'U0ADA', triggerId: 'T1', view: { id: 'V1', type: 'modal', privateMetadata: 'meta', values: undefined }, action: { actionId: 'mapping.manual.remove.0', value: 'm-bea' } },
+      interaction: {
+        type: 'block_actions',
+        userId: 'U0ADA',
+        triggerId: 'T1',
+        view: { id: 'V1', type: 'modal', privateMetadata: 'meta', values: undefined },
+        action: { actionId: 'mapping.manual.remove.0', value: 'm-bea' },
+      },
     });
     expect(s.calls).toEqual([]);
   });
@@ -164,7 +174,9 @@ describe('requirePermission', () => {
   });
 
   it('reads a select’s chosen option as the action’s value and a typeahead’s text as the query', () => {
-    expect(readInteraction({ type: 'block_actions', user: { id: 'U1' }, actions: [{ action_id: 'a', selected_option: { value: 'created' } }] })?.action).toEqual({ actionId: 'a', value: 'created' });
+    expect(
+      readInteraction({ type: 'block_actions', user: { id: 'U1' }, actions: [{ action_id: 'a', selected_option: { value: 'created' } }] })?.action,
+    ).toEqual({ actionId: 'a', value: 'created' });
     expect(readInteraction({ type: 'block_suggestion', user: { id: 'U1' }, value: 'eng' })?.query).toBe('eng');
   });
 });

@@ -40,7 +40,16 @@ export function seed() {
 export async function saveMembers(t: TestConnector, members = MEMBERS): Promise<void> {
   for (const member of members) {
     const saved = await storeRepos(t.connector.store.db).members.save(
-      { id: member.id, name: member.id, email: member.email, emailKey: emailKey(member.email), accountType: member.accountType ?? 'standard_member', status: member.status ?? 'pending', groups: [], source: 'api' },
+      {
+        id: member.id,
+        name: member.id,
+        email: member.email,
+        emailKey: emailKey(member.email),
+        accountType: member.accountType ?? 'standard_member',
+        status: member.status ?? 'pending',
+        groups: [],
+        source: 'api',
+      },
       new Date(),
     );
     if (!saved.ok) throw new Error(`could not save ${member.id}`);
@@ -91,10 +100,14 @@ export function findNotification(t: TestConnector, id: string): Promise<Notifica
 
 /** Waits until the notification reached a final status. */
 export function finished(t: TestConnector, id: string, timeoutMs = 15_000): Promise<Notification> {
-  return eventually(async () => {
-    const n = await findNotification(t, id);
-    return n && ['delivered', 'skipped', 'failed'].includes(n.status) ? n : undefined;
-  }, timeoutMs, `notification ${id} to finish`);
+  return eventually(
+    async () => {
+      const n = await findNotification(t, id);
+      return n && ['delivered', 'skipped', 'failed'].includes(n.status) ? n : undefined;
+    },
+    timeoutMs,
+    `notification ${id} to finish`,
+  );
 }
 
 /** The notification ids of the app's messages to a user, oldest first (from the emulator's DM). */

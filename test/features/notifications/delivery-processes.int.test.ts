@@ -43,7 +43,12 @@ describe('delivery across processes', () => {
   });
 
   async function connector(options: { clock?: { now(): Date }; keepDatabase?: boolean } = {}): Promise<TestConnector> {
-    const c = await startTestConnector({ sharedEmulator: emulator, env: { MONGODB_DB: dbName }, keepDatabase: options.keepDatabase ?? true, ...(options.clock ? { clock: options.clock } : {}) });
+    const c = await startTestConnector({
+      sharedEmulator: emulator,
+      env: { MONGODB_DB: dbName },
+      keepDatabase: options.keepDatabase ?? true,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     connectors.push(c);
     return c;
   }
@@ -58,7 +63,16 @@ describe('delivery across processes', () => {
     const members = ['m-ana', 'm-bob', 'm-carol', 'm-dan'];
     const bodies = Array.from({ length: 60 }, (_, i) => notificationBody({ recipient: { memberId: members[i % members.length] } }));
     // Half through each process's HTTP API, interleaved.
-    await Promise.all([postAll(a, bodies.filter((_, i) => i % 2 === 0)), postAll(b, bodies.filter((_, i) => i % 2 === 1))]);
+    await Promise.all([
+      postAll(
+        a,
+        bodies.filter((_, i) => i % 2 === 0),
+      ),
+      postAll(
+        b,
+        bodies.filter((_, i) => i % 2 === 1),
+      ),
+    ]);
     for (const body of bodies) expect(await finished(a, body.id as string, 30_000)).toMatchObject({ status: 'delivered' });
 
     const sent = USERS.flatMap((user) => notificationIdsIn(emulator.messagesTo(user.id)));

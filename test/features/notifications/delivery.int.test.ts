@@ -43,7 +43,10 @@ describe('notification delivery', () => {
 
     const messages = t.emulator.messagesTo('U0ANA00001');
     expect(notificationIdsIn(messages)).toEqual([first.id, second.id]);
-    expect(messages[0]).toMatchObject({ ts: delivered.slack?.ts, metadata: { event_type: 'pigment_notification', event_payload: { notification_id: first.id } } });
+    expect(messages[0]).toMatchObject({
+      ts: delivered.slack?.ts,
+      metadata: { event_type: 'pigment_notification', event_payload: { notification_id: first.id } },
+    });
     const expected = buildNotificationMessage(delivered, { pigmentBaseUrl: features().config.pigmentBaseUrl, now: delivered.createdAt });
     expect(messages[0]?.text).toBe(expected.text);
     expect(JSON.stringify(messages[0]?.blocks)).toContain('"url":"https://acme.pigment.test/apps/1/blocks/2"');
@@ -52,7 +55,9 @@ describe('notification delivery', () => {
     expect(callsOf('chat.postMessage')).toBe(2);
     expect((await features().repos.mappings.findByMember('m-ana'))?.dmChannelId).toBe(delivered.slack?.channel);
     // The API reports it.
-    const status = (await (await t.fetch(`/api/v1/notifications/${first.id as string}`, { headers: { authorization: `Bearer ${features().config.http.apiToken}` } })).json()) as Record<string, unknown>;
+    const status = (await (
+      await t.fetch(`/api/v1/notifications/${first.id as string}`, { headers: { authorization: `Bearer ${features().config.http.apiToken}` } })
+    ).json()) as Record<string, unknown>;
     expect(status).toEqual({ id: first.id, status: 'delivered', slack: { channel: delivered.slack?.channel, ts: delivered.slack?.ts } });
   });
 
@@ -88,7 +93,11 @@ describe('notification delivery', () => {
     expect(t.emulator.messagesTo('U0BOB00001')).toEqual([]);
 
     await t.emulator.socket.sendEvent({ type: 'app_uninstalled' });
-    await eventually(() => (features().workspace.current()?.kind === 'attached' && features().workspace.isLive() === false ? true : undefined), 5_000, 'the disconnect');
+    await eventually(
+      () => (features().workspace.current()?.kind === 'attached' && features().workspace.isLive() === false ? true : undefined),
+      5_000,
+      'the disconnect',
+    );
     const afterUninstall = notificationBody({ recipient: { memberId: 'm-dan' } });
     await postAll(t, [afterUninstall]);
     expect(await finished(t, afterUninstall.id as string)).toMatchObject({ status: 'skipped', reason: 'workspace_disconnected' });
@@ -230,10 +239,14 @@ describe('notification delivery', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', workers: { 'notifications.delivery': 'paused: invalid_auth' } });
     // Every notification given back to the queue, none lost or failed.
-    await eventually(async () => {
-      const statuses = await Promise.all(bodies.map(async (body) => (await findNotification(t, body.id as string))?.status));
-      return statuses.every((status) => status === 'queued') ? true : undefined;
-    }, 5_000, 'every notification queued again');
+    await eventually(
+      async () => {
+        const statuses = await Promise.all(bodies.map(async (body) => (await findNotification(t, body.id as string))?.status));
+        return statuses.every((status) => status === 'queued') ? true : undefined;
+      },
+      5_000,
+      'every notification queued again',
+    );
     // Paused: at most the calls already under way were refused (one per lane), then nothing
     // but auth.test until the token works.
     const deliveryCalls = () => callsOf('conversations.open') + callsOf('chat.postMessage');

@@ -128,14 +128,31 @@ describe('notification hand-off and preferences HTTP API', () => {
   });
 
   it('accepts email recipients, no body, no actor, the base URL itself, and counts characters rather than bytes', async () => {
-    const minimal = { id: 'n-minimal', type: 'scheduled_import', subtype: 'failed', recipient: { email: 'grace@acme.test' }, title: 'Import failed', url: BASE };
+    const minimal = {
+      id: 'n-minimal',
+      type: 'scheduled_import',
+      subtype: 'failed',
+      recipient: { email: 'grace@acme.test' },
+      title: 'Import failed',
+      url: BASE,
+    };
     expect((await post(minimal)).status).toBe(202);
     expect(await repos.outbox.findById('n-minimal')).toMatchObject({ recipient: { email: 'grace@acme.test' }, body: '', url: BASE });
     expect((await repos.outbox.findById('n-minimal'))?.actor).toBeUndefined();
 
-    const longest = notification('n-longest', { title: '📈'.repeat(150), body: 'é'.repeat(2_000), url: `${BASE}/${'a'.repeat(3_000 - BASE.length - 1)}`, actor: { name: 'A'.repeat(200) } });
+    const longest = notification('n-longest', {
+      title: '📈'.repeat(150),
+      body: 'é'.repeat(2_000),
+      url: `${BASE}/${'a'.repeat(3_000 - BASE.length - 1)}`,
+      actor: { name: 'A'.repeat(200) },
+    });
     expect((await post(longest)).status).toBe(202);
-    for (const [type, subtype] of [['automation', 'completed'], ['async_task', 'duplication'], ['conversation', 'other'], ['async_task', 'snapshot']]) {
+    for (const [type, subtype] of [
+      ['automation', 'completed'],
+      ['async_task', 'duplication'],
+      ['conversation', 'other'],
+      ['async_task', 'snapshot'],
+    ]) {
       expect((await post(notification(`n-${type}-${subtype}`, { type, subtype }))).status).toBe(202);
     }
   });
@@ -171,7 +188,11 @@ describe('notification hand-off and preferences HTTP API', () => {
     ['a query operator instead of an email', notification('v-op-email', { recipient: { email: { $regex: '.*' } } }), ['recipient.email']],
     ['a query operator instead of the id', notification('v-op-id', { id: { $ne: 'x' } }), ['id']],
     ['an array body', [notification('v-array')], ['(body)']],
-    ['several problems at once', notification('v-many', { type: 'conversation', subtype: 'failed', title: '', url: 'http://x.test' }), ['title', 'url', 'subtype']],
+    [
+      'several problems at once',
+      notification('v-many', { type: 'conversation', subtype: 'failed', title: '', url: 'http://x.test' }),
+      ['title', 'url', 'subtype'],
+    ],
   ])('refuses %s with 400, the field paths, and stores nothing', async (_what, body, paths) => {
     const before = await outboxCount();
     const res = await post(body);
@@ -196,7 +217,11 @@ describe('notification hand-off and preferences HTTP API', () => {
     const before = await outboxCount();
     expect((await t.fetch('/api/v1/notifications', { method: 'POST', headers: JSON_AUTH, body: '{"id":' })).status).toBe(400);
     expect((await t.fetch('/api/v1/notifications', { method: 'POST', headers: JSON_AUTH })).status).toBe(400);
-    const noToken = await t.fetch('/api/v1/notifications', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(notification('v-noauth')) });
+    const noToken = await t.fetch('/api/v1/notifications', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(notification('v-noauth')),
+    });
     expect(noToken.status).toBe(401);
     expect((await t.fetch('/api/v1/notifications/n-first')).status).toBe(401);
     expect(await outboxCount()).toBe(before);
@@ -220,7 +245,10 @@ describe('notification hand-off and preferences HTTP API', () => {
     const stored = () => t.connector.deps.db.collection('member_preferences').find({}).toArray();
 
     it('has every type on by default', async () => {
-      expect(await repos.preferences.get('m-pref')).toEqual({ memberId: 'm-pref', slack: { conversation: true, automation: true, scheduled_import: true, async_task: true } });
+      expect(await repos.preferences.get('m-pref')).toEqual({
+        memberId: 'm-pref',
+        slack: { conversation: true, automation: true, scheduled_import: true, async_task: true },
+      });
     });
 
     it('applies partial updates and answers with all four switches', async () => {
@@ -281,8 +309,7 @@ describe('notification hand-off while the store is unreachable', () => {
   it('answers 503 and leaves nothing half-written', async () => {
     running = await startConnectorOnPrivateStore('notify503');
     ({ t, store } = running);
-    const post = (id: string) =>
-      t.fetch('/api/v1/notifications', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify(notification(id)) });
+    const post = (id: string) => t.fetch('/api/v1/notifications', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify(notification(id)) });
     expect((await post('n-before')).status).toBe(202);
 
     await store.stop();

@@ -31,7 +31,18 @@ describe('notify command line', () => {
     return { code, stdout: output.stdout(), stderr: output.stderr() };
   }
   const outbox = () => createNotificationRepos(t.connector.deps.db).outbox;
-  const base = ['--api-url', '', '--type', 'conversation', '--subtype', 'mention', '--title', 'Ada mentioned you', '--url', 'https://acme.pigment.test/boards/1'];
+  const base = [
+    '--api-url',
+    '',
+    '--type',
+    'conversation',
+    '--subtype',
+    'mention',
+    '--title',
+    'Ada mentioned you',
+    '--url',
+    'https://acme.pigment.test/boards/1',
+  ];
   const args = (...more: string[]) => {
     const list = [...base, ...more];
     list[1] = t.connector.http.url;
@@ -60,7 +71,18 @@ describe('notify command line', () => {
   });
 
   it('makes up an id when none is given, and defaults the subtype to other', async () => {
-    const result = await run(['--api-url', t.connector.http.url, '--member-id', 'm-ada', '--type', 'async_task', '--title', 'Snapshot ready', '--url', 'https://acme.pigment.test/']);
+    const result = await run([
+      '--api-url',
+      t.connector.http.url,
+      '--member-id',
+      'm-ada',
+      '--type',
+      'async_task',
+      '--title',
+      'Snapshot ready',
+      '--url',
+      'https://acme.pigment.test/',
+    ]);
     expect(result.code).toBe(0);
     const id = /"id":"([0-9a-f-]{36})"/.exec(result.stdout)?.[1];
     expect(id).toBeDefined();
@@ -68,7 +90,20 @@ describe('notify command line', () => {
   });
 
   it("prints the connector's 400 errors field by field and exits 1, sending nothing", async () => {
-    const result = await run(['--api-url', t.connector.http.url, '--email', 'ada@acme.test', '--member-id', 'm-ada', '--type', 'billing', '--url', 'https://evil.test/', '--id', 'cli-bad']);
+    const result = await run([
+      '--api-url',
+      t.connector.http.url,
+      '--email',
+      'ada@acme.test',
+      '--member-id',
+      'm-ada',
+      '--type',
+      'billing',
+      '--url',
+      'https://evil.test/',
+      '--id',
+      'cli-bad',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('The connector refused the notification (HTTP 400 invalid_body); nothing was sent:');
@@ -86,7 +121,18 @@ describe('notify command line', () => {
     expect(wrongToken.stderr).not.toContain(TEST_SECRETS.apiToken);
     expect(await outbox().findById('cli-token')).toBeUndefined();
 
-    const unreachable = await run(['--api-url', 'http://127.0.0.1:9', '--email', 'ada@acme.test', '--type', 'automation', '--title', 'x', '--url', 'https://acme.pigment.test/x']);
+    const unreachable = await run([
+      '--api-url',
+      'http://127.0.0.1:9',
+      '--email',
+      'ada@acme.test',
+      '--type',
+      'automation',
+      '--title',
+      'x',
+      '--url',
+      'https://acme.pigment.test/x',
+    ]);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain('Cannot reach the connector at http://127.0.0.1:9');
 

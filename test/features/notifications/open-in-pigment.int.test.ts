@@ -10,7 +10,10 @@ const HEADERS = { authorization: `Bearer ${TEST_SECRETS.apiToken}`, 'content-typ
 describe('Open in Pigment', () => {
   let t: TestConnector;
   beforeEach(async () => {
-    t = await startTestConnector({ emulator: { seed: { users: [{ id: 'U0ALICE001', name: 'alice', profile: { email: 'alice@acme.test' } }] } }, label: 'openlink' });
+    t = await startTestConnector({
+      emulator: { seed: { users: [{ id: 'U0ALICE001', name: 'alice', profile: { email: 'alice@acme.test' } }] } },
+      label: 'openlink',
+    });
   });
   afterEach(() => t.stop());
 
@@ -43,10 +46,14 @@ describe('Open in Pigment', () => {
     expect(before.openedInSlackAt).toBeUndefined();
 
     await click('n-open-1');
-    const opened = await eventually(async () => {
-      const body = (await (await t.fetch('/api/v1/notifications/n-open-1', { headers: HEADERS })).json()) as Record<string, unknown>;
-      return typeof body.openedInSlackAt === 'string' ? body : undefined;
-    }, 5_000, 'openedInSlackAt');
+    const opened = await eventually(
+      async () => {
+        const body = (await (await t.fetch('/api/v1/notifications/n-open-1', { headers: HEADERS })).json()) as Record<string, unknown>;
+        return typeof body.openedInSlackAt === 'string' ? body : undefined;
+      },
+      5_000,
+      'openedInSlackAt',
+    );
     expect(opened).toMatchObject({ id: 'n-open-1', status: 'queued' });
 
     // A second click keeps the first time.

@@ -5,7 +5,14 @@
  */
 import { MongoClient } from 'mongodb';
 import { ensureIndexes } from '../../../src/db/indexes';
-import { NOTIFICATION_CLAIM_INDEXES, NOTIFICATION_OPEN_INDEXES, NOTIFICATION_OUTCOME_INDEXES, NOTIFICATION_QUEUE_INDEXES, OUTBOX_INDEXES, OutboxRepository } from '../../../src/features/notifications/outbox.repository';
+import {
+  NOTIFICATION_CLAIM_INDEXES,
+  NOTIFICATION_OPEN_INDEXES,
+  NOTIFICATION_OUTCOME_INDEXES,
+  NOTIFICATION_QUEUE_INDEXES,
+  OUTBOX_INDEXES,
+  OutboxRepository,
+} from '../../../src/features/notifications/outbox.repository';
 import { notificationFingerprint } from '../../../src/features/notifications/notification.schema';
 import type { NotificationRequest } from '../../../src/features/notifications/notification.types';
 import { openTestDatabase, type TestDatabase } from '../../support/store';
@@ -39,7 +46,13 @@ describe('OutboxRepository (embedded store)', () => {
 
   beforeAll(async () => {
     t = await openTestDatabase('outbox');
-    await ensureIndexes(t.db, [OUTBOX_INDEXES, NOTIFICATION_QUEUE_INDEXES, NOTIFICATION_CLAIM_INDEXES, NOTIFICATION_OUTCOME_INDEXES, NOTIFICATION_OPEN_INDEXES]);
+    await ensureIndexes(t.db, [
+      OUTBOX_INDEXES,
+      NOTIFICATION_QUEUE_INDEXES,
+      NOTIFICATION_CLAIM_INDEXES,
+      NOTIFICATION_OUTCOME_INDEXES,
+      NOTIFICATION_OPEN_INDEXES,
+    ]);
     outbox = new OutboxRepository(t.db);
   });
   afterAll(() => t.dispose());
@@ -264,7 +277,12 @@ describe('OutboxRepository (embedded store)', () => {
     await outbox.release(uncertain.id, 'p1', at(20), at(15), { error: 'request_timeout', failures: 1, sendUncertain: true });
     // The dead holder never wrote an outcome: whoever takes it over must look in Slack first.
     const takenOver = [await outbox.claimNext('p2', LEASE, at(1_010 + TAKEOVER_DELAY)), await outbox.claimNext('p2', LEASE, at(1_010 + TAKEOVER_DELAY))];
-    expect(takenOver.map((n) => [n?.id, n?.sendUncertain]).sort()).toEqual([[crashed.id, true], [uncertain.id, true]].sort());
+    expect(takenOver.map((n) => [n?.id, n?.sendUncertain]).sort()).toEqual(
+      [
+        [crashed.id, true],
+        [uncertain.id, true],
+      ].sort(),
+    );
     // An outcome clears it.
     await outbox.markDelivered(crashed.id, 'p2', { channel: 'D1', ts: '1.0' }, at(1_100 + TAKEOVER_DELAY));
     expect((await outbox.findById(crashed.id))?.sendUncertain).toBeUndefined();
@@ -280,7 +298,12 @@ describe('OutboxRepository (embedded store)', () => {
     expect(await outbox.markSkipped(skipped.id, 'p2', 'disabled_by_member', at(20))).toBe(false);
     expect(await outbox.markSkipped(skipped.id, 'p1', 'disabled_by_member', at(20), { memberId: 'm-ada' })).toBe(true);
     expect(await outbox.markFailed(failed.id, 'p1', 'cannot_dm_bot', at(20))).toBe(true);
-    expect(await outbox.findById(skipped.id)).toMatchObject({ status: 'skipped', reason: 'disabled_by_member', recipient: { email: 'ada@acme.test', memberId: 'm-ada' }, finishedAt: at(20) });
+    expect(await outbox.findById(skipped.id)).toMatchObject({
+      status: 'skipped',
+      reason: 'disabled_by_member',
+      recipient: { email: 'ada@acme.test', memberId: 'm-ada' },
+      finishedAt: at(20),
+    });
     expect(await outbox.findById(failed.id)).toMatchObject({ status: 'failed', reason: 'cannot_dm_bot', finishedAt: at(20) });
     // Finished notifications are never claimed again.
     expect(await outbox.claimNext('p3', LEASE, at(10 * LEASE))).toBeUndefined();
@@ -368,7 +391,9 @@ describe('OutboxRepository (embedded store)', () => {
     await enqueue(req);
     await outbox.claimNext('p1', 1_000, at(0));
     // The outcome was written, then the process died before removing the queue entry.
-    await t.db.collection(NOTIFICATION_OUTCOME_INDEXES.collection).insertOne({ _id: req.id as never, status: 'delivered', slack: { channel: 'D1', ts: '1.1' }, attempts: 1, finishedAt: at(10) });
+    await t.db
+      .collection(NOTIFICATION_OUTCOME_INDEXES.collection)
+      .insertOne({ _id: req.id as never, status: 'delivered', slack: { channel: 'D1', ts: '1.1' }, attempts: 1, finishedAt: at(10) });
     expect(await queueIds()).toEqual([req.id]);
     expect(await outbox.claimNext('p2', LEASE, at(1_000 + TAKEOVER_DELAY))).toBeUndefined();
     expect(await queueIds()).toEqual([]);

@@ -26,7 +26,10 @@ describe('PreferencesService (embedded store)', () => {
   afterAll(() => t.dispose());
 
   async function member(id: string, accountType: AccountType = 'standard_member', status: MemberStatus = 'activated') {
-    const result = await members.save({ id, name: id, email: `${id}@acme.test`, emailKey: `${id}@acme.test`, accountType, status, groups: [], source: 'api' }, now);
+    const result = await members.save(
+      { id, name: id, email: `${id}@acme.test`, emailKey: `${id}@acme.test`, accountType, status, groups: [], source: 'api' },
+      now,
+    );
     if (!result.ok) throw new Error('member not saved');
     return result.member;
   }

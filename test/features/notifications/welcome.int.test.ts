@@ -69,7 +69,11 @@ describe('the welcome DM', () => {
   it('reaches a member who turned every notification type off (it is not a preference), and skips a deactivated member', async () => {
     await goLive(t);
     const { repos } = connectorView(t.connector);
-    await createNotificationRepos(t.connector.deps.db).preferences.set('m-ana', { conversation: false, automation: false, scheduled_import: false, async_task: false }, new Date());
+    await createNotificationRepos(t.connector.deps.db).preferences.set(
+      'm-ana',
+      { conversation: false, automation: false, scheduled_import: false, async_task: false },
+      new Date(),
+    );
     await repos.members.setStatus('m-bob', 'deactivated', new Date());
 
     await welcome('m-ana');
@@ -94,7 +98,9 @@ describe('the welcome DM', () => {
     t.emulator.injectFault('chat.postMessage', { error: 'restricted_action', times: 1 });
     await welcome();
     expect(await finished(t, welcomeNotificationId('m-ana'))).toMatchObject({ status: 'failed', reason: 'restricted_action' });
-    const status = await t.fetch(`/api/v1/notifications/${encodeURIComponent('welcome:m-ana')}`, { headers: { authorization: `Bearer ${t.connector.deps.config.http.apiToken}` } });
+    const status = await t.fetch(`/api/v1/notifications/${encodeURIComponent('welcome:m-ana')}`, {
+      headers: { authorization: `Bearer ${t.connector.deps.config.http.apiToken}` },
+    });
     expect(await status.json()).toEqual({ id: 'welcome:m-ana', status: 'failed', reason: 'restricted_action' });
   });
 

@@ -19,7 +19,11 @@ describe('SyncReportRepository', () => {
     report = new SyncReportRepository(store.db);
     run = await runs.start('sync', 'manual', new Date());
     // Ten lines: 0–5 settled by the watermark (3 failed), 6–9 still planned (8 failed before a crash).
-    const actions: SyncAction[] = Array.from({ length: 10 }, (_, i) => ({ kind: i % 2 === 0 ? 'updated' : 'deactivated', memberId: `m-${i}`, changes: [{ field: i % 2 === 0 ? 'name' : 'status', after: `v${i}` }] }));
+    const actions: SyncAction[] = Array.from({ length: 10 }, (_, i) => ({
+      kind: i % 2 === 0 ? 'updated' : 'deactivated',
+      memberId: `m-${i}`,
+      changes: [{ field: i % 2 === 0 ? 'name' : 'status', after: `v${i}` }],
+    }));
     await runs.addPlanned(run.id, actions);
     await runs.markFailed(run.id, 3, 'boom 3');
     await runs.markFailed(run.id, 8, 'boom 8');

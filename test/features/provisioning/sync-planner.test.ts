@@ -2,12 +2,31 @@
  * The provisioning plan: every action kind, the group filter, several groups to one team, the
  * safety limit, and the members the sync must never touch.
  */
-import { DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig, type SlackUserRecord, type SyncedMember } from '../../../src/features/provisioning/provisioning.types';
+import {
+  DEFAULT_MAX_DEACTIVATION_SHARE,
+  type ProvisioningConfig,
+  type SlackUserRecord,
+  type SyncedMember,
+} from '../../../src/features/provisioning/provisioning.types';
 import { planSync, type PlanInput } from '../../../src/features/provisioning/sync-planner';
 
-const everyone: ProvisioningConfig = { scope: 'everyone', groupIds: [], teamMapping: { enabled: false, groupToTeam: {} }, inviteNewMembers: false, maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE };
+const everyone: ProvisioningConfig = {
+  scope: 'everyone',
+  groupIds: [],
+  teamMapping: { enabled: false, groupToTeam: {} },
+  inviteNewMembers: false,
+  maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE,
+};
 
-const user = (id: string, fields: Partial<SlackUserRecord> = {}): SlackUserRecord => ({ id, email: `${id.toLowerCase()}@acme.test`, name: `User ${id}`, deleted: false, isBot: false, isStranger: false, ...fields });
+const user = (id: string, fields: Partial<SlackUserRecord> = {}): SlackUserRecord => ({
+  id,
+  email: `${id.toLowerCase()}@acme.test`,
+  name: `User ${id}`,
+  deleted: false,
+  isBot: false,
+  isStranger: false,
+  ...fields,
+});
 const member = (id: string, email: string, fields: Partial<SyncedMember> = {}): SyncedMember => ({
   id,
   name: `User ${id.slice(2).toUpperCase()}`,
@@ -20,7 +39,15 @@ const member = (id: string, email: string, fields: Partial<SyncedMember> = {}): 
 });
 
 function plan(fields: Partial<PlanInput>) {
-  return planSync({ config: everyone, slackUsers: [], groupMembers: new Map(), members: [], mappedMemberOf: new Map(), newMemberId: (id) => `slack-${id}`, ...fields });
+  return planSync({
+    config: everyone,
+    slackUsers: [],
+    groupMembers: new Map(),
+    members: [],
+    mappedMemberOf: new Map(),
+    newMemberId: (id) => `slack-${id}`,
+    ...fields,
+  });
 }
 
 describe('planSync', () => {
@@ -42,7 +69,18 @@ describe('planSync', () => {
           { field: 'status', after: 'pending' },
         ],
       },
-      { kind: 'created', memberId: 'slack-U2', slackUserId: 'U2', memberName: 'User U2', memberEmail: 'u2@acme.test', changes: [{ field: 'name', after: 'User U2' }, { field: 'email', after: 'u2@acme.test' }, { field: 'status', after: 'pending' }] },
+      {
+        kind: 'created',
+        memberId: 'slack-U2',
+        slackUserId: 'U2',
+        memberName: 'User U2',
+        memberEmail: 'u2@acme.test',
+        changes: [
+          { field: 'name', after: 'User U2' },
+          { field: 'email', after: 'u2@acme.test' },
+          { field: 'status', after: 'pending' },
+        ],
+      },
     ]);
   });
 
@@ -104,7 +142,17 @@ describe('planSync', () => {
         member('m-4', 'gone@acme.test', { source: 'api' }),
       ],
     });
-    expect(result.actions).toEqual([{ kind: 'skipped', memberId: 'm-3', slackUserId: 'U3', memberName: 'User U3', memberEmail: 'u3@acme.test', changes: [], detail: 'deactivated in Pigment by hand; the sync does not reactivate it' }]);
+    expect(result.actions).toEqual([
+      {
+        kind: 'skipped',
+        memberId: 'm-3',
+        slackUserId: 'U3',
+        memberName: 'User U3',
+        memberEmail: 'u3@acme.test',
+        changes: [],
+        detail: 'deactivated in Pigment by hand; the sync does not reactivate it',
+      },
+    ]);
   });
 
   it('syncs only the chosen groups, and maps several groups to one team, leaving other teams alone', () => {
@@ -136,7 +184,9 @@ describe('planSync', () => {
 
   it('reports users it cannot sync without an email', () => {
     const result = plan({ slackUsers: [user('U1', { email: undefined })] });
-    expect(result.actions).toEqual([{ kind: 'skipped', memberId: 'slack-U1', slackUserId: 'U1', memberName: 'User U1', changes: [], detail: 'Slack shows no email for this user' }]);
+    expect(result.actions).toEqual([
+      { kind: 'skipped', memberId: 'slack-U1', slackUserId: 'U1', memberName: 'User U1', changes: [], detail: 'Slack shows no email for this user' },
+    ]);
   });
 
   it('asks for review when it would deactivate more than the configured share of synced members', () => {

@@ -18,7 +18,13 @@ const USERS: SeedUser[] = Array.from({ length: 230 }, (_, i) => {
 });
 const FEW = { id: 'SFEW000001', handle: 'few', name: 'Few', users: [USERS[0]!.id, USERS[1]!.id, USERS[2]!.id] };
 const MORE = { id: 'SMORE00001', handle: 'more', name: 'More', users: [USERS[3]!.id, USERS[4]!.id] };
-const EVERYONE: ProvisioningConfig = { scope: 'everyone', groupIds: [], teamMapping: { enabled: false, groupToTeam: {} }, inviteNewMembers: false, maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE };
+const EVERYONE: ProvisioningConfig = {
+  scope: 'everyone',
+  groupIds: [],
+  teamMapping: { enabled: false, groupToTeam: {} },
+  inviteNewMembers: false,
+  maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE,
+};
 
 describe('provisioning sync after a crash', () => {
   let t: TestConnector;
@@ -39,7 +45,14 @@ describe('provisioning sync after a crash', () => {
     const dead = await provisioning().runs.start('sync', 'schedule', new Date());
     await provisioning().runs.update(dead.id, { phase: 'reading', usersRead: 200 });
     const first = await new WebClient(t.emulator.botToken, { slackApiUrl: t.emulator.apiUrl }).users.list({ limit: 200 });
-    const records: SlackUserRecord[] = (first.members ?? []).map((m) => ({ id: m.id!, email: m.profile!.email!, name: m.profile!.real_name!, deleted: false, isBot: Boolean(m.is_bot), isStranger: false }));
+    const records: SlackUserRecord[] = (first.members ?? []).map((m) => ({
+      id: m.id!,
+      email: m.profile!.email!,
+      name: m.profile!.real_name!,
+      deleted: false,
+      isBot: Boolean(m.is_bot),
+      isStranger: false,
+    }));
     await provisioning().runs.stagePage(dead.id, { index: 0, users: records, nextCursor: first.response_metadata!.next_cursor! });
     const listCallsBefore = t.emulator.callsOf('users.list').length;
 
@@ -57,7 +70,19 @@ describe('provisioning sync after a crash', () => {
   it('applies the rest of a plan whose process died while applying it (here: during an approval)', async () => {
     const members = storeRepos(t.connector.store.db).members;
     for (let i = 0; i < 5; i += 1) {
-      await members.save({ id: `slack-U0GONE000${i}`, name: `Gone ${i}`, email: `gone${i}@acme.test`, emailKey: `gone${i}@acme.test`, accountType: 'standard_member', status: 'activated', groups: [], source: 'provisioning' }, new Date());
+      await members.save(
+        {
+          id: `slack-U0GONE000${i}`,
+          name: `Gone ${i}`,
+          email: `gone${i}@acme.test`,
+          emailKey: `gone${i}@acme.test`,
+          accountType: 'standard_member',
+          status: 'activated',
+          groups: [],
+          source: 'provisioning',
+        },
+        new Date(),
+      );
     }
     await provisioning().config.save({ ...EVERYONE, scope: 'groups', groupIds: [FEW.id] }, 'm-admin', new Date());
     const stopped = await syncNow();
@@ -79,12 +104,54 @@ describe('provisioning sync after a crash', () => {
     const members = storeRepos(t.connector.store.db).members;
     const mappings = storeRepos(t.connector.store.db).mappings;
     // Every kind the resume must tolerate: created (with a team), updated (m-user3 renamed; both known members get Slack’s picture), deactivated, reactivated.
-    await members.save({ id: 'm-user3', name: 'Old Name', email: 'user3@acme.test', emailKey: 'user3@acme.test', accountType: 'standard_member', status: 'activated', groups: [], source: 'api' }, new Date());
-    await members.save({ id: 'slack-U0R0000004', name: 'User 4', email: 'user4@acme.test', emailKey: 'user4@acme.test', accountType: 'standard_member', status: 'deactivated', groups: [], source: 'provisioning' }, new Date());
-    await members.save({ id: 'slack-U0GONE0001', name: 'Gone', email: 'gone@acme.test', emailKey: 'gone@acme.test', accountType: 'standard_member', status: 'activated', groups: [], source: 'provisioning' }, new Date());
-    await provisioning().config.save({ ...EVERYONE, scope: 'groups', groupIds: [FEW.id, MORE.id], teamMapping: { enabled: true, groupToTeam: { [FEW.id]: 'Few' } }, maxDeactivationShare: 1 }, 'm-admin', new Date());
+    await members.save(
+      {
+        id: 'm-user3',
+        name: 'Old Name',
+        email: 'user3@acme.test',
+        emailKey: 'user3@acme.test',
+        accountType: 'standard_member',
+        status: 'activated',
+        groups: [],
+        source: 'api',
+      },
+      new Date(),
+    );
+    await members.save(
+      {
+        id: 'slack-U0R0000004',
+        name: 'User 4',
+        email: 'user4@acme.test',
+        emailKey: 'user4@acme.test',
+        accountType: 'standard_member',
+        status: 'deactivated',
+        groups: [],
+        source: 'provisioning',
+      },
+      new Date(),
+    );
+    await members.save(
+      {
+        id: 'slack-U0GONE0001',
+        name: 'Gone',
+        email: 'gone@acme.test',
+        emailKey: 'gone@acme.test',
+        accountType: 'standard_member',
+        status: 'activated',
+        groups: [],
+        source: 'provisioning',
+      },
+      new Date(),
+    );
+    await provisioning().config.save(
+      { ...EVERYONE, scope: 'groups', groupIds: [FEW.id, MORE.id], teamMapping: { enabled: true, groupToTeam: { [FEW.id]: 'Few' } }, maxDeactivationShare: 1 },
+      'm-admin',
+      new Date(),
+    );
 
-    expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: { created: 3, added_to_team: 3, updated: 2, reactivated: 1, deactivated: 1 } } });
+    expect(await syncNow()).toMatchObject({
+      report: { status: 'completed', counts: { created: 3, added_to_team: 3, updated: 2, reactivated: 1, deactivated: 1 } },
+    });
     const [run] = await provisioning().runs.latest(1);
     const before = await Promise.all(['slack-U0R0000000', 'm-user3', 'slack-U0R0000004', 'slack-U0GONE0001'].map((id) => members.findById(id)));
     // What a process that applied every line, then died before advancing the watermark, leaves.
@@ -112,7 +179,11 @@ describe('provisioning sync after a crash', () => {
 
   it('resumes a crash mid-batch: creates the members not written yet, keeps the ones that were, fails nothing', async () => {
     const members = storeRepos(t.connector.store.db).members;
-    await provisioning().config.save({ ...EVERYONE, scope: 'groups', groupIds: [FEW.id], teamMapping: { enabled: true, groupToTeam: { [FEW.id]: 'Few' } } }, 'm-admin', new Date());
+    await provisioning().config.save(
+      { ...EVERYONE, scope: 'groups', groupIds: [FEW.id], teamMapping: { enabled: true, groupToTeam: { [FEW.id]: 'Few' } } },
+      'm-admin',
+      new Date(),
+    );
     expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: { created: 3, added_to_team: 3 } } });
     const [run] = await provisioning().runs.latest(1);
     // The batch insert reached the store for the first member only, then the process died.
@@ -120,7 +191,8 @@ describe('provisioning sync after a crash', () => {
     await provisioning().runs.update(run!.id, { status: 'running', phase: 'applying', appliedThrough: -1 });
 
     expect(await syncNow()).toMatchObject({ report: { runId: run!.id, status: 'completed' } });
-    for (const i of [0, 1, 2]) expect(await members.findById(`slack-U0R000000${i}`)).toMatchObject({ status: 'pending', groups: ['Few'], source: 'provisioning' });
+    for (const i of [0, 1, 2])
+      expect(await members.findById(`slack-U0R000000${i}`)).toMatchObject({ status: 'pending', groups: ['Few'], source: 'provisioning' });
     const outcomes = new Set<string>();
     for await (const line of provisioning().runs.streamLines(run!.id)) outcomes.add(line.outcome);
     expect([...outcomes]).toEqual(['applied']);

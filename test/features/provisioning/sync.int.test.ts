@@ -5,7 +5,13 @@
 import type { SeedUser } from '../../../scripts/slack-emulator';
 import { emailKey, type MemberSource, type MemberStatus } from '../../../src/features/members/member.types';
 import { createNotificationRepos, welcomeNotificationId } from '../../../src/features/notifications';
-import { createProvisioningRepos, createSyncService, DEFAULT_MAX_DEACTIVATION_SHARE, provisionedMemberId, type ProvisioningConfig } from '../../../src/features/provisioning';
+import {
+  createProvisioningRepos,
+  createSyncService,
+  DEFAULT_MAX_DEACTIVATION_SHARE,
+  provisionedMemberId,
+  type ProvisioningConfig,
+} from '../../../src/features/provisioning';
 import { finished } from '../notifications/delivery-fixture';
 import { PROVISIONING_JOB } from '../../../src/features/provisioning/sync.job';
 import { startTestConnector, type TestConnector } from '../../support/connector';
@@ -66,9 +72,20 @@ describe('provisioning sync', () => {
     const outcome = await syncNow();
     expect(outcome).toMatchObject({ ran: true, status: 'completed', report: { status: 'completed' } });
 
-    expect(await members().findById('slack-U0ADA00001')).toMatchObject({ name: 'Ada Lovelace', email: 'ada@acme.test', status: 'pending', source: 'provisioning', groups: ['Engineering'], avatarUrl: expect.stringContaining('U0ADA00001') });
+    expect(await members().findById('slack-U0ADA00001')).toMatchObject({
+      name: 'Ada Lovelace',
+      email: 'ada@acme.test',
+      status: 'pending',
+      source: 'provisioning',
+      groups: ['Engineering'],
+      avatarUrl: expect.stringContaining('U0ADA00001'),
+    });
     // Connected to the Slack user it came from at once (no lookup by email).
-    expect(await storeRepos(t.connector.store.db).mappings.findByMember('slack-U0ADA00001')).toMatchObject({ slackUserId: 'U0ADA00001', source: 'auto', active: true });
+    expect(await storeRepos(t.connector.store.db).mappings.findByMember('slack-U0ADA00001')).toMatchObject({
+      slackUserId: 'U0ADA00001',
+      source: 'auto',
+      active: true,
+    });
     // A guest (restricted) is synced like everyone else.
     expect(await members().findById('slack-U0CAT00001')).toMatchObject({ status: 'pending', groups: ['Engineering'] });
     // Known by email: updated and put in the team, its other teams kept.
@@ -81,7 +98,13 @@ describe('provisioning sync', () => {
     expect(await members().findById('slack-U0BOT00001')).toBeUndefined();
 
     const [run] = await provisioning().runs.latest(1);
-    expect(run).toMatchObject({ kind: 'sync', trigger: 'manual', status: 'completed', usersRead: USERS.length + 1, counts: { created: 2, updated: 1, added_to_team: 3, deactivated: 2 } });
+    expect(run).toMatchObject({
+      kind: 'sync',
+      trigger: 'manual',
+      status: 'completed',
+      usersRead: USERS.length + 1,
+      counts: { created: 2, updated: 1, added_to_team: 3, deactivated: 2 },
+    });
     const lines = [];
     for await (const line of provisioning().runs.streamLines(run!.id)) lines.push(line);
     expect(lines.every((line) => line.outcome === 'applied')).toBe(true);
@@ -98,7 +121,10 @@ describe('provisioning sync', () => {
     // Bob is mapped to m-bob, whose email Slack now says is bob@acme.test, which m-other (CSV) already has.
     await save('m-bob', 'old-bob@acme.test', 'provisioning');
     await save('m-other', 'bob@acme.test', 'csv');
-    await storeRepos(t.connector.store.db).mappings.save({ memberId: 'm-bob', slackUserId: 'U0BOB00001', source: 'manual', slackEmail: 'bob@acme.test', active: true }, new Date());
+    await storeRepos(t.connector.store.db).mappings.save(
+      { memberId: 'm-bob', slackUserId: 'U0BOB00001', source: 'manual', slackEmail: 'bob@acme.test', active: true },
+      new Date(),
+    );
     await provisioning().config.save(config({ maxDeactivationShare: 1 }), 'm-admin', new Date());
 
     expect(await syncNow()).toMatchObject({ report: { status: 'completed_with_errors' } });
@@ -147,7 +173,10 @@ describe('provisioning sync', () => {
 
   it('previews without writing', async () => {
     await provisioning().config.save(config(), 'm-admin', new Date());
-    const service = createSyncService(connectorView(t.connector), provisioning(), { members: t.connector.features.members.directory, mapping: t.connector.features.mapping.lookup });
+    const service = createSyncService(connectorView(t.connector), provisioning(), {
+      members: t.connector.features.members.directory,
+      mapping: t.connector.features.mapping.lookup,
+    });
     const preview = await service.run({ kind: 'preview', trigger: 'manual' });
     expect(preview).toMatchObject({ ran: true, run: { kind: 'preview', status: 'completed', counts: { created: 3, added_to_team: 3 } } });
     expect(await members().findById('slack-U0ADA00001')).toBeUndefined();

@@ -85,7 +85,11 @@ describe('workspace connection', () => {
     expect(mappingsBefore).toBeGreaterThan(0);
 
     await t.emulator.socket.sendEvent({ type: 'app_uninstalled' });
-    await eventually(async () => ((await storeRepos(t.connector.store.db).workspaces.get())?.status === 'disconnected' ? true : undefined), 5_000, 'disconnected');
+    await eventually(
+      async () => ((await storeRepos(t.connector.store.db).workspaces.get())?.status === 'disconnected' ? true : undefined),
+      5_000,
+      'disconnected',
+    );
     expect(connectorView(t.connector).workspace.isLive()).toBe(false);
     expect(await t.connector.store.db.collection('mappings').countDocuments()).toBe(mappingsBefore);
     expect(await t.connector.store.db.collection('members').countDocuments()).toBe(3);
@@ -104,7 +108,11 @@ describe('workspace connection', () => {
     await eventually(() => (t.connector.slack.inFlight.size === 0 ? true : undefined), 5_000, 'the event');
     expect((await storeRepos(t.connector.store.db).workspaces.get())?.status).toBe('live');
     await t.emulator.socket.sendEvent({ type: 'tokens_revoked', tokens: { bot: ['U0BOT'] } });
-    await eventually(async () => ((await storeRepos(t.connector.store.db).workspaces.get())?.status === 'disconnected' ? true : undefined), 5_000, 'disconnected');
+    await eventually(
+      async () => ((await storeRepos(t.connector.store.db).workspaces.get())?.status === 'disconnected' ? true : undefined),
+      5_000,
+      'disconnected',
+    );
     expect((await storeRepos(t.connector.store.db).workspaces.get())?.disconnectReason).toBe('tokens_revoked');
   });
 
@@ -117,12 +125,21 @@ describe('workspace connection', () => {
       expect(connectorView(other.connector).workspace.isLive()).toBe(false);
       expect((await connectorView(t.connector).workspace.acknowledge(await connectorView(t.connector).actors.resolve('U0SECADMIN'))).ok).toBe(true);
       // A's own first pass holds the mapping lease (one pass at a time across processes).
-      await eventually(async () => ((await t.connector.store.db.collection('job_runs').countDocuments({ job: 'mapping.full_pass', status: 'completed' })) > 0 ? true : undefined), 10_000, "A's first pass");
+      await eventually(
+        async () =>
+          (await t.connector.store.db.collection('job_runs').countDocuments({ job: 'mapping.full_pass', status: 'completed' })) > 0 ? true : undefined,
+        10_000,
+        "A's first pass",
+      );
       // A records its run, then frees the lease: until then B is told the pass runs elsewhere.
-      const pass = await eventually(async () => {
-        const outcome = await other.connector.deps.scheduler.runExclusive(fullPassJob(other.connector.features.mapping.service), 'manual');
-        return outcome.ran ? outcome : undefined;
-      }, 10_000, "B's pass");
+      const pass = await eventually(
+        async () => {
+          const outcome = await other.connector.deps.scheduler.runExclusive(fullPassJob(other.connector.features.mapping.service), 'manual');
+          return outcome.ran ? outcome : undefined;
+        },
+        10_000,
+        "B's pass",
+      );
       expect(pass).toMatchObject({ ran: true, status: 'completed', report: expect.objectContaining({ slackUsers: expect.any(Number) }) });
       expect(connectorView(other.connector).workspace.isLive()).toBe(true);
     } finally {

@@ -60,7 +60,15 @@ describe('toCsvLine', () => {
 
 describe('csvLines', () => {
   it('yields the header, then one line per row, in order', async () => {
-    const lines = await collect(csvLines(['Name', 'Email'], fromArray([['Chloé', 'chloe@example.com'], ['-Dash', '@handle']])));
+    const lines = await collect(
+      csvLines(
+        ['Name', 'Email'],
+        fromArray([
+          ['Chloé', 'chloe@example.com'],
+          ['-Dash', '@handle'],
+        ]),
+      ),
+    );
     expect(lines).toEqual(['Name,Email\r\n', 'Chloé,chloe@example.com\r\n', "'-Dash,'@handle\r\n"]);
   });
 

@@ -61,8 +61,12 @@ export function createAshbyCall(apiKey: string, options: TransportOptions): Ashb
     return Math.round(ceiling / 2 + random() * (ceiling / 2));
   };
 
-  const fail = (endpoint: string, kind: AshbyErrorKind, message: string, extra: { status?: number; ashbyCode?: string; attempts?: number; cause?: unknown } = {}): AshbyApiError =>
-    new AshbyApiError({ kind, endpoint, message: withoutKey(message, apiKey), ...extra });
+  const fail = (
+    endpoint: string,
+    kind: AshbyErrorKind,
+    message: string,
+    extra: { status?: number; ashbyCode?: string; attempts?: number; cause?: unknown } = {},
+  ): AshbyApiError => new AshbyApiError({ kind, endpoint, message: withoutKey(message, apiKey), ...extra });
 
   return async function call(endpoint, body) {
     for (let attempt = 1; ; attempt += 1) {
@@ -96,16 +100,24 @@ export function createAshbyCall(apiKey: string, options: TransportOptions): Ashb
         const tooLong = retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs;
         if (attempt < maxAttempts && !tooLong) {
           const delayMs = retryAfterMs ?? backoff(attempt);
-          log.warn({ endpoint, status: response.status, attempt, delayMs, ashbyCode: ashby.code }, rateLimited ? 'Ashby rate limit; retrying after the delay it asked for' : 'Ashby server error; retrying');
+          log.warn(
+            { endpoint, status: response.status, attempt, delayMs, ashbyCode: ashby.code },
+            rateLimited ? 'Ashby rate limit; retrying after the delay it asked for' : 'Ashby server error; retrying',
+          );
           await sleep(delayMs);
           continue;
         }
         const why = tooLong ? `asked to wait ${Math.ceil(retryAfterMs / 1000)} s` : `after ${attempt} attempts`;
-        throw fail(endpoint, kind, `Ashby ${endpoint} answered ${response.status} (${ashby.message ?? (rateLimited ? 'rate limited' : 'server error')}), ${why}`, {
-          status: response.status,
-          ashbyCode: ashby.code,
-          attempts: attempt,
-        });
+        throw fail(
+          endpoint,
+          kind,
+          `Ashby ${endpoint} answered ${response.status} (${ashby.message ?? (rateLimited ? 'rate limited' : 'server error')}), ${why}`,
+          {
+            status: response.status,
+            ashbyCode: ashby.code,
+            attempts: attempt,
+          },
+        );
       }
 
       if (response.status === 401 || response.status === 403) {

@@ -4,24 +4,10 @@
  * One client per API key; the key stays in this closure and in the Authorization header only.
  */
 import type { Logger } from '../../../platform/logger';
-import type {
-  ApplicationPage,
-  AshbyApi,
-  AshbyApiFactory,
-  AshbyCustomFieldDefinition,
-  AshbyOffer,
-  KeyCheck,
-} from '../ashby-api.types';
+import type { ApplicationPage, AshbyApi, AshbyApiFactory, AshbyCustomFieldDefinition, AshbyOffer, KeyCheck } from '../ashby-api.types';
 import { AshbyApiError, isAshbyApiError } from './ashby-api.error';
 import { createAshbyCall, type AshbyCall, type RetryOptions } from './ashby-http';
-import {
-  parseApplicationRecord,
-  parseCustomFieldRecord,
-  parseDepartmentRecord,
-  parseOfferRecord,
-  preferredOffer,
-  type ParsedOffer,
-} from './ashby-records';
+import { parseApplicationRecord, parseCustomFieldRecord, parseDepartmentRecord, parseOfferRecord, preferredOffer, type ParsedOffer } from './ashby-records';
 
 export interface AshbyClientOptions {
   /** https://api.ashbyhq.com in production (config.ashbyApiUrl); the emulator's url in tests. */
@@ -158,7 +144,13 @@ function listPage(endpoint: string, envelope: Record<string, unknown>): { result
  * (a declined one, then a new one), the accepted one wins, then the most recent. A malformed
  * offer is skipped and logged by id.
  */
-async function latestOffers(call: AshbyCall, logger: Logger, pageSize: number, perApplicationUpTo: number, ids: readonly string[]): Promise<Map<string, AshbyOffer>> {
+async function latestOffers(
+  call: AshbyCall,
+  logger: Logger,
+  pageSize: number,
+  perApplicationUpTo: number,
+  ids: readonly string[],
+): Promise<Map<string, AshbyOffer>> {
   const wanted = new Set(ids);
   const best = new Map<string, ParsedOffer>();
   const consider = (record: unknown): void => {

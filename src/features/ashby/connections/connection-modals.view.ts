@@ -58,7 +58,12 @@ function nameInput(name: string): KnownBlock {
     type: 'input',
     block_id: IDS.name,
     label: plain('Name', 2000),
-    element: { type: 'plain_text_input', action_id: IDS.name, max_length: CONNECTION_NAME_MAX_LENGTH, initial_value: plainText(name, CONNECTION_NAME_MAX_LENGTH) },
+    element: {
+      type: 'plain_text_input',
+      action_id: IDS.name,
+      max_length: CONNECTION_NAME_MAX_LENGTH,
+      initial_value: plainText(name, CONNECTION_NAME_MAX_LENGTH),
+    },
   };
 }
 
@@ -86,7 +91,10 @@ function apiKeyInput(label: string): KnownBlock {
     type: 'input',
     block_id: IDS.apiKey,
     label: plain(label, 2000),
-    hint: plain('From Ashby: Admin → API Keys. It is checked with Ashby when you save, stored encrypted, and never shown again: only its last four characters.', 2000),
+    hint: plain(
+      'From Ashby: Admin → API Keys. It is checked with Ashby when you save, stored encrypted, and never shown again: only its last four characters.',
+      2000,
+    ),
     // No initial_value, ever: the key is not shown back, even to its author.
     element: { type: 'plain_text_input', action_id: IDS.apiKey, max_length: API_KEY_MAX_LENGTH, placeholder: plain('Paste the API key', 150) },
   };

@@ -58,7 +58,10 @@ export class AshbyConnectionRepository {
 
   /** Changes the name and access list; false when the connection no longer exists. */
   async updateSettings(id: string, settings: { name: string; applicationIds: string[] }, by: string, now: Date): Promise<boolean> {
-    const result = await this.connections.updateOne({ _id: id }, { $set: { name: settings.name, applicationIds: [...settings.applicationIds], updatedBy: by, updatedAt: now } });
+    const result = await this.connections.updateOne(
+      { _id: id },
+      { $set: { name: settings.name, applicationIds: [...settings.applicationIds], updatedBy: by, updatedAt: now } },
+    );
     return result.matchedCount > 0;
   }
 

@@ -128,7 +128,8 @@ export class AshbyConnectionService {
     if (keyProblem) return { ok: false, reason: 'invalid', errors: { apiKey: keyProblem } };
     const now = this.deps.clock.now();
     const keyLast4 = lastFourOf(apiKey.value);
-    if (!(await this.deps.connections.replaceKey(id, encryptSecret(apiKey.value, this.deps.encryptionKey), keyLast4, by, now))) return { ok: false, reason: 'not_found' };
+    if (!(await this.deps.connections.replaceKey(id, encryptSecret(apiKey.value, this.deps.encryptionKey), keyLast4, by, now)))
+      return { ok: false, reason: 'not_found' };
     this.deps.logger.info({ connectionId: id, memberId: by, wasBroken: existing.status === 'broken' }, 'ashby connection key replaced');
     const { brokenReason: _reason, brokenAt: _at, ...rest } = existing;
     return { ok: true, connection: { ...rest, keyLast4, status: 'ok', updatedBy: by, updatedAt: now } };
@@ -200,7 +201,10 @@ export class AshbyConnectionService {
   }
 
   /** Name and access list, normalised, or the errors by field. `selfId`: the connection being edited. */
-  private async checkSettings(input: ConnectionSettingsInput, selfId: string | undefined): Promise<{ value?: { name: string; applicationIds: string[] }; errors: ConnectionFieldErrors }> {
+  private async checkSettings(
+    input: ConnectionSettingsInput,
+    selfId: string | undefined,
+  ): Promise<{ value?: { name: string; applicationIds: string[] }; errors: ConnectionFieldErrors }> {
     const errors: ConnectionFieldErrors = {};
     const name = input.name.replace(/\s+/g, ' ').trim();
     if (name === '' || Array.from(name).length > CONNECTION_NAME_MAX_LENGTH) errors.name = `Enter a name of 1 to ${CONNECTION_NAME_MAX_LENGTH} characters.`;

@@ -108,7 +108,13 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
   function submissionOf(context: Context) {
     const { actor, interaction }: Gated = gated(context);
     if (!interaction.view) throw new Error('an Ashby connections submission arrived without its view');
-    return { userId: actor.slackUserId, memberId: actor.member.id, viewId: interaction.view.id, metadata: interaction.view.privateMetadata, values: interaction.view.values };
+    return {
+      userId: actor.slackUserId,
+      memberId: actor.member.id,
+      viewId: interaction.view.id,
+      metadata: interaction.view.privateMetadata,
+      values: interaction.view.values,
+    };
   }
 
   const gone = () => renderConnectionNotice('This Ashby connection no longer exists. Nothing was changed.');
@@ -184,7 +190,9 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
     try {
       late = await saving;
     } catch (error) {
-      await client.views.update({ view_id: submission.viewId, view: renderConnectionNotice(':x: Something went wrong and nothing was saved. Try again in a moment.') }).catch(() => undefined);
+      await client.views
+        .update({ view_id: submission.viewId, view: renderConnectionNotice(':x: Something went wrong and nothing was saved. Try again in a moment.') })
+        .catch(() => undefined);
       throw error;
     }
     if (late.ok) {
@@ -228,9 +236,13 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
   app.view(IDS.editView, manage, async ({ ack, context, client }) => {
     const submission = submissionOf(context);
     const metadata = decodeConnectionMetadata(submission.metadata);
-    const result = metadata ? await service.update(metadata.connectionId, readSettings(submission.values), submission.memberId) : ({ ok: false, reason: 'not_found' } as const);
+    const result = metadata
+      ? await service.update(metadata.connectionId, readSettings(submission.values), submission.memberId)
+      : ({ ok: false, reason: 'not_found' } as const);
     if (!result.ok) {
-      await viewAck(ack)(result.reason === 'invalid' ? { response_action: 'errors', errors: blockErrors(result.errors) } : { response_action: 'update', view: gone() });
+      await viewAck(ack)(
+        result.reason === 'invalid' ? { response_action: 'errors', errors: blockErrors(result.errors) } : { response_action: 'update', view: gone() },
+      );
       return;
     }
     await ack();

@@ -13,7 +13,13 @@ import { AshbyConnectionService } from './connection.service';
 import { registerConnectionListeners } from './connections.listeners';
 
 export { ASHBY_CONNECTION_INDEXES, AshbyConnectionRepository } from './connection.repository';
-export { AshbyConnectionNotFoundError, AshbyConnectionService, type ConnectionFieldErrors, type RemoveConnectionResult, type SaveConnectionResult } from './connection.service';
+export {
+  AshbyConnectionNotFoundError,
+  AshbyConnectionService,
+  type ConnectionFieldErrors,
+  type RemoveConnectionResult,
+  type SaveConnectionResult,
+} from './connection.service';
 export { DEFAULT_CONNECTION_NAME, type AshbyConnection } from './connection.types';
 export { ASHBY_CONNECTION_IDS } from './ids';
 export { ASHBY_CONNECTIONS_ORDER, ASHBY_PERMISSION } from './connections.listeners';

@@ -22,7 +22,9 @@ export function renderHistoryModal(model: { imp: AshbyImport; applicationName: s
       type: 'section',
       text: mrkdwn(
         `*${mrkdwnText(model.imp.targetBlock, 200)}* · ${mrkdwnText(model.applicationName, 200)}\n` +
-          (runs.length === 0 ? 'No run yet. Runs appear here, newest first, with their counts and problems.' : `The ${runs.length === 1 ? 'last run' : `${runs.length} most recent runs`}, newest first.`),
+          (runs.length === 0
+            ? 'No run yet. Runs appear here, newest first, with their counts and problems.'
+            : `The ${runs.length === 1 ? 'last run' : `${runs.length} most recent runs`}, newest first.`),
       ),
     },
   ];
@@ -36,7 +38,9 @@ function runBlock(run: ImportRun, now: Date | undefined): KnownBlock {
   lines.push(`Started ${slackDateText(run.startedAt, { now })}${run.finishedAt ? ` · finished ${slackDateText(run.finishedAt, { now })}` : ''}`);
   if (run.status !== 'running') lines.push(`${run.counts.fetched} read: ${runCountsText(run)}`);
   if (run.error) lines.push(`_${mrkdwnText(run.error, 500)}_`);
-  const problems = run.errors.slice(0, PROBLEMS_SHOWN).map((e) => `• ${e.applicationId ? `\`${mrkdwnText(e.applicationId, 100)}\` ` : ''}${mrkdwnText(e.message, 300)}`);
+  const problems = run.errors
+    .slice(0, PROBLEMS_SHOWN)
+    .map((e) => `• ${e.applicationId ? `\`${mrkdwnText(e.applicationId, 100)}\` ` : ''}${mrkdwnText(e.message, 300)}`);
   lines.push(...problems);
   const more = run.counts.malformed + run.counts.failed - problems.length;
   if (problems.length > 0 && more > 0) lines.push(`…and ${more} more.`);

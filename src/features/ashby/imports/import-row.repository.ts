@@ -64,7 +64,10 @@ export class ImportRowRepository {
   async insertNew(importId: string, rows: readonly ImportRow[], now: Date): Promise<{ existing: ImportRow[] }> {
     if (rows.length === 0) return { existing: [] };
     try {
-      await this.rows.insertMany(rows.map((row) => toDocument(importId, row, now)), { ordered: false });
+      await this.rows.insertMany(
+        rows.map((row) => toDocument(importId, row, now)),
+        { ordered: false },
+      );
       return { existing: [] };
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;

@@ -54,7 +54,10 @@ export function decodeSetupMetadata(text: string | undefined): SetupMetadata | u
   }
 }
 
-const PENDING_ON: Option = { text: plain('Create a pending member for each hire whose email matches no member (mapped as soon as they join Slack)', 75), value: 'on' };
+const PENDING_ON: Option = {
+  text: plain('Create a pending member for each hire whose email matches no member (mapped as soon as they join Slack)', 75),
+  value: 'on',
+};
 
 function applicationOption(application: ImportApplication): PlainTextOption {
   return { text: plain(plainText(application.name, 75), 75), value: firstChars(application.id, MAX_ID) };
@@ -73,11 +76,24 @@ function firstChars(text: string, max: number): string {
 }
 
 export function renderSetupModal(model: SetupModalModel): ModalView {
-  const base = { type: 'modal' as const, callback_id: IDS.view, title: plain(TITLE, 24), close: plain('Cancel', 24), private_metadata: encodeSetupMetadata(model.editing ? { importId: model.editing.id } : {}) };
+  const base = {
+    type: 'modal' as const,
+    callback_id: IDS.view,
+    title: plain(TITLE, 24),
+    close: plain('Cancel', 24),
+    private_metadata: encodeSetupMetadata(model.editing ? { importId: model.editing.id } : {}),
+  };
   if (model.applications.length === 0) {
     return {
       ...base,
-      blocks: [{ type: 'section', text: mrkdwn('No platform application is registered yet. The platform registers its applications through `PUT /api/v1/applications/:applicationId`; then add one to an Ashby connection\'s access list.') }],
+      blocks: [
+        {
+          type: 'section',
+          text: mrkdwn(
+            "No platform application is registered yet. The platform registers its applications through `PUT /api/v1/applications/:applicationId`; then add one to an Ashby connection's access list.",
+          ),
+        },
+      ],
     };
   }
   const applications = model.applications.slice(0, MAX_OPTIONS);
@@ -87,14 +103,23 @@ export function renderSetupModal(model: SetupModalModel): ModalView {
   const pending = draft.createPendingMembers ?? model.editing?.createPendingMembers ?? false;
   const chosenFields = draft.customFields ?? model.editing?.customFields ?? [];
   const blocks: KnownBlock[] = [
-    { type: 'section', text: mrkdwn('Hired candidates are read from Ashby on the import schedule (and on Run now) and stored as rows for the target block, one per hire.') },
+    {
+      type: 'section',
+      text: mrkdwn('Hired candidates are read from Ashby on the import schedule (and on Run now) and stored as rows for the target block, one per hire.'),
+    },
     {
       type: 'input',
       block_id: BLOCKS.application,
       dispatch_action: true,
       label: plain('Application', 2000),
       hint: plain('The Ashby connection whose access list has this application is used.', 2000),
-      element: { type: 'static_select', action_id: IDS.application, placeholder: plain('Choose an application', 150), options: applications.map(applicationOption), ...(chosen ? { initial_option: applicationOption(chosen) } : {}) },
+      element: {
+        type: 'static_select',
+        action_id: IDS.application,
+        placeholder: plain('Choose an application', 150),
+        options: applications.map(applicationOption),
+        ...(chosen ? { initial_option: applicationOption(chosen) } : {}),
+      },
     },
   ];
   const source = model.source;
@@ -108,7 +133,13 @@ export function renderSetupModal(model: SetupModalModel): ModalView {
     block_id: BLOCKS.targetBlock,
     label: plain('Target block', 2000),
     hint: plain('The name of the block the rows are imported into.', 2000),
-    element: { type: 'plain_text_input', action_id: IDS.targetBlock, max_length: MAX_TARGET_BLOCK, placeholder: plain('e.g. New hires', 150), ...(targetBlock ? { initial_value: firstChars(targetBlock, MAX_TARGET_BLOCK) } : {}) },
+    element: {
+      type: 'plain_text_input',
+      action_id: IDS.targetBlock,
+      max_length: MAX_TARGET_BLOCK,
+      placeholder: plain('e.g. New hires', 150),
+      ...(targetBlock ? { initial_value: firstChars(targetBlock, MAX_TARGET_BLOCK) } : {}),
+    },
   });
   if (source?.kind === 'connected') {
     const available = source.customFields.slice(0, MAX_OPTIONS);
@@ -128,13 +159,26 @@ export function renderSetupModal(model: SetupModalModel): ModalView {
             : 'Imported besides the default fields (name, department, job, start dates, salary).',
           2000,
         ),
-        element: { type: 'multi_static_select', action_id: IDS.customFields, placeholder: plain('Choose custom fields', 150), options: available.map(fieldOption), ...(initial.length > 0 ? { initial_options: initial } : {}) },
+        element: {
+          type: 'multi_static_select',
+          action_id: IDS.customFields,
+          placeholder: plain('Choose custom fields', 150),
+          options: available.map(fieldOption),
+          ...(initial.length > 0 ? { initial_options: initial } : {}),
+        },
       });
     } else {
       blocks.push({ type: 'context', elements: [mrkdwn('Ashby reports no custom fields; the default fields are imported.')] });
     }
   } else if (source?.kind === 'connected_fields_unread') {
-    blocks.push({ type: 'context', elements: [mrkdwn(`:warning: Ashby's custom fields could not be read (${mrkdwnText(source.reason, 300)}). Choose the application again to retry; the default fields can be imported meanwhile.`)] });
+    blocks.push({
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `:warning: Ashby's custom fields could not be read (${mrkdwnText(source.reason, 300)}). Choose the application again to retry; the default fields can be imported meanwhile.`,
+        ),
+      ],
+    });
   }
   blocks.push({
     type: 'input',
@@ -162,11 +206,21 @@ function field(values: unknown, block: string, action: string): Record<string, u
 const optionSchema = z.object({ value: z.string().min(1).max(MAX_ID), text: z.object({ text: z.string() }).loose() }).loose();
 
 /** What the modal's inputs hold right now (a submission, or the state sent with a block action). */
-export function readSetupState(values: unknown): { applicationId?: string; targetBlock?: string; customFields: ChosenCustomField[]; createPendingMembers: boolean } {
-  const app = z.object({ selected_option: z.object({ value: z.string() }).loose().nullish() }).loose().safeParse(field(values, BLOCKS.application, IDS.application) ?? {});
+export function readSetupState(values: unknown): {
+  applicationId?: string;
+  targetBlock?: string;
+  customFields: ChosenCustomField[];
+  createPendingMembers: boolean;
+} {
+  const app = z
+    .object({ selected_option: z.object({ value: z.string() }).loose().nullish() })
+    .loose()
+    .safeParse(field(values, BLOCKS.application, IDS.application) ?? {});
   const text = field(values, BLOCKS.targetBlock, IDS.targetBlock)?.['value'];
   const selected = z.array(optionSchema).safeParse(field(values, BLOCKS.customFields, IDS.customFields)?.['selected_options'] ?? []);
-  const pending = z.array(z.object({ value: z.string() }).loose()).safeParse(field(values, BLOCKS.createPendingMembers, IDS.createPendingMembers)?.['selected_options'] ?? []);
+  const pending = z
+    .array(z.object({ value: z.string() }).loose())
+    .safeParse(field(values, BLOCKS.createPendingMembers, IDS.createPendingMembers)?.['selected_options'] ?? []);
   const applicationId = app.success ? app.data.selected_option?.value : undefined;
   return {
     ...(applicationId ? { applicationId } : {}),

@@ -31,12 +31,21 @@ export function importJob(service: Pick<ImportService, 'run'>, importId: string,
 }
 
 /** Runs one import now under its lease ("Run now", the schedule). */
-export function runImportExclusive(scheduler: Pick<Scheduler, 'runExclusive'>, service: Pick<ImportService, 'run'>, importId: string, trigger: ImportTrigger): Promise<JobOutcome> {
+export function runImportExclusive(
+  scheduler: Pick<Scheduler, 'runExclusive'>,
+  service: Pick<ImportService, 'run'>,
+  importId: string,
+  trigger: ImportTrigger,
+): Promise<JobOutcome> {
   return scheduler.runExclusive(importJob(service, importId, trigger), trigger);
 }
 
 /** The scheduled job: every import in turn; one held elsewhere (a "Run now" in progress) is skipped. */
-export function importsJob(scheduler: Pick<Scheduler, 'runExclusive'>, service: Pick<ImportService, 'run'>, imports: Pick<ImportRepository, 'listAll'>): JobDefinition {
+export function importsJob(
+  scheduler: Pick<Scheduler, 'runExclusive'>,
+  service: Pick<ImportService, 'run'>,
+  imports: Pick<ImportRepository, 'listAll'>,
+): JobDefinition {
   return {
     name: IMPORTS_JOB,
     leaseMs: IMPORT_LEASE_MS,

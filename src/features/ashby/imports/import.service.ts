@@ -42,7 +42,10 @@ import { importNotification } from './import-notification';
 export type Notify = (request: NotificationRequest) => Promise<unknown>;
 
 /** Creates or updates a pending member for a hire nobody has in the directory. */
-export type PutPendingMember = (id: string, input: { email: string; name: string }) => Promise<{ ok: true; outcome: 'created' | 'updated' | 'unchanged'; member: Member } | { ok: false; reason: string }>;
+export type PutPendingMember = (
+  id: string,
+  input: { email: string; name: string },
+) => Promise<{ ok: true; outcome: 'created' | 'updated' | 'unchanged'; member: Member } | { ok: false; reason: string }>;
 
 export interface ImportServiceDeps {
   imports: ImportRepository;
@@ -89,7 +92,12 @@ class RunTally {
 
   problem(applicationId: string | undefined, message: string): void {
     if (this.errors.length >= MAX_RUN_ERRORS) return;
-    const text = Array.from(message).length > MAX_RUN_ERROR_LENGTH ? `${Array.from(message).slice(0, MAX_RUN_ERROR_LENGTH - 1).join('')}…` : message;
+    const text =
+      Array.from(message).length > MAX_RUN_ERROR_LENGTH
+        ? `${Array.from(message)
+            .slice(0, MAX_RUN_ERROR_LENGTH - 1)
+            .join('')}…`
+        : message;
     this.errors.push({ ...(applicationId !== undefined ? { applicationId } : {}), message: text });
   }
 }
@@ -233,7 +241,10 @@ export class ImportService {
       // ENCRYPTION_KEY changed since the key was saved (see SECURITY.md, rotating secrets).
       const reason = 'The stored Ashby API key cannot be decrypted with the current ENCRYPTION_KEY.';
       const connection = await this.deps.connections.findForApplication(imp.applicationId).catch(() => undefined);
-      if (connection) await this.deps.connections.markBroken(connection.id, reason).catch((markError: unknown) => logger.error({ err: markError }, 'could not mark the Ashby connection broken'));
+      if (connection)
+        await this.deps.connections
+          .markBroken(connection.id, reason)
+          .catch((markError: unknown) => logger.error({ err: markError }, 'could not mark the Ashby connection broken'));
       logger.warn('the stored Ashby API key cannot be decrypted; was ENCRYPTION_KEY changed?');
       return `${reason} A Workspace Admin replaces the key of the connection${connection ? ` "${connection.name}"` : ''} in the App Home.`;
     }
@@ -246,7 +257,9 @@ export class ImportService {
       const connection = await this.deps.connections.findForApplication(imp.applicationId).catch(() => undefined);
       const reason = keyRefusedText(error);
       if (connection) {
-        await this.deps.connections.markBroken(connection.id, reason).catch((markError: unknown) => logger.error({ err: markError }, 'could not mark the Ashby connection broken'));
+        await this.deps.connections
+          .markBroken(connection.id, reason)
+          .catch((markError: unknown) => logger.error({ err: markError }, 'could not mark the Ashby connection broken'));
       }
       return `${reason} The Ashby connection${connection ? ` "${connection.name}"` : ''} is marked broken: a Workspace Admin replaces its API key in the App Home.`;
     }
@@ -255,7 +268,12 @@ export class ImportService {
 
   private async tellOwner(imp: AshbyImport, run: ImportRun, logger: Logger): Promise<void> {
     try {
-      const request = importNotification({ imp, run, applicationName: await this.applicationName(imp.applicationId), pigmentBaseUrl: this.deps.pigmentBaseUrl });
+      const request = importNotification({
+        imp,
+        run,
+        applicationName: await this.applicationName(imp.applicationId),
+        pigmentBaseUrl: this.deps.pigmentBaseUrl,
+      });
       await this.deps.notify(request);
     } catch (error) {
       // The run is recorded; a lost notification must not turn it into a failure.
@@ -280,7 +298,12 @@ interface PageContext {
 }
 
 /** The row of one hire: the application, its latest offer, its department's name, the chosen custom fields. */
-export function toImportRow(hire: AshbyApplication, offer: AshbyOffer | undefined, departments: ReadonlyMap<string, string>, imp: Pick<AshbyImport, 'customFields'>): ImportRow {
+export function toImportRow(
+  hire: AshbyApplication,
+  offer: AshbyOffer | undefined,
+  departments: ReadonlyMap<string, string>,
+  imp: Pick<AshbyImport, 'customFields'>,
+): ImportRow {
   const customFields: ImportRow['customFields'] = {};
   for (const field of imp.customFields) customFields[field.id] = hire.customFields[field.id] ?? null;
   return {

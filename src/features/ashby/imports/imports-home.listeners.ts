@@ -64,11 +64,21 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
   /** A press that passed the check: who, the trigger, the value and the modal it came from. */
   function pressOf(context: Context) {
     const { actor, interaction } = gated(context);
-    return { userId: actor.slackUserId, member: actor.member, triggerId: interaction.triggerId, value: interaction.action?.value ?? '', view: interaction.view };
+    return {
+      userId: actor.slackUserId,
+      member: actor.member,
+      triggerId: interaction.triggerId,
+      value: interaction.action?.value ?? '',
+      view: interaction.view,
+    };
   }
 
   /** Opens a modal at once (the trigger id lives 3 s), then fills it. */
-  async function openThenFill(client: WebClient, triggerId: string | undefined, fill: () => Promise<Parameters<WebClient['views']['update']>[0]['view']>): Promise<void> {
+  async function openThenFill(
+    client: WebClient,
+    triggerId: string | undefined,
+    fill: () => Promise<Parameters<WebClient['views']['update']>[0]['view']>,
+  ): Promise<void> {
     const opened = await client.views.open({ trigger_id: z.string().min(1).parse(triggerId), view: renderImportNotice(':hourglass: Loading…') });
     const viewId = z.string().min(1).parse(opened.view?.id);
     await client.views.update({ view_id: viewId, view: await fill() });
@@ -87,7 +97,9 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
       if (!imp) return renderImportNotice(':grey_question: That import no longer exists.');
       const [applications, source] = await Promise.all([ctx.applications.list(), loadSource(ctx, imp.applicationId)]);
       // An application registered past the picker's first page is still shown as chosen.
-      const listed = applications.some((a) => a.id === imp.applicationId) ? applications : [...(await ctx.applications.findByIds([imp.applicationId])), ...applications];
+      const listed = applications.some((a) => a.id === imp.applicationId)
+        ? applications
+        : [...(await ctx.applications.findByIds([imp.applicationId])), ...applications];
       return renderSetupModal({ editing: imp, applications: listed, applicationId: imp.applicationId, source });
     });
   });
@@ -104,7 +116,11 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
       ...(editing ? { editing } : {}),
       applications,
       ...(state.applicationId ? { applicationId: state.applicationId, source: await loadSource(ctx, state.applicationId) } : {}),
-      draft: { ...(state.targetBlock !== undefined ? { targetBlock: state.targetBlock } : {}), customFields: state.customFields, createPendingMembers: state.createPendingMembers },
+      draft: {
+        ...(state.targetBlock !== undefined ? { targetBlock: state.targetBlock } : {}),
+        customFields: state.customFields,
+        createPendingMembers: state.createPendingMembers,
+      },
     };
     await args.client.views.update({ view_id: view.id, view: renderSetupModal(model) });
   });
@@ -146,7 +162,10 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
     }
     const created = await ctx.imports.create(settings, actor.member.id, now);
     await ack();
-    logger.info({ userId, memberId: actor.member.id, importId: created.id, applicationId: settings.applicationId, customFields: settings.customFields.length }, 'ashby import created');
+    logger.info(
+      { userId, memberId: actor.member.id, importId: created.id, applicationId: settings.applicationId, customFields: settings.customFields.length },
+      'ashby import created',
+    );
     await tell(client, userId, { kind: 'saved', targetBlock: created.targetBlock, created: true });
   });
 
@@ -159,7 +178,13 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
     await tell(args.client, userId, { kind: 'run_started', targetBlock: imp.targetBlock });
     const outcome = await runImportExclusive(deps.scheduler, ctx.service, imp.id, 'manual');
     if (!outcome.ran) {
-      return tell(args.client, userId, outcome.reason === 'held_elsewhere' ? { kind: 'held_elsewhere', targetBlock: imp.targetBlock } : { kind: 'failed', error: 'The connector is shutting down; try again in a moment.' });
+      return tell(
+        args.client,
+        userId,
+        outcome.reason === 'held_elsewhere'
+          ? { kind: 'held_elsewhere', targetBlock: imp.targetBlock }
+          : { kind: 'failed', error: 'The connector is shutting down; try again in a moment.' },
+      );
     }
     if (outcome.status === 'failed') return tell(args.client, userId, { kind: 'failed', error: 'The import could not run; see the connector logs.' });
     const runId = outcome.report['runId'];
@@ -200,7 +225,10 @@ export async function loadItems(ctx: Pick<ImportsHomeContext, 'imports' | 'runs'
 }
 
 /** The connection of `applicationId` and Ashby's custom fields through it, for the setup modal. */
-async function loadSource(ctx: Pick<ImportsHomeContext, 'connections' | 'applications' | 'ashby' | 'deps'>, applicationId: string): Promise<SetupModalModel['source']> {
+async function loadSource(
+  ctx: Pick<ImportsHomeContext, 'connections' | 'applications' | 'ashby' | 'deps'>,
+  applicationId: string,
+): Promise<SetupModalModel['source']> {
   const connection = await ctx.connections.findForApplication(applicationId);
   if (!connection) return { kind: 'no_connection', text: noConnectionText(await applicationName(ctx, applicationId)) };
   try {
@@ -209,7 +237,10 @@ async function loadSource(ctx: Pick<ImportsHomeContext, 'connections' | 'applica
   } catch (error) {
     if (!isAshbyError(error)) throw error;
     ctx.deps.logger.warn({ kind: error.kind, status: error.status, connectionId: connection.id }, "could not read Ashby's custom fields for the import setup");
-    const reason = error.kind === 'unauthorized' || error.kind === 'forbidden' ? 'Ashby refused the connection\'s API key; replace it under Ashby connections' : 'Ashby did not answer; try again in a moment';
+    const reason =
+      error.kind === 'unauthorized' || error.kind === 'forbidden'
+        ? "Ashby refused the connection's API key; replace it under Ashby connections"
+        : 'Ashby did not answer; try again in a moment';
     return { kind: 'connected_fields_unread', connectionName: connection.name, reason };
   }
 }

@@ -72,7 +72,7 @@ export function renderImportsSection(model: ImportsSectionModel): KnownBlock[] {
   const items = model.items.slice(0, IMPORTS_SHOWN);
   const intro =
     model.items.length === 0
-      ? '*Ashby imports*\nNo import yet. An import brings the hires of an application\'s Ashby connection into a block, on the import schedule and on Run now.'
+      ? "*Ashby imports*\nNo import yet. An import brings the hires of an application's Ashby connection into a block, on the import schedule and on Run now."
       : `*Ashby imports*\nHired candidates from Ashby, imported into the platform on a schedule.${model.items.length > items.length ? ` The first ${items.length} of ${model.items.length} are shown.` : ''}`;
   const heading: SectionBlock = {
     type: 'section',

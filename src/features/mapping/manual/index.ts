@@ -61,7 +61,6 @@ export interface ManualMappingDeps {
   home: HomeDeps;
 }
 
-
 export function register(app: App, deps: ManualMappingDeps, timing: ManualMappingTiming = DEFAULT_TIMING): void {
   const logger = deps.logger.child({ feature: 'mapping.manual' });
   const service = new ManualMappingService({ ...deps.repos, directory: deps.directory, clock: deps.clock });
@@ -71,7 +70,12 @@ export function register(app: App, deps: ManualMappingDeps, timing: ManualMappin
   async function listView(state: ReviewState, budgetMs: number, notice?: ReviewNotice): Promise<ModalView> {
     const page = await service.listPage({ tab: state.tab, text: state.text, after: state.after, limit: REVIEW_PAGE_SIZE, budgetMs });
     const { next: _stale, ...rest } = state;
-    return renderReviewMembers({ state: page.nextAfter ? { ...rest, next: page.nextAfter } : rest, rows: toRows(page), partial: page.partial, ...(notice ? { notice } : {}) });
+    return renderReviewMembers({
+      state: page.nextAfter ? { ...rest, next: page.nextAfter } : rest,
+      rows: toRows(page),
+      partial: page.partial,
+      ...(notice ? { notice } : {}),
+    });
   }
 
   // "Review members" in the Home: open a modal at once (the trigger id lives 3 s), then fill it.
@@ -83,18 +87,39 @@ export function register(app: App, deps: ManualMappingDeps, timing: ManualMappin
   });
 
   /** Search on Enter, tabs and paging: a new state for the same modal. */
-  const navigate = (move: (state: ReviewState, value: string) => ReviewState) =>
+  const navigate =
+    (move: (state: ReviewState, value: string) => ReviewState) =>
     async ({ context, client }: { context: Context; client: WebClient }) => {
       const { interaction } = gated(context);
       if (!interaction.view) return;
       const state = move(decodeReviewState(interaction.view.privateMetadata), interaction.action?.value ?? '');
       await client.views.update({ view_id: interaction.view.id, view: await listView(state, timing.listBudgetMs) });
     };
-  app.action(MANUAL_MAPPING_IDS.search, manage, navigate((state, text) => searchReview(state, text)));
-  app.action(MANUAL_MAPPING_IDS.showUnconnected, manage, navigate((state) => switchReviewTab(state, 'unconnected')));
-  app.action(MANUAL_MAPPING_IDS.showConnected, manage, navigate((state) => switchReviewTab(state, 'connected')));
-  app.action(MANUAL_MAPPING_IDS.nextPage, manage, navigate((state) => nextReviewPage(state)));
-  app.action(MANUAL_MAPPING_IDS.previousPage, manage, navigate((state) => previousReviewPage(state)));
+  app.action(
+    MANUAL_MAPPING_IDS.search,
+    manage,
+    navigate((state, text) => searchReview(state, text)),
+  );
+  app.action(
+    MANUAL_MAPPING_IDS.showUnconnected,
+    manage,
+    navigate((state) => switchReviewTab(state, 'unconnected')),
+  );
+  app.action(
+    MANUAL_MAPPING_IDS.showConnected,
+    manage,
+    navigate((state) => switchReviewTab(state, 'connected')),
+  );
+  app.action(
+    MANUAL_MAPPING_IDS.nextPage,
+    manage,
+    navigate((state) => nextReviewPage(state)),
+  );
+  app.action(
+    MANUAL_MAPPING_IDS.previousPage,
+    manage,
+    navigate((state) => previousReviewPage(state)),
+  );
 
   // The list modal's submit button is "Search".
   app.view(MANUAL_MAPPING_IDS.reviewView, manage, async ({ ack, context }) => {
@@ -147,7 +172,10 @@ export function register(app: App, deps: ManualMappingDeps, timing: ManualMappin
     }
     // A bare ack closes this modal and shows the list underneath, refreshed below.
     await ack();
-    logger.info({ userId, memberId: result.member.id, slackUserId: result.mapping.slackUserId, replaced: result.before?.slackUserId }, 'member connected by hand');
+    logger.info(
+      { userId, memberId: result.member.id, slackUserId: result.mapping.slackUserId, replaced: result.before?.slackUserId },
+      'member connected by hand',
+    );
     const listViewId = metadata.list?.viewId ?? interaction.view?.previousViewId;
     if (listViewId) {
       const notice: ReviewNotice = { kind: 'connected', name: result.member.name, slackUserId: result.mapping.slackUserId };
@@ -171,7 +199,10 @@ export function register(app: App, deps: ManualMappingDeps, timing: ManualMappin
     const name = result.member?.name ?? memberId;
     if (interaction.view?.type === 'modal') {
       const notice: ReviewNotice = result.ok ? { kind: 'removed', name } : { kind: 'not_connected', name };
-      await client.views.update({ view_id: interaction.view.id, view: await listView(decodeReviewState(interaction.view.privateMetadata), timing.listBudgetMs, notice) });
+      await client.views.update({
+        view_id: interaction.view.id,
+        view: await listView(decodeReviewState(interaction.view.privateMetadata), timing.listBudgetMs, notice),
+      });
     }
     if (result.ok) await publishHome(client, deps.home, actor.slackUserId);
   });

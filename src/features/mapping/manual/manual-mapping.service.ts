@@ -58,7 +58,18 @@ export interface ReviewQuery {
 export type ConnectMode = 'set_up' | 'edit';
 
 export type ConnectFailure =
-  | { ok: false; reason: 'not_allowed' | 'member_unavailable' | 'invalid_email' | 'slack_timeout' | 'email_not_found' | 'slack_user_deleted' | 'slack_user_bot' | 'slack_user_stranger' }
+  | {
+      ok: false;
+      reason:
+        | 'not_allowed'
+        | 'member_unavailable'
+        | 'invalid_email'
+        | 'slack_timeout'
+        | 'email_not_found'
+        | 'slack_user_deleted'
+        | 'slack_user_bot'
+        | 'slack_user_stranger';
+    }
   | { ok: false; reason: 'slack_user_taken'; takenBy: { id: string; name: string; email: string } }
   /** Slack answered an error, or could not be reached (`code` 'unreachable', `error` the cause, for the log). */
   | { ok: false; reason: 'slack_error'; code: string; error: unknown };
@@ -110,7 +121,9 @@ export class ManualMappingService {
       cursor = { name: last.name, id: last.id };
       if (Date.now() - startedAt >= query.budgetMs) {
         // A full page whose successor was not confirmed yet still offers "Next": it may be empty.
-        return rows.length === query.limit ? { rows, nextAfter: rows[rows.length - 1]!.member.id, partial: false } : { rows, nextAfter: last.id, partial: true };
+        return rows.length === query.limit
+          ? { rows, nextAfter: rows[rows.length - 1]!.member.id, partial: false }
+          : { rows, nextAfter: last.id, partial: true };
       }
       batchSize = Math.min(batchSize * 2, MAX_BATCH);
     }
@@ -152,7 +165,10 @@ export class ManualMappingService {
     if (holder && holder.memberId !== input.memberId) return this.taken(holder.memberId);
 
     const now = this.deps.clock.now();
-    const saved = await this.deps.mappings.save({ memberId: input.memberId, slackUserId: user.id, source: 'manual', slackEmail: user.email ?? email, active: true }, now);
+    const saved = await this.deps.mappings.save(
+      { memberId: input.memberId, slackUserId: user.id, source: 'manual', slackEmail: user.email ?? email, active: true },
+      now,
+    );
     if (!saved.ok) {
       // Only a race gets here: another member took this Slack user in the meantime.
       if (saved.reason === 'slack_user_taken' && saved.takenBy) return this.taken(saved.takenBy);

@@ -180,7 +180,10 @@ function tabs(active: ReviewState['tab']): ActionsBlock {
   return {
     type: 'actions',
     block_id: 'mapping.manual.tabs',
-    elements: [tab(MANUAL_MAPPING_IDS.showUnconnected, 'Not connected', active === 'unconnected'), tab(MANUAL_MAPPING_IDS.showConnected, 'Connected', active === 'connected')],
+    elements: [
+      tab(MANUAL_MAPPING_IDS.showUnconnected, 'Not connected', active === 'unconnected'),
+      tab(MANUAL_MAPPING_IDS.showConnected, 'Connected', active === 'connected'),
+    ],
   };
 }
 
@@ -218,7 +221,10 @@ function connectedRow(row: ReviewRowModel, connection: NonNullable<ReviewRowMode
     {
       type: 'section',
       block_id: `mapping.manual.row.${index}`,
-      text: { type: 'mrkdwn', text: `*${mrkdwnText(row.name, NAME_MAX)}*\n${mrkdwnText(row.email, EMAIL_MAX)}\n:link: <@${connection.slackUserId}> · ${how}${inactive}` },
+      text: {
+        type: 'mrkdwn',
+        text: `*${mrkdwnText(row.name, NAME_MAX)}*\n${mrkdwnText(row.email, EMAIL_MAX)}\n:link: <@${connection.slackUserId}> · ${how}${inactive}`,
+      },
     },
     {
       type: 'actions',
@@ -246,7 +252,8 @@ function connectedRow(row: ReviewRowModel, connection: NonNullable<ReviewRowMode
 
 function pagingButtons(state: ReviewState): Button[] {
   const buttons: Button[] = [];
-  if (state.page > 1 || state.after) buttons.push({ type: 'button', action_id: MANUAL_MAPPING_IDS.previousPage, text: { type: 'plain_text', text: '← Previous' } });
+  if (state.page > 1 || state.after)
+    buttons.push({ type: 'button', action_id: MANUAL_MAPPING_IDS.previousPage, text: { type: 'plain_text', text: '← Previous' } });
   if (state.next) buttons.push({ type: 'button', action_id: MANUAL_MAPPING_IDS.nextPage, text: { type: 'plain_text', text: 'Next →' } });
   return buttons;
 }

@@ -77,7 +77,10 @@ export function renderConnectMember(model: ConnectMemberModel): ModalView {
   if (current) {
     const how = current.source === 'manual' ? 'set up by hand' : 'matched by email';
     const inactive = current.active ? '' : ' · deactivated in Slack';
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Now connected to <@${current.slackUserId}> (${mrkdwnText(current.slackEmail, EMAIL_MAX)}) · ${how}${inactive}` }] });
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `Now connected to <@${current.slackUserId}> (${mrkdwnText(current.slackEmail, EMAIL_MAX)}) · ${how}${inactive}` }],
+    });
   }
   const initial = current?.slackEmail ?? member.email;
   blocks.push({

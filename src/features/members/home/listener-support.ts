@@ -29,7 +29,10 @@ export async function withFailureView(client: WebClient, viewId: string, title: 
     await work();
   } catch (error) {
     await client.views
-      .update({ view_id: viewId, view: renderInfoView({ title, text: ':x: Something went wrong and the action did not finish. Nothing more was changed; try again in a moment.' }) })
+      .update({
+        view_id: viewId,
+        view: renderInfoView({ title, text: ':x: Something went wrong and the action did not finish. Nothing more was changed; try again in a moment.' }),
+      })
       // The original error is what matters; it is rethrown below.
       .catch(() => undefined);
     throw error;
@@ -51,7 +54,15 @@ export function managerAction(context: Context): { actor: AuthorisedActor; actio
     action: {
       triggerId: interaction.triggerId ?? '',
       userId: actor.slackUserId,
-      ...(interaction.view ? { view: { id: interaction.view.id, ...(interaction.view.privateMetadata !== undefined ? { privateMetadata: interaction.view.privateMetadata } : {}), values: interaction.view.values } } : {}),
+      ...(interaction.view
+        ? {
+            view: {
+              id: interaction.view.id,
+              ...(interaction.view.privateMetadata !== undefined ? { privateMetadata: interaction.view.privateMetadata } : {}),
+              values: interaction.view.values,
+            },
+          }
+        : {}),
       value: interaction.action?.value ?? '',
     },
   };

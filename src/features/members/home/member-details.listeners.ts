@@ -9,7 +9,14 @@ import type { WebClient } from '@slack/web-api';
 import { publishHome } from '../../home';
 import type { Actor } from '../actor.service';
 import type { Member } from '../member.types';
-import { assignableAccountTypes, canManageMember, type DeactivateResult, type OwnedCount, type ReactivateResult, type UpdateProfileResult } from '../members.service';
+import {
+  assignableAccountTypes,
+  canManageMember,
+  type DeactivateResult,
+  type OwnedCount,
+  type ReactivateResult,
+  type UpdateProfileResult,
+} from '../members.service';
 import { plural, userText } from './block-text';
 import { MEMBERS_HOME_IDS, SHOW_MEMBER_ACTION } from './ids';
 import { gated, renderRefusal } from '../require-permission';
@@ -39,7 +46,13 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
 
   async function directoryView(text: string, start?: DirectoryMetadata['start'], notice?: Notice) {
     const page = await members.searchPage({ text, ...(start ? { after: start } : {}), limit: DIRECTORY_PAGE_SIZE + 1 });
-    return renderDirectoryView({ text, ...(start ? { start } : {}), members: page.slice(0, DIRECTORY_PAGE_SIZE), hasMore: page.length > DIRECTORY_PAGE_SIZE, ...(notice ? { notice } : {}) });
+    return renderDirectoryView({
+      text,
+      ...(start ? { start } : {}),
+      members: page.slice(0, DIRECTORY_PAGE_SIZE),
+      hasMore: page.length > DIRECTORY_PAGE_SIZE,
+      ...(notice ? { notice } : {}),
+    });
   }
 
   /** The details view of `memberId`, or an info view when the member no longer exists. */
@@ -133,7 +146,10 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
     const memberId = decodeMemberMetadata(view.private_metadata)?.memberId;
     const values = readEditValues(view.state.values);
     if (!memberId || !values) {
-      await ack({ response_action: 'errors', errors: { [MEMBERS_HOME_IDS.nameBlock]: 'This form cannot be read any more: close it and open the member again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [MEMBERS_HOME_IDS.nameBlock]: 'This form cannot be read any more: close it and open the member again.' },
+      });
       return;
     }
     const result = await ctx.services.service.updateProfile(actor, memberId, values);
@@ -143,10 +159,16 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
       return;
     }
     if (!result.ok) {
-      await ack({ response_action: 'update', view: result.reason === 'not_allowed' ? renderRefusal('members.manage') : renderInfoView({ title: 'Member', text: 'This member no longer exists.' }) });
+      await ack({
+        response_action: 'update',
+        view: result.reason === 'not_allowed' ? renderRefusal('members.manage') : renderInfoView({ title: 'Member', text: 'This member no longer exists.' }),
+      });
       return;
     }
-    await ack({ response_action: 'update', view: await detailsView(actor, memberId, { kind: 'info', text: result.changed ? 'Saved.' : 'Nothing to change.' }) });
+    await ack({
+      response_action: 'update',
+      view: await detailsView(actor, memberId, { kind: 'info', text: result.changed ? 'Saved.' : 'Nothing to change.' }),
+    });
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -161,7 +183,10 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
     if (!result.ok && result.reason === 'successor_required') {
       const member = await members.findById(memberId);
       if (member) {
-        await client.views.update({ view_id: view.id, view: renderSuccessorView({ member, owned: result.owned, text: '', candidates: await successorCandidates(member, '') }) });
+        await client.views.update({
+          view_id: view.id,
+          view: renderSuccessorView({ member, owned: result.owned, text: '', candidates: await successorCandidates(member, '') }),
+        });
         return;
       }
     }
@@ -187,13 +212,19 @@ export function registerDetailsListeners(app: App, ctx: MembersHomeContext): voi
     const { actor } = gated(context);
     const metadata = decodeSuccessorMetadata(view.private_metadata);
     if (!metadata) {
-      await ack({ response_action: 'errors', errors: { [MEMBERS_HOME_IDS.successorSearchBlock]: 'This form cannot be read any more: close it and open the member again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [MEMBERS_HOME_IDS.successorSearchBlock]: 'This form cannot be read any more: close it and open the member again.' },
+      });
       return;
     }
     const hasSelect = view.blocks.some((block) => block.block_id === MEMBERS_HOME_IDS.successorBlock);
     const choice = readSuccessor(view.state.values);
     if (!choice) {
-      await ack({ response_action: 'errors', errors: { [hasSelect ? MEMBERS_HOME_IDS.successorBlock : MEMBERS_HOME_IDS.successorSearchBlock]: 'Choose the member who takes over.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [hasSelect ? MEMBERS_HOME_IDS.successorBlock : MEMBERS_HOME_IDS.successorSearchBlock]: 'Choose the member who takes over.' },
+      });
       return;
     }
     // Handing over runs every owner's transfer: it may take longer than Slack waits for the ack.
@@ -258,7 +289,10 @@ const NOT_ALLOWED = 'You cannot manage members any more: nothing was changed.';
 
 function deactivateNotice(result: DeactivateResult, successor?: Member): Notice {
   if (result.ok) {
-    const handedOver = result.transferred.length > 0 ? ` ${describeOwned(result.transferred)} went to ${successor ? `*${userText(successor.name, 120)}*` : 'the new owner'}.` : '';
+    const handedOver =
+      result.transferred.length > 0
+        ? ` ${describeOwned(result.transferred)} went to ${successor ? `*${userText(successor.name, 120)}*` : 'the new owner'}.`
+        : '';
     return { kind: 'info', text: `Deactivated. The member stays in the directory with their history.${handedOver}` };
   }
   switch (result.reason) {

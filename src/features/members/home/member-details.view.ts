@@ -74,7 +74,11 @@ export function renderDirectoryView(model: DirectoryViewModel): ModalView {
   });
   const quoted = text ? ` matching “${userText(text, SEARCH_MAX_LENGTH)}”` : '';
   if (members.length === 0) {
-    blocks.push({ type: 'section', block_id: 'members.directory_empty', text: mrkdwn(model.start ? 'No more members.' : text ? `No member${quoted}.` : 'No members yet. Import a CSV file from the Home tab.') });
+    blocks.push({
+      type: 'section',
+      block_id: 'members.directory_empty',
+      text: mrkdwn(model.start ? 'No more members.' : text ? `No member${quoted}.` : 'No members yet. Import a CSV file from the Home tab.'),
+    });
   } else {
     blocks.push({ type: 'context', block_id: 'members.directory_count', elements: [mrkdwn(`${model.start ? 'More members' : 'Members'}${quoted}, by name:`)] });
   }
@@ -82,7 +86,9 @@ export function renderDirectoryView(model: DirectoryViewModel): ModalView {
     blocks.push({
       type: 'section',
       block_id: `members.row_${index}`,
-      text: mrkdwn(`*${userText(member.name, 120)}*  ${userText(member.email, 120)}\n${STATUS_LABELS[member.status]} · ${ACCOUNT_TYPE_LABELS[member.accountType]}`),
+      text: mrkdwn(
+        `*${userText(member.name, 120)}*  ${userText(member.email, 120)}\n${STATUS_LABELS[member.status]} · ${ACCOUNT_TYPE_LABELS[member.accountType]}`,
+      ),
       accessory: { type: 'button', action_id: `${MEMBERS_HOME_IDS.showMemberPrefix}${index}`, text: plain('Details', 75), value: truncate(member.id, 2000) },
     });
   });
@@ -145,7 +151,15 @@ export function renderDetailsView(model: DetailsViewModel): ModalView {
         mrkdwn(`*Groups*\n${groups}`),
       ],
     },
-    { type: 'context', block_id: 'members.details_meta', elements: [mrkdwn(`Member id ${userText(member.id, 200)} · added ${slackDateText(member.createdAt, { format: 'date' })} · updated ${slackDateText(member.updatedAt, { format: 'date' })}`)] },
+    {
+      type: 'context',
+      block_id: 'members.details_meta',
+      elements: [
+        mrkdwn(
+          `Member id ${userText(member.id, 200)} · added ${slackDateText(member.createdAt, { format: 'date' })} · updated ${slackDateText(member.updatedAt, { format: 'date' })}`,
+        ),
+      ],
+    },
   );
   if (model.canManage) {
     const firstName = truncate(member.name, 40);
@@ -159,7 +173,10 @@ export function renderDetailsView(model: DetailsViewModel): ModalView {
         style: 'danger',
         confirm: {
           title: plain('Deactivate this member?', 100),
-          text: mrkdwn(`${userText(firstName, 40)} stays in the directory as deactivated, with their history and Slack mapping. Pigment stops sending them notifications.`, 300),
+          text: mrkdwn(
+            `${userText(firstName, 40)} stays in the directory as deactivated, with their history and Slack mapping. Pigment stops sending them notifications.`,
+            300,
+          ),
           confirm: plain('Deactivate', 30),
           deny: plain('Cancel', 30),
           style: 'danger',
@@ -183,7 +200,11 @@ export function renderDetailsView(model: DetailsViewModel): ModalView {
     }
     blocks.push({ type: 'actions', block_id: 'members.details_actions', elements });
   } else {
-    blocks.push({ type: 'context', block_id: 'members.details_readonly', elements: [mrkdwn('Only an admin of at least the same account type can change this member.')] });
+    blocks.push({
+      type: 'context',
+      block_id: 'members.details_readonly',
+      elements: [mrkdwn('Only an admin of at least the same account type can change this member.')],
+    });
   }
   return {
     type: 'modal',
@@ -224,7 +245,12 @@ export function renderEditView(model: EditViewModel): ModalView {
       type: 'input',
       block_id: MEMBERS_HOME_IDS.nameBlock,
       label: plain('Name', 2000),
-      element: { type: 'plain_text_input', action_id: MEMBERS_HOME_IDS.name, initial_value: truncate(member.name, NAME_MAX_LENGTH), max_length: NAME_MAX_LENGTH },
+      element: {
+        type: 'plain_text_input',
+        action_id: MEMBERS_HOME_IDS.name,
+        initial_value: truncate(member.name, NAME_MAX_LENGTH),
+        max_length: NAME_MAX_LENGTH,
+      },
     },
     {
       type: 'input',
@@ -232,7 +258,11 @@ export function renderEditView(model: EditViewModel): ModalView {
       label: plain('Account type', 2000),
       element: { type: 'static_select', action_id: MEMBERS_HOME_IDS.accountType, options: types.map(option), initial_option: option(member.accountType) },
     },
-    { type: 'actions', block_id: 'members.edit_actions', elements: [{ type: 'button', action_id: MEMBERS_HOME_IDS.editCancel, text: plain('Back to details', 75), value: 'cancel' }] },
+    {
+      type: 'actions',
+      block_id: 'members.edit_actions',
+      elements: [{ type: 'button', action_id: MEMBERS_HOME_IDS.editCancel, text: plain('Back to details', 75), value: 'cancel' }],
+    },
   );
   return {
     type: 'modal',
@@ -294,7 +324,9 @@ export function renderSuccessorView(model: SuccessorViewModel): ModalView {
     {
       type: 'section',
       block_id: 'members.successor_intro',
-      text: mrkdwn(`*${userText(model.member.name, 120)}* owns ${owned || 'imports or connections'}. Choose an activated member to take ${model.owned.length === 1 && model.owned[0]!.count === 1 ? 'it' : 'them'} over, then deactivate.`),
+      text: mrkdwn(
+        `*${userText(model.member.name, 120)}* owns ${owned || 'imports or connections'}. Choose an activated member to take ${model.owned.length === 1 && model.owned[0]!.count === 1 ? 'it' : 'them'} over, then deactivate.`,
+      ),
     },
     {
       type: 'input',
@@ -313,7 +345,11 @@ export function renderSuccessorView(model: SuccessorViewModel): ModalView {
     },
   );
   if (candidates.length === 0) {
-    blocks.push({ type: 'section', block_id: 'members.successor_none', text: mrkdwn(text ? `No activated member matches “${userText(text, SEARCH_MAX_LENGTH)}”.` : 'No other activated member: activate one first.') });
+    blocks.push({
+      type: 'section',
+      block_id: 'members.successor_none',
+      text: mrkdwn(text ? `No activated member matches “${userText(text, SEARCH_MAX_LENGTH)}”.` : 'No other activated member: activate one first.'),
+    });
   } else {
     blocks.push({
       type: 'input',
@@ -323,11 +359,18 @@ export function renderSuccessorView(model: SuccessorViewModel): ModalView {
         type: 'static_select',
         action_id: MEMBERS_HOME_IDS.successor,
         placeholder: plain('Choose a member', 150),
-        options: candidates.map((candidate) => ({ text: plain(`${truncate(candidate.name, 40)} (${truncate(candidate.email, 30)})`, 75), value: successorOptionValue(candidate.id) })),
+        options: candidates.map((candidate) => ({
+          text: plain(`${truncate(candidate.name, 40)} (${truncate(candidate.email, 30)})`, 75),
+          value: successorOptionValue(candidate.id),
+        })),
       },
     });
     if (model.candidates.length > SUCCESSOR_LIMIT) {
-      blocks.push({ type: 'context', block_id: 'members.successor_more', elements: [mrkdwn(`Showing the first ${SUCCESSOR_LIMIT} by name: search to find someone else.`)] });
+      blocks.push({
+        type: 'context',
+        block_id: 'members.successor_more',
+        elements: [mrkdwn(`Showing the first ${SUCCESSOR_LIMIT} by name: search to find someone else.`)],
+      });
     }
   }
   return {
@@ -342,7 +385,9 @@ export function renderSuccessorView(model: SuccessorViewModel): ModalView {
 }
 
 const successorValuesSchema = z.object({
-  [MEMBERS_HOME_IDS.successorBlock]: z.object({ [MEMBERS_HOME_IDS.successor]: z.object({ selected_option: z.object({ value: z.string().min(1) }).nullish() }) }),
+  [MEMBERS_HOME_IDS.successorBlock]: z.object({
+    [MEMBERS_HOME_IDS.successor]: z.object({ selected_option: z.object({ value: z.string().min(1) }).nullish() }),
+  }),
 });
 
 /**

@@ -41,7 +41,8 @@ export function registerImportListeners(app: App, ctx: MembersHomeContext): void
       filename: TEMPLATE_FILE_NAME,
       title: 'Pigment member import template',
       content: Buffer.from(memberCsvTemplate(), 'utf8'),
-      initialComment: 'Here is the member import template: fill in one member per row (Name, Email, Account Type), save it as CSV UTF-8 and upload it in the Import members window.',
+      initialComment:
+        'Here is the member import template: fill in one member per row (Name, Email, Account Type), save it as CSV UTF-8 and upload it in the Import members window.',
     });
     await client.views.update({
       view_id: view.id,
@@ -63,10 +64,16 @@ export function registerImportListeners(app: App, ctx: MembersHomeContext): void
       const fileError = (message: string) =>
         client.views.update({
           view_id: view.id,
-          view: renderUploadView({ notice: { kind: 'error', text: `*${userText(file.name, 200)}* could not be read, so nothing was imported. ${userText(message, 1500)}` } }),
+          view: renderUploadView({
+            notice: { kind: 'error', text: `*${userText(file.name, 200)}* could not be read, so nothing was imported. ${userText(message, 1500)}` },
+          }),
         });
 
-      const download = await downloadSlackFile(file.url, { botToken: deps.config.slack.botToken, apiUrl: deps.config.slack.apiUrl, maxBytes: MEMBER_CSV_DEFAULT_MAX_BYTES });
+      const download = await downloadSlackFile(file.url, {
+        botToken: deps.config.slack.botToken,
+        apiUrl: deps.config.slack.apiUrl,
+        maxBytes: MEMBER_CSV_DEFAULT_MAX_BYTES,
+      });
       if (!download.ok) {
         ctx.logger.info({ userId, reason: download.reason }, 'import file refused');
         await fileError(download.message);
@@ -87,7 +94,10 @@ export function registerImportListeners(app: App, ctx: MembersHomeContext): void
     const { actor } = gated(context);
     const metadata = decodePreviewMetadata(view.private_metadata);
     if (!metadata) {
-      await ack({ response_action: 'update', view: renderUploadView({ notice: { kind: 'error', text: 'This preview cannot be read any more. Choose the file again.' } }) });
+      await ack({
+        response_action: 'update',
+        view: renderUploadView({ notice: { kind: 'error', text: 'This preview cannot be read any more. Choose the file again.' } }),
+      });
       return;
     }
     await ack({ response_action: 'update', view: renderImportingView() });
@@ -97,7 +107,9 @@ export function registerImportListeners(app: App, ctx: MembersHomeContext): void
       if (!stored) {
         await client.views.update({
           view_id: view.id,
-          view: renderUploadView({ notice: { kind: 'error', text: 'This preview expired or was already imported, so nothing was written. Choose the file again.' } }),
+          view: renderUploadView({
+            notice: { kind: 'error', text: 'This preview expired or was already imported, so nothing was written. Choose the file again.' },
+          }),
         });
         return;
       }

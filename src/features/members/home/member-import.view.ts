@@ -153,7 +153,13 @@ export function renderPreviewView(model: PreviewViewModel): ModalView {
   ];
   blocks.push(
     ...listSection('errors', ':warning: Errors', preview.errorRows, PREVIEW_LIMITS.errorRows, (row) => userText(row.message, LINE_MAX)),
-    ...listSection('new', 'New members', preview.newRows, PREVIEW_LIMITS.newRows, (row) => `Line ${row.line} · *${userText(row.name, 80)}* · ${userText(row.email, 80)} · ${ACCOUNT_TYPE_LABELS[row.accountType]}`),
+    ...listSection(
+      'new',
+      'New members',
+      preview.newRows,
+      PREVIEW_LIMITS.newRows,
+      (row) => `Line ${row.line} · *${userText(row.name, 80)}* · ${userText(row.email, 80)} · ${ACCOUNT_TYPE_LABELS[row.accountType]}`,
+    ),
     ...listSection('updated', 'Updated members', preview.updatedRows, PREVIEW_LIMITS.updatedRows, updatedLine),
     ...listSection('unchanged', 'Unchanged', preview.unchangedRows, PREVIEW_LIMITS.unchangedRows, (row) => `Line ${row.line} · ${userText(row.email, 120)}`),
   );
@@ -200,7 +206,12 @@ export function renderResultView(model: ResultViewModel): ModalView {
       ],
     },
   ];
-  if (counts.created > 0) blocks.push({ type: 'context', block_id: 'members.import_pending', elements: [mrkdwn('New members are pending until they are activated in Pigment; they are matched to Slack users by email.')] });
+  if (counts.created > 0)
+    blocks.push({
+      type: 'context',
+      block_id: 'members.import_pending',
+      elements: [mrkdwn('New members are pending until they are activated in Pigment; they are matched to Slack users by email.')],
+    });
   blocks.push(...listSection('failures', 'Skipped while importing', model.failures, RESULT_FAILURE_LIMIT, (row) => userText(row.message, LINE_MAX)));
   return {
     type: 'modal',

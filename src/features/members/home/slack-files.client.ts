@@ -63,7 +63,11 @@ export async function downloadSlackFile(url: string, options: DownloadOptions): 
   if (bytes === undefined) return tooLarge(undefined, options.maxBytes);
   if (looksLikeHtml(bytes)) return signInPage();
   if (contentType !== '' && !CSV_LIKE.test(contentType)) {
-    return { ok: false, reason: 'not_csv', message: `The file is not a CSV file (it is ${contentType}). In your spreadsheet, use File › Save As › CSV UTF-8, then upload that file.` };
+    return {
+      ok: false,
+      reason: 'not_csv',
+      message: `The file is not a CSV file (it is ${contentType}). In your spreadsheet, use File › Save As › CSV UTF-8, then upload that file.`,
+    };
   }
   return { ok: true, bytes };
 }
@@ -101,7 +105,12 @@ async function readCapped(response: Response, maxBytes: number): Promise<Buffer 
 }
 
 function looksLikeHtml(bytes: Buffer): boolean {
-  const head = bytes.subarray(0, 512).toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const head = bytes
+    .subarray(0, 512)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
   return head.startsWith('<!doctype html') || head.startsWith('<html');
 }
 
@@ -109,13 +118,21 @@ function signInPage(): DownloadResult {
   return {
     ok: false,
     reason: 'sign_in_page',
-    message: 'Slack answered with a sign-in page instead of the file, so the app could not read it. Check that the app has the files:read scope, then upload the file again.',
+    message:
+      'Slack answered with a sign-in page instead of the file, so the app could not read it. Check that the app has the files:read scope, then upload the file again.',
   };
 }
 
 function tooLarge(size: number | undefined, maxBytes: number): DownloadResult {
   const limit = `${Math.round(maxBytes / (1024 * 1024))} MB`;
-  return { ok: false, reason: 'too_large', message: size === undefined ? `The file is larger than ${limit}, the largest accepted.` : `The file is ${(size / (1024 * 1024)).toFixed(1)} MB; the largest accepted is ${limit}.` };
+  return {
+    ok: false,
+    reason: 'too_large',
+    message:
+      size === undefined
+        ? `The file is larger than ${limit}, the largest accepted.`
+        : `The file is ${(size / (1024 * 1024)).toFixed(1)} MB; the largest accepted is ${limit}.`,
+  };
 }
 
 /** Thrown when Slack refuses the bytes POSTed to an upload URL. */

@@ -47,7 +47,12 @@ export function backoffMs(failures: number, tuning: Pick<DeliveryTuning, 'backof
  * When to look again at a notification waiting for its member's mapping: after half the time
  * it has waited so far (1 min, 2, 4… up to the longest gap), never past its deadline.
  */
-export function mappingRecheckAt(createdAt: Date, now: Date, deadline: Date, tuning: Pick<DeliveryTuning, 'mappingRecheckMinMs' | 'mappingRecheckMaxMs'>): Date {
+export function mappingRecheckAt(
+  createdAt: Date,
+  now: Date,
+  deadline: Date,
+  tuning: Pick<DeliveryTuning, 'mappingRecheckMinMs' | 'mappingRecheckMaxMs'>,
+): Date {
   const waited = Math.max(0, now.getTime() - createdAt.getTime());
   const gap = Math.min(tuning.mappingRecheckMaxMs, Math.max(tuning.mappingRecheckMinMs, waited / 2));
   return new Date(Math.min(deadline.getTime(), now.getTime() + gap));

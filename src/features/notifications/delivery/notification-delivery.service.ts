@@ -134,7 +134,8 @@ export class NotificationDelivery {
     let lastError: string | undefined;
     for (;;) {
       if (this.run.isLost(n.id)) return;
-      if (!this.run.isRunning() || this.run.isPaused()) return this.giveBack(n, { failures, sendUncertain: uncertain, ...(lastError ? { error: lastError } : {}) });
+      if (!this.run.isRunning() || this.run.isPaused())
+        return this.giveBack(n, { failures, sendUncertain: uncertain, ...(lastError ? { error: lastError } : {}) });
       let step: SlackStep = 'conversations.open';
       try {
         if (!channel) {
@@ -201,7 +202,9 @@ export class NotificationDelivery {
   }
 
   private async finishDelivered(n: Notification, ref: SlackMessageRef, memberId: string): Promise<void> {
-    const recorded = await this.writeOutcome(n, () => this.deps.outbox.markDelivered(n.id, this.run.holder, ref, this.deps.clock.now(), { memberId, ...this.heldUntil(n) }));
+    const recorded = await this.writeOutcome(n, () =>
+      this.deps.outbox.markDelivered(n.id, this.run.holder, ref, this.deps.clock.now(), { memberId, ...this.heldUntil(n) }),
+    );
     if (!recorded) return;
     this.deps.metrics.finished.inc({ status: 'delivered', reason: '' });
     this.deps.metrics.deliverySeconds.observe(Math.max(0, this.deps.clock.now().getTime() - n.createdAt.getTime()) / 1000);
@@ -209,14 +212,21 @@ export class NotificationDelivery {
   }
 
   private async skip(n: Notification, reason: SkipReason, memberId?: string): Promise<void> {
-    const recorded = await this.writeOutcome(n, () => this.deps.outbox.markSkipped(n.id, this.run.holder, reason, this.deps.clock.now(), { ...(memberId !== undefined ? { memberId } : {}), ...this.heldUntil(n) }));
+    const recorded = await this.writeOutcome(n, () =>
+      this.deps.outbox.markSkipped(n.id, this.run.holder, reason, this.deps.clock.now(), {
+        ...(memberId !== undefined ? { memberId } : {}),
+        ...this.heldUntil(n),
+      }),
+    );
     if (!recorded) return;
     this.deps.metrics.finished.inc({ status: 'skipped', reason });
     this.deps.logger.info({ notificationId: n.id, memberId, reason }, 'notification skipped');
   }
 
   private async fail(n: Notification, error: string, memberId: string): Promise<void> {
-    const recorded = await this.writeOutcome(n, () => this.deps.outbox.markFailed(n.id, this.run.holder, error, this.deps.clock.now(), { memberId, ...this.heldUntil(n) }));
+    const recorded = await this.writeOutcome(n, () =>
+      this.deps.outbox.markFailed(n.id, this.run.holder, error, this.deps.clock.now(), { memberId, ...this.heldUntil(n) }),
+    );
     if (!recorded) return;
     this.deps.metrics.finished.inc({ status: 'failed', reason: error });
     this.deps.logger.warn({ notificationId: n.id, memberId, error }, 'notification failed');

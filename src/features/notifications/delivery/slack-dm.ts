@@ -42,7 +42,13 @@ export class SlackDm {
     const oldest = String(Math.max(0, Math.floor(since.getTime() / 1000) - HISTORY_SKEW_SECONDS));
     let cursor: string | undefined;
     for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
-      const result = await this.client.conversations.history({ channel, oldest, limit: HISTORY_PAGE, include_all_metadata: true, ...(cursor ? { cursor } : {}) });
+      const result = await this.client.conversations.history({
+        channel,
+        oldest,
+        limit: HISTORY_PAGE,
+        include_all_metadata: true,
+        ...(cursor ? { cursor } : {}),
+      });
       for (const message of result.messages ?? []) {
         const metadata = message.metadata as { event_type?: string; event_payload?: { notification_id?: unknown } } | undefined;
         if (metadata?.event_type === NOTIFICATION_EVENT_TYPE && metadata.event_payload?.notification_id === notificationId && message.ts) {

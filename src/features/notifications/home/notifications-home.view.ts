@@ -51,11 +51,19 @@ const RECENT_TITLE = '*Your recent notifications*';
 export function renderNotificationsHome(model: NotificationsHomeModel): KnownBlock[] {
   switch (model.viewer) {
     case 'not_member':
-      return [explanation('Pigment sends notifications to Slack for Pigment members whose Slack account is connected. Your Slack account is not connected to a Pigment member, so there is nothing to set here.')];
+      return [
+        explanation(
+          'Pigment sends notifications to Slack for Pigment members whose Slack account is connected. Your Slack account is not connected to a Pigment member, so there is nothing to set here.',
+        ),
+      ];
     case 'not_allowed':
       return [explanation('Your Pigment account is deactivated: no notifications are sent to you, and there is nothing to set here.')];
     case 'not_connected':
-      return [explanation('Your Slack account is not connected to Pigment yet, so no notifications reach you here. Once it is connected, you choose here which ones you receive.')];
+      return [
+        explanation(
+          'Your Slack account is not connected to Pigment yet, so no notifications reach you here. Once it is connected, you choose here which ones you receive.',
+        ),
+      ];
     case 'member':
       return [...renderSettings(model.preferences), { type: 'divider' }, ...renderRecent(model.recent)];
   }
@@ -81,7 +89,10 @@ export function renderSettings(preferences: MemberPreferences): KnownBlock[] {
   notes.push(saved ? `:white_check_mark: Saved ${saved}.` : 'Every type is on until you change it.');
   if (initial.length === 0) notes.push(':warning: Every type is off: no Pigment notification reaches you in Slack.');
   return [
-    { type: 'section', text: mrkdwn(`${SETTINGS_TITLE}\nChoose which Pigment notifications reach you in Slack. A change is saved as soon as you tick or untick a box.`) },
+    {
+      type: 'section',
+      text: mrkdwn(`${SETTINGS_TITLE}\nChoose which Pigment notifications reach you in Slack. A change is saved as soon as you tick or untick a box.`),
+    },
     // The block id carries the stored state: a Home published after a change has a new block,
     // so Slack shows the stored state rather than keeping what the viewer had ticked.
     { type: 'actions', block_id: `${NOTIFICATIONS_HOME_IDS.settingsBlockPrefix}.${stateKey(preferences)}`, elements: [checkboxes] },
@@ -101,7 +112,13 @@ function stateKey(preferences: MemberPreferences): string {
 /** The recent list, newest first as given (at most RECENT_NOTIFICATIONS_SHOWN), or the empty state. */
 export function renderRecent(recent: readonly RecentNotification[]): KnownBlock[] {
   if (recent.length === 0) {
-    return [{ type: 'section', block_id: NOTIFICATIONS_HOME_IDS.recentBlock, text: mrkdwn(`${RECENT_TITLE}\nNo notifications for you yet. They appear here as Pigment sends them.`) }];
+    return [
+      {
+        type: 'section',
+        block_id: NOTIFICATIONS_HOME_IDS.recentBlock,
+        text: mrkdwn(`${RECENT_TITLE}\nNo notifications for you yet. They appear here as Pigment sends them.`),
+      },
+    ];
   }
   return [
     { type: 'section', block_id: NOTIFICATIONS_HOME_IDS.recentBlock, text: mrkdwn(RECENT_TITLE) },

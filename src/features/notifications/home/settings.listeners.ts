@@ -45,7 +45,10 @@ export async function onSettingsChanged(deps: SettingsListenerDeps, client: WebC
   const { user } = ActionBody.parse(body);
   const change = SettingsAction.safeParse(action);
   if (!change.success) {
-    deps.logger.warn({ userId: user.id, issues: change.error.issues.map((i) => i.path.join('.') || i.message) }, 'notification settings change ignored: not a settings payload');
+    deps.logger.warn(
+      { userId: user.id, issues: change.error.issues.map((i) => i.path.join('.') || i.message) },
+      'notification settings change ignored: not a settings payload',
+    );
     return;
   }
   const actor = await deps.actors.resolve(user.id);

@@ -18,13 +18,7 @@ import { escapeMrkdwn, plain, truncate } from '../../../slack/block-text';
 import { NOTIFICATION_MESSAGE_IDS } from './ids';
 import { slackDate } from '../../../slack/slack-date';
 import { cutEscaped, escapeBody, linkUnder, oneLine, splitEscaped } from './message-text';
-import {
-  NOTIFICATION_EVENT_TYPE,
-  type MessageOptions,
-  type MessagePresentation,
-  type NotificationForMessage,
-  type NotificationMessage,
-} from './message.types';
+import { NOTIFICATION_EVENT_TYPE, type MessageOptions, type MessagePresentation, type NotificationForMessage, type NotificationMessage } from './message.types';
 
 /** Slack's limits, and ours. */
 const HEADER_MAX = 150;

@@ -36,7 +36,11 @@ export function buildWelcomeMessage(n: Pick<NotificationForMessage, 'id' | 'reci
     'Pigment for Slack sends your Pigment notifications (comments, mentions, shares) to you here as direct messages, ' +
     'so you can follow your work without leaving Slack. Choose which ones you get in the app’s *Home* tab.';
   const blocks: KnownBlock[] = [section(greeting), section(about), button(options.pigmentBaseUrl)];
-  return { text: fallbackText(name, options.pigmentBaseUrl), blocks, metadata: { event_type: NOTIFICATION_EVENT_TYPE, event_payload: { notification_id: n.id } } };
+  return {
+    text: fallbackText(name, options.pigmentBaseUrl),
+    blocks,
+    metadata: { event_type: NOTIFICATION_EVENT_TYPE, event_payload: { notification_id: n.id } },
+  };
 }
 
 function section(text: string): SectionBlock {

@@ -135,7 +135,13 @@ export class OutboxClaims {
       if (picked.length >= wanted || head.length < limit) return picked;
     }
     if (picked.length > 0) return picked;
-    return firstClaimablePerRecipient(await this.c.queue.find({ dueAt: { $lte: now } }).limit(wanted).toArray(), now);
+    return firstClaimablePerRecipient(
+      await this.c.queue
+        .find({ dueAt: { $lte: now } })
+        .limit(wanted)
+        .toArray(),
+      now,
+    );
   }
 
   /** Takes the next attempt of one queue entry as read, if nobody else did. */
@@ -237,7 +243,13 @@ export class OutboxClaims {
     return true;
   }
 
-  private async finish(id: string, holder: string, fields: Pick<OutcomeDocument, 'status' | 'slack' | 'reason'>, now: Date, options: OutcomeOptions): Promise<boolean> {
+  private async finish(
+    id: string,
+    holder: string,
+    fields: Pick<OutcomeDocument, 'status' | 'slack' | 'reason'>,
+    now: Date,
+    options: OutcomeOptions,
+  ): Promise<boolean> {
     const surelyHeld = options.heldUntil !== undefined && options.heldUntil.getTime() - now.getTime() > LEASE_SAFETY_MS;
     let attempts = options.attempts;
     if (!surelyHeld || attempts === undefined) {

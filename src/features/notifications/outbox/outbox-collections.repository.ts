@@ -181,7 +181,10 @@ export function queueEntry(doc: OutboxDocument, now: Date): QueueDocument {
 export function toNotification(doc: OutboxDocument, entry?: QueueDocument, outcome?: OutcomeDocument, opened?: OpenDocument): Notification {
   const { _id, ...content } = doc;
   const status: NotificationStatus = outcome ? outcome.status : entry?.holder !== undefined ? 'delivering' : 'queued';
-  const recipient = outcome?.memberId !== undefined && content.recipient.memberId === undefined ? { ...content.recipient, memberId: outcome.memberId } : { ...content.recipient };
+  const recipient =
+    outcome?.memberId !== undefined && content.recipient.memberId === undefined
+      ? { ...content.recipient, memberId: outcome.memberId }
+      : { ...content.recipient };
   return {
     id: _id,
     ...content,

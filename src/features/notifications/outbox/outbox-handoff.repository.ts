@@ -4,7 +4,15 @@
  * decides races (see outbox-collections.repository.ts).
  */
 import type { Notification, NotificationRequest } from '../notification.types';
-import { insertQueueEntry, isDuplicateKey, pickContent, queueEntry, toNotification, type OutboxCollections, type OutboxDocument } from './outbox-collections.repository';
+import {
+  insertQueueEntry,
+  isDuplicateKey,
+  pickContent,
+  queueEntry,
+  toNotification,
+  type OutboxCollections,
+  type OutboxDocument,
+} from './outbox-collections.repository';
 import type { OutboxReads } from './outbox-reads.repository';
 
 export type EnqueueResult = { outcome: 'created'; notification: Notification } | { outcome: 'duplicate'; existing: Notification };

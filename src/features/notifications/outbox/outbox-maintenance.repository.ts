@@ -8,7 +8,6 @@ const RETENTION_BATCH = 500;
 /** requeueOrphans looks at notifications created this long before its cut-off, not older. */
 const ORPHAN_LOOKBACK_MS = 7 * 86_400_000;
 
-
 export class OutboxMaintenance {
   constructor(private readonly c: OutboxCollections) {}
 
@@ -33,7 +32,11 @@ export class OutboxMaintenance {
       // Retention may have removed it since it was read (and its tickets with it).
       if (!(await this.c.outbox.findOne({ _id: doc._id }, { projection: { _id: 1 } }))) continue;
       // Carry on from the last attempt, so its spent tickets are not stepped over one by one.
-      const last = await this.c.claims.find({ notificationId: doc._id }, { projection: { attempt: 1 } }).sort({ attempt: -1 }).limit(1).toArray();
+      const last = await this.c.claims
+        .find({ notificationId: doc._id }, { projection: { attempt: 1 } })
+        .sort({ attempt: -1 })
+        .limit(1)
+        .toArray();
       const entry = { ...queueEntry(doc, doc.createdAt), attempts: last[0]?.attempt ?? 0, ...(last.length > 0 ? { sendUncertain: true } : {}) };
       if (await insertQueueEntry(this.c.queue, entry)) restored += 1;
     }

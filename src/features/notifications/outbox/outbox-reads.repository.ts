@@ -28,7 +28,11 @@ export class OutboxReads {
   async listRecentForMember(memberId: string, limit: number): Promise<Notification[]> {
     const [addressed, resolved] = await Promise.all([
       this.c.outbox.find({ 'recipient.memberId': memberId }).sort({ createdAt: -1, _id: 1 }).limit(limit).toArray(),
-      this.c.outcomes.find({ memberId }, { projection: { _id: 1 } }).sort({ finishedAt: -1 }).limit(limit).toArray(),
+      this.c.outcomes
+        .find({ memberId }, { projection: { _id: 1 } })
+        .sort({ finishedAt: -1 })
+        .limit(limit)
+        .toArray(),
     ]);
     const known = new Set(addressed.map((doc) => doc._id));
     const more = resolved.map((outcome) => outcome._id).filter((id) => !known.has(id));

@@ -73,5 +73,7 @@ export function toUsergroupSummary(group: { id: string; handle?: string; name?: 
 /** Groups whose handle or name contains `text` (case-insensitive), enabled ones only, at most `limit`. */
 export function matchUsergroups(groups: readonly UsergroupSummary[], text: string, limit: number): UsergroupSummary[] {
   const needle = text.trim().replace(/^@/, '').toLowerCase();
-  return groups.filter((g) => !g.disabled && (needle === '' || g.handle.toLowerCase().includes(needle) || g.name.toLowerCase().includes(needle))).slice(0, limit);
+  return groups
+    .filter((g) => !g.disabled && (needle === '' || g.handle.toLowerCase().includes(needle) || g.name.toLowerCase().includes(needle)))
+    .slice(0, limit);
 }

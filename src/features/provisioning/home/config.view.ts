@@ -104,7 +104,12 @@ export function renderConfigModal(model: ConfigModalModel): ModalView {
       block_id: BLOCKS.teamMappingEnabled,
       optional: true,
       label: plain('Team mapping', 2000),
-      element: { type: 'checkboxes', action_id: IDS.teamMappingEnabled, options: [MAPPING_ON], ...(config?.teamMapping.enabled ? { initial_options: [MAPPING_ON] } : {}) },
+      element: {
+        type: 'checkboxes',
+        action_id: IDS.teamMappingEnabled,
+        options: [MAPPING_ON],
+        ...(config?.teamMapping.enabled ? { initial_options: [MAPPING_ON] } : {}),
+      },
     },
     {
       type: 'input',
@@ -193,7 +198,8 @@ export function parseConfigSubmission(values: unknown, groups: readonly Usergrou
   const mappingEnabled = selectedValues(field(values, BLOCKS.teamMappingEnabled, IDS.teamMappingEnabled)).includes('on');
   const mapping = parseTeamMapping(textValue(field(values, BLOCKS.teamMapping, IDS.teamMapping)), groups);
   if (!mapping.ok) errors[BLOCKS.teamMapping] = mapping.error;
-  else if (mappingEnabled && Object.keys(mapping.groupToTeam).length === 0) errors[BLOCKS.teamMapping] = 'Add a line per user group, e.g. @eng = Engineering, or turn team mapping off.';
+  else if (mappingEnabled && Object.keys(mapping.groupToTeam).length === 0)
+    errors[BLOCKS.teamMapping] = 'Add a line per user group, e.g. @eng = Engineering, or turn team mapping off.';
 
   const inviteNewMembers = selectedValues(field(values, BLOCKS.invite, IDS.invite)).includes('on');
 
@@ -218,7 +224,10 @@ export function parseConfigSubmission(values: unknown, groups: readonly Usergrou
  * Parses `@handle = Team name` lines (blank lines ignored). The first problem is reported, with
  * its line number, cut to fit an inline error.
  */
-export function parseTeamMapping(text: string, groups: readonly UsergroupSummary[] | undefined): { ok: true; groupToTeam: Record<string, string> } | { ok: false; error: string } {
+export function parseTeamMapping(
+  text: string,
+  groups: readonly UsergroupSummary[] | undefined,
+): { ok: true; groupToTeam: Record<string, string> } | { ok: false; error: string } {
   const groupToTeam: Record<string, string> = {};
   const lines = text.split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {
@@ -229,7 +238,10 @@ export function parseTeamMapping(text: string, groups: readonly UsergroupSummary
     const at = line.indexOf('=');
     if (at < 0) return fail('write it as @handle = Team name.');
     const key = line.slice(0, at).trim().replace(/^@/, '');
-    const team = line.slice(at + 1).trim().replace(/\s+/g, ' ');
+    const team = line
+      .slice(at + 1)
+      .trim()
+      .replace(/\s+/g, ' ');
     if (key === '' || team === '') return fail('write it as @handle = Team name.');
     if (Array.from(team).length > MAX_TEAM_NAME) return fail(`the team name is longer than ${MAX_TEAM_NAME} characters.`);
     const group = groups?.find((g) => g.handle.toLowerCase() === key.toLowerCase()) ?? groups?.find((g) => g.id === key);

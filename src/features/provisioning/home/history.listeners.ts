@@ -58,7 +58,9 @@ function actionOf(context: Context): ParsedAction {
   return {
     triggerId: interaction.triggerId ?? '',
     userId: actor.slackUserId,
-    ...(interaction.view ? { viewId: interaction.view.id, ...(interaction.view.privateMetadata !== undefined ? { metadata: interaction.view.privateMetadata } : {}) } : {}),
+    ...(interaction.view
+      ? { viewId: interaction.view.id, ...(interaction.view.privateMetadata !== undefined ? { metadata: interaction.view.privateMetadata } : {}) }
+      : {}),
     value: interaction.action?.value ?? '',
   };
 }
@@ -83,7 +85,9 @@ export function registerHistory(app: App, deps: ScreenDeps, repos: HistoryRepos)
     if (!run) return renderReportInfoView(REPORT_GONE_TEXT);
     if (isUnfinished(run)) return renderReportInfoView(REPORT_RUNNING_TEXT);
     const forward = 'after' in from;
-    const page = forward ? await repos.report.pageAfter(run, filter, from.after, REPORT_PAGE_SIZE) : await repos.report.pageBefore(run, filter, from.before, REPORT_PAGE_SIZE);
+    const page = forward
+      ? await repos.report.pageAfter(run, filter, from.after, REPORT_PAGE_SIZE)
+      : await repos.report.pageBefore(run, filter, from.before, REPORT_PAGE_SIZE);
     return renderReportView({
       run,
       filter,
@@ -101,7 +105,8 @@ export function registerHistory(app: App, deps: ScreenDeps, repos: HistoryRepos)
   });
 
   /** Presses inside the report modal: filters and pages, all by views.update. */
-  const inModal = (what: string, next: (metadata: ReportMetadata, value: string) => { filter: ReportFilter; from: PageStart }) =>
+  const inModal =
+    (what: string, next: (metadata: ReportMetadata, value: string) => { filter: ReportFilter; from: PageStart }) =>
     async ({ context, client }: { context: Context; client: WebClient }) => {
       const action = actionOf(context);
       if (!action.viewId) throw new Error(`${what} arrived without its modal`);
@@ -111,10 +116,26 @@ export function registerHistory(app: App, deps: ScreenDeps, repos: HistoryRepos)
       await client.views.update({ view_id: action.viewId, view });
     };
 
-  app.action(HISTORY_IDS.actionFilter, manage, inModal('filter_action', (m, value) => ({ filter: withActionFilter(m.filter, value), from: { after: -1 } })));
-  app.action(HISTORY_IDS.fieldFilter, manage, inModal('filter_field', (m, value) => ({ filter: withFieldFilter(m.filter, value), from: { after: -1 } })));
-  app.action(HISTORY_IDS.next, manage, inModal('next', (m) => ({ filter: m.filter, from: { after: m.last ?? -1 } })));
-  app.action(HISTORY_IDS.previous, manage, inModal('previous', (m) => ({ filter: m.filter, from: m.first !== undefined ? { before: m.first } : { after: -1 } })));
+  app.action(
+    HISTORY_IDS.actionFilter,
+    manage,
+    inModal('filter_action', (m, value) => ({ filter: withActionFilter(m.filter, value), from: { after: -1 } })),
+  );
+  app.action(
+    HISTORY_IDS.fieldFilter,
+    manage,
+    inModal('filter_field', (m, value) => ({ filter: withFieldFilter(m.filter, value), from: { after: -1 } })),
+  );
+  app.action(
+    HISTORY_IDS.next,
+    manage,
+    inModal('next', (m) => ({ filter: m.filter, from: { after: m.last ?? -1 } })),
+  );
+  app.action(
+    HISTORY_IDS.previous,
+    manage,
+    inModal('previous', (m) => ({ filter: m.filter, from: m.first !== undefined ? { before: m.first } : { after: -1 } })),
+  );
 
   app.action(HISTORY_IDS.exportCsv, manage, async ({ context, client }) => {
     const action = actionOf(context);

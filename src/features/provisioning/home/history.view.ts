@@ -57,7 +57,9 @@ export function runTitle(run: Pick<SyncRun, 'kind' | 'trigger'>): string {
 
 /** "2 created · 1 updated", in the order of the action kinds; "no changes" when empty. */
 export function countsText(counts: SyncRun['counts']): string {
-  const parts = SYNC_ACTION_KINDS.filter((kind) => (counts[kind] ?? 0) > 0).map((kind) => `${(counts[kind] ?? 0).toLocaleString('en-US')} ${ACTION_LABELS[kind]}`);
+  const parts = SYNC_ACTION_KINDS.filter((kind) => (counts[kind] ?? 0) > 0).map(
+    (kind) => `${(counts[kind] ?? 0).toLocaleString('en-US')} ${ACTION_LABELS[kind]}`,
+  );
   return parts.length > 0 ? parts.join(' · ') : 'no changes';
 }
 
@@ -90,6 +92,8 @@ function runBlock(run: SyncRun, index: number, now: Date | undefined): SectionBl
     type: 'section',
     block_id: `${HISTORY_IDS.runBlockPrefix}${index}`,
     text: mrkdwn(lines.join('\n')),
-    ...(isUnfinished(run) ? {} : { accessory: { type: 'button', action_id: `${HISTORY_IDS.openReportPrefix}${index}`, text: plain('Open report', 75), value: run.id } }),
+    ...(isUnfinished(run)
+      ? {}
+      : { accessory: { type: 'button', action_id: `${HISTORY_IDS.openReportPrefix}${index}`, text: plain('Open report', 75), value: run.id } }),
   };
 }

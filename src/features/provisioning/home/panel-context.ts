@@ -15,4 +15,3 @@ export interface PanelContext {
   catalog: UsergroupCatalog;
   logger: ScreenDeps['logger'];
 }
-

@@ -104,7 +104,10 @@ export function registerPanel(app: App, deps: ScreenDeps, services: { repos: Pro
         lease: PROVISIONING_JOB,
         leaseMs: DECISION_LEASE_MS,
         run: async () => {
-          decision = what === 'approve' ? await ctx.sync.approveReviewed(runId, click.member.id) : await ctx.sync.cancelReviewed(runId, { id: click.member.id, name: click.member.name });
+          decision =
+            what === 'approve'
+              ? await ctx.sync.approveReviewed(runId, click.member.id)
+              : await ctx.sync.cancelReviewed(runId, { id: click.member.id, name: click.member.name });
           return decision.ok ? { runId, status: decision.run.status } : { runId, refused: decision.reason };
         },
       },
@@ -128,7 +131,10 @@ function finished(run: SyncRun, what: 'sync' | 'preview' | 'approval'): PanelNot
 
 /** What the scheduler's answer for the sync job means for the viewer. */
 export function noticeForJob(outcome: JobOutcome, what: 'sync' | 'approval'): PanelNotice {
-  if (!outcome.ran) return outcome.reason === 'held_elsewhere' ? { kind: 'held_elsewhere' } : { kind: 'failed', error: 'The connector is shutting down; try again in a moment.' };
+  if (!outcome.ran)
+    return outcome.reason === 'held_elsewhere'
+      ? { kind: 'held_elsewhere' }
+      : { kind: 'failed', error: 'The connector is shutting down; try again in a moment.' };
   if (outcome.status === 'failed') return { kind: 'failed', error: `The sync could not run: ${outcome.error}` };
   const report = outcome.report;
   if (report['skipped'] === 'not_configured') return { kind: 'not_configured' };

@@ -109,7 +109,8 @@ function listWithMore(items: string[]): string {
 
 /** The configuration in words (mrkdwn). */
 export function summaryText(config: StoredProvisioningConfig, groups: readonly UsergroupSummary[] | undefined): string {
-  const who = config.scope === 'everyone' ? 'Everyone in the Slack workspace' : `Members of ${listWithMore(config.groupIds.map((id) => groupLabel(groups, id)))}`;
+  const who =
+    config.scope === 'everyone' ? 'Everyone in the Slack workspace' : `Members of ${listWithMore(config.groupIds.map((id) => groupLabel(groups, id)))}`;
   const pairs = Object.entries(config.teamMapping.groupToTeam).map(([id, team]) => `${groupLabel(groups, id)} → ${mrkdwnText(team, 100)}`);
   const mapping = config.teamMapping.enabled ? (pairs.length > 0 ? listWithMore(pairs) : 'On, no groups mapped') : 'Off';
   const share = Math.round(config.maxDeactivationShare * 100);
@@ -136,7 +137,10 @@ export function renderProvisioningPanel(model: PanelModel): KnownBlock[] {
     },
   ];
   if (model.config && model.pending && !model.running) {
-    blocks.push({ type: 'section', text: mrkdwn(':hourglass_flowing_sand: *Your sync is pending.* The saved configuration applies to the next sync; *Sync now* starts one at once.') });
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(':hourglass_flowing_sand: *Your sync is pending.* The saved configuration applies to the next sync; *Sync now* starts one at once.'),
+    });
   }
   if (model.running) {
     const { running } = model;
@@ -154,7 +158,9 @@ export function renderProvisioningPanel(model: PanelModel): KnownBlock[] {
     blocks.push(
       {
         type: 'section',
-        text: mrkdwn(`:raised_hand: *A sync stopped for review:* it would deactivate ${n.toLocaleString('en-US')} ${n === 1 ? 'member' : 'members'}, more than the safety limit allows. Nothing was written.`),
+        text: mrkdwn(
+          `:raised_hand: *A sync stopped for review:* it would deactivate ${n.toLocaleString('en-US')} ${n === 1 ? 'member' : 'members'}, more than the safety limit allows. Nothing was written.`,
+        ),
       },
       {
         type: 'actions',

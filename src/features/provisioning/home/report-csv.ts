@@ -21,7 +21,16 @@ export async function* reportCsvRows(lines: AsyncIterable<SyncActionLine>): Asyn
 /** One line's rows (see the module comment); the member id stands in for a name on lines stored without one. */
 export function rowsOf(line: SyncActionLine): string[][] {
   const member = line.memberName ?? line.memberId;
-  const base = (field: string, before: string, after: string): string[] => [member, line.slackUserId ?? '', ACTION_LABELS[line.kind], field, before, after, line.outcome, line.detail ?? ''];
+  const base = (field: string, before: string, after: string): string[] => [
+    member,
+    line.slackUserId ?? '',
+    ACTION_LABELS[line.kind],
+    field,
+    before,
+    after,
+    line.outcome,
+    line.detail ?? '',
+  ];
   if (line.changes.length === 0) return [base('', '', '')];
   return line.changes.map((change) => base(FIELD_LABELS[change.field], change.before ?? '', change.after ?? ''));
 }

@@ -146,9 +146,15 @@ export function renderReportView(model: ReportViewModel): ModalView {
   });
   const filtered = filter.kind !== undefined || filter.outcome !== undefined || filter.field !== undefined;
   if (lines.length === 0) {
-    blocks.push({ type: 'section', block_id: 'provisioning.report_empty', text: mrkdwn(filtered ? 'No line of this report matches these filters.' : 'This run has no report lines: there was nothing to change.') });
+    blocks.push({
+      type: 'section',
+      block_id: 'provisioning.report_empty',
+      text: mrkdwn(filtered ? 'No line of this report matches these filters.' : 'This run has no report lines: there was nothing to change.'),
+    });
   } else {
-    const range = filtered ? `${lines.length} matching ${lines.length === 1 ? 'line' : 'lines'}` : `Lines ${(lines[0]!.seq + 1).toLocaleString('en-US')}–${(lines[lines.length - 1]!.seq + 1).toLocaleString('en-US')}`;
+    const range = filtered
+      ? `${lines.length} matching ${lines.length === 1 ? 'line' : 'lines'}`
+      : `Lines ${(lines[0]!.seq + 1).toLocaleString('en-US')}–${(lines[lines.length - 1]!.seq + 1).toLocaleString('en-US')}`;
     blocks.push({ type: 'context', block_id: 'provisioning.report_range', elements: [mrkdwn(`${range}, in the order the sync planned them.`)] });
     for (const line of lines) blocks.push(lineBlock(line));
   }

@@ -48,13 +48,15 @@ export function registerReviewListeners(app: App, ctx: PanelContext): void {
     await client.views.update({ view_id: viewId, view: await pageView(runId, 0) });
   });
 
-  const turn = (delta: 1 | -1) => async ({ context, client }: { context: Context; client: WebClient }) => {
-    const { view } = gated(context).interaction;
-    if (!view) return;
-    const metadata = decodeReviewMetadata(view.privateMetadata);
-    if (!metadata) return;
-    await client.views.update({ view_id: view.id, view: await pageView(metadata.runId, Math.max(0, metadata.page + delta)) });
-  };
+  const turn =
+    (delta: 1 | -1) =>
+    async ({ context, client }: { context: Context; client: WebClient }) => {
+      const { view } = gated(context).interaction;
+      if (!view) return;
+      const metadata = decodeReviewMetadata(view.privateMetadata);
+      if (!metadata) return;
+      await client.views.update({ view_id: view.id, view: await pageView(metadata.runId, Math.max(0, metadata.page + delta)) });
+    };
   app.action(PROVISIONING_REVIEW_IDS.nextPage, manage, turn(1));
   app.action(PROVISIONING_REVIEW_IDS.previousPage, manage, turn(-1));
 }

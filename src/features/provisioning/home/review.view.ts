@@ -63,11 +63,19 @@ export function renderReviewModal(model: ReviewPageModel): ModalView {
   const blocks: KnownBlock[] = [
     {
       type: 'section',
-      text: mrkdwn(`This sync stopped before writing: it would deactivate *${model.total.toLocaleString('en-US')}* ${model.total === 1 ? 'member' : 'members'}. Approve or cancel it from the App Home.`),
+      text: mrkdwn(
+        `This sync stopped before writing: it would deactivate *${model.total.toLocaleString('en-US')}* ${model.total === 1 ? 'member' : 'members'}. Approve or cancel it from the App Home.`,
+      ),
     },
     {
       type: 'context',
-      elements: [mrkdwn(model.rows.length > 0 ? `Showing ${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')} of ${model.total.toLocaleString('en-US')}` : 'No deactivations on this page.')],
+      elements: [
+        mrkdwn(
+          model.rows.length > 0
+            ? `Showing ${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')} of ${model.total.toLocaleString('en-US')}`
+            : 'No deactivations on this page.',
+        ),
+      ],
     },
     ...model.rows.slice(0, REVIEW_PAGE_SIZE).map((row): KnownBlock => ({ type: 'section', text: mrkdwn(rowText(row)) })),
   ];

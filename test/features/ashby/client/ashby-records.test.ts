@@ -34,7 +34,12 @@ describe('customFieldValue', () => {
 
 describe('offers', () => {
   const offer = (acceptanceStatus: string, createdAt: string, value: number) =>
-    parseOfferRecord({ id: `o-${value}`, applicationId: 'app-1', acceptanceStatus, latestVersion: { createdAt, startDate: '2025-06-02', salary: { currencyCode: 'GBP', value } } })!;
+    parseOfferRecord({
+      id: `o-${value}`,
+      applicationId: 'app-1',
+      acceptanceStatus,
+      latestVersion: { createdAt, startDate: '2025-06-02', salary: { currencyCode: 'GBP', value } },
+    })!;
 
   it('prefers the accepted offer, then the most recent', () => {
     const declinedLater = offer('Declined', '2025-03-01T00:00:00Z', 1);
@@ -47,6 +52,10 @@ describe('offers', () => {
 
   it('rejects an offer without an application id, and keeps one without a version', () => {
     expect(parseOfferRecord({ id: 'x' })).toBeUndefined();
-    expect(parseOfferRecord({ id: 'x', applicationId: 'app-2', latestVersion: null })).toEqual({ offer: { applicationId: 'app-2' }, accepted: false, recency: '' });
+    expect(parseOfferRecord({ id: 'x', applicationId: 'app-2', latestVersion: null })).toEqual({
+      offer: { applicationId: 'app-2' },
+      accepted: false,
+      recency: '',
+    });
   });
 });

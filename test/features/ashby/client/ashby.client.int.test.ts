@@ -70,7 +70,11 @@ describe('checkKey', () => {
 
   it('names a permission the imports need and the key lacks', async () => {
     ashby.keys.setPermissions(KEY, ['candidatesRead', 'organizationRead', 'hiringProcessMetadataRead', 'apiKeysRead']);
-    expect(await clientFor().checkKey()).toEqual({ ok: false, kind: 'forbidden', message: "The API key lacks Ashby's offersRead permission (needed for offer.list)." });
+    expect(await clientFor().checkKey()).toEqual({
+      ok: false,
+      kind: 'forbidden',
+      message: "The API key lacks Ashby's offersRead permission (needed for offer.list).",
+    });
   });
 
   it('accepts a key that may not call apiKey.info, without a label', async () => {
@@ -97,7 +101,14 @@ describe('hiredApplications', () => {
 
     const calls = ashby.calls();
     expect(calls).toHaveLength(3);
-    expect(calls[0]).toMatchObject({ endpoint: 'application.list', body: { status: 'Hired', limit: 2 }, key: KEY, password: '', accept: 'application/json; version=1', contentType: 'application/json' });
+    expect(calls[0]).toMatchObject({
+      endpoint: 'application.list',
+      body: { status: 'Hired', limit: 2 },
+      key: KEY,
+      password: '',
+      accept: 'application/json; version=1',
+      contentType: 'application/json',
+    });
     expect(calls[1]!.body).toEqual({ status: 'Hired', limit: 2, cursor: expect.any(String) });
   });
 
@@ -256,7 +267,12 @@ describe('records', () => {
     const other = ashby.applications.add({ candidateName: 'Not asked for' });
     const offer = ashby.offers.add({ applicationId: ada.id, versions: [{ startDate: '2025-03-01', salary: { currencyCode: 'EUR', value: 70000 } }] });
     ashby.offers.addVersion(offer.id, { startDate: '2025-04-01T00:00:00.000Z', salary: { currencyCode: 'EUR', value: 75000 } });
-    ashby.offers.add({ applicationId: grace.id, acceptanceStatus: 'Declined', offerStatus: 'CandidateRejected', versions: [{ startDate: '2025-01-01', salary: { currencyCode: 'USD', value: 1 } }] });
+    ashby.offers.add({
+      applicationId: grace.id,
+      acceptanceStatus: 'Declined',
+      offerStatus: 'CandidateRejected',
+      versions: [{ startDate: '2025-01-01', salary: { currencyCode: 'USD', value: 1 } }],
+    });
     ashby.offers.add({ applicationId: grace.id, versions: [{ startDate: '2025-02-01', salary: { currencyCode: 'USD', value: 120000 } }] });
     ashby.offers.add({ applicationId: other.id, versions: [{ startDate: '2025-05-01' }] });
     ashby.offers.addMalformed({ id: 'offer-broken', applicationId: 7 });
@@ -278,7 +294,12 @@ describe('records', () => {
     ashby.customFields.add({ id: 'cf-level', title: 'Level', fieldType: 'ValueSelect' });
     ashby.customFields.add({ id: 'cf-gone', title: 'Gone', isArchived: true });
     const api = clientFor(KEY, { pageSize: 1 });
-    expect(await api.departments()).toEqual(new Map([['dep-eng', 'Engineering'], ['dep-old', 'Old team']]));
+    expect(await api.departments()).toEqual(
+      new Map([
+        ['dep-eng', 'Engineering'],
+        ['dep-old', 'Old team'],
+      ]),
+    );
     expect(await api.customFields()).toEqual([{ id: 'cf-level', title: 'Level', objectType: 'Application', fieldType: 'ValueSelect' }]);
   });
 });
@@ -286,7 +307,11 @@ describe('records', () => {
 describe('the API key', () => {
   it('is in no error message and no log line, whatever fails', async () => {
     const errors: AshbyApiError[] = [];
-    ashby.failNext({ status: 429, retryAfterS: 2, body: { success: false, errors: ['rate_limit_exceeded'], errorInfo: { code: 'rate_limit_exceeded', message: `Key ${KEY} is over its limit` } } });
+    ashby.failNext({
+      status: 429,
+      retryAfterS: 2,
+      body: { success: false, errors: ['rate_limit_exceeded'], errorInfo: { code: 'rate_limit_exceeded', message: `Key ${KEY} is over its limit` } },
+    });
     ashby.failNext({ status: 500, count: 3, body: { success: false, errorInfo: { code: 'boom', message: `failed for ${KEY}` } } });
     errors.push(await failureOf(clientFor().departments()));
     ashby.failNext({ network: 'reset', count: 4 });

@@ -17,7 +17,12 @@ import {
   renderRemoveModal,
   renderReplaceKeyModal,
 } from '../../../../src/features/ashby/connections/connection-modals.view';
-import { CONNECTIONS_PAGE_SIZE, renderConnectionsSection, rowActionId, rowActionPattern } from '../../../../src/features/ashby/connections/connections-section.view';
+import {
+  CONNECTIONS_PAGE_SIZE,
+  renderConnectionsSection,
+  rowActionId,
+  rowActionPattern,
+} from '../../../../src/features/ashby/connections/connections-section.view';
 import type { AshbyConnection } from '../../../../src/features/ashby/connections/connection.types';
 import { lastFourOf } from '../../../../src/features/ashby/connections/connection.types';
 import { ASHBY_CONNECTION_IDS as IDS } from '../../../../src/features/ashby/connections/ids';
@@ -72,7 +77,14 @@ describe('the Ashby connections Home section', () => {
 
   it('shows a broken connection with its reason and an empty access list as such', () => {
     const blocks = renderConnectionsSection({
-      connections: [connection({ status: 'broken', brokenReason: 'Ashby answered 403 api_key_deactivated', brokenAt: new Date('2026-05-02T00:00:00Z'), applicationIds: [] })],
+      connections: [
+        connection({
+          status: 'broken',
+          brokenReason: 'Ashby answered 403 api_key_deactivated',
+          brokenAt: new Date('2026-05-02T00:00:00Z'),
+          applicationIds: [],
+        }),
+      ],
       applicationNames: new Map(),
       page: 0,
       total: 1,
@@ -89,7 +101,13 @@ describe('the Ashby connections Home section', () => {
     const connections = Array.from({ length: CONNECTIONS_PAGE_SIZE }, (_, i) =>
       connection({ id: `ac-${i}`, name: LONG, applicationIds: ids, status: 'broken', brokenReason: LONG.repeat(2), brokenAt: new Date() }),
     );
-    const middle = renderConnectionsSection({ connections, applicationNames: names, page: 1, total: 3 * CONNECTIONS_PAGE_SIZE, notice: LONG.repeat(10) }) as Block[];
+    const middle = renderConnectionsSection({
+      connections,
+      applicationNames: names,
+      page: 1,
+      total: 3 * CONNECTIONS_PAGE_SIZE,
+      notice: LONG.repeat(10),
+    }) as Block[];
     expect(home(middle)).toEqual([]);
     expect(actionIds(middle)).toEqual(expect.arrayContaining([IDS.previous, IDS.next]));
     expect(text(middle)).toContain('and 90 more');
@@ -118,7 +136,9 @@ describe('the Ashby connection modals', () => {
     const view = renderCreateModal({ name: LONG, selected: [{ id: 'app-hc', name: LONG }], problem: `Ashby refused this API key <${LONG}>` });
     expect(validateView(view)).toEqual([]);
     expect(text(view)).toContain('Ashby refused this API key &lt;');
-    expect((view.blocks as Block[]).find((b) => b.block_id === IDS.applications)!.element.initial_options).toEqual([applicationOption({ id: 'app-hc', name: LONG })]);
+    expect((view.blocks as Block[]).find((b) => b.block_id === IDS.applications)!.element.initial_options).toEqual([
+      applicationOption({ id: 'app-hc', name: LONG }),
+    ]);
   });
 
   it('edit: name and access list, the key only by its last four characters', () => {
@@ -144,7 +164,9 @@ describe('the Ashby connection modals', () => {
   it('reads submissions, and maps field errors to their blocks', () => {
     const values = {
       [IDS.name]: { [IDS.name]: { type: 'plain_text_input', value: 'Main' } },
-      [IDS.applications]: { [IDS.applications]: { type: 'multi_external_select', selected_options: [{ text: { type: 'plain_text', text: 'A' }, value: 'app-a' }] } },
+      [IDS.applications]: {
+        [IDS.applications]: { type: 'multi_external_select', selected_options: [{ text: { type: 'plain_text', text: 'A' }, value: 'app-a' }] },
+      },
       [IDS.apiKey]: { [IDS.apiKey]: { type: 'plain_text_input', value: KEY } },
     };
     expect(readSettings(values)).toEqual({ name: 'Main', applicationIds: ['app-a'] });

@@ -10,7 +10,12 @@ import { validateView } from '../../../../scripts/slack-emulator/block-kit';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
 import type { SocketModeAck } from '../../../../scripts/slack-emulator/types';
 
-import { ASHBY_CONNECTION_IDS as IDS, AshbyConnectionRepository, createConnectionService, type AshbyConnectionService } from '../../../../src/features/ashby/connections';
+import {
+  ASHBY_CONNECTION_IDS as IDS,
+  AshbyConnectionRepository,
+  createConnectionService,
+  type AshbyConnectionService,
+} from '../../../../src/features/ashby/connections';
 import { ApplicationRepository } from '../../../../src/features/applications/application.repository';
 import { createAshbyApi } from '../../../../src/features/ashby/client';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
@@ -33,7 +38,14 @@ function formValues(input: { name?: string; applications?: string[]; apiKey?: st
   return {
     ...(input.name !== undefined ? { [IDS.name]: { [IDS.name]: { type: 'plain_text_input', value: input.name } } } : {}),
     ...(input.applications
-      ? { [IDS.applications]: { [IDS.applications]: { type: 'multi_external_select', selected_options: input.applications.map((value) => ({ text: { type: 'plain_text', text: value }, value })) } } }
+      ? {
+          [IDS.applications]: {
+            [IDS.applications]: {
+              type: 'multi_external_select',
+              selected_options: input.applications.map((value) => ({ text: { type: 'plain_text', text: value }, value })),
+            },
+          },
+        }
       : {}),
     ...(input.apiKey !== undefined ? { [IDS.apiKey]: { [IDS.apiKey]: { type: 'plain_text_input', value: input.apiKey } } } : {}),
   };
@@ -51,12 +63,17 @@ describe('Ashby connections in the App Home', () => {
   let connections: AshbyConnectionService;
 
   beforeAll(async () => {
-    ashby = await createAshbyEmulator({ keys: { [GOOD_KEY]: { title: 'Pigment import' }, [NEW_KEY]: {}, [REVOKED_KEY]: {}, [LIMITED_KEY]: { permissions: ['candidatesRead', 'apiKeysRead'] } } });
+    ashby = await createAshbyEmulator({
+      keys: { [GOOD_KEY]: { title: 'Pigment import' }, [NEW_KEY]: {}, [REVOKED_KEY]: {}, [LIMITED_KEY]: { permissions: ['candidatesRead', 'apiKeysRead'] } },
+    });
     ashby.keys.revoke(REVOKED_KEY);
     t = await startTestConnector({ emulator: { seed: SEED }, label: 'ashby_connections', env: { ASHBY_API_URL: ashby.url } });
     deps = connectorView(t.connector);
     // The same service the connector runs, on its database (reads only in these tests).
-    connections = createConnectionService(deps, { applications: new ApplicationRepository(deps.db), ashby: createAshbyApi({ baseUrl: ashby.url, logger: deps.logger }) });
+    connections = createConnectionService(deps, {
+      applications: new ApplicationRepository(deps.db),
+      ashby: createAshbyApi({ baseUrl: ashby.url, logger: deps.logger }),
+    });
     await addMember(deps, { id: 'm-wanda', name: 'Wanda Admin', email: 'wanda@acme.test', accountType: 'workspace_admin' });
     await addMember(deps, { id: 'm-sam', name: 'Sam Standard', email: 'sam@acme.test' });
     await addMember(deps, { id: 'm-olga', name: 'Olga Owner', email: 'olga@acme.test', accountType: 'primary_owner' });
@@ -112,7 +129,13 @@ describe('Ashby connections in the App Home', () => {
 
     // The access list's typeahead offers the registered applications, by name.
     const options = await t.emulator.socket.sendInteractive(
-      t.emulator.interactionPayload(ADMIN, { type: 'block_suggestion', action_id: IDS.applications, block_id: IDS.applications, value: 'head', view: { id: form.id, type: 'modal', callback_id: IDS.createView } }),
+      t.emulator.interactionPayload(ADMIN, {
+        type: 'block_suggestion',
+        action_id: IDS.applications,
+        block_id: IDS.applications,
+        value: 'head',
+        view: { id: form.id, type: 'modal', callback_id: IDS.createView },
+      }),
     );
     expect(options.payload).toEqual({ options: [{ text: expect.objectContaining({ text: 'Headcount planning' }), value: 'app-hc' }] });
 
@@ -134,7 +157,11 @@ describe('Ashby connections in the App Home', () => {
     expect(docs[0]!.key).toEqual({ v: 1, iv: expect.any(String), data: expect.any(String), tag: expect.any(String) });
     for (const spelling of spellingsOf(GOOD_KEY)) expect(JSON.stringify(docs)).not.toContain(spelling);
 
-    const home = await eventually(() => (textOf(homeBlocks(ADMIN)).includes('added') ? homeBlocks(ADMIN) : undefined), 5_000, 'the Home with the new connection');
+    const home = await eventually(
+      () => (textOf(homeBlocks(ADMIN)).includes('added') ? homeBlocks(ADMIN) : undefined),
+      5_000,
+      'the Home with the new connection',
+    );
     expect(validateView({ type: 'home', blocks: home })).toEqual([]);
     expect(textOf(home)).toContain('Headcount planning');
     expect(textOf(home)).toContain('ends in `GOOD`');
@@ -159,10 +186,17 @@ describe('Ashby connections in the App Home', () => {
     const bad = await submit(t, ADMIN, form, formValues({ name: '   ', applications: ['app-hc', 'app-nope'], apiKey: 'two words' }));
     expect(bad.payload).toEqual({
       response_action: 'errors',
-      errors: { [IDS.name]: expect.stringContaining('Enter a name'), [IDS.applications]: expect.stringContaining('app-nope'), [IDS.apiKey]: expect.stringContaining('no spaces') },
+      errors: {
+        [IDS.name]: expect.stringContaining('Enter a name'),
+        [IDS.applications]: expect.stringContaining('app-nope'),
+        [IDS.apiKey]: expect.stringContaining('no spaces'),
+      },
     });
     const taken = await submit(t, ADMIN, form, formValues({ name: 'Second', applications: ['app-hc'], apiKey: NEW_KEY }));
-    expect(taken.payload).toEqual({ response_action: 'errors', errors: { [IDS.applications]: expect.stringContaining('Headcount planning is already on “Ashby connection”') } });
+    expect(taken.payload).toEqual({
+      response_action: 'errors',
+      errors: { [IDS.applications]: expect.stringContaining('Headcount planning is already on “Ashby connection”') },
+    });
     expect(ashby.calls()).toEqual([]);
     expect(JSON.stringify(await raw())).toBe(before);
   });
@@ -262,7 +296,12 @@ describe('Ashby connections in the App Home', () => {
     }
     expect(t.emulator.modalStackOf(STANDARD)).toEqual([]);
 
-    const forged = (callbackId: string) => ({ id: 'V0FORGED01', type: 'modal', callback_id: callbackId, private_metadata: JSON.stringify({ connectionId: existing!.id }) });
+    const forged = (callbackId: string) => ({
+      id: 'V0FORGED01',
+      type: 'modal',
+      callback_id: callbackId,
+      private_metadata: JSON.stringify({ connectionId: existing!.id }),
+    });
     const submissions: Array<[string, Record<string, unknown>]> = [
       [IDS.createView, formValues({ name: 'Forged', applications: ['app-ops'], apiKey: GOOD_KEY })],
       [IDS.editView, formValues({ name: 'Hacked', applications: ['app-ops'] })],
@@ -275,7 +314,13 @@ describe('Ashby connections in the App Home', () => {
       expect(textOf(ack.payload)).toContain('Only Workspace Admins and Primary Owners');
     }
     const options = await t.emulator.socket.sendInteractive(
-      t.emulator.interactionPayload(STANDARD, { type: 'block_suggestion', action_id: IDS.applications, block_id: IDS.applications, value: '', view: { id: 'V0FORGED01', type: 'modal', callback_id: IDS.createView } }),
+      t.emulator.interactionPayload(STANDARD, {
+        type: 'block_suggestion',
+        action_id: IDS.applications,
+        block_id: IDS.applications,
+        value: '',
+        view: { id: 'V0FORGED01', type: 'modal', callback_id: IDS.createView },
+      }),
     );
     expect(options.payload).toEqual({ options: [] });
 
@@ -290,7 +335,9 @@ describe('Ashby connections in the App Home', () => {
     const logs = t.logs.join('\n');
     // The check can fail: the submissions above did reach the connector.
     expect(logs).toContain(IDS.createView);
-    for (const key of ALL_KEYS) for (const spelling of spellingsOf(key)) expect({ spelling, found: t.logs.filter((l) => l.includes(spelling)).map((l) => l.slice(0, 300)) }).toEqual({ spelling, found: [] });
+    for (const key of ALL_KEYS)
+      for (const spelling of spellingsOf(key))
+        expect({ spelling, found: t.logs.filter((l) => l.includes(spelling)).map((l) => l.slice(0, 300)) }).toEqual({ spelling, found: [] });
   });
 });
 

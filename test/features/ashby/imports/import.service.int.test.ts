@@ -26,13 +26,21 @@ describe('Ashby import runs', () => {
 
   async function newImport(fields: Partial<Pick<AshbyImport, 'customFields' | 'createPendingMembers' | 'applicationId'>> = {}): Promise<AshbyImport> {
     return world.feature.imports.create(
-      { applicationId: fields.applicationId ?? 'app-headcount', targetBlock: 'New hires', customFields: fields.customFields ?? [], createPendingMembers: fields.createPendingMembers ?? false },
+      {
+        applicationId: fields.applicationId ?? 'app-headcount',
+        targetBlock: 'New hires',
+        customFields: fields.customFields ?? [],
+        createPendingMembers: fields.createPendingMembers ?? false,
+      },
       'm-owner',
       now(),
     );
   }
 
-  function hire(name: string, fields: { email?: string; departmentId?: string; customFields?: Record<string, unknown>; startDate?: string; salary?: number } = {}) {
+  function hire(
+    name: string,
+    fields: { email?: string; departmentId?: string; customFields?: Record<string, unknown>; startDate?: string; salary?: number } = {},
+  ) {
     const application = world.ashby.applications.add({
       candidateName: name,
       email: fields.email ?? `${name.toLowerCase().replace(/\s+/g, '.')}@people.test`,
@@ -43,7 +51,10 @@ describe('Ashby import runs', () => {
     });
     world.ashby.offers.add({
       applicationId: application.id,
-      versions: [{ startDate: '2026-01-01', salary: { currencyCode: 'EUR', value: 1 } }, { startDate: fields.startDate ?? '2026-04-01', salary: { currencyCode: 'EUR', value: fields.salary ?? 90_000 } }],
+      versions: [
+        { startDate: '2026-01-01', salary: { currencyCode: 'EUR', value: 1 } },
+        { startDate: fields.startDate ?? '2026-04-01', salary: { currencyCode: 'EUR', value: fields.salary ?? 90_000 } },
+      ],
     });
     return application;
   }
@@ -63,11 +74,37 @@ describe('Ashby import runs', () => {
     const imp = await newImport();
 
     const finished = await run(imp.id);
-    expect(finished).toMatchObject({ status: 'completed', fullRead: true, counts: { fetched: 2, created: 2, updated: 0, unchanged: 0, malformed: 0, failed: 0 } });
+    expect(finished).toMatchObject({
+      status: 'completed',
+      fullRead: true,
+      counts: { fetched: 2, created: 2, updated: 0, unchanged: 0, malformed: 0, failed: 0 },
+    });
     expect(await rows(imp.id)).toEqual(
       [
-        { applicationId: ada.id, employeeName: 'Ada Lovelace', department: 'Engineering', jobId: 'job-1', jobTitle: 'Engineer', targetStartDate: '2026-05-04', actualStartDate: null, salary: 120_000, salaryCurrency: 'EUR', customFields: {} },
-        { applicationId: bob.id, employeeName: 'Bob Byte', department: 'Operations', jobId: 'job-1', jobTitle: 'Engineer', targetStartDate: '2026-04-01', actualStartDate: null, salary: 90_000, salaryCurrency: 'EUR', customFields: {} },
+        {
+          applicationId: ada.id,
+          employeeName: 'Ada Lovelace',
+          department: 'Engineering',
+          jobId: 'job-1',
+          jobTitle: 'Engineer',
+          targetStartDate: '2026-05-04',
+          actualStartDate: null,
+          salary: 120_000,
+          salaryCurrency: 'EUR',
+          customFields: {},
+        },
+        {
+          applicationId: bob.id,
+          employeeName: 'Bob Byte',
+          department: 'Operations',
+          jobId: 'job-1',
+          jobTitle: 'Engineer',
+          targetStartDate: '2026-04-01',
+          actualStartDate: null,
+          salary: 90_000,
+          salaryCurrency: 'EUR',
+          customFields: {},
+        },
       ].sort((a, b) => a.applicationId.localeCompare(b.applicationId)),
     );
     // Ashby was asked for hires only, with the key as the Basic auth user name.
@@ -77,7 +114,13 @@ describe('Ashby import runs', () => {
     expect(await world.feature.imports.findById(imp.id)).toMatchObject({ syncToken: expect.any(String) });
 
     const notification = await deliveredNotification(world, notificationIdOf(finished));
-    expect(notification).toMatchObject({ status: 'delivered', type: 'scheduled_import', subtype: 'completed', recipient: { memberId: 'm-owner' }, url: `https://acme.pigment.test/imports/${imp.id}` });
+    expect(notification).toMatchObject({
+      status: 'delivered',
+      type: 'scheduled_import',
+      subtype: 'completed',
+      recipient: { memberId: 'm-owner' },
+      url: `https://acme.pigment.test/imports/${imp.id}`,
+    });
     const dm = world.t.emulator.messagesTo(OWNER).find((m) => JSON.stringify(m).includes(notificationIdOf(finished)));
     expect(JSON.stringify(dm)).toContain('Ashby import into New hires (Headcount) completed');
     expect(JSON.stringify(dm)).toContain('2 hires read from Ashby');
@@ -175,7 +218,9 @@ describe('Ashby import runs', () => {
     hire('Ada Lovelace');
     const imp = await newImport();
     // As if the key had been encrypted with another ENCRYPTION_KEY.
-    await world.t.connector.deps.db.collection('ashby_connections').updateOne({ _id: world.connectionId as never }, { $set: { key: encryptSecret(API_KEY, Buffer.alloc(32, 7)) } });
+    await world.t.connector.deps.db
+      .collection('ashby_connections')
+      .updateOne({ _id: world.connectionId as never }, { $set: { key: encryptSecret(API_KEY, Buffer.alloc(32, 7)) } });
     const failed = await run(imp.id);
     expect(failed).toMatchObject({ status: 'failed' });
     expect(failed.error).toContain('cannot be decrypted with the current ENCRYPTION_KEY');
@@ -200,7 +245,12 @@ describe('Ashby import runs', () => {
     const on = await newImport({ createPendingMembers: true });
     const finished = await run(on.id);
     expect(finished.counts.membersCreated).toBe(1);
-    expect(await storeRepos(world.t.connector.store.db).members.findByEmailKey('ada@people.test')).toMatchObject({ id: pendingMemberId(ada.id), name: 'Ada Lovelace', status: 'pending', accountType: 'standard_member' });
+    expect(await storeRepos(world.t.connector.store.db).members.findByEmailKey('ada@people.test')).toMatchObject({
+      id: pendingMemberId(ada.id),
+      name: 'Ada Lovelace',
+      status: 'pending',
+      accountType: 'standard_member',
+    });
     // Olga already is a member: nobody new for her.
     expect(await storeRepos(world.t.connector.store.db).members.findById(pendingMemberId(olga.id))).toBeUndefined();
     const again = await world.feature.service.run(on.id, 'schedule');

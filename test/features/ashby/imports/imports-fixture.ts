@@ -52,7 +52,10 @@ export async function startImportsWorld(label: string): Promise<ImportsWorld> {
   }
   const features = connectorView(t.connector);
   const member = async (id: string, email: string, accountType: AccountType) => {
-    const saved = await features.repos.members.save({ id, name: id, email, emailKey: emailKey(email), accountType, status: 'activated', groups: [], source: 'api' }, new Date());
+    const saved = await features.repos.members.save(
+      { id, name: id, email, emailKey: emailKey(email), accountType, status: 'activated', groups: [], source: 'api' },
+      new Date(),
+    );
     if (!saved.ok) throw new Error(`could not save ${id}`);
   };
   await member('m-owner', 'olga@acme.test', 'workspace_admin');

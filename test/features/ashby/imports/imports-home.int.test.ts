@@ -28,7 +28,14 @@ describe('Ashby imports in the App Home and over HTTP', () => {
   const homeText = (user: string) => JSON.stringify((t().emulator.homeViewOf(user)?.blocks ?? []) as unknown[]);
 
   function hire(name: string) {
-    const application = world.ashby.applications.add({ candidateName: name, email: `${name.toLowerCase()}@people.test`, jobId: 'job-1', jobTitle: 'Engineer', departmentId: 'dep-eng', customFields: { 'cf-level': 'L4' } });
+    const application = world.ashby.applications.add({
+      candidateName: name,
+      email: `${name.toLowerCase()}@people.test`,
+      jobId: 'job-1',
+      jobTitle: 'Engineer',
+      departmentId: 'dep-eng',
+      customFields: { 'cf-level': 'L4' },
+    });
     world.ashby.offers.add({ applicationId: application.id, versions: [{ startDate: '2026-04-01', salary: { currencyCode: 'EUR', value: 80_000 } }] });
     return application;
   }
@@ -47,16 +54,29 @@ describe('Ashby imports in the App Home and over HTTP', () => {
 
   function stateValues(fields: { applicationId?: string; targetBlock?: string; customFields?: Array<{ id: string; title: string }>; pending?: boolean }) {
     return {
-      [BLOCKS.application]: { [IDS.application]: { type: 'static_select', selected_option: fields.applicationId ? { value: fields.applicationId, text: { type: 'plain_text', text: 'app' } } : null } },
+      [BLOCKS.application]: {
+        [IDS.application]: {
+          type: 'static_select',
+          selected_option: fields.applicationId ? { value: fields.applicationId, text: { type: 'plain_text', text: 'app' } } : null,
+        },
+      },
       [BLOCKS.targetBlock]: { [IDS.targetBlock]: { type: 'plain_text_input', value: fields.targetBlock ?? null } },
-      [BLOCKS.customFields]: { [IDS.customFields]: { type: 'multi_static_select', selected_options: (fields.customFields ?? []).map((f) => ({ value: f.id, text: { type: 'plain_text', text: f.title } })) } },
+      [BLOCKS.customFields]: {
+        [IDS.customFields]: {
+          type: 'multi_static_select',
+          selected_options: (fields.customFields ?? []).map((f) => ({ value: f.id, text: { type: 'plain_text', text: f.title } })),
+        },
+      },
       [BLOCKS.createPendingMembers]: { [IDS.createPendingMembers]: { type: 'checkboxes', selected_options: fields.pending ? [{ value: 'on' }] : [] } },
     };
   }
 
   async function submit(user: string, values: unknown, privateMetadata = '') {
     const ack = await t().emulator.socket.sendInteractive(
-      t().emulator.interactionPayload(user, { type: 'view_submission', view: { id: 'V0SETUP001', type: 'modal', callback_id: IDS.view, private_metadata: privateMetadata, state: { values }, hash: '1' } }),
+      t().emulator.interactionPayload(user, {
+        type: 'view_submission',
+        view: { id: 'V0SETUP001', type: 'modal', callback_id: IDS.view, private_metadata: privateMetadata, state: { values }, hash: '1' },
+      }),
     );
     await settle();
     return ack.payload as Record<string, unknown> | undefined;
@@ -65,22 +85,50 @@ describe('Ashby imports in the App Home and over HTTP', () => {
   it('an admin sets an import up in the modal, runs it now and opens its history', async () => {
     hire('Ada');
     await click(OWNER, IMPORT_HOME_IDS.newImport);
-    const modal = await eventually(() => t().emulator.modalStackOf(OWNER).find((v: SlackView) => v.callback_id === IDS.view), 8_000, 'the setup modal');
+    const modal = await eventually(
+      () =>
+        t()
+          .emulator.modalStackOf(OWNER)
+          .find((v: SlackView) => v.callback_id === IDS.view),
+      8_000,
+      'the setup modal',
+    );
     expect(JSON.stringify(modal.blocks)).toContain('Headcount');
 
     // Choosing the application reloads the modal with the connection and Ashby's custom fields.
     await t().emulator.socket.sendInteractive(
       t().emulator.interactionPayload(OWNER, {
         type: 'block_actions',
-        view: { id: modal.id, type: 'modal', callback_id: IDS.view, private_metadata: modal.private_metadata ?? '', state: { values: stateValues({ applicationId: 'app-headcount', targetBlock: 'New hires' }) }, hash: '1' },
-        actions: [{ type: 'static_select', action_id: IDS.application, block_id: BLOCKS.application, selected_option: { value: 'app-headcount', text: { type: 'plain_text', text: 'Headcount' } }, action_ts: '1' }],
+        view: {
+          id: modal.id,
+          type: 'modal',
+          callback_id: IDS.view,
+          private_metadata: modal.private_metadata ?? '',
+          state: { values: stateValues({ applicationId: 'app-headcount', targetBlock: 'New hires' }) },
+          hash: '1',
+        },
+        actions: [
+          {
+            type: 'static_select',
+            action_id: IDS.application,
+            block_id: BLOCKS.application,
+            selected_option: { value: 'app-headcount', text: { type: 'plain_text', text: 'Headcount' } },
+            action_ts: '1',
+          },
+        ],
       }),
     );
     await settle();
-    const reloaded = await eventually(() => {
-      const view = t().emulator.modalStackOf(OWNER).find((v: SlackView) => v.id === modal.id);
-      return view && (view.blocks as Block[]).some((b) => b.block_id === BLOCKS.customFields) ? view : undefined;
-    }, 8_000, 'the custom fields');
+    const reloaded = await eventually(
+      () => {
+        const view = t()
+          .emulator.modalStackOf(OWNER)
+          .find((v: SlackView) => v.id === modal.id);
+        return view && (view.blocks as Block[]).some((b) => b.block_id === BLOCKS.customFields) ? view : undefined;
+      },
+      8_000,
+      'the custom fields',
+    );
     expect(JSON.stringify(reloaded.blocks)).toContain('Uses the Ashby connection *Ashby connection*');
     expect(JSON.stringify(reloaded.blocks)).toContain('"value":"cf-level"');
 
@@ -89,12 +137,24 @@ describe('Ashby imports in the App Home and over HTTP', () => {
       response_action: 'errors',
       errors: { [BLOCKS.application]: "Add Finance to an Ashby connection's access list first." },
     });
-    expect(await submit(OWNER, stateValues({ applicationId: 'app-headcount', targetBlock: ' ' }))).toMatchObject({ response_action: 'errors', errors: { [BLOCKS.targetBlock]: expect.any(String) } });
+    expect(await submit(OWNER, stateValues({ applicationId: 'app-headcount', targetBlock: ' ' }))).toMatchObject({
+      response_action: 'errors',
+      errors: { [BLOCKS.targetBlock]: expect.any(String) },
+    });
     expect(await world.feature.imports.listAll()).toEqual([]);
 
-    await submit(OWNER, stateValues({ applicationId: 'app-headcount', targetBlock: 'New hires', customFields: [{ id: 'cf-level', title: 'Level (Application)' }] }));
+    await submit(
+      OWNER,
+      stateValues({ applicationId: 'app-headcount', targetBlock: 'New hires', customFields: [{ id: 'cf-level', title: 'Level (Application)' }] }),
+    );
     const [created] = await world.feature.imports.listAll();
-    expect(created).toMatchObject({ applicationId: 'app-headcount', targetBlock: 'New hires', customFields: [{ id: 'cf-level', title: 'Level' }], ownerMemberId: 'm-owner', createPendingMembers: false });
+    expect(created).toMatchObject({
+      applicationId: 'app-headcount',
+      targetBlock: 'New hires',
+      customFields: [{ id: 'cf-level', title: 'Level' }],
+      ownerMemberId: 'm-owner',
+      createPendingMembers: false,
+    });
     expect(homeText(OWNER)).toContain('New hires');
 
     await click(OWNER, `${IMPORT_HOME_IDS.runNowPrefix}0`, created!.id);
@@ -105,13 +165,24 @@ describe('Ashby imports in the App Home and over HTTP', () => {
     expect(rows[0]?.customFields).toEqual({ 'cf-level': 'L4' });
 
     await click(OWNER, `${IMPORT_HOME_IDS.historyPrefix}0`, created!.id);
-    const history = await eventually(() => t().emulator.modalStackOf(OWNER).find((v: SlackView) => v.callback_id === IDS.history), 8_000, 'the history modal');
+    const history = await eventually(
+      () =>
+        t()
+          .emulator.modalStackOf(OWNER)
+          .find((v: SlackView) => v.callback_id === IDS.history),
+      8_000,
+      'the history modal',
+    );
     expect(JSON.stringify(history.blocks)).toContain('Run now');
   });
 
   it("refuses a standard member's forged Run now, edit and submission, changing nothing", async () => {
     hire('Ada');
-    const imp = await world.feature.imports.create({ applicationId: 'app-headcount', targetBlock: 'New hires', customFields: [], createPendingMembers: false }, 'm-owner', new Date());
+    const imp = await world.feature.imports.create(
+      { applicationId: 'app-headcount', targetBlock: 'New hires', customFields: [], createPendingMembers: false },
+      'm-owner',
+      new Date(),
+    );
 
     await click(STANDARD, `${IMPORT_HOME_IDS.runNowPrefix}0`, imp.id);
     await click(STANDARD, `${IMPORT_HOME_IDS.editPrefix}0`, imp.id);
@@ -119,7 +190,11 @@ describe('Ashby imports in the App Home and over HTTP', () => {
     expect(t().emulator.modalStackOf(STANDARD)).toEqual([]);
     expect(JSON.stringify(t().emulator.messagesTo(STANDARD))).toContain('Only Workspace Admins and Primary Owners can manage Ashby connections and imports.');
 
-    const ack = await submit(STANDARD, stateValues({ applicationId: 'app-headcount', targetBlock: 'Hijacked', pending: true }), JSON.stringify({ importId: imp.id }));
+    const ack = await submit(
+      STANDARD,
+      stateValues({ applicationId: 'app-headcount', targetBlock: 'Hijacked', pending: true }),
+      JSON.stringify({ importId: imp.id }),
+    );
     expect(ack).toMatchObject({ response_action: 'update' });
     expect(JSON.stringify(ack)).toContain('Only Workspace Admins and Primary Owners');
     expect(await world.feature.imports.findById(imp.id)).toEqual(imp);
@@ -130,7 +205,11 @@ describe('Ashby imports in the App Home and over HTTP', () => {
 
   it('pages the rows over HTTP, with 404 for an unknown import and 400 for a bad limit or cursor', async () => {
     const ids = ['Ada', 'Bob', 'Carol', 'Dan', 'Eve'].map((name) => hire(name).id).sort();
-    const imp = await world.feature.imports.create({ applicationId: 'app-headcount', targetBlock: 'New hires', customFields: [], createPendingMembers: false }, 'm-owner', new Date());
+    const imp = await world.feature.imports.create(
+      { applicationId: 'app-headcount', targetBlock: 'New hires', customFields: [], createPendingMembers: false },
+      'm-owner',
+      new Date(),
+    );
     const result = await world.feature.service.run(imp.id, 'manual');
     expect(result.ran && result.run.counts.created).toBe(5);
 
@@ -151,7 +230,15 @@ describe('Ashby imports in the App Home and over HTTP', () => {
 
     const all = (await (await t().fetch(`/api/v1/imports/${imp.id}/rows`, { headers: HEADERS })).json()) as { rows: unknown[]; nextCursor: null };
     expect(all.rows).toHaveLength(5);
-    expect(all.rows[0]).toEqual(expect.objectContaining({ employeeName: expect.any(String), department: 'Engineering', salary: 80_000, salaryCurrency: 'EUR', targetStartDate: '2026-04-01' }));
+    expect(all.rows[0]).toEqual(
+      expect.objectContaining({
+        employeeName: expect.any(String),
+        department: 'Engineering',
+        salary: 80_000,
+        salaryCurrency: 'EUR',
+        targetStartDate: '2026-04-01',
+      }),
+    );
     expect(all.nextCursor).toBeNull();
 
     expect((await t().fetch('/api/v1/imports/imp-unknown/rows', { headers: HEADERS })).status).toBe(404);
@@ -174,7 +261,8 @@ describe('the scheduled import job', () => {
   it('runs every import on IMPORT_CRON, skipping one another process is running', async () => {
     const features = connectorView(world.t.connector);
     world.ashby.applications.add({ candidateName: 'Ada', email: 'ada@people.test' });
-    const create = (targetBlock: string) => world.feature.imports.create({ applicationId: 'app-headcount', targetBlock, customFields: [], createPendingMembers: false }, 'm-owner', new Date());
+    const create = (targetBlock: string) =>
+      world.feature.imports.create({ applicationId: 'app-headcount', targetBlock, customFields: [], createPendingMembers: false }, 'm-owner', new Date());
     const free = await create('First');
     const busy = await create('Second');
     expect(features.scheduler.plannedJobs()).toContainEqual({ name: IMPORTS_JOB, expression: features.config.schedules.imports });
@@ -184,7 +272,9 @@ describe('the scheduled import job', () => {
     expect(await leases.acquire(importLeaseName(busy.id), 'another-process', 60_000, new Date())).toBe(true);
     const outcome = await features.scheduler.runPlannedNow(IMPORTS_JOB, 'manual');
     expect(outcome).toMatchObject({ ran: true, status: 'completed', report: { imports: 2, ran: 1, skipped: 1, failed: 0 } });
-    expect(await world.feature.runs.latest(free.id, 5)).toEqual([expect.objectContaining({ status: 'completed', counts: expect.objectContaining({ created: 1 }) })]);
+    expect(await world.feature.runs.latest(free.id, 5)).toEqual([
+      expect.objectContaining({ status: 'completed', counts: expect.objectContaining({ created: 1 }) }),
+    ]);
     expect(await world.feature.runs.latest(busy.id, 5)).toEqual([]);
   });
 });

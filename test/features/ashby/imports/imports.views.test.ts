@@ -31,7 +31,12 @@ const run = (fields: Partial<ImportRun> = {}): ImportRun => ({
   ...fields,
 });
 
-type Block = { type: string; text?: { text: string }; elements?: Array<{ action_id?: string; value?: string; text?: unknown }>; accessory?: { action_id: string } };
+type Block = {
+  type: string;
+  text?: { text: string };
+  elements?: Array<{ action_id?: string; value?: string; text?: unknown }>;
+  accessory?: { action_id: string };
+};
 
 describe('the Ashby imports Home section', () => {
   it('shows an empty state with New import', () => {
@@ -45,8 +50,12 @@ describe('the Ashby imports Home section', () => {
   it('lists imports with their last run and unique Run now / History / Edit buttons', () => {
     const blocks = renderImportsSection({
       items: [
-        { imp: imp('imp-1', { targetBlock: 'Hires <Q1> & co' }), applicationName: 'Headcount', lastRun: run({ counts: { ...emptyCounts(), fetched: 3, created: 2, malformed: 1 }, status: 'completed_with_errors' }) },
-        { imp: imp('imp-2'), applicationName: 'Finance', lastRun: run({ status: 'failed', error: 'Add Finance to an Ashby connection\'s access list first.' }) },
+        {
+          imp: imp('imp-1', { targetBlock: 'Hires <Q1> & co' }),
+          applicationName: 'Headcount',
+          lastRun: run({ counts: { ...emptyCounts(), fetched: 3, created: 2, malformed: 1 }, status: 'completed_with_errors' }),
+        },
+        { imp: imp('imp-2'), applicationName: 'Finance', lastRun: run({ status: 'failed', error: "Add Finance to an Ashby connection's access list first." }) },
         { imp: imp('imp-3'), applicationName: 'Other' },
       ],
     }) as Block[];
@@ -64,7 +73,11 @@ describe('the Ashby imports Home section', () => {
   });
 
   it('shows at most IMPORTS_SHOWN imports and says how many there are', () => {
-    const items = Array.from({ length: IMPORTS_SHOWN + 5 }, (_, i) => ({ imp: imp(`imp-${i}`, { targetBlock: 'x'.repeat(500) }), applicationName: 'y'.repeat(500), lastRun: run({ status: 'failed', error: 'e'.repeat(5_000) }) }));
+    const items = Array.from({ length: IMPORTS_SHOWN + 5 }, (_, i) => ({
+      imp: imp(`imp-${i}`, { targetBlock: 'x'.repeat(500) }),
+      applicationName: 'y'.repeat(500),
+      lastRun: run({ status: 'failed', error: 'e'.repeat(5_000) }),
+    }));
     const blocks = renderImportsSection({ items }) as Block[];
     expect(validateView({ type: 'home', blocks })).toEqual([]);
     expect(blocks).toHaveLength(1 + IMPORTS_SHOWN * 2);
@@ -89,14 +102,23 @@ describe('the import setup modal', () => {
   });
 
   it("says to add the application to a connection's access list when none lists it", () => {
-    const view = renderSetupModal({ applications, applicationId: 'app-2', source: { kind: 'no_connection', text: "Add Finance to an Ashby connection's access list first." } });
+    const view = renderSetupModal({
+      applications,
+      applicationId: 'app-2',
+      source: { kind: 'no_connection', text: "Add Finance to an Ashby connection's access list first." },
+    });
     expect(validateView(view)).toEqual([]);
     expect(JSON.stringify(view.blocks)).toContain("Add Finance to an Ashby connection's access list first.");
     expect(view.blocks.some((b) => b.block_id === IMPORT_SETUP_BLOCKS.customFields)).toBe(false);
   });
 
   it("offers Ashby's custom fields (at most 100) and keeps what was chosen", () => {
-    const customFields = Array.from({ length: 130 }, (_, i) => ({ id: `cf-${i}`, title: `Field ${i} ${'z'.repeat(100)}`, objectType: 'Application', fieldType: 'String' }));
+    const customFields = Array.from({ length: 130 }, (_, i) => ({
+      id: `cf-${i}`,
+      title: `Field ${i} ${'z'.repeat(100)}`,
+      objectType: 'Application',
+      fieldType: 'String',
+    }));
     const view = renderSetupModal({
       editing: imp('imp-1', { customFields: [{ id: 'cf-3', title: 'Field 3' }], createPendingMembers: true }),
       applications,
@@ -106,7 +128,9 @@ describe('the import setup modal', () => {
     expect(validateView(view)).toEqual([]);
     expect(view.submit).toBeDefined();
     expect(JSON.parse(view.private_metadata!)).toEqual({ importId: 'imp-1' });
-    const select = view.blocks.find((b) => b.block_id === IMPORT_SETUP_BLOCKS.customFields) as unknown as { element: { options: unknown[]; initial_options: Array<{ value: string }> } };
+    const select = view.blocks.find((b) => b.block_id === IMPORT_SETUP_BLOCKS.customFields) as unknown as {
+      element: { options: unknown[]; initial_options: Array<{ value: string }> };
+    };
     expect(select.element.options).toHaveLength(100);
     expect(select.element.initial_options.map((o) => o.value)).toEqual(['cf-3']);
   });
@@ -122,8 +146,14 @@ describe('the import setup modal', () => {
       ok: true,
       settings: { applicationId: 'app-1', targetBlock: 'New hires', customFields: [{ id: 'cf-1', title: 'Level' }], createPendingMembers: true },
     });
-    expect(parseSetupSubmission({})).toEqual({ ok: false, errors: { application: 'Choose an application.', target_block: 'Enter the name of the block to import into.' } });
-    expect(readSetupState({ [IMPORT_SETUP_BLOCKS.application]: { [IMPORT_SETUP_IDS.application]: { selected_option: null } } })).toEqual({ customFields: [], createPendingMembers: false });
+    expect(parseSetupSubmission({})).toEqual({
+      ok: false,
+      errors: { application: 'Choose an application.', target_block: 'Enter the name of the block to import into.' },
+    });
+    expect(readSetupState({ [IMPORT_SETUP_BLOCKS.application]: { [IMPORT_SETUP_IDS.application]: { selected_option: null } } })).toEqual({
+      customFields: [],
+      createPendingMembers: false,
+    });
   });
 });
 
@@ -167,7 +197,12 @@ describe('the owner notification', () => {
   });
 
   it('says why a run failed, within the pipeline limits', () => {
-    const request = importNotification({ imp: imp('imp-1', { targetBlock: 'b'.repeat(300) }), run: run({ status: 'failed', error: 'e'.repeat(3_000) }), applicationName: 'Headcount', pigmentBaseUrl: 'https://pigment.test' });
+    const request = importNotification({
+      imp: imp('imp-1', { targetBlock: 'b'.repeat(300) }),
+      run: run({ status: 'failed', error: 'e'.repeat(3_000) }),
+      applicationName: 'Headcount',
+      pigmentBaseUrl: 'https://pigment.test',
+    });
     expect(request.subtype).toBe('failed');
     expect(Array.from(request.title).length).toBeLessThanOrEqual(150);
     expect(Array.from(request.body).length).toBeLessThanOrEqual(2_000);

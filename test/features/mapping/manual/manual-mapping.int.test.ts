@@ -56,7 +56,10 @@ describe('manual mapping through the App Home', () => {
   });
 
   async function member(id: string, name: string, email: string, accountType: AccountType, status: MemberStatus = 'activated'): Promise<void> {
-    const saved = await storeRepos(t.connector.store.db).members.save({ id, name, email, emailKey: email, accountType, status, groups: [], source: 'api' }, new Date());
+    const saved = await storeRepos(t.connector.store.db).members.save(
+      { id, name, email, emailKey: email, accountType, status, groups: [], source: 'api' },
+      new Date(),
+    );
     if (!saved.ok) throw new Error(`seed ${id} failed`);
   }
 
@@ -68,7 +71,10 @@ describe('manual mapping through the App Home', () => {
   }
 
   async function mapBea(): Promise<void> {
-    const saved = await storeRepos(t.connector.store.db).mappings.save({ memberId: 'm-bea', slackUserId: 'U0BEA00001', source: 'auto', slackEmail: 'bea@acme.test', active: true }, new Date());
+    const saved = await storeRepos(t.connector.store.db).mappings.save(
+      { memberId: 'm-bea', slackUserId: 'U0BEA00001', source: 'auto', slackEmail: 'bea@acme.test', active: true },
+      new Date(),
+    );
     if (!saved.ok) throw new Error('mapping seed failed');
   }
 
@@ -79,10 +85,14 @@ describe('manual mapping through the App Home', () => {
 
   /** Waits until the user's top modal satisfies `check`. */
   function modal(user: string, check: (view: SlackView) => boolean, what: string): Promise<SlackView> {
-    return eventually(() => {
-      const view = top(user);
-      return view && check(view) ? view : undefined;
-    }, 8_000, what);
+    return eventually(
+      () => {
+        const view = top(user);
+        return view && check(view) ? view : undefined;
+      },
+      8_000,
+      what,
+    );
   }
 
   /** Waits until `method` was called more than `before` times (a listener finished its work). */
@@ -118,12 +128,22 @@ describe('manual mapping through the App Home', () => {
 
   async function click(user: string, view: SlackView, prefix: string, value?: string) {
     const found = element(view, prefix, value);
-    return clickRaw(user, view, { type: 'button', action_id: found.element.action_id, block_id: found.block.block_id, ...(found.element.value ? { value: found.element.value } : {}) });
+    return clickRaw(user, view, {
+      type: 'button',
+      action_id: found.element.action_id,
+      block_id: found.block.block_id,
+      ...(found.element.value ? { value: found.element.value } : {}),
+    });
   }
 
   async function clickRaw(user: string, view: Partial<SlackView> & { id: string }, action: Record<string, unknown>) {
     return t.emulator.socket.sendInteractive(
-      t.emulator.interactionPayload(user, { type: 'block_actions', container: { type: 'view', view_id: view.id }, view, actions: [{ action_ts: '1', ...action }] }),
+      t.emulator.interactionPayload(user, {
+        type: 'block_actions',
+        container: { type: 'view', view_id: view.id },
+        view,
+        actions: [{ action_ts: '1', ...action }],
+      }),
     );
   }
 
@@ -134,7 +154,12 @@ describe('manual mapping through the App Home', () => {
   const emailValues = (email: string) => ({ [MANUAL_MAPPING_BLOCKS.email]: { [MANUAL_MAPPING_IDS.emailInput]: { type: 'email_text_input', value: email } } });
 
   /** Opens the list as the admin, searches `name`, clicks its Set up (or Edit) and returns the pushed modal. */
-  async function openConnect(user: string, name: string, memberId: string, prefix: string = MANUAL_MAPPING_IDS.setUp): Promise<{ list: SlackView; form: SlackView }> {
+  async function openConnect(
+    user: string,
+    name: string,
+    memberId: string,
+    prefix: string = MANUAL_MAPPING_IDS.setUp,
+  ): Promise<{ list: SlackView; form: SlackView }> {
     let list = await openList(user);
     if (prefix === MANUAL_MAPPING_IDS.edit) {
       await click(user, list, MANUAL_MAPPING_IDS.showConnected);
@@ -167,7 +192,10 @@ describe('manual mapping through the App Home', () => {
 
     // Her Pigment email is not on Slack: an inline error, nothing written.
     const notFound = await submit(ADMIN, form, emailValues('ana@pigment.test'));
-    expect(notFound.payload).toEqual({ response_action: 'errors', errors: { [MANUAL_MAPPING_BLOCKS.email]: 'No one in this Slack workspace has this email address.' } });
+    expect(notFound.payload).toEqual({
+      response_action: 'errors',
+      errors: { [MANUAL_MAPPING_BLOCKS.email]: 'No one in this Slack workspace has this email address.' },
+    });
     expect(await mappings()).toEqual([]);
     expect(await audit()).toEqual([]);
 
@@ -187,10 +215,14 @@ describe('manual mapping through the App Home', () => {
 
     // The list underneath is refreshed with a notice, and the admin's Home republished.
     await calledAgain('views.update', updatesBefore);
-    const refreshed = await eventually(() => {
-      const root = t.emulator.modalStackOf(ADMIN)[0];
-      return root && textOf(root).includes('is now connected') ? root : undefined;
-    }, 8_000, 'the refreshed list');
+    const refreshed = await eventually(
+      () => {
+        const root = t.emulator.modalStackOf(ADMIN)[0];
+        return root && textOf(root).includes('is now connected') ? root : undefined;
+      },
+      8_000,
+      'the refreshed list',
+    );
     expect(refreshed.id).toBe(list.id);
     expect(textOf(refreshed)).toContain('<@U0ANA00001>');
     expect(element(refreshed, MANUAL_MAPPING_IDS.showUnconnected)).toBeDefined();
@@ -231,8 +263,16 @@ describe('manual mapping through the App Home', () => {
 
   it('shows the empty state when everyone is connected', async () => {
     const repos = storeRepos(t.connector.store.db);
-    const pairs: Array<[string, string]> = [['m-admin', ADMIN], ['m-owner', OWNER], ['m-std', STANDARD], ['m-wsa', WORKSPACE_ADMIN], ['m-ana', 'U0ANA00001'], ['m-bea', 'U0BEA00001']];
-    for (const [memberId, slackUserId] of pairs) await repos.mappings.save({ memberId, slackUserId, source: 'auto', slackEmail: 'x@acme.test', active: true }, new Date());
+    const pairs: Array<[string, string]> = [
+      ['m-admin', ADMIN],
+      ['m-owner', OWNER],
+      ['m-std', STANDARD],
+      ['m-wsa', WORKSPACE_ADMIN],
+      ['m-ana', 'U0ANA00001'],
+      ['m-bea', 'U0BEA00001'],
+    ];
+    for (const [memberId, slackUserId] of pairs)
+      await repos.mappings.save({ memberId, slackUserId, source: 'auto', slackEmail: 'x@acme.test', active: true }, new Date());
     const list = await openList(ADMIN);
     expect(textOf(list)).toContain('Everyone is connected');
   });
@@ -275,7 +315,11 @@ describe('manual mapping through the App Home', () => {
     expect(ack.payload ?? {}).toEqual({});
     expect(await storeRepos(t.connector.store.db).mappings.findByMember('m-bea')).toMatchObject({ slackUserId: 'U0BEA00002', source: 'manual' });
     const [entry] = await audit();
-    expect(entry).toMatchObject({ action: 'mapping.edit', before: { slackUserId: 'U0BEA00001', source: 'auto' }, after: { slackUserId: 'U0BEA00002', source: 'manual' } });
+    expect(entry).toMatchObject({
+      action: 'mapping.edit',
+      before: { slackUserId: 'U0BEA00001', source: 'auto' },
+      after: { slackUserId: 'U0BEA00002', source: 'manual' },
+    });
   });
 
   it('removes a connection from the Connected tab', async () => {
@@ -293,7 +337,12 @@ describe('manual mapping through the App Home', () => {
     expect(textOf(after)).not.toContain('<@U0BEA00001>');
     expect(await storeRepos(t.connector.store.db).mappings.findByMember('m-bea')).toBeUndefined();
     const [entry] = await audit();
-    expect(entry).toMatchObject({ action: 'mapping.remove', actor: { slackUserId: ADMIN, memberId: 'm-admin' }, target: { type: 'mapping', id: 'm-bea' }, before: { slackUserId: 'U0BEA00001' } });
+    expect(entry).toMatchObject({
+      action: 'mapping.remove',
+      actor: { slackUserId: ADMIN, memberId: 'm-admin' },
+      target: { type: 'mapping', id: 'm-bea' },
+      before: { slackUserId: 'U0BEA00001' },
+    });
   });
 
   it.each([
@@ -334,12 +383,19 @@ describe('manual mapping through the App Home', () => {
 
     // A forged click with no modal at all gets a DM.
     await t.emulator.socket.sendInteractive(
-      t.emulator.interactionPayload(user, { type: 'block_actions', actions: [{ type: 'button', action_id: `${MANUAL_MAPPING_IDS.remove}.0`, block_id: 'b', value: 'm-bea', action_ts: '1' }] }),
+      t.emulator.interactionPayload(user, {
+        type: 'block_actions',
+        actions: [{ type: 'button', action_id: `${MANUAL_MAPPING_IDS.remove}.0`, block_id: 'b', value: 'm-bea', action_ts: '1' }],
+      }),
     );
     if (user !== GHOST) await eventually(() => (t.emulator.messagesTo(user).some((m) => m.text === REFUSAL_TEXT) ? true : undefined), 8_000, 'the refusal DM');
 
     // Forged submissions: the Set up modal and the list's Search.
-    const setUp = await submit(user, { id: refusal.id, callback_id: MANUAL_MAPPING_IDS.connectView, private_metadata: JSON.stringify({ memberId: 'm-ana', mode: 'set_up' }) }, emailValues('ana.slack@acme.test'));
+    const setUp = await submit(
+      user,
+      { id: refusal.id, callback_id: MANUAL_MAPPING_IDS.connectView, private_metadata: JSON.stringify({ memberId: 'm-ana', mode: 'set_up' }) },
+      emailValues('ana.slack@acme.test'),
+    );
     expect(setUp.payload).toMatchObject({ response_action: 'update' });
     expect(textOf((setUp.payload as { view: unknown }).view)).toContain(REFUSAL_TEXT);
     const search = await submit(user, { id: refusal.id, callback_id: MANUAL_MAPPING_IDS.reviewView, private_metadata: '' }, {});

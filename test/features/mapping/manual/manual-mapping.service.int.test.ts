@@ -38,7 +38,13 @@ describe('ManualMappingService', () => {
     deps = testFeatureDeps(database.db, { clock: { now: () => new Date('2030-01-01T00:00:00Z') } });
     slackUsers = new Map();
     lookup = async (email) => slackUsers.get(email.toLowerCase());
-    service = new ManualMappingService({ members: createMemberServices(deps).directory, mappings: deps.repos.mappings, audit: deps.repos.audit, clock: deps.clock, directory: { lookupByEmail: (email) => lookup(email) } });
+    service = new ManualMappingService({
+      members: createMemberServices(deps).directory,
+      mappings: deps.repos.mappings,
+      audit: deps.repos.audit,
+      clock: deps.clock,
+      directory: { lookupByEmail: (email) => lookup(email) },
+    });
     admin = { slackUserId: 'U0ADMIN001', member: await member('m-admin', 'Admin', 'security_admin') };
   });
 
@@ -133,7 +139,10 @@ describe('ManualMappingService', () => {
 
     it('connects as a manual mapping and audits who, what, when, before and after', async () => {
       const result = await service.connect(admin, { memberId: 'm-ana', email: ' ana.slack@acme.test ' }, { lookupTimeoutMs: 1_000 });
-      expect(result).toMatchObject({ ok: true, mapping: { memberId: 'm-ana', slackUserId: 'U0ANA00001', source: 'manual', active: true, slackEmail: 'Ana.Slack@acme.test' } });
+      expect(result).toMatchObject({
+        ok: true,
+        mapping: { memberId: 'm-ana', slackUserId: 'U0ANA00001', source: 'manual', active: true, slackEmail: 'Ana.Slack@acme.test' },
+      });
       expect(await deps.repos.mappings.findByMember('m-ana')).toMatchObject({ slackUserId: 'U0ANA00001', source: 'manual' });
       const [entry, ...others] = await deps.repos.audit.listForTarget('m-ana');
       expect(others).toEqual([]);
@@ -153,7 +162,11 @@ describe('ManualMappingService', () => {
       expect(result).toMatchObject({ ok: true, before: { slackUserId: 'U0OLD00001', source: 'auto' } });
       expect(await deps.repos.mappings.findByMember('m-ana')).toMatchObject({ slackUserId: 'U0ANA00001', source: 'manual' });
       const [entry] = await deps.repos.audit.listForTarget('m-ana');
-      expect(entry).toMatchObject({ action: 'mapping.edit', before: { slackUserId: 'U0OLD00001', source: 'auto' }, after: { slackUserId: 'U0ANA00001', source: 'manual' } });
+      expect(entry).toMatchObject({
+        action: 'mapping.edit',
+        before: { slackUserId: 'U0OLD00001', source: 'auto' },
+        after: { slackUserId: 'U0ANA00001', source: 'manual' },
+      });
     });
 
     it.each([
@@ -186,19 +199,41 @@ describe('ManualMappingService', () => {
     });
 
     it('reports a Slack error as a result', async () => {
-      lookup = () => Promise.reject(Object.assign(new Error('An API error occurred: internal_error'), { code: 'slack_webapi_platform_error', data: { ok: false, error: 'internal_error' } }));
-      expect(await service.connect(admin, { memberId: 'm-ana', email: 'ana.slack@acme.test' }, { lookupTimeoutMs: 1_000 })).toMatchObject({ ok: false, reason: 'slack_error', code: 'internal_error' });
+      lookup = () =>
+        Promise.reject(
+          Object.assign(new Error('An API error occurred: internal_error'), {
+            code: 'slack_webapi_platform_error',
+            data: { ok: false, error: 'internal_error' },
+          }),
+        );
+      expect(await service.connect(admin, { memberId: 'm-ana', email: 'ana.slack@acme.test' }, { lookupTimeoutMs: 1_000 })).toMatchObject({
+        ok: false,
+        reason: 'slack_error',
+        code: 'internal_error',
+      });
     });
 
     it('refuses members that are gone or deactivated, and actors that may not manage mappings', async () => {
       await member('m-old', 'Old', 'standard_member', 'deactivated');
-      expect(await service.connect(admin, { memberId: 'm-old', email: 'ana.slack@acme.test' }, { lookupTimeoutMs: 1_000 })).toEqual({ ok: false, reason: 'member_unavailable' });
-      expect(await service.connect(admin, { memberId: 'm-none', email: 'ana.slack@acme.test' }, { lookupTimeoutMs: 1_000 })).toEqual({ ok: false, reason: 'member_unavailable' });
+      expect(await service.connect(admin, { memberId: 'm-old', email: 'ana.slack@acme.test' }, { lookupTimeoutMs: 1_000 })).toEqual({
+        ok: false,
+        reason: 'member_unavailable',
+      });
+      expect(await service.connect(admin, { memberId: 'm-none', email: 'ana.slack@acme.test' }, { lookupTimeoutMs: 1_000 })).toEqual({
+        ok: false,
+        reason: 'member_unavailable',
+      });
       for (const accountType of ['standard_member', 'workspace_admin'] as const) {
         const actor = { slackUserId: 'U0X', member: await member(`m-${accountType}`, accountType, accountType) };
-        expect(await service.connect(actor, { memberId: 'm-ana', email: 'ana.slack@acme.test' }, { lookupTimeoutMs: 1_000 })).toEqual({ ok: false, reason: 'not_allowed' });
+        expect(await service.connect(actor, { memberId: 'm-ana', email: 'ana.slack@acme.test' }, { lookupTimeoutMs: 1_000 })).toEqual({
+          ok: false,
+          reason: 'not_allowed',
+        });
       }
-      expect(await service.connect({ slackUserId: 'U0NOBODY' }, { memberId: 'm-ana', email: 'ana.slack@acme.test' }, { lookupTimeoutMs: 1_000 })).toEqual({ ok: false, reason: 'not_allowed' });
+      expect(await service.connect({ slackUserId: 'U0NOBODY' }, { memberId: 'm-ana', email: 'ana.slack@acme.test' }, { lookupTimeoutMs: 1_000 })).toEqual({
+        ok: false,
+        reason: 'not_allowed',
+      });
       expect(await deps.repos.mappings.findByMember('m-ana')).toBeUndefined();
       expect(await deps.repos.audit.listRecent()).toEqual([]);
     });
@@ -212,7 +247,11 @@ describe('ManualMappingService', () => {
       expect(result).toMatchObject({ ok: true, removed: { slackUserId: 'U0BEA00001' }, member: { name: 'Bea Costa' } });
       expect(await deps.repos.mappings.findByMember('m-bea')).toBeUndefined();
       const [entry] = await deps.repos.audit.listForTarget('m-bea');
-      expect(entry).toMatchObject({ action: 'mapping.remove', actor: { slackUserId: 'U0ADMIN001', memberId: 'm-admin' }, before: { slackUserId: 'U0BEA00001', source: 'auto' } });
+      expect(entry).toMatchObject({
+        action: 'mapping.remove',
+        actor: { slackUserId: 'U0ADMIN001', memberId: 'm-admin' },
+        before: { slackUserId: 'U0BEA00001', source: 'auto' },
+      });
       expect(await service.remove(admin, 'm-bea')).toMatchObject({ ok: false, reason: 'not_connected', member: { name: 'Bea Costa' } });
     });
 

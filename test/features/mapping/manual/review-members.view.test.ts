@@ -72,7 +72,11 @@ describe('renderReviewMembers', () => {
     const state: ReviewState = { ...switchReviewTab(initialReviewState(), 'connected'), page: 3, after: 'm-x', trail: [null, 'm-a'], next: 'm-y' };
     const view = renderReviewMembers({
       state,
-      rows: rows(REVIEW_PAGE_SIZE, (i) => ({ name: LONG_NAME, email: LONG_EMAIL, connection: { slackUserId: `U0SLACK${i}`, source: i % 2 ? 'manual' : 'auto', active: i !== 3 } })),
+      rows: rows(REVIEW_PAGE_SIZE, (i) => ({
+        name: LONG_NAME,
+        email: LONG_EMAIL,
+        connection: { slackUserId: `U0SLACK${i}`, source: i % 2 ? 'manual' : 'auto', active: i !== 3 },
+      })),
       partial: true,
       notice: { kind: 'removed', name: LONG_NAME },
     });
@@ -92,7 +96,11 @@ describe('renderReviewMembers', () => {
   });
 
   it('cuts the longest names and emails with an ellipsis and escapes mrkdwn', () => {
-    const view = renderReviewMembers({ state: initialReviewState(), rows: [{ memberId: 'm-1', name: LONG_NAME, email: LONG_EMAIL, pending: true }], partial: false });
+    const view = renderReviewMembers({
+      state: initialReviewState(),
+      rows: [{ memberId: 'm-1', name: LONG_NAME, email: LONG_EMAIL, pending: true }],
+      partial: false,
+    });
     expect(validateView(view)).toEqual([]);
     const row = blocksOf(view).find((b) => b.block_id === 'mapping.manual.row.0') as unknown as { text: { text: string } };
     const [nameLine, emailLine] = row.text.text.split('\n');
@@ -102,7 +110,11 @@ describe('renderReviewMembers', () => {
     expect(emailLine).toContain('_pending_');
     expect(row.text.text).not.toContain('<Co>');
 
-    const escaped = renderReviewMembers({ state: initialReviewState(), rows: [{ memberId: 'm-2', name: 'Ann <script> & Co', email: 'ann@acme.test', pending: false }], partial: false });
+    const escaped = renderReviewMembers({
+      state: initialReviewState(),
+      rows: [{ memberId: 'm-2', name: 'Ann <script> & Co', email: 'ann@acme.test', pending: false }],
+      partial: false,
+    });
     expect(allText(escaped)).toContain('Ann &lt;script&gt; &amp; Co');
   });
 
@@ -148,7 +160,11 @@ describe('renderReviewMembers', () => {
     const view = renderReviewMembers({ state: initialReviewState('unconnected', 'ana'), rows: [], partial: false });
     const input = blocksOf(view).find((b) => b.block_id === MANUAL_MAPPING_BLOCKS.search) as Record<string, any>;
     expect(input).toMatchObject({ type: 'input', dispatch_action: true, optional: true });
-    expect(input.element).toMatchObject({ action_id: MANUAL_MAPPING_IDS.search, initial_value: 'ana', dispatch_action_config: { trigger_actions_on: ['on_enter_pressed'] } });
+    expect(input.element).toMatchObject({
+      action_id: MANUAL_MAPPING_IDS.search,
+      initial_value: 'ana',
+      dispatch_action_config: { trigger_actions_on: ['on_enter_pressed'] },
+    });
     expect(view.submit).toMatchObject({ text: 'Search' });
   });
 

@@ -5,7 +5,13 @@ import { validateView } from '../../../../scripts/slack-emulator/block-kit';
 import { MANUAL_MAPPING_BLOCKS, MANUAL_MAPPING_IDS } from '../../../../src/features/mapping/manual/ids';
 import type { ConnectFailure } from '../../../../src/features/mapping/manual/manual-mapping.service';
 import { initialReviewState, type ReviewState } from '../../../../src/features/mapping/manual/review-members.view';
-import { connectErrorText, decodeConnectMetadata, emailFrom, encodeConnectMetadata, renderConnectMember } from '../../../../src/features/mapping/manual/set-up-mapping.view';
+import {
+  connectErrorText,
+  decodeConnectMetadata,
+  emailFrom,
+  encodeConnectMetadata,
+  renderConnectMember,
+} from '../../../../src/features/mapping/manual/set-up-mapping.view';
 import { refusalText } from '../../../../src/features/members/permissions';
 
 const member = { id: 'm-ana', name: 'Ana Lima', email: 'ana@pigment.test' };
@@ -26,7 +32,11 @@ describe('renderConnectMember', () => {
   });
 
   it('in edit mode shows the current connection and starts from its Slack email', () => {
-    const view = renderConnectMember({ mode: 'edit', member, current: { slackUserId: 'U0ANA00001', slackEmail: 'ana@acme.test', source: 'auto', active: true } });
+    const view = renderConnectMember({
+      mode: 'edit',
+      member,
+      current: { slackUserId: 'U0ANA00001', slackEmail: 'ana@acme.test', source: 'auto', active: true },
+    });
     expect(validateView(view)).toEqual([]);
     expect(view.title.text).toBe('Edit connection');
     expect(JSON.stringify(view)).toContain('<@U0ANA00001>');
@@ -36,7 +46,11 @@ describe('renderConnectMember', () => {
 
   it('stays valid with the longest names and emails, cut with an ellipsis', () => {
     const long = { id: 'm-long', name: `${'Bartholomew '.repeat(400)}`, email: `${'x'.repeat(300)}@example.test` };
-    const view = renderConnectMember({ mode: 'set_up', member: long, current: { slackUserId: 'U0X', slackEmail: `${'y'.repeat(400)}@example.test`, source: 'manual', active: false } });
+    const view = renderConnectMember({
+      mode: 'set_up',
+      member: long,
+      current: { slackUserId: 'U0X', slackEmail: `${'y'.repeat(400)}@example.test`, source: 'manual', active: false },
+    });
     expect(validateView(view)).toEqual([]);
     const text = JSON.stringify(view.blocks);
     expect(text).toContain('…');
@@ -51,7 +65,12 @@ describe('renderConnectMember', () => {
   });
 
   it('drops the list paging state rather than exceed 3,000 characters', () => {
-    const state: ReviewState = { ...initialReviewState('unconnected', 'z'.repeat(100)), page: 30, after: 'm', trail: Array.from({ length: 25 }, (_, i) => `member-${'0'.repeat(60)}-${i}`) };
+    const state: ReviewState = {
+      ...initialReviewState('unconnected', 'z'.repeat(100)),
+      page: 30,
+      after: 'm',
+      trail: Array.from({ length: 25 }, (_, i) => `member-${'0'.repeat(60)}-${i}`),
+    };
     const encoded = encodeConnectMetadata({ memberId: `m-${'9'.repeat(1_500)}`, mode: 'set_up', list: { viewId: 'V0LIST', state } });
     expect(encoded.length).toBeLessThanOrEqual(3_000);
     expect(decodeConnectMetadata(encoded)).toEqual({ memberId: `m-${'9'.repeat(1_500)}`, mode: 'set_up', list: { viewId: 'V0LIST' } });
@@ -62,7 +81,9 @@ describe('renderConnectMember', () => {
   });
 
   it('reads the submitted email', () => {
-    expect(emailFrom({ [MANUAL_MAPPING_BLOCKS.email]: { [MANUAL_MAPPING_IDS.emailInput]: { type: 'email_text_input', value: ' ana@acme.test ' } } })).toBe('ana@acme.test');
+    expect(emailFrom({ [MANUAL_MAPPING_BLOCKS.email]: { [MANUAL_MAPPING_IDS.emailInput]: { type: 'email_text_input', value: ' ana@acme.test ' } } })).toBe(
+      'ana@acme.test',
+    );
     expect(emailFrom({})).toBe('');
   });
 });

@@ -45,7 +45,14 @@ export function mapping(overrides: Partial<Mapping> = {}): Mapping {
 export function bigPreview(count: number): MemberImportPreview {
   const lines = Array.from({ length: count }, (_, i) => i + 2);
   return {
-    newRows: lines.map((line) => ({ line, memberId: `m-new-${line}`, name: LONGEST_NAME, email: LONGEST_EMAIL, emailKey: LONGEST_EMAIL, accountType: 'workspace_admin' })),
+    newRows: lines.map((line) => ({
+      line,
+      memberId: `m-new-${line}`,
+      name: LONGEST_NAME,
+      email: LONGEST_EMAIL,
+      emailKey: LONGEST_EMAIL,
+      accountType: 'workspace_admin',
+    })),
     updatedRows: lines.map((line) => ({
       line,
       memberId: `m-upd-${line}`,

@@ -71,7 +71,12 @@ export function press(
   options: { value?: string; view?: SlackView; blockId?: string; type?: string } = {},
 ): Promise<SocketModeAck> {
   const { view } = options;
-  const action: Record<string, unknown> = { type: options.type ?? 'button', action_id: actionId, block_id: options.blockId ?? 'b', action_ts: `${Date.now() / 1000}` };
+  const action: Record<string, unknown> = {
+    type: options.type ?? 'button',
+    action_id: actionId,
+    block_id: options.blockId ?? 'b',
+    action_ts: `${Date.now() / 1000}`,
+  };
   if (options.value !== undefined) action.value = options.value;
   return t.emulator.socket.sendInteractive(
     t.emulator.interactionPayload(userId, {
@@ -89,7 +94,13 @@ export function submit(t: Driver, userId: string, view: SlackView | Record<strin
 }
 
 /** The user's modal stack once its top view has `callbackId` (and passes `check`). */
-export async function modalWith(t: Driver, userId: string, callbackId: string, check: (view: SlackView) => boolean = () => true, what = callbackId): Promise<SlackView> {
+export async function modalWith(
+  t: Driver,
+  userId: string,
+  callbackId: string,
+  check: (view: SlackView) => boolean = () => true,
+  what = callbackId,
+): Promise<SlackView> {
   return eventually(
     () => {
       const stack = t.emulator.modalStackOf(userId);
@@ -124,5 +135,7 @@ export function textInput(blockId: string, actionId: string, value: string | nul
 
 /** Slack state values for a static select. */
 export function selected(blockId: string, actionId: string, value: string | null): Record<string, unknown> {
-  return { [blockId]: { [actionId]: { type: 'static_select', selected_option: value === null ? null : { text: { type: 'plain_text', text: value }, value } } } };
+  return {
+    [blockId]: { [actionId]: { type: 'static_select', selected_option: value === null ? null : { text: { type: 'plain_text', text: value }, value } } },
+  };
 }

@@ -9,7 +9,23 @@ import type { SlackView } from '../../../../scripts/slack-emulator/state';
 
 import { MEMBERS_HOME_IDS } from '../../../../src/features/members/home/ids';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
-import { addMember, ADMIN, afterAck, modalWith, press, SEED, seedMembers, selected, settle, STANDARD, submit, textInput, textOf, wirePreviews, type Driver } from './harness';
+import {
+  addMember,
+  ADMIN,
+  afterAck,
+  modalWith,
+  press,
+  SEED,
+  seedMembers,
+  selected,
+  settle,
+  STANDARD,
+  submit,
+  textInput,
+  textOf,
+  wirePreviews,
+  type Driver,
+} from './harness';
 import { ImportRepository } from '../../../../src/features/ashby/imports/import.repository';
 import { connectorView } from '../../../support/store-repos';
 import { PERMISSION_REFUSED_VIEW } from '../../../../src/features/members/require-permission';
@@ -46,7 +62,8 @@ describe('member details in the App Home', () => {
   });
 
   it('searches and pages the directory', async () => {
-    for (let i = 0; i < 30; i++) await addMember(deps, { id: `m-x${String(i).padStart(2, '0')}`, name: `Xavier ${String(i).padStart(2, '0')}`, email: `x${i}@acme.test` });
+    for (let i = 0; i < 30; i++)
+      await addMember(deps, { id: `m-x${String(i).padStart(2, '0')}`, name: `Xavier ${String(i).padStart(2, '0')}`, email: `x${i}@acme.test` });
     const directory = await openDirectory(t);
     expect(validateView(directory)).toEqual([]);
     expect(textOf(directory)).toContain('Ada Lovelace');
@@ -86,7 +103,10 @@ describe('member details in the App Home', () => {
       ...selected(MEMBERS_HOME_IDS.accountTypeBlock, MEMBERS_HOME_IDS.accountType, type),
     });
 
-    expect((await submit(t, ADMIN, form, values('   ', 'standard_member'))).payload).toEqual({ response_action: 'errors', errors: { [MEMBERS_HOME_IDS.nameBlock]: 'Enter a name of 1 to 200 characters.' } });
+    expect((await submit(t, ADMIN, form, values('   ', 'standard_member'))).payload).toEqual({
+      response_action: 'errors',
+      errors: { [MEMBERS_HOME_IDS.nameBlock]: 'Enter a name of 1 to 200 characters.' },
+    });
     // A workspace admin cannot make a Primary Owner.
     const tooHigh = await submit(t, ADMIN, form, values('Ada', 'primary_owner'));
     expect(tooHigh.payload).toMatchObject({ response_action: 'errors', errors: { [MEMBERS_HOME_IDS.accountTypeBlock]: expect.any(String) } });
@@ -99,20 +119,35 @@ describe('member details in the App Home', () => {
     expect(textOf(saved)).toContain('Ada King');
     expect(await deps.repos.members.findById('m-ada')).toMatchObject({ name: 'Ada King', accountType: 'workspace_admin' });
     const audit = await deps.repos.audit.listForTarget('m-ada');
-    expect(audit[0]).toMatchObject({ action: 'member.update', actor: { slackUserId: ADMIN, memberId: 'm-wanda' }, before: { name: 'Ada Lovelace', accountType: 'standard_member' }, after: { name: 'Ada King', accountType: 'workspace_admin' } });
+    expect(audit[0]).toMatchObject({
+      action: 'member.update',
+      actor: { slackUserId: ADMIN, memberId: 'm-wanda' },
+      before: { name: 'Ada Lovelace', accountType: 'standard_member' },
+      after: { name: 'Ada King', accountType: 'workspace_admin' },
+    });
   });
 
   it('deactivates and reactivates, audited, updating the modal and the Home', async () => {
     const details = await openMember(t, 'ada');
     const publishesBefore = t.emulator.callsOf('views.publish').length;
     await press(t, ADMIN, MEMBERS_HOME_IDS.deactivate, { value: 'deactivate', view: details });
-    const deactivated = await modalWith(t, ADMIN, MEMBERS_HOME_IDS.detailsView, (v) => textOf(v).includes(MEMBERS_HOME_IDS.reactivate), 'the deactivated details');
+    const deactivated = await modalWith(
+      t,
+      ADMIN,
+      MEMBERS_HOME_IDS.detailsView,
+      (v) => textOf(v).includes(MEMBERS_HOME_IDS.reactivate),
+      'the deactivated details',
+    );
     expect(validateView(deactivated)).toEqual([]);
     expect(textOf(deactivated)).toContain('Deactivated.');
     expect(await deps.repos.members.findById('m-ada')).toMatchObject({ status: 'deactivated' });
     // The member keeps their mapping.
     expect(await deps.repos.mappings.findByMember('m-ada')).toMatchObject({ slackUserId: 'U0ADA00001' });
-    await eventually(() => (t.emulator.callsOf('views.publish').length > publishesBefore && textOf(t.emulator.homeViewOf(ADMIN)).includes('1 deactivated') ? true : undefined), 5_000, 'the republished home');
+    await eventually(
+      () => (t.emulator.callsOf('views.publish').length > publishesBefore && textOf(t.emulator.homeViewOf(ADMIN)).includes('1 deactivated') ? true : undefined),
+      5_000,
+      'the republished home',
+    );
 
     await press(t, ADMIN, MEMBERS_HOME_IDS.reactivate, { value: 'reactivate', view: deactivated });
     const reactivated = await modalWith(t, ADMIN, MEMBERS_HOME_IDS.detailsView, (v) => textOf(v).includes('Reactivated.'), 'the reactivated details');
@@ -145,14 +180,27 @@ describe('member details in the App Home', () => {
 
     const opened = await deps.slackClient.views.open({
       trigger_id: t.emulator.issueTriggerId(STANDARD),
-      view: { type: 'modal', callback_id: 'forged', title: { type: 'plain_text', text: 'Forged' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'forged' } }] },
+      view: {
+        type: 'modal',
+        callback_id: 'forged',
+        title: { type: 'plain_text', text: 'Forged' },
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'forged' } }],
+      },
     });
     const own = t.emulator.modalStackOf(STANDARD)[0]!;
     expect(own.id).toBe(opened.view!.id);
     const refusedNow = async (what: string) => {
       await modalWith(t, STANDARD, PERMISSION_REFUSED_VIEW, (v) => textOf(v).includes('You cannot manage members'), what);
       // Back to the forged modal for the next attempt.
-      await deps.slackClient.views.update({ view_id: own.id, view: { type: 'modal', callback_id: 'forged', title: { type: 'plain_text', text: 'Forged' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'forged' } }] } });
+      await deps.slackClient.views.update({
+        view_id: own.id,
+        view: {
+          type: 'modal',
+          callback_id: 'forged',
+          title: { type: 'plain_text', text: 'Forged' },
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'forged' } }],
+        },
+      });
     };
     const memberView = (memberId: string, callbackId: string) => ({ ...own, callback_id: callbackId, private_metadata: JSON.stringify({ memberId }) });
 
@@ -182,7 +230,12 @@ describe('member details in the App Home', () => {
     );
     expect(handOver.payload).toMatchObject({ response_action: 'update' });
     expect(textOf(handOver.payload)).toContain('You cannot manage members');
-    const search = await submit(t, STANDARD, { ...own, callback_id: MEMBERS_HOME_IDS.directoryView }, textInput(MEMBERS_HOME_IDS.searchBlock, MEMBERS_HOME_IDS.search, 'a'));
+    const search = await submit(
+      t,
+      STANDARD,
+      { ...own, callback_id: MEMBERS_HOME_IDS.directoryView },
+      textInput(MEMBERS_HOME_IDS.searchBlock, MEMBERS_HOME_IDS.search, 'a'),
+    );
     expect(textOf(search.payload)).toContain('You cannot manage members');
 
     await settle();
@@ -205,7 +258,8 @@ describe('deactivating a member who owns something', () => {
     deps = connectorView(t.connector);
     // Two scheduled imports owned by Ada, through the real ownership provider the imports register.
     const imports = new ImportRepository(deps.db);
-    for (const block of ['Hires', 'Leavers']) await imports.create({ applicationId: 'app-1', targetBlock: block, customFields: [], createPendingMembers: false }, 'm-ada', new Date());
+    for (const block of ['Hires', 'Leavers'])
+      await imports.create({ applicationId: 'app-1', targetBlock: block, customFields: [], createPendingMembers: false }, 'm-ada', new Date());
     await seedMembers(deps);
   });
   afterEach(async () => {
@@ -219,7 +273,9 @@ describe('deactivating a member who owns something', () => {
     const picker = await modalWith(t, ADMIN, MEMBERS_HOME_IDS.successorView);
     expect(validateView(picker)).toEqual([]);
     expect(textOf(picker)).toContain('2 scheduled imports');
-    const options = (picker.blocks as Array<{ block_id?: string; element?: { options?: Array<{ value: string }> } }>).find((b) => b.block_id === MEMBERS_HOME_IDS.successorBlock)!.element!.options!;
+    const options = (picker.blocks as Array<{ block_id?: string; element?: { options?: Array<{ value: string }> } }>).find(
+      (b) => b.block_id === MEMBERS_HOME_IDS.successorBlock,
+    )!.element!.options!;
     // Activated members other than Ada: not Sam (deactivated).
     expect(options.map((o) => o.value).sort()).toEqual(['m-bruno', 'm-olga', 'm-wanda']);
     expect(await deps.repos.members.findById('m-ada')).toMatchObject({ status: 'activated' });
@@ -240,7 +296,12 @@ describe('deactivating a member who owns something', () => {
     expect(await deps.repos.members.findById('m-ada')).toMatchObject({ status: 'activated' });
 
     // Search narrows the choice.
-    await press(t, ADMIN, MEMBERS_HOME_IDS.successorSearch, { type: 'plain_text_input', value: 'bru', view: picker, blockId: MEMBERS_HOME_IDS.successorSearchBlock });
+    await press(t, ADMIN, MEMBERS_HOME_IDS.successorSearch, {
+      type: 'plain_text_input',
+      value: 'bru',
+      view: picker,
+      blockId: MEMBERS_HOME_IDS.successorSearchBlock,
+    });
     const narrowed = await modalWith(t, ADMIN, MEMBERS_HOME_IDS.successorView, (v) => (v.private_metadata ?? '').includes('bru'), 'the narrowed picker');
     expect(textOf(narrowed)).toContain('Bruno');
     expect(textOf(narrowed)).not.toContain('Olga');

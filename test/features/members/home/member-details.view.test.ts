@@ -38,7 +38,13 @@ function actionIds(view: { blocks: unknown[] }): string[] {
   return ids;
 }
 
-const longest = (i: number) => member({ id: `m-${i}`.padEnd(200, 'x'), name: LONGEST_NAME, email: LONGEST_EMAIL, groups: Array.from({ length: 100 }, (_, g) => `group ${g} `.padEnd(200, 'g')) });
+const longest = (i: number) =>
+  member({
+    id: `m-${i}`.padEnd(200, 'x'),
+    name: LONGEST_NAME,
+    email: LONGEST_EMAIL,
+    groups: Array.from({ length: 100 }, (_, g) => `group ${g} `.padEnd(200, 'g')),
+  });
 
 describe('Home section', () => {
   it('shows nothing to viewers who may not manage members', () => {
@@ -95,7 +101,9 @@ describe('directory modal', () => {
   it('reads the search text from the state', () => {
     const values = { [MEMBERS_HOME_IDS.searchBlock]: { [MEMBERS_HOME_IDS.search]: { type: 'plain_text_input', value: '  ada  ' } } };
     expect(readSearchText(values, MEMBERS_HOME_IDS.searchBlock, MEMBERS_HOME_IDS.search)).toBe('ada');
-    expect(readSearchText({ [MEMBERS_HOME_IDS.searchBlock]: { [MEMBERS_HOME_IDS.search]: { value: null } } }, MEMBERS_HOME_IDS.searchBlock, MEMBERS_HOME_IDS.search)).toBe('');
+    expect(
+      readSearchText({ [MEMBERS_HOME_IDS.searchBlock]: { [MEMBERS_HOME_IDS.search]: { value: null } } }, MEMBERS_HOME_IDS.searchBlock, MEMBERS_HOME_IDS.search),
+    ).toBe('');
     expect(readSearchText(undefined, MEMBERS_HOME_IDS.searchBlock, MEMBERS_HOME_IDS.search)).toBe('');
   });
 });
@@ -134,9 +142,15 @@ describe('details modal', () => {
 
 describe('edit modal', () => {
   it('prefills name and account type, offering the types the viewer may give', () => {
-    const view = renderEditView({ member: member({ name: LONGEST_NAME, email: LONGEST_EMAIL, accountType: 'workspace_admin' }), accountTypes: ['standard_member', 'workspace_admin'] });
+    const view = renderEditView({
+      member: member({ name: LONGEST_NAME, email: LONGEST_EMAIL, accountType: 'workspace_admin' }),
+      accountTypes: ['standard_member', 'workspace_admin'],
+    });
     expect(validateView(view)).toEqual([]);
-    const select = (view.blocks as Block[]).find((b) => b.block_id === MEMBERS_HOME_IDS.accountTypeBlock)!.element as { options: Array<{ value: string }>; initial_option: { value: string } };
+    const select = (view.blocks as Block[]).find((b) => b.block_id === MEMBERS_HOME_IDS.accountTypeBlock)!.element as {
+      options: Array<{ value: string }>;
+      initial_option: { value: string };
+    };
     expect(select.options.map((o) => o.value)).toEqual(['standard_member', 'workspace_admin']);
     expect(select.initial_option.value).toBe('workspace_admin');
   });
@@ -160,7 +174,10 @@ describe('edit modal', () => {
 
 describe('successor modal', () => {
   const target = member({ id: 'm-target', name: LONGEST_NAME });
-  const owned = [{ kind: 'scheduled_import', count: 2 }, { kind: 'ashby_connection', count: 1 }];
+  const owned = [
+    { kind: 'scheduled_import', count: 2 },
+    { kind: 'ashby_connection', count: 1 },
+  ];
 
   it('offers at most 100 of the longest candidates and says when there are more', () => {
     const candidates = Array.from({ length: SUCCESSOR_LIMIT + 1 }, (_, i) => longest(i));

@@ -72,7 +72,11 @@ describe('MemberImportPreviewRepository', () => {
   });
 
   it('cuts pathological strings it only displays', async () => {
-    const preview = { ...emptyPreview(), errorRows: [{ line: 2, reason: 'field_too_long' as const, message: `Line 2: ${'x'.repeat(1_000_000)}` }], totalRows: 1 };
+    const preview = {
+      ...emptyPreview(),
+      errorRows: [{ line: 2, reason: 'field_too_long' as const, message: `Line 2: ${'x'.repeat(1_000_000)}` }],
+      totalRows: 1,
+    };
     const id = await repo.save({ preview, slackUserId: 'U1', fileName: 'a.csv' }, now);
     const claimed = await repo.claim(id, 'U1', now);
     expect(claimed?.preview.errorRows[0]?.message.length).toBeLessThanOrEqual(2000);

@@ -45,7 +45,11 @@ describe('upload modal', () => {
   });
 
   it('reads the submitted file from the state, and nothing from a state without one', () => {
-    const values = { [MEMBERS_HOME_IDS.importFileBlock]: { [MEMBERS_HOME_IDS.importFile]: { type: 'file_input', files: [{ id: 'F1', name: 'a.csv', url_private_download: 'https://files.slack.com/x' }] } } };
+    const values = {
+      [MEMBERS_HOME_IDS.importFileBlock]: {
+        [MEMBERS_HOME_IDS.importFile]: { type: 'file_input', files: [{ id: 'F1', name: 'a.csv', url_private_download: 'https://files.slack.com/x' }] },
+      },
+    };
     expect(submittedFile(values)).toEqual({ url: 'https://files.slack.com/x', name: 'a.csv' });
     expect(submittedFile({ [MEMBERS_HOME_IDS.importFileBlock]: { [MEMBERS_HOME_IDS.importFile]: { files: [] } } })).toBeUndefined();
     expect(submittedFile({})).toBeUndefined();
@@ -137,7 +141,13 @@ describe('result modal', () => {
 
 describe('listSection', () => {
   it('splits long lists into sections under 3,000 characters', () => {
-    const blocks = listSection('x', 'Things', Array.from({ length: 30 }, (_, i) => i), 30, (i) => `${i} ${'y'.repeat(1000)}`) as Array<Block & { text?: { text: string } }>;
+    const blocks = listSection(
+      'x',
+      'Things',
+      Array.from({ length: 30 }, (_, i) => i),
+      30,
+      (i) => `${i} ${'y'.repeat(1000)}`,
+    ) as Array<Block & { text?: { text: string } }>;
     const sections = blocks.filter((b) => b.type === 'section');
     expect(sections.length).toBeGreaterThanOrEqual(4);
     for (const section of sections) expect(Array.from(section.text!.text).length).toBeLessThanOrEqual(3000);

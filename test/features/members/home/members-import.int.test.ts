@@ -22,7 +22,9 @@ const CSV = [
   'Bad Row,not-an-email,',
 ].join('\n');
 
-const fileValues = (file: Record<string, unknown>) => ({ [MEMBERS_HOME_IDS.importFileBlock]: { [MEMBERS_HOME_IDS.importFile]: { type: 'file_input', files: [file] } } });
+const fileValues = (file: Record<string, unknown>) => ({
+  [MEMBERS_HOME_IDS.importFileBlock]: { [MEMBERS_HOME_IDS.importFile]: { type: 'file_input', files: [file] } },
+});
 
 describe('member import in the App Home', () => {
   let t: TestConnector;
@@ -84,11 +86,19 @@ describe('member import in the App Home', () => {
     const fields = (result.blocks[0] as { fields: Array<{ text: string }> }).fields.map((f) => f.text);
     expect(fields).toEqual(['*Created*\n2', '*Updated*\n1', '*Unchanged*\n1', '*Skipped (errors)*\n1']);
 
-    expect(await members().findByEmailKey('new.person@acme.test')).toMatchObject({ name: 'New Person', status: 'pending', accountType: 'standard_member', source: 'csv' });
+    expect(await members().findByEmailKey('new.person@acme.test')).toMatchObject({
+      name: 'New Person',
+      status: 'pending',
+      accountType: 'standard_member',
+      source: 'csv',
+    });
     expect(await members().findByEmailKey('second@acme.test')).toMatchObject({ status: 'pending', accountType: 'workspace_admin', email: 'Second@Acme.test' });
     expect(await members().findById('m-ada')).toMatchObject({ name: 'Ada Byron', status: 'activated' });
     const audit = await storeRepos(t.connector.store.db).audit.listRecent(10);
-    expect(audit.find((entry) => entry.action === 'member.import')).toMatchObject({ actor: { slackUserId: ADMIN, memberId: 'm-wanda' }, after: { created: 2, updated: 1 } });
+    expect(audit.find((entry) => entry.action === 'member.import')).toMatchObject({
+      actor: { slackUserId: ADMIN, memberId: 'm-wanda' },
+      after: { created: 2, updated: 1 },
+    });
     // The preview is gone once applied; the admin's Home shows the new counts.
     expect(await previewDocs()).toBe(0);
     await eventually(() => (textOf(t.emulator.homeViewOf(ADMIN)).includes('2 pending') ? true : undefined), 5_000, 'the republished home');
@@ -180,5 +190,10 @@ describe('member import in the App Home', () => {
 });
 
 function uploadLike() {
-  return { type: 'modal' as const, callback_id: 'forged', title: { type: 'plain_text' as const, text: 'Forged' }, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'forged' } }] };
+  return {
+    type: 'modal' as const,
+    callback_id: 'forged',
+    title: { type: 'plain_text' as const, text: 'Forged' },
+    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'forged' } }],
+  };
 }

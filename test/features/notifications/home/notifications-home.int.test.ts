@@ -51,7 +51,10 @@ describe('notifications in the App Home', () => {
   afterEach(() => t?.stop());
 
   async function member(id: string, email: string, accountType: AccountType = 'standard_member', status: MemberStatus = 'activated'): Promise<void> {
-    const saved = await storeRepos(t.connector.store.db).members.save({ id, name: id, email, emailKey: email, accountType, status, groups: [], source: 'api' }, new Date());
+    const saved = await storeRepos(t.connector.store.db).members.save(
+      { id, name: id, email, emailKey: email, accountType, status, groups: [], source: 'api' },
+      new Date(),
+    );
     if (!saved.ok) throw new Error(`seed ${id} failed`);
   }
 
@@ -122,12 +125,21 @@ describe('notifications in the App Home', () => {
     const service = new PreferencesService({ preferences, members: storeRepos(t.connector.store.db).members, clock: { now: () => new Date() } });
 
     const before = publishesTo(MIA);
-    const ack = await changeSettings(MIA, home, settings.initial.filter((o) => o.value !== 'conversation'), settings.blockId);
+    const ack = await changeSettings(
+      MIA,
+      home,
+      settings.initial.filter((o) => o.value !== 'conversation'),
+      settings.blockId,
+    );
     expect(ack.envelope_id).toBeDefined();
-    const stored = await eventually(async () => {
-      const result = await service.getForMember('m-mia');
-      return result.ok && !result.preferences.slack.conversation ? result.preferences : undefined;
-    }, 10_000, 'conversation stored as off');
+    const stored = await eventually(
+      async () => {
+        const result = await service.getForMember('m-mia');
+        return result.ok && !result.preferences.slack.conversation ? result.preferences : undefined;
+      },
+      10_000,
+      'conversation stored as off',
+    );
     expect(stored.slack).toEqual({ conversation: false, automation: true, scheduled_import: true, async_task: true });
 
     const republished = settingsOf(await nextHome(MIA, before))!;

@@ -14,7 +14,12 @@ import {
   type RecentNotification,
 } from '../../../../src/features/notifications/home/notifications-home.view';
 import { preferencesFromSelection } from '../../../../src/features/notifications/home/settings.listeners';
-import { NOTIFICATION_LIMITS, NOTIFICATION_TYPES, defaultSlackPreferences, type MemberPreferences } from '../../../../src/features/notifications/notification.types';
+import {
+  NOTIFICATION_LIMITS,
+  NOTIFICATION_TYPES,
+  defaultSlackPreferences,
+  type MemberPreferences,
+} from '../../../../src/features/notifications/notification.types';
 
 type Block = Record<string, any> & { type: string };
 
@@ -104,7 +109,12 @@ describe('notification settings in the App Home', () => {
   });
 
   it('turns a selection into the whole state: ticked on, the others off', () => {
-    expect(preferencesFromSelection(['automation', 'conversation'])).toEqual({ conversation: true, automation: true, scheduled_import: false, async_task: false });
+    expect(preferencesFromSelection(['automation', 'conversation'])).toEqual({
+      conversation: true,
+      automation: true,
+      scheduled_import: false,
+      async_task: false,
+    });
     expect(preferencesFromSelection([])).toEqual({ conversation: false, automation: false, scheduled_import: false, async_task: false });
   });
 });
@@ -123,7 +133,9 @@ describe('recent notifications in the App Home', () => {
     valid(blocks);
     const lines = recentLines(blocks);
     expect(lines).toHaveLength(RECENT_NOTIFICATIONS_SHOWN);
-    expect(lines[0]).toBe(`*Conversations* · Title 0\n<!date^${AT.getTime() / 1000}^{date_short_pretty} at {time}|2026-03-05 14:03 UTC> · :white_check_mark: Delivered`);
+    expect(lines[0]).toBe(
+      `*Conversations* · Title 0\n<!date^${AT.getTime() / 1000}^{date_short_pretty} at {time}|2026-03-05 14:03 UTC> · :white_check_mark: Delivered`,
+    );
     expect(lines[1]).toContain('*Automations* · Title 1');
     expect(lines[2]).toContain('*Scheduled imports* · Title 2');
     expect(lines[3]).toContain('*Asynchronous tasks* · Title 3');
@@ -131,7 +143,9 @@ describe('recent notifications in the App Home', () => {
   });
 
   it('escapes titles so nobody can inject mentions or links', () => {
-    const lines = recentLines(renderNotificationsHome(member(prefs(), [recent(0, { title: 'Hi <!channel> & <@U0BOSS0001> <https://evil.test|click>' })])) as Block[]);
+    const lines = recentLines(
+      renderNotificationsHome(member(prefs(), [recent(0, { title: 'Hi <!channel> & <@U0BOSS0001> <https://evil.test|click>' })])) as Block[],
+    );
     expect(lines[0]).toContain('Hi &lt;!channel&gt; &amp; &lt;@U0BOSS0001&gt; &lt;https://evil.test|click&gt;');
     expect(lines[0]).not.toMatch(/<!channel>|<@U0BOSS0001>|<https/);
   });
@@ -147,7 +161,11 @@ describe('recent notifications in the App Home', () => {
       expect(line).toContain('…');
       expect(line).not.toMatch(/&[a-z]{0,3}…/);
     }
-    const home = renderHome({ workspaceName: 'Acme', pigmentBaseUrl: 'https://acme.pigment.test', sections: [[{ type: 'section', text: { type: 'mrkdwn', text: 'own status' } }], blocks as any] });
+    const home = renderHome({
+      workspaceName: 'Acme',
+      pigmentBaseUrl: 'https://acme.pigment.test',
+      sections: [[{ type: 'section', text: { type: 'mrkdwn', text: 'own status' } }], blocks as any],
+    });
     expect(validateView(home)).toEqual([]);
     expect(home.blocks.length).toBeLessThanOrEqual(HOME_BLOCK_LIMIT);
     expect(JSON.stringify(home)).not.toContain('Some panels are hidden');

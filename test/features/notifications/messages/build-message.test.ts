@@ -22,7 +22,8 @@ function notification(fields: Partial<NotificationForMessage> = {}): Notificatio
 }
 
 const chars = (text: string) => Array.from(text).length;
-const ofType = <T extends KnownBlock['type']>(blocks: KnownBlock[], type: T) => blocks.filter((b) => b.type === type) as Array<Extract<KnownBlock, { type: T }>>;
+const ofType = <T extends KnownBlock['type']>(blocks: KnownBlock[], type: T) =>
+  blocks.filter((b) => b.type === type) as Array<Extract<KnownBlock, { type: T }>>;
 const header = (m: NotificationMessage) => (m.blocks.find((b) => b.type === 'header') as HeaderBlock).text.text;
 const sections = (m: NotificationMessage) => ofType(m.blocks, 'section').map((b: SectionBlock) => b.text!.text);
 const contexts = (m: NotificationMessage) => ofType(m.blocks, 'context').map((b: ContextBlock) => b.elements.map((e) => ('text' in e ? e.text : '')).join(' '));
@@ -102,7 +103,7 @@ describe('buildNotificationMessage, per type and subtype', () => {
 });
 
 describe('the date', () => {
-  it('is a Slack date token in the reader\'s time zone with a UTC fallback', () => {
+  it("is a Slack date token in the reader's time zone with a UTC fallback", () => {
     const m = buildNotificationMessage(notification({ createdAt: new Date('2023-12-31T23:59:59.999Z') }), OPTIONS);
     expect(contexts(m)[1]).toContain('<!date^1704067199^{date_short_pretty} at {time}|2023-12-31 23:59 UTC>');
   });
@@ -163,7 +164,9 @@ describe('the link', () => {
   it('keeps a link under the base URL, with its query and fragment', () => {
     const url = `${BASE}/apps/a?x=1&y=2#c`;
     expect(button(buildNotificationMessage(notification({ url }), OPTIONS)).url).toBe(url);
-    expect(button(buildNotificationMessage(notification({ url: 'https://pigment.test/t/acme/x' }), { pigmentBaseUrl: 'https://pigment.test/t/acme' })).url).toBe('https://pigment.test/t/acme/x');
+    expect(
+      button(buildNotificationMessage(notification({ url: 'https://pigment.test/t/acme/x' }), { pigmentBaseUrl: 'https://pigment.test/t/acme' })).url,
+    ).toBe('https://pigment.test/t/acme/x');
   });
 
   it.each([
@@ -228,7 +231,7 @@ describe('Slack limits with the longest allowed inputs', () => {
     ['async_task', 'other'],
   ];
 
-  it.each(longInputs)('%s: every type passes Slack\'s checks and shows the whole body', (_what, fields) => {
+  it.each(longInputs)("%s: every type passes Slack's checks and shows the whole body", (_what, fields) => {
     for (const [type, subtype] of types) {
       const n = notification({ type, subtype, ...fields });
       const m = buildNotificationMessage(n, OPTIONS);

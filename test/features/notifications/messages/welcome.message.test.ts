@@ -1,6 +1,11 @@
 import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
 import { formatProblems, validateBlocks } from '../../../../scripts/slack-emulator/block-kit';
-import { buildWelcomeMessage, NOTIFICATION_EVENT_TYPE, WELCOME_MESSAGE_IDS as WELCOME_IDS, type NotificationMessage as WelcomeMessage } from '../../../../src/features/notifications/messages';
+import {
+  buildWelcomeMessage,
+  NOTIFICATION_EVENT_TYPE,
+  WELCOME_MESSAGE_IDS as WELCOME_IDS,
+  type NotificationMessage as WelcomeMessage,
+} from '../../../../src/features/notifications/messages';
 
 const BASE = 'https://acme.pigment.test';
 const build = (name: string, pigmentBaseUrl = BASE): WelcomeMessage => buildWelcomeMessage({ id: 'welcome:m-1', recipientName: name }, { pigmentBaseUrl });

@@ -5,7 +5,14 @@
 import { validateView } from '../../../../scripts/slack-emulator/block-kit';
 import { PROVISIONING_CONFIG_BLOCKS as BLOCKS, PROVISIONING_CONFIG_IDS as IDS } from '../../../../src/features/provisioning/home/config-ids';
 import { matchUsergroups, type UsergroupSummary } from '../../../../src/features/provisioning/home/config-groups';
-import { MAX_SYNCED_GROUPS, mappingText, parseConfigSubmission, parseTeamMapping, renderConfigModal, renderConfigNotice } from '../../../../src/features/provisioning/home/config.view';
+import {
+  MAX_SYNCED_GROUPS,
+  mappingText,
+  parseConfigSubmission,
+  parseTeamMapping,
+  renderConfigModal,
+  renderConfigNotice,
+} from '../../../../src/features/provisioning/home/config.view';
 import type { ProvisioningConfig } from '../../../../src/features/provisioning';
 
 const GROUPS: UsergroupSummary[] = [
@@ -25,7 +32,12 @@ const CONFIG: ProvisioningConfig = {
 function values(fields: { scope?: string; groups?: string[]; mappingOn?: boolean; mapping?: string; invite?: boolean; share?: string }) {
   return {
     [BLOCKS.scope]: { [IDS.scope]: { type: 'radio_buttons', selected_option: fields.scope ? { value: fields.scope } : null } },
-    [BLOCKS.groups]: { [IDS.groups]: { type: 'multi_external_select', selected_options: (fields.groups ?? []).map((value) => ({ value, text: { type: 'plain_text', text: value } })) } },
+    [BLOCKS.groups]: {
+      [IDS.groups]: {
+        type: 'multi_external_select',
+        selected_options: (fields.groups ?? []).map((value) => ({ value, text: { type: 'plain_text', text: value } })),
+      },
+    },
     [BLOCKS.teamMappingEnabled]: { [IDS.teamMappingEnabled]: { type: 'checkboxes', selected_options: fields.mappingOn ? [{ value: 'on' }] : [] } },
     [BLOCKS.teamMapping]: { [IDS.teamMapping]: { type: 'plain_text_input', value: fields.mapping ?? null } },
     [BLOCKS.invite]: { [IDS.invite]: { type: 'checkboxes', selected_options: fields.invite ? [{ value: 'on' }] : [] } },
@@ -33,7 +45,8 @@ function values(fields: { scope?: string; groups?: string[]; mappingOn?: boolean
   };
 }
 
-const elementOf = (view: ReturnType<typeof renderConfigModal>, blockId: string) => (view.blocks.find((b) => b.block_id === blockId) as { element: Record<string, any> }).element;
+const elementOf = (view: ReturnType<typeof renderConfigModal>, blockId: string) =>
+  (view.blocks.find((b) => b.block_id === blockId) as { element: Record<string, any> }).element;
 
 describe('the provisioning configuration modal', () => {
   it('is valid Block Kit, empty the first time, with a 10% default safety limit', () => {
@@ -58,7 +71,12 @@ describe('the provisioning configuration modal', () => {
   });
 
   it('stays within limits with the longest names and the most groups', () => {
-    const many = Array.from({ length: 150 }, (_, i) => ({ id: `SG${String(i).padStart(8, '0')}`, handle: 'h'.repeat(80), name: `${'Ü'.repeat(200)}${i}`, disabled: false }));
+    const many = Array.from({ length: 150 }, (_, i) => ({
+      id: `SG${String(i).padStart(8, '0')}`,
+      handle: 'h'.repeat(80),
+      name: `${'Ü'.repeat(200)}${i}`,
+      disabled: false,
+    }));
     const groupToTeam = Object.fromEntries(many.map((g) => [g.id, 'T'.repeat(100)]));
     const view = renderConfigModal({ config: { ...CONFIG, groupIds: many.map((g) => g.id), teamMapping: { enabled: true, groupToTeam } }, groups: many });
     expect(validateView(view)).toEqual([]);
@@ -77,7 +95,19 @@ describe('the provisioning configuration modal', () => {
 
 describe('a configuration submission', () => {
   it('reads every field', () => {
-    expect(parseConfigSubmission(values({ scope: 'groups', groups: ['SENG000001', 'SOPS000001'], mappingOn: true, mapping: '@eng = Engineering\n\n  ops =  Engineering  ', invite: true, share: '25' }), GROUPS)).toEqual({
+    expect(
+      parseConfigSubmission(
+        values({
+          scope: 'groups',
+          groups: ['SENG000001', 'SOPS000001'],
+          mappingOn: true,
+          mapping: '@eng = Engineering\n\n  ops =  Engineering  ',
+          invite: true,
+          share: '25',
+        }),
+        GROUPS,
+      ),
+    ).toEqual({
       ok: true,
       config: CONFIG,
     });
@@ -86,7 +116,13 @@ describe('a configuration submission', () => {
   it('syncs everyone with no groups, keeping a mapping that is switched off', () => {
     expect(parseConfigSubmission(values({ scope: 'everyone', groups: ['SENG000001'], mapping: '@eng = Eng', share: '100' }), GROUPS)).toEqual({
       ok: true,
-      config: { scope: 'everyone', groupIds: [], teamMapping: { enabled: false, groupToTeam: { SENG000001: 'Eng' } }, inviteNewMembers: false, maxDeactivationShare: 1 },
+      config: {
+        scope: 'everyone',
+        groupIds: [],
+        teamMapping: { enabled: false, groupToTeam: { SENG000001: 'Eng' } },
+        inviteNewMembers: false,
+        maxDeactivationShare: 1,
+      },
     });
   });
 
@@ -100,11 +136,17 @@ describe('a configuration submission', () => {
         [BLOCKS.share]: 'Enter a whole number from 1 to 100.',
       },
     });
-    expect(parseConfigSubmission(values({}), GROUPS)).toMatchObject({ ok: false, errors: { [BLOCKS.scope]: 'Choose who is synced.', [BLOCKS.share]: expect.any(String) } });
+    expect(parseConfigSubmission(values({}), GROUPS)).toMatchObject({
+      ok: false,
+      errors: { [BLOCKS.scope]: 'Choose who is synced.', [BLOCKS.share]: expect.any(String) },
+    });
     for (const share of ['101', '2.5', '-1', 'ten', '']) {
       expect(parseConfigSubmission(values({ scope: 'everyone', share }), GROUPS)).toMatchObject({ ok: false, errors: { [BLOCKS.share]: expect.any(String) } });
     }
-    expect(parseConfigSubmission(values({ scope: 'groups', groups: ['not a group'], share: '10' }), GROUPS)).toMatchObject({ ok: false, errors: { [BLOCKS.groups]: 'Choose user groups from the list.' } });
+    expect(parseConfigSubmission(values({ scope: 'groups', groups: ['not a group'], share: '10' }), GROUPS)).toMatchObject({
+      ok: false,
+      errors: { [BLOCKS.groups]: 'Choose user groups from the list.' },
+    });
   });
 
   it('explains each bad team mapping line by its number', () => {

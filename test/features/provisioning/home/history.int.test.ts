@@ -71,9 +71,17 @@ function parseCsv(text: string): string[][] {
   return records;
 }
 
-type Block = { type: string; block_id?: string; text?: { text: string }; elements?: Array<{ action_id: string; value?: string }>; accessory?: { action_id: string; value: string } };
+type Block = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  elements?: Array<{ action_id: string; value?: string }>;
+  accessory?: { action_id: string; value: string };
+};
 const lineSeqs = (view: SlackView) =>
-  (view.blocks as Block[]).filter((b) => b.block_id?.startsWith(HISTORY_IDS.lineBlockPrefix)).map((b) => Number(b.block_id!.slice(HISTORY_IDS.lineBlockPrefix.length)));
+  (view.blocks as Block[])
+    .filter((b) => b.block_id?.startsWith(HISTORY_IDS.lineBlockPrefix))
+    .map((b) => Number(b.block_id!.slice(HISTORY_IDS.lineBlockPrefix.length)));
 const lineTexts = (view: SlackView) => (view.blocks as Block[]).filter((b) => b.block_id?.startsWith(HISTORY_IDS.lineBlockPrefix)).map((b) => b.text!.text);
 const hasButton = (view: SlackView, actionId: string) => textOf(view.blocks).includes(`"action_id":"${actionId}"`);
 
@@ -108,7 +116,15 @@ describe('sync history, reports and export', () => {
         type: 'block_actions',
         container: { type: 'view', view_id: view.id },
         view,
-        actions: [{ type: 'static_select', action_id: actionId, block_id: HISTORY_IDS.toolbarBlock, selected_option: { text: { type: 'plain_text', text: value }, value }, action_ts: '1' }],
+        actions: [
+          {
+            type: 'static_select',
+            action_id: actionId,
+            block_id: HISTORY_IDS.toolbarBlock,
+            selected_option: { text: { type: 'plain_text', text: value }, value },
+            action_ts: '1',
+          },
+        ],
       }),
     );
   }
@@ -122,7 +138,11 @@ describe('sync history, reports and export', () => {
 
   it('shows the run in the admin’s Home, and nothing to a standard member', async () => {
     await t.emulator.socket.sendEvent({ type: 'app_home_opened', user: ADMIN, tab: 'home', channel: 'D1', event_ts: '1' });
-    const home = await eventually(() => (textOf(t.emulator.homeViewOf(ADMIN)).includes('Sync history') ? t.emulator.homeViewOf(ADMIN) : undefined), 10_000, 'the admin’s home');
+    const home = await eventually(
+      () => (textOf(t.emulator.homeViewOf(ADMIN)).includes('Sync history') ? t.emulator.homeViewOf(ADMIN) : undefined),
+      10_000,
+      'the admin’s home',
+    );
     expect(validateView(home)).toEqual([]);
     const row = (home!.blocks as Block[]).find((b) => b.block_id === `${HISTORY_IDS.runBlockPrefix}0`)!;
     expect(row.text!.text).toContain('*Sync · Sync now* · :white_check_mark: Completed');
@@ -177,7 +197,13 @@ describe('sync history, reports and export', () => {
     expect(textOf(none)).toContain('No line of this report matches these filters.');
 
     await choose(ADMIN, HISTORY_IDS.actionFilter, 'all', none);
-    const team = await modalWith(t, ADMIN, HISTORY_IDS.reportView, (v) => (v.private_metadata ?? '').includes('"field":"team"') && !(v.private_metadata ?? '').includes('created'), 'team only');
+    const team = await modalWith(
+      t,
+      ADMIN,
+      HISTORY_IDS.reportView,
+      (v) => (v.private_metadata ?? '').includes('"field":"team"') && !(v.private_metadata ?? '').includes('created'),
+      'team only',
+    );
     expect(lineSeqs(team)).toEqual(lines.filter((l) => l.changes.some((c) => c.field === 'team')).map((l) => l.seq));
     expect(lineTexts(team).join('\n')).toContain('• team: — → Engineering');
 
@@ -207,7 +233,18 @@ describe('sync history, reports and export', () => {
       const kind = line.kind.replace(/_/g, ' ');
       const changes = line.changes.length > 0 ? line.changes : [undefined];
       for (const change of changes) {
-        expected.push([member, line.slackUserId ?? '', kind, change ? FIELD_LABELS[change.field]! : '', change?.before ?? '', change?.after ?? '', line.outcome, line.detail ?? ''].map(neutral));
+        expected.push(
+          [
+            member,
+            line.slackUserId ?? '',
+            kind,
+            change ? FIELD_LABELS[change.field]! : '',
+            change?.before ?? '',
+            change?.after ?? '',
+            line.outcome,
+            line.detail ?? '',
+          ].map(neutral),
+        );
       }
     }
     expect(records.length - 1).toBe(expected.length);
@@ -223,10 +260,14 @@ describe('sync history, reports and export', () => {
   it('refuses to open or export a report while its run is running', async () => {
     const running = await createProvisioningRepos(deps.db).runs.start('sync', 'manual', new Date());
     await t.emulator.socket.sendEvent({ type: 'app_home_opened', user: ADMIN, tab: 'home', channel: 'D1', event_ts: '3' });
-    const home = await eventually(() => {
-      const view = t.emulator.homeViewOf(ADMIN);
-      return view && textOf(view).includes('Running') ? view : undefined;
-    }, 10_000, 'the home with the running run');
+    const home = await eventually(
+      () => {
+        const view = t.emulator.homeViewOf(ADMIN);
+        return view && textOf(view).includes('Running') ? view : undefined;
+      },
+      10_000,
+      'the home with the running run',
+    );
     const row = (home.blocks as Block[]).find((b) => b.block_id === `${HISTORY_IDS.runBlockPrefix}0`)!;
     expect(row.accessory).toBeUndefined();
     expect(row.text!.text).toContain('once this run finishes');
@@ -251,7 +292,10 @@ describe('sync history, reports and export', () => {
     await press(t, STANDARD, HISTORY_IDS.exportCsv, { value: runId });
     await eventually(() => (t.emulator.messagesTo(STANDARD).length >= 2 ? true : undefined), 10_000, 'the refusals');
     await settle();
-    expect(t.emulator.messagesTo(STANDARD).map((m) => m.text)).toEqual([expect.stringContaining('You cannot manage provisioning'), expect.stringContaining('You cannot manage provisioning')]);
+    expect(t.emulator.messagesTo(STANDARD).map((m) => m.text)).toEqual([
+      expect.stringContaining('You cannot manage provisioning'),
+      expect.stringContaining('You cannot manage provisioning'),
+    ]);
     expect(t.emulator.messagesTo(STANDARD).some((m) => (m.files?.length ?? 0) > 0)).toBe(false);
     expect(t.emulator.modalStackOf(STANDARD)).toEqual([]);
     expect(t.emulator.state.files.size).toBe(filesBefore);

@@ -18,7 +18,9 @@ type Section = { type: string; block_id?: string; text?: { text: string }; acces
 
 describe('renderHistory', () => {
   it('lists runs newest first with kind, trigger, status, Slack dates, counts and an Open report button', () => {
-    const blocks = renderHistory({ runs: [run('r2', { kind: 'preview' }), run('r1', { trigger: 'schedule', status: 'completed_with_errors', counts: { updated: 1, failed: 1 } })] }) as Section[];
+    const blocks = renderHistory({
+      runs: [run('r2', { kind: 'preview' }), run('r1', { trigger: 'schedule', status: 'completed_with_errors', counts: { updated: 1, failed: 1 } })],
+    }) as Section[];
     expect(validateView({ type: 'home', blocks })).toEqual([]);
     expect(blocks).toHaveLength(3);
     expect(blocks[1]!.text!.text).toContain('*Preview*');

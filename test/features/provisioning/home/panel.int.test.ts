@@ -7,7 +7,12 @@ import type { SeedUser } from '../../../../scripts/slack-emulator';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
 import { emailKey, type AccountType } from '../../../../src/features/members/member.types';
 import { createProvisioningRepos, type ProvisioningConfig } from '../../../../src/features/provisioning';
-import { PROVISIONING_CONFIG_BLOCKS as BLOCKS, PROVISIONING_CONFIG_IDS as CONFIG_IDS, PROVISIONING_PANEL_IDS as IDS, PROVISIONING_REVIEW_IDS } from '../../../../src/features/provisioning/home/config-ids';
+import {
+  PROVISIONING_CONFIG_BLOCKS as BLOCKS,
+  PROVISIONING_CONFIG_IDS as CONFIG_IDS,
+  PROVISIONING_PANEL_IDS as IDS,
+  PROVISIONING_REVIEW_IDS,
+} from '../../../../src/features/provisioning/home/config-ids';
 import { PROVISIONING_JOB } from '../../../../src/features/provisioning/sync.job';
 import { LeaseRepository } from '../../../../src/platform/scheduler/lease.repository';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
@@ -51,7 +56,10 @@ describe('the provisioning panel in the App Home', () => {
   afterEach(() => t.stop());
 
   async function member(id: string, email: string, accountType: AccountType, source: 'api' | 'provisioning' = 'api'): Promise<void> {
-    const saved = await storeRepos(t.connector.store.db).members.save({ id, name: id, email, emailKey: emailKey(email), accountType, status: 'activated', groups: [], source }, new Date());
+    const saved = await storeRepos(t.connector.store.db).members.save(
+      { id, name: id, email, emailKey: emailKey(email), accountType, status: 'activated', groups: [], source },
+      new Date(),
+    );
     if (!saved.ok) throw new Error(`seed ${id} failed`);
   }
 
@@ -91,7 +99,10 @@ describe('the provisioning panel in the App Home', () => {
 
   async function submitConfig(user: string, values: unknown) {
     const ack = await t.emulator.socket.sendInteractive(
-      t.emulator.interactionPayload(user, { type: 'view_submission', view: { id: 'V0CONFIG01', type: 'modal', callback_id: CONFIG_IDS.view, private_metadata: '', state: { values }, hash: '1' } }),
+      t.emulator.interactionPayload(user, {
+        type: 'view_submission',
+        view: { id: 'V0CONFIG01', type: 'modal', callback_id: CONFIG_IDS.view, private_metadata: '', state: { values }, hash: '1' },
+      }),
     );
     await settle();
     return ack.payload;
@@ -99,16 +110,32 @@ describe('the provisioning panel in the App Home', () => {
 
   it('configures the sync in the modal, with group search and inline errors, then says the sync is pending', async () => {
     await click(ADMIN, IDS.configure);
-    const modal = await eventually(() => t.emulator.modalStackOf(ADMIN).find((v: SlackView) => v.callback_id === CONFIG_IDS.view), 8_000, 'the configuration modal');
+    const modal = await eventually(
+      () => t.emulator.modalStackOf(ADMIN).find((v: SlackView) => v.callback_id === CONFIG_IDS.view),
+      8_000,
+      'the configuration modal',
+    );
     expect((modal.blocks as Block[]).map((b) => b.block_id)).toEqual(expect.arrayContaining(Object.values(BLOCKS)));
 
     const options = await t.emulator.socket.sendInteractive(
-      t.emulator.interactionPayload(ADMIN, { type: 'block_suggestion', action_id: CONFIG_IDS.groups, block_id: BLOCKS.groups, value: 'oper', view: { id: modal.id, type: 'modal', callback_id: CONFIG_IDS.view } }),
+      t.emulator.interactionPayload(ADMIN, {
+        type: 'block_suggestion',
+        action_id: CONFIG_IDS.groups,
+        block_id: BLOCKS.groups,
+        value: 'oper',
+        view: { id: modal.id, type: 'modal', callback_id: CONFIG_IDS.view },
+      }),
     );
     expect(options.payload).toEqual({ options: [{ text: expect.objectContaining({ text: '@ops (Operations)' }), value: 'SOPS000001' }] });
     // A standard member's typeahead gets nothing.
     const refused = await t.emulator.socket.sendInteractive(
-      t.emulator.interactionPayload(STANDARD, { type: 'block_suggestion', action_id: CONFIG_IDS.groups, block_id: BLOCKS.groups, value: '', view: { id: modal.id, type: 'modal', callback_id: CONFIG_IDS.view } }),
+      t.emulator.interactionPayload(STANDARD, {
+        type: 'block_suggestion',
+        action_id: CONFIG_IDS.groups,
+        block_id: BLOCKS.groups,
+        value: '',
+        view: { id: modal.id, type: 'modal', callback_id: CONFIG_IDS.view },
+      }),
     );
     expect(refused.payload).toEqual({ options: [] });
 
@@ -119,7 +146,12 @@ describe('the provisioning panel in the App Home', () => {
     });
     expect(await provisioning().config.get()).toBeUndefined();
 
-    expect(await submitConfig(ADMIN, stateValues({ scope: 'groups', groups: ['SENG000001'], mappingOn: true, mapping: '@eng = Engineering\n@ops = Engineering', share: '20' }))).toEqual({});
+    expect(
+      await submitConfig(
+        ADMIN,
+        stateValues({ scope: 'groups', groups: ['SENG000001'], mappingOn: true, mapping: '@eng = Engineering\n@ops = Engineering', share: '20' }),
+      ),
+    ).toEqual({});
     expect(await provisioning().config.get()).toMatchObject({
       scope: 'groups',
       groupIds: ['SENG000001'],
@@ -176,7 +208,11 @@ describe('the provisioning panel in the App Home', () => {
   it('Review lists the planned deactivations; Approve applies the stored plan', async () => {
     const runId = await runStoppedForReview();
     await click(ADMIN, IDS.review, runId);
-    const review = await eventually(() => t.emulator.modalStackOf(ADMIN).find((v: SlackView) => v.callback_id === PROVISIONING_REVIEW_IDS.view && v.private_metadata), 8_000, 'the review modal');
+    const review = await eventually(
+      () => t.emulator.modalStackOf(ADMIN).find((v: SlackView) => v.callback_id === PROVISIONING_REVIEW_IDS.view && v.private_metadata),
+      8_000,
+      'the review modal',
+    );
     const text = JSON.stringify(review.blocks);
     expect(text).toContain('Showing 1–10 of 10');
     for (let i = 0; i < 10; i += 1) expect(text).toContain(`old${i}@acme.test`);
@@ -226,7 +262,11 @@ describe('the provisioning panel in the App Home', () => {
     group.handle = 'platform';
     group.name = 'Platform';
     await t.emulator.socket.sendEvent({ type: 'subteam_updated', subteam: { ...group, users: undefined }, event_ts: '2' });
-    await t.emulator.socket.sendEvent({ type: 'subteam_created', subteam: { ...group, id: 'SNEW000001', handle: 'newcomers', name: 'Newcomers', users: undefined }, event_ts: '3' });
+    await t.emulator.socket.sendEvent({
+      type: 'subteam_created',
+      subteam: { ...group, id: 'SNEW000001', handle: 'newcomers', name: 'Newcomers', users: undefined },
+      event_ts: '3',
+    });
     await settle();
     await openHome(ADMIN);
     expect(homeText(ADMIN)).toContain('Members of @platform');
@@ -234,9 +274,19 @@ describe('the provisioning panel in the App Home', () => {
     expect(t.emulator.callsOf('usergroups.list')).toHaveLength(listCalls);
 
     await click(ADMIN, IDS.configure);
-    const modal = await eventually(() => t.emulator.modalStackOf(ADMIN).find((v: SlackView) => v.callback_id === CONFIG_IDS.view), 8_000, 'the configuration modal');
+    const modal = await eventually(
+      () => t.emulator.modalStackOf(ADMIN).find((v: SlackView) => v.callback_id === CONFIG_IDS.view),
+      8_000,
+      'the configuration modal',
+    );
     const options = await t.emulator.socket.sendInteractive(
-      t.emulator.interactionPayload(ADMIN, { type: 'block_suggestion', action_id: CONFIG_IDS.groups, block_id: BLOCKS.groups, value: 'new', view: { id: modal.id, type: 'modal', callback_id: CONFIG_IDS.view } }),
+      t.emulator.interactionPayload(ADMIN, {
+        type: 'block_suggestion',
+        action_id: CONFIG_IDS.groups,
+        block_id: BLOCKS.groups,
+        value: 'new',
+        view: { id: modal.id, type: 'modal', callback_id: CONFIG_IDS.view },
+      }),
     );
     expect(options.payload).toEqual({ options: [{ text: expect.objectContaining({ text: '@newcomers (Newcomers)' }), value: 'SNEW000001' }] });
     expect(t.emulator.callsOf('usergroups.list')).toHaveLength(listCalls);
@@ -251,6 +301,9 @@ describe('the provisioning panel in the App Home', () => {
     expect(await provisioning().runs.latest(5)).toEqual([]);
     expect(await provisioning().config.get()).toEqual(before);
     expect(await members().findById('slack-U0ADA00001')).toBeUndefined();
-    expect(t.emulator.messagesTo(STANDARD).map((m) => m.text)).toEqual([expect.stringContaining('Only Security Admins and Primary Owners'), expect.stringContaining('Only Security Admins and Primary Owners')]);
+    expect(t.emulator.messagesTo(STANDARD).map((m) => m.text)).toEqual([
+      expect.stringContaining('Only Security Admins and Primary Owners'),
+      expect.stringContaining('Only Security Admins and Primary Owners'),
+    ]);
   });
 });

@@ -43,7 +43,9 @@ describe('the provisioning panel', () => {
     expect(summary).toContain('more than 10% of synced members');
     expect(text(blocks)).toContain('Your sync is pending');
     expect(actionIds(blocks)).toEqual([IDS.configure, IDS.syncNow, IDS.preview]);
-    expect(text(renderProvisioningPanel({ config: { ...CONFIG, scope: 'everyone', teamMapping: { enabled: false, groupToTeam: {} } }, pending: false }))).toContain('Everyone in the Slack workspace');
+    expect(
+      text(renderProvisioningPanel({ config: { ...CONFIG, scope: 'everyone', teamMapping: { enabled: false, groupToTeam: {} } }, pending: false })),
+    ).toContain('Everyone in the Slack workspace');
     expect(text(renderProvisioningPanel({ config: CONFIG, pending: false }))).not.toContain('pending');
   });
 
@@ -52,7 +54,11 @@ describe('the provisioning panel', () => {
     valid(blocks);
     expect(text(blocks)).toContain('A sync is running:* 12,345 Slack users read so far');
     // Applying its plan: how far the run's watermark got.
-    const applying = renderProvisioningPanel({ config: CONFIG, pending: false, running: { id: 'r1', kind: 'sync', usersRead: 12_345, phase: 'applying', appliedThrough: 1_999, counts: { created: 3_000, added_to_team: 2_000 } } }) as Block[];
+    const applying = renderProvisioningPanel({
+      config: CONFIG,
+      pending: false,
+      running: { id: 'r1', kind: 'sync', usersRead: 12_345, phase: 'applying', appliedThrough: 1_999, counts: { created: 3_000, added_to_team: 2_000 } },
+    }) as Block[];
     expect(text(applying)).toContain('A sync is running:* 2,000 of 5,000 planned changes applied.');
     expect(text(blocks)).not.toContain('Your sync is pending');
   });
@@ -85,7 +91,9 @@ describe('the provisioning panel', () => {
     ];
     for (const notice of notices) valid(renderProvisioningPanel({ config: CONFIG, pending: false, notice }));
     expect(noticeText({ kind: 'held_elsewhere' })).toContain('Another sync is running');
-    expect(noticeText({ kind: 'finished', what: 'sync', status: 'completed', counts: { created: 1, added_to_team: 2 } })).toBe(':white_check_mark: Sync completed: 1 created, 2 added to teams.');
+    expect(noticeText({ kind: 'finished', what: 'sync', status: 'completed', counts: { created: 1, added_to_team: 2 } })).toBe(
+      ':white_check_mark: Sync completed: 1 created, 2 added to teams.',
+    );
     expect(noticeText({ kind: 'finished', what: 'preview', status: 'completed', counts: {} })).toContain('would have: no changes');
     expect(countsText({ deactivated: 1_000 })).toBe('1,000 deactivated');
   });
@@ -106,7 +114,13 @@ describe('the provisioning panel', () => {
 });
 
 describe('the review modal', () => {
-  const rows = Array.from({ length: REVIEW_PAGE_SIZE }, (_, i) => ({ memberId: `m-${i}`, name: `<Name> ${'é'.repeat(300)}`, email: `m${i}@acme.test`, slackUserId: 'U0ADA00001', detail: 'no longer in a synced group' }));
+  const rows = Array.from({ length: REVIEW_PAGE_SIZE }, (_, i) => ({
+    memberId: `m-${i}`,
+    name: `<Name> ${'é'.repeat(300)}`,
+    email: `m${i}@acme.test`,
+    slackUserId: 'U0ADA00001',
+    detail: 'no longer in a synced group',
+  }));
 
   it('lists a page of planned deactivations with paging and its run in the metadata', () => {
     const view = renderReviewModal({ runId: 'run-1', page: 1, rows, total: 60, hasNext: true });

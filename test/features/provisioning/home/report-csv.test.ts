@@ -1,7 +1,15 @@
 import { REPORT_CSV_HEADER, reportCsvRows, reportFilename } from '../../../../src/features/provisioning/home/report-csv';
 import type { SyncActionLine } from '../../../../src/features/provisioning/sync-run.repository';
 
-const line = (seq: number, fields: Partial<SyncActionLine> = {}): SyncActionLine => ({ runId: 'r', seq, kind: 'updated', memberId: `m-${seq}`, changes: [], outcome: 'applied', ...fields });
+const line = (seq: number, fields: Partial<SyncActionLine> = {}): SyncActionLine => ({
+  runId: 'r',
+  seq,
+  kind: 'updated',
+  memberId: `m-${seq}`,
+  changes: [],
+  outcome: 'applied',
+  ...fields,
+});
 
 async function* from<T>(items: T[]): AsyncGenerator<T> {
   for (const item of items) yield item;
@@ -18,7 +26,15 @@ describe('reportCsvRows', () => {
     const rows = await collect(
       reportCsvRows(
         from([
-          line(0, { kind: 'created', slackUserId: 'U1', memberName: 'Name of m-0', changes: [{ field: 'name', after: 'Ada' }, { field: 'avatarUrl', after: 'https://x/a.png' }] }),
+          line(0, {
+            kind: 'created',
+            slackUserId: 'U1',
+            memberName: 'Name of m-0',
+            changes: [
+              { field: 'name', after: 'Ada' },
+              { field: 'avatarUrl', after: 'https://x/a.png' },
+            ],
+          }),
           line(1, { kind: 'skipped', slackUserId: 'U2', memberName: 'Name of m-1', detail: 'Slack shows no email for this user', outcome: 'applied' }),
           line(2, { kind: 'removed_from_team', changes: [{ field: 'team', before: 'Ops' }], outcome: 'failed', detail: 'boom' }),
         ]),

@@ -11,7 +11,16 @@ import {
 } from '../../../../src/features/provisioning/home/report.view';
 import type { SyncActionLine, SyncRun } from '../../../../src/features/provisioning/sync-run.repository';
 
-const RUN: SyncRun = { id: 'run-1', kind: 'sync', trigger: 'manual', status: 'completed', startedAt: new Date('2026-03-04T09:30:00Z'), finishedAt: new Date('2026-03-04T09:31:00Z'), counts: { updated: 30 }, usersRead: 30 };
+const RUN: SyncRun = {
+  id: 'run-1',
+  kind: 'sync',
+  trigger: 'manual',
+  status: 'completed',
+  startedAt: new Date('2026-03-04T09:30:00Z'),
+  finishedAt: new Date('2026-03-04T09:31:00Z'),
+  counts: { updated: 30 },
+  usersRead: 30,
+};
 
 const line = (seq: number, fields: Partial<SyncActionLine> = {}): SyncActionLine => ({
   runId: RUN.id,
@@ -62,7 +71,17 @@ describe('renderReportView', () => {
     const view = renderReportView(
       model({
         lines: Array.from({ length: REPORT_PAGE_SIZE }, (_, i) =>
-          line(i, { memberName: long, changes: [{ field: 'name', before: long, after: long }, { field: 'email', before: long, after: long }, { field: 'avatarUrl', after: long }, { field: 'status', before: long, after: long }, { field: 'team', after: long }], detail: long }),
+          line(i, {
+            memberName: long,
+            changes: [
+              { field: 'name', before: long, after: long },
+              { field: 'email', before: long, after: long },
+              { field: 'avatarUrl', after: long },
+              { field: 'status', before: long, after: long },
+              { field: 'team', after: long },
+            ],
+            detail: long,
+          }),
         ),
       }),
     );
