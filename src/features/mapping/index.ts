@@ -17,9 +17,11 @@ import { isAllowed } from '../members/permissions';
 import type { RawSlackUser } from '../../slack/slack-directory';
 import { renderMappingCounts } from './mapping-home.view';
 import { fullPassJob, scheduledPassJob } from './mapping.job';
-import { MappingService, MemberChangeQueue } from './mapping.service';
+import { MappingService } from './mapping.service';
+import { MemberChangeQueue } from './member-change.queue';
 
-export { MappingService, MemberChangeQueue, type MappingCounts } from './mapping.service';
+export { MappingService, type MappingCounts } from './mapping.service';
+export { MemberChangeQueue } from './member-change.queue';
 export { fullPassJob, scheduledPassJob } from './mapping.job';
 export { MAPPING_IDS, MAPPING_JOBS } from './ids';
 
