@@ -27,9 +27,9 @@ export class MappingLookup {
     return this.mappings.streamAll();
   }
 
-  /** True when an admin removed this member's connection to this Slack user (never redone automatically). */
-  wasRemovedByAdmin(memberId: string, slackUserId: string): Promise<boolean> {
-    return this.mappings.wasRemovedByAdmin(memberId, slackUserId);
+  /** True when an admin removed this member's connection, whichever Slack user it was (never redone automatically). */
+  wasRemovedByAdmin(memberId: string): Promise<boolean> {
+    return this.mappings.wasRemovedByAdmin(memberId);
   }
 
   /** Connects members by email match, as the automatic pass would (provisioning's new members). */

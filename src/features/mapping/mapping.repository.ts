@@ -41,9 +41,10 @@ export type SaveMappingResult =
   | { ok: false; reason: 'manual_kept' | 'slack_user_taken' | 'removed_by_admin'; takenBy?: string };
 
 /**
- * A connection an admin removed by hand: automatic matching must not make it again (the same
- * member to the same Slack user) until an admin connects that member by hand. Few documents,
- * read by `_id`.
+ * A member whose connection an admin removed by hand: automatic matching must not connect
+ * that member again, to any Slack user, until an admin connects them by hand. Per member, not
+ * per Slack user: after an edit (email match U1 → U2 by hand) and a removal, U1 is as refused
+ * as U2. `slackUserId` records the connection removed, for the record. Few documents, read by `_id`.
  */
 interface ExclusionDocument {
   _id: string;
@@ -94,7 +95,7 @@ export class MappingRepository {
     if (holder && holder._id !== input.memberId) return { ok: false, reason: 'slack_user_taken', takenBy: holder._id };
     const existing = await this.mappings.findOne({ _id: input.memberId });
     if (existing?.source === 'manual' && input.source === 'auto') return { ok: false, reason: 'manual_kept' };
-    if (input.source === 'auto' && (await this.isExcluded(input.memberId, input.slackUserId))) return { ok: false, reason: 'removed_by_admin' };
+    if (input.source === 'auto' && (await this.isExcluded(input.memberId))) return { ok: false, reason: 'removed_by_admin' };
     const before = existing ? toMapping(existing) : undefined;
     if (
       existing &&
@@ -155,8 +156,8 @@ export class MappingRepository {
   }
 
   /**
-   * An admin's removal: removes the mapping and remembers it, so automatic matching does not
-   * connect the same member to the same Slack user again.
+   * An admin's removal: removes the mapping and remembers the member, so automatic matching
+   * does not connect them again, to any Slack user, until an admin connects them by hand.
    */
   async removeByAdmin(memberId: string, now: Date): Promise<Mapping | undefined> {
     const removed = await this.remove(memberId);
@@ -166,24 +167,23 @@ export class MappingRepository {
     return removed;
   }
 
-  /** True when an admin removed the connection of this member to this Slack user. */
-  async wasRemovedByAdmin(memberId: string, slackUserId: string): Promise<boolean> {
-    return this.isExcluded(memberId, slackUserId);
+  /** True when an admin removed this member's connection and no admin connected them by hand since. */
+  async wasRemovedByAdmin(memberId: string): Promise<boolean> {
+    return this.isExcluded(memberId);
   }
 
-  private async isExcluded(memberId: string, slackUserId: string): Promise<boolean> {
-    const exclusion = await this.exclusions.findOne({ _id: memberId });
-    return exclusion?.slackUserId === slackUserId;
+  private async isExcluded(memberId: string): Promise<boolean> {
+    return (await this.exclusions.findOne({ _id: memberId }, { projection: { _id: 1 } })) !== null;
   }
 
-  /** `memberId\0slackUserId` keys of the candidates an admin removed before. */
-  private async excludedAmong(candidates: ReadonlyArray<{ memberId: string; slackUserId: string }>): Promise<Set<string>> {
+  /** The candidates' member ids an admin removed before. */
+  private async excludedAmong(candidates: ReadonlyArray<{ memberId: string }>): Promise<Set<string>> {
     // The collection is tiny (one document per manual removal): reading it whole is cheaper
     // than an $in over thousands of ids, which FerretDB answers with a scan anyway.
-    const all = await this.exclusions.find({}).toArray();
+    const all = await this.exclusions.find({}, { projection: { _id: 1 } }).toArray();
     if (all.length === 0) return new Set();
-    const wanted = new Set(candidates.map((c) => `${c.memberId}\u0000${c.slackUserId}`));
-    return new Set(all.map((e) => `${e._id}\u0000${e.slackUserId}`).filter((key) => wanted.has(key)));
+    const wanted = new Set(candidates.map((c) => c.memberId));
+    return new Set(all.map((e) => e._id).filter((id) => wanted.has(id)));
   }
 
   async counts(): Promise<{ active: number; inactive: number }> {
@@ -198,9 +198,9 @@ export class MappingRepository {
   async insertAutoMany(candidates: ReadonlyArray<{ memberId: string; slackUserId: string; slackEmail: string }>, now: Date): Promise<InsertAutoManyResult> {
     if (candidates.length === 0) return { created: [], refused: [] };
     const excluded = await this.excludedAmong(candidates);
-    const inputs = candidates.filter((c) => !excluded.has(`${c.memberId}\u0000${c.slackUserId}`));
+    const inputs = candidates.filter((c) => !excluded.has(c.memberId));
     const removedByAdmin = candidates
-      .filter((c) => excluded.has(`${c.memberId}\u0000${c.slackUserId}`))
+      .filter((c) => excluded.has(c.memberId))
       .map((c) => ({ memberId: c.memberId, slackUserId: c.slackUserId, reason: 'removed_by_admin' as const }));
     if (inputs.length === 0) return { created: [], refused: removedByAdmin };
     const docs: MappingDocument[] = inputs.map((input) => ({

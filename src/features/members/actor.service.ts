@@ -38,9 +38,9 @@ export class ActorService {
     const member = await this.members.findByEmailKey(user.emailKey);
     if (!member) return { slackUserId };
     // The email stands in only until the member is connected: a member connected to another
-    // Slack user, or whose connection to this one an admin removed, is not this Slack user.
+    // Slack user, or whose connection an admin removed (to this or any Slack user), is not this Slack user.
     if (await this.mappings.lookup(member.id)) return { slackUserId };
-    if (await this.mappings.wasRemovedByAdmin(member.id, slackUserId)) return { slackUserId };
+    if (await this.mappings.wasRemovedByAdmin(member.id)) return { slackUserId };
     return { slackUserId, member };
   }
 

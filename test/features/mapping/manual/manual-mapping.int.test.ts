@@ -9,7 +9,8 @@ import { MANUAL_MAPPING_BLOCKS, MANUAL_MAPPING_IDS } from '../../../../src/featu
 import { refusalText } from '../../../../src/features/members/permissions';
 import type { AccountType, MemberStatus } from '../../../../src/features/members/member.types';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
-import { storeRepos } from '../../../support/store-repos';
+import { connectorView, storeRepos } from '../../../support/store-repos';
+import { fullPassJob, scheduledPassJob } from '../../../../src/features/mapping';
 
 const ADMIN = 'U0ADMIN001';
 const OWNER = 'U0OWNER001';
@@ -320,6 +321,51 @@ describe('manual mapping through the App Home', () => {
       before: { slackUserId: 'U0BEA00001', source: 'auto' },
       after: { slackUserId: 'U0BEA00002', source: 'manual' },
     });
+  });
+
+  it('never reconnects a member an admin moved and then removed: not on user_change, not by a scheduled or full pass', async () => {
+    const view = connectorView(t.connector);
+    expect((await view.workspace.acknowledge(await view.actors.resolve(ADMIN))).ok).toBe(true);
+    // Going live matches everyone by email: Bea to U0BEA00001 (bea@acme.test).
+    await eventually(
+      async () => (await storeRepos(t.connector.store.db).mappings.findByMember('m-bea'))?.slackUserId === 'U0BEA00001' || undefined,
+      10_000,
+      "Bea's email match",
+    );
+
+    // The admin moves her to another Slack account, then removes the connection.
+    const { form } = await openConnect(ADMIN, 'Bea Costa', 'm-bea', MANUAL_MAPPING_IDS.edit);
+    expect((await submit(ADMIN, form, emailValues('bea.new@acme.test'))).payload ?? {}).toEqual({});
+    expect(await storeRepos(t.connector.store.db).mappings.findByMember('m-bea')).toMatchObject({ slackUserId: 'U0BEA00002', source: 'manual' });
+    const list = await openList(ADMIN);
+    await click(ADMIN, list, MANUAL_MAPPING_IDS.showConnected);
+    const connected = await modal(ADMIN, (v) => v.private_metadata.includes('"connected"') && textOf(v).includes('Bea Costa'), 'the connected tab');
+    await click(ADMIN, connected, MANUAL_MAPPING_IDS.remove, 'm-bea');
+    await modal(ADMIN, (v) => textOf(v).includes('was removed'), 'the list after removal');
+    expect(await storeRepos(t.connector.store.db).mappings.findByMember('m-bea')).toBeUndefined();
+
+    // The account she was moved away from changes in Slack: still not hers.
+    const user = t.emulator.updateUser('U0BEA00001', { real_name: 'Bea C.' });
+    await t.emulator.socket.sendEvent({ type: 'user_change', user, event_ts: `${Date.now() / 1000}` });
+    await eventually(() => (t.connector.slack.inFlight.size === 0 ? true : undefined), 10_000, 'the user_change listener');
+    expect(await storeRepos(t.connector.store.db).mappings.findByMember('m-bea')).toBeUndefined();
+
+    const scheduled = await t.connector.deps.scheduler.runExclusive(scheduledPassJob(view.mapping.service), 'manual');
+    const full = await t.connector.deps.scheduler.runExclusive(fullPassJob(view.mapping.service), 'manual');
+    expect([scheduled, full]).toMatchObject([{ status: 'completed' }, { status: 'completed' }]);
+    expect(await storeRepos(t.connector.store.db).mappings.findByMember('m-bea')).toBeUndefined();
+
+    // The check can fail: connecting her by hand again lifts the removal.
+    await clickReviewMembers(ADMIN);
+    const unconnected = await modal(
+      ADMIN,
+      (v) => v.callback_id === MANUAL_MAPPING_IDS.reviewView && v.private_metadata.includes('"unconnected"') && textOf(v).includes('Bea Costa'),
+      'Bea among the members not connected',
+    );
+    await click(ADMIN, unconnected, MANUAL_MAPPING_IDS.setUp, 'm-bea');
+    const again = await modal(ADMIN, (v) => v.callback_id === MANUAL_MAPPING_IDS.connectView, 'the Set up modal');
+    expect((await submit(ADMIN, again, emailValues('bea@acme.test'))).payload ?? {}).toEqual({});
+    expect(await storeRepos(t.connector.store.db).mappings.findByMember('m-bea')).toMatchObject({ slackUserId: 'U0BEA00001', source: 'manual' });
   });
 
   it('removes a connection from the Connected tab', async () => {
