@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { ACCOUNT_TYPE_LABELS, ACCOUNT_TYPES, emailKey } from '../../src/features/members/member.types';
 import { parseMemberCsv } from '../../src/features/members/member-csv.parser';
 
-const FILE_REASONS = ['empty_file', 'not_utf8', 'missing_headers', 'unterminated_quote', 'too_many_rows', 'too_large'];
+const FILE_REASONS = ['empty_file', 'not_utf8', 'missing_headers', 'unterminated_quote', 'text_after_quote', 'too_many_rows', 'too_large'];
 
 /** Names as people (and attackers) write them: quotes, separators, line breaks, RTL, emoji, formulas. */
 const name = fc

@@ -7,6 +7,7 @@
  * purpose: a formula only runs when a spreadsheet opens a file, so CSV injection is guarded
  * against where members are *exported*, not here.
  */
+import { CsvError, parse as parseCsv, type CsvErrorCode, type Options } from 'csv-parse/sync';
 import { toCsvLine } from '../../platform/csv/csv-writer';
 import { ACCOUNT_TYPE_LABELS, ACCOUNT_TYPES, emailKey, type AccountType } from './member.types';
 
@@ -45,7 +46,7 @@ export interface MemberCsvRowError {
 
 /** Why the whole file was refused; nothing of it is imported. */
 export type MemberCsvFileError = {
-  reason: 'empty_file' | 'not_utf8' | 'missing_headers' | 'unterminated_quote' | 'too_many_rows' | 'too_large';
+  reason: 'empty_file' | 'not_utf8' | 'missing_headers' | 'unterminated_quote' | 'text_after_quote' | 'too_many_rows' | 'too_large';
   message: string;
 };
 
@@ -87,15 +88,12 @@ export function parseMemberCsv(input: Buffer | string, options: MemberCsvParseOp
   const errors: MemberCsvRowError[] = [];
   const firstLineByEmailKey = new Map<string, number>();
 
-  for (const item of readCsvRecords(text, detectDelimiter(text))) {
-    if (item.kind === 'unterminated_quote') {
-      return fileError(
-        'unterminated_quote',
-        `Line ${item.line}: a quoted value starts here but its closing double quote (") is missing, so the rest of the file cannot be read.`,
-      );
-    }
+  const reading = readCsvRecords(text, detectDelimiter(text));
+  // The records before a quoting error are checked first, so a bad header or too many rows is
+  // still what the file is refused for when it comes earlier.
+  for (const record of reading.records) {
     if (!columns) {
-      const mapped = mapColumns(item);
+      const mapped = mapColumns(record);
       if (!mapped.ok) return mapped;
       columns = mapped.columns;
       continue;
@@ -108,7 +106,7 @@ export function parseMemberCsv(input: Buffer | string, options: MemberCsvParseOp
         `The file has more than ${formatCount(maxRows)} member rows, the most one import accepts. Split it into smaller files.`,
       );
     }
-    const checked = checkRow(item, columns);
+    const checked = checkRow(record, columns);
     if (!checked.ok) {
       errors.push(checked.error);
       continue;
@@ -116,12 +114,13 @@ export function parseMemberCsv(input: Buffer | string, options: MemberCsvParseOp
     const { row } = checked;
     const firstLine = firstLineByEmailKey.get(row.emailKey);
     if (firstLine !== undefined) {
-      errors.push(rowError(item, 'duplicate_email', `${quote(row.email)} is already on line ${firstLine}; only that row is imported.`));
+      errors.push(rowError(record, 'duplicate_email', `${quote(row.email)} is already on line ${firstLine}; only that row is imported.`));
       continue;
     }
     firstLineByEmailKey.set(row.emailKey, row.line);
     rows.push(row);
   }
+  if (reading.error) return quoteFileError(reading.error);
 
   // Only blank records (e.g. ",,," lines), so there is not even a header.
   if (!columns) return fileError('empty_file', 'The file has no rows, not even the header line.');
@@ -177,34 +176,62 @@ function hasUtf16Bom(bytes: Buffer): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Text → records (RFC 4180, plus what spreadsheets write in practice)
+// Text → records (csv-parse, set up for what spreadsheets write in practice)
 
-const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
-const SPACE = 0x20;
-const TAB = 0x09;
-/** Cells kept per record: enough to find any realistic header, bounded so a line of 10 MB of commas stays cheap. */
+/** Cells kept per record: enough to find any realistic header, bounded so a line of 10 MB of commas stays cheap to check. */
 const MAX_CELLS_KEPT = 1_000;
 
+/**
+ * What is left to csv-parse's defaults, and why: `bom` (the bytes are decoded above, where a
+ * UTF-16 BOM is refused), `skip_empty_lines` (blank records are dropped here, since every
+ * record's end is needed to number the next one), `delimiter_auto` (its trial parse throws on a
+ * quoted `"Lovelace, Ada";` and it counts spaces as a candidate; see detectDelimiter) and
+ * `max_record_size` (unlimited: the file's size limit already bounds a record).
+ */
+const CSV_OPTIONS = {
+  // CRLF, LF and a lone CR (old Mac exports) each end a record, even mixed in one file; left
+  // alone, csv-parse would keep only the first kind it meets.
+  record_delimiter: ['\r\n', '\n', '\r'],
+  // Whitespace around a value is dropped, and between a closing quote and the delimiter
+  // (`a, "b" ,c` is common in hand-written files); inside quotes it is kept. The price: other
+  // text after a closing quote (`"Ada" Lovelace`) now stops the reading, where spreadsheets
+  // would read `Ada Lovelace`. csv-parse can only keep such text with its quotes (`"Ada"
+  // Lovelace`) by trimming nothing after quotes, and a per-cell `cast` that could fix it up is
+  // over three times slower and takes tens of seconds on a 10 MB line of commas.
+  trim: true,
+  // A quote inside an unquoted value (`=HYPERLINK("x")`) is plain text, not a syntax error.
+  relax_quotes: true,
+  // Rows may be short or long: the row checks report too many cells, a short row lacks its last ones.
+  relax_column_count: true,
+} satisfies Options;
+
 interface CsvRecord {
-  kind: 'record';
   /** Physical line the record starts on. */
   line: number;
-  /** Unquoted cells are trimmed; quoted ones are as written. At most MAX_CELLS_KEPT. */
+  /** Trimmed outside quotes, as written inside them. At most MAX_CELLS_KEPT. */
   cells: string[];
   /** How many cells the record really has. */
   cellCount: number;
 }
 
-interface CsvUnterminatedQuote {
-  kind: 'unterminated_quote';
+/** A quoting mistake that stops the reading: the quoted value starting on `line` is the culprit. */
+interface CsvQuoteError {
+  reason: 'unterminated_quote' | 'text_after_quote';
   line: number;
+}
+
+/** The file's records in order, skipping blank ones (no cell with anything but whitespace); up to the quoting error if there is one. */
+interface CsvReading {
+  records: CsvRecord[];
+  error?: CsvQuoteError;
 }
 
 /**
  * Excel writes ";"-separated CSV in locales where "," is the decimal mark; such a file's header
- * line has semicolons and no comma.
+ * line has semicolons and no comma. Decided on the header alone, so that a value full of
+ * semicolons or spaces further down cannot change how the whole file is split.
  */
 function detectDelimiter(text: string): ',' | ';' {
   const header = firstMeaningfulLine(text);
@@ -223,116 +250,80 @@ function firstMeaningfulLine(text: string): string {
   return '';
 }
 
+function readCsvRecords(text: string, delimiter: string): CsvReading {
+  const bytes = Buffer.from(text, 'utf8');
+  const lines = new LineCounter(bytes);
+  const records: CsvRecord[] = [];
+  let recordStart = 0;
+  try {
+    parseCsv(bytes, {
+      ...CSV_OPTIONS,
+      delimiter,
+      // `bytes` is where this record ends, its line break included: where the next one starts.
+      on_record: (cells, { bytes: recordEnd }) => {
+        if (cells.some((cell) => /\S/.test(cell))) {
+          records.push({ line: lines.lineAt(recordStart), cells: cells.slice(0, MAX_CELLS_KEPT), cellCount: cells.length });
+        }
+        recordStart = recordEnd;
+        // Collected here rather than returned, so the records before a quoting error are not lost with it.
+        return null;
+      },
+    });
+  } catch (error) {
+    return { records, error: quoteError(error, lines) };
+  }
+  return { records };
+}
+
+const QUOTE_ERRORS: Partial<Record<CsvErrorCode, CsvQuoteError['reason']>> = {
+  CSV_QUOTE_NOT_CLOSED: 'unterminated_quote',
+  // `"Ada" Lovelace`: with trimming on, csv-parse accepts only whitespace after a closing quote.
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text_after_quote',
+};
+
+/** The quoting mistake csv-parse stopped at; anything else it throws comes from our options, a bug. */
+function quoteError(error: unknown, lines: LineCounter): CsvQuoteError {
+  if (!(error instanceof CsvError)) throw error;
+  const reason = QUOTE_ERRORS[error.code];
+  if (reason === undefined) throw error;
+  // The error carries csv-parse's `bytes`, where it last ended a field or a record, and `column`,
+  // how many fields of the current record it had ended: the value in error starts there, after
+  // the one-character delimiter unless it opens the record.
+  const { bytes, column } = error;
+  if (typeof bytes !== 'number' || typeof column !== 'number') throw error;
+  return { reason, line: lines.lineAt(column > 0 ? bytes + 1 : bytes) };
+}
+
 /**
- * Yields the file's records, skipping blank ones (no cell with anything but whitespace), or
- * stops at a quoted field that never closes. A generator so the caller can stop early.
+ * 1-based physical line of byte offsets asked in increasing order. Counted here because
+ * csv-parse's `info.lines` counts a CRLF inside a quoted value as two lines; here CRLF, LF and a
+ * lone CR each end one line, wherever they are.
  */
-function* readCsvRecords(text: string, delimiter: string): Generator<CsvRecord | CsvUnterminatedQuote, void, undefined> {
-  const cursor = new CsvCursor(text, delimiter.charCodeAt(0));
-  while (!cursor.done) {
-    const line = cursor.line;
-    const cells: string[] = [];
-    let cellCount = 0;
-    let blank = true;
-    do {
-      const fieldLine = cursor.line;
-      const value = cursor.readField();
-      if (value === undefined) {
-        yield { kind: 'unterminated_quote', line: fieldLine };
-        return;
-      }
-      if (cells.length < MAX_CELLS_KEPT) cells.push(value);
-      cellCount++;
-      if (blank && /\S/.test(value)) blank = false;
-    } while (cursor.endField());
-    if (!blank) yield { kind: 'record', line, cells, cellCount };
+class LineCounter {
+  private offset = 0;
+  private line = 1;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  lineAt(offset: number): number {
+    const { bytes } = this;
+    for (; this.offset < offset; this.offset++) {
+      const c = bytes[this.offset];
+      if (c === LF || (c === CR && bytes[this.offset + 1] !== LF)) this.line++;
+    }
+    return this.line;
   }
 }
 
-/** A position in the text plus the physical line it is on. */
-class CsvCursor {
-  pos = 0;
-  line = 1;
-
-  constructor(
-    private readonly text: string,
-    private readonly separator: number,
-  ) {}
-
-  get done(): boolean {
-    return this.pos >= this.text.length;
+function quoteFileError({ reason, line }: CsvQuoteError): { ok: false; error: MemberCsvFileError } {
+  if (reason === 'unterminated_quote') {
+    return fileError(reason, `Line ${line}: a quoted value starts here but its closing double quote (") is missing, so the rest of the file cannot be read.`);
   }
-
-  /** Reads one field, leaving the cursor on its separator, line break or the end; undefined if a quote never closes. */
-  readField(): string | undefined {
-    let p = this.pos;
-    // Spaces before an opening quote are tolerated: `a, "b"` is common in hand-written files.
-    while (p < this.text.length && isInlineSpace(this.text.charCodeAt(p))) p++;
-    if (this.text.charCodeAt(p) === QUOTE) {
-      this.pos = p + 1;
-      return this.readQuotedRest();
-    }
-    return this.readUnquoted().trim();
-  }
-
-  /** Consumes what ends a field: true after a separator (another field follows), false at a line break or the end. */
-  endField(): boolean {
-    const c = this.text.charCodeAt(this.pos);
-    if (c === this.separator) {
-      this.pos++;
-      return true;
-    }
-    if (c === CR || c === LF) this.consumeLineBreak();
-    return false;
-  }
-
-  private readUnquoted(): string {
-    const start = this.pos;
-    let p = start;
-    while (p < this.text.length) {
-      const c = this.text.charCodeAt(p);
-      if (c === this.separator || c === CR || c === LF) break;
-      p++;
-    }
-    this.pos = p;
-    return this.text.slice(start, p);
-  }
-
-  private readQuotedRest(): string | undefined {
-    const { text } = this;
-    let value = '';
-    let chunkStart = this.pos;
-    let p = this.pos;
-    for (;;) {
-      if (p >= text.length) return undefined;
-      const c = text.charCodeAt(p);
-      if (c === QUOTE) {
-        value += text.slice(chunkStart, p);
-        if (text.charCodeAt(p + 1) !== QUOTE) break;
-        value += '"';
-        p += 2;
-        chunkStart = p;
-        continue;
-      }
-      // Line breaks inside quotes are part of the value but still move the physical line.
-      if (c === LF || (c === CR && text.charCodeAt(p + 1) !== LF)) this.line++;
-      p++;
-    }
-    this.pos = p + 1;
-    // Text after the closing quote (`"a" b`) is kept rather than refusing the file, as spreadsheets do.
-    return value + this.readUnquoted().trimEnd();
-  }
-
-  /** CRLF, LF and a lone CR (old Mac exports) each end one line. */
-  private consumeLineBreak(): void {
-    const c = this.text.charCodeAt(this.pos);
-    this.pos += c === CR && this.text.charCodeAt(this.pos + 1) === LF ? 2 : 1;
-    this.line++;
-  }
-}
-
-function isInlineSpace(c: number): boolean {
-  return c === SPACE || c === TAB;
+  return fileError(
+    reason,
+    `Line ${line}: a quoted value has text after its closing double quote ("), so the rest of the file cannot be read. ` +
+      'Put the whole value inside the quotes: "Ada Lovelace", not "Ada" Lovelace.',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

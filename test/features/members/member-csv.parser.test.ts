@@ -169,13 +169,31 @@ describe('parseMemberCsv', () => {
       expect(error.message).toMatch(/^Line 4: /);
     });
 
+    it('names the line of an unterminated quote that opens mid-row, after a multi-line value', () => {
+      const error = refused(csv(HEADER, '"Ada\r\nLovelace", "ada@example.com,', 'Bob,bob@example.com,'));
+      expect(error).toEqual({
+        reason: 'unterminated_quote',
+        message: 'Line 3: a quoted value starts here but its closing double quote (") is missing, so the rest of the file cannot be read.',
+      });
+    });
+
+    it('still refuses for an earlier problem when a quote is unterminated further down', () => {
+      expect(refused(csv('Name,Mail', 'Ada,"ada@example.com,')).reason).toBe('missing_headers');
+      expect(refused(csv(HEADER, 'Ada,ada@example.com,', 'Bob,"bob@example.com,'), { maxRows: 0 }).reason).toBe('too_many_rows');
+    });
+
     it('reads a file without a final line break and one ending with a separator', () => {
       expect(parsed(csv(HEADER, 'Ada,ada@example.com,Workspace admin')).rows[0]!.accountType).toBe('workspace_admin');
       expect(parsed(csv('Name,Email', 'Ada,ada@example.com,')).rows).toHaveLength(1);
     });
 
-    it('keeps text after a closing quote instead of refusing the file', () => {
-      expect(parsed(csv(HEADER, '"Ada" Lovelace,ada@example.com,')).rows[0]!.name).toBe('Ada Lovelace');
+    // csv-parse, once it trims around quoted values, accepts only whitespace after a closing
+    // quote; the old reader kept the text (`Ada Lovelace`), as spreadsheets do.
+    it('refuses text after a closing quote, naming the line the quoted value starts on', () => {
+      const error = refused(csv(HEADER, 'Bob,bob@example.com,', '"Ada" Lovelace,ada@example.com,'));
+      expect(error.reason).toBe('text_after_quote');
+      expect(error.message).toMatch(/^Line 3: a quoted value has text after its closing double quote/);
+      expect(error.message).toContain('"Ada Lovelace", not "Ada" Lovelace');
     });
 
     it('keeps formula-looking cells as plain text (injection is guarded on export)', () => {
