@@ -13,8 +13,10 @@
  * - Only members the sync created (source `provisioning`) are ever deactivated: when their
  *   Slack user was deleted, left the synced groups, or is gone from Slack. Members created by
  *   hand, through the API or by CSV are never deactivated, nor reactivated, by the sync.
- * - With team mapping on, each synced member is in exactly the teams its groups map to, among
- *   the teams the mapping names; teams the mapping does not name are left alone.
+ * - With team mapping on, every member the sync sees is in exactly the teams its groups map to,
+ *   among the teams the mapping names, in scope or not, deleted or not (a deleted Slack user is
+ *   in no group): someone who leaves a mapped group leaves its team, even when the sync does not
+ *   deactivate them. Teams the mapping does not name are left alone.
  */
 import { emailKey } from '../members/member.types';
 import type { FieldChange, ProvisioningConfig, SlackUserRecord, SyncAction, SyncedMember, SyncPlan } from './provisioning.types';
@@ -55,18 +57,37 @@ export function planSync(input: PlanInput): SyncPlan {
     });
   };
 
+  /** The teams a Slack user's groups map to (none for a deleted user). */
+  const teamsOf = (user: SlackUserRecord): string[] =>
+    user.deleted ? [] : [...new Set(groupsOf(user.id, Object.keys(teamMapping)).map((g) => teamMapping[g]!))].sort();
+  /** Lines that bring a known member's managed teams to `teams`. */
+  const followTeams = (member: SyncedMember, slackUserId: string, teams: readonly string[], shown: ReturnType<typeof who>) => {
+    const current = member.groups.filter((team) => managedTeams.has(team));
+    for (const team of teams.filter((t) => !current.includes(t)))
+      actions.push({ kind: 'added_to_team', memberId: member.id, slackUserId, ...shown, changes: [{ field: 'team', after: team }] });
+    for (const team of current.filter((t) => !teams.includes(t)).sort())
+      actions.push({ kind: 'removed_from_team', memberId: member.id, slackUserId, ...shown, changes: [{ field: 'team', before: team }] });
+  };
+
   for (const user of [...input.slackUsers].sort((a, b) => a.id.localeCompare(b.id))) {
     if (user.isBot || user.isStranger) continue;
     const mappedId = input.mappedMemberOf.get(user.id);
     const member = (mappedId !== undefined ? memberById.get(mappedId) : undefined) ?? (user.email ? memberByEmail.get(emailKey(user.email)) : undefined);
     if (member) seen.add(member.id);
+    const teams = teamsOf(user);
     if (user.deleted) {
-      if (member) deactivate(member, user.id, 'the Slack user was deleted');
+      if (member) {
+        deactivate(member, user.id, 'the Slack user was deleted');
+        followTeams(member, user.id, teams, who(member.name, member.email));
+      }
       continue;
     }
     const inScope = config.scope === 'everyone' || groupsOf(user.id, config.groupIds).length > 0;
     if (!inScope) {
-      if (member) deactivate(member, user.id, 'no longer in a synced group');
+      if (member) {
+        deactivate(member, user.id, 'no longer in a synced group');
+        followTeams(member, user.id, teams, who(member.name, member.email));
+      }
       continue;
     }
     if (!user.email) {
@@ -78,9 +99,9 @@ export function planSync(input: PlanInput): SyncPlan {
         changes: [],
         detail: 'Slack shows no email for this user',
       });
+      if (member) followTeams(member, user.id, teams, who(member.name, member.email));
       continue;
     }
-    const teams = [...new Set(groupsOf(user.id, Object.keys(teamMapping)).map((g) => teamMapping[g]!))].sort();
     // The member as it is after this run: Slack's name and email.
     const shown = who(user.name, user.email);
     if (!member) {
@@ -110,6 +131,7 @@ export function planSync(input: PlanInput): SyncPlan {
           changes: [],
           detail: 'deactivated in Pigment by hand; the sync does not reactivate it',
         });
+        followTeams(member, user.id, teams, who(member.name, member.email));
         continue;
       }
       actions.push({
@@ -122,11 +144,7 @@ export function planSync(input: PlanInput): SyncPlan {
     }
     const changes = fieldChanges(member, user);
     if (changes.length > 0) actions.push({ kind: 'updated', memberId: member.id, slackUserId: user.id, ...shown, changes });
-    const current = member.groups.filter((team) => managedTeams.has(team));
-    for (const team of teams.filter((t) => !current.includes(t)))
-      actions.push({ kind: 'added_to_team', memberId: member.id, slackUserId: user.id, ...shown, changes: [{ field: 'team', after: team }] });
-    for (const team of current.filter((t) => !teams.includes(t)).sort())
-      actions.push({ kind: 'removed_from_team', memberId: member.id, slackUserId: user.id, ...shown, changes: [{ field: 'team', before: team }] });
+    followTeams(member, user.id, teams, shown);
   }
 
   // Members the sync created whose Slack user is not in Slack any more.

@@ -200,3 +200,55 @@ describe('planSync', () => {
     expect(plan({ slackUsers: stillThere(3) })).toMatchObject({ syncedMembers: 0, deactivations: 0, needsReview: false });
   });
 });
+
+describe('planSync: team mapping follows everyone the sync sees (issue 17)', () => {
+  // Sync only @eng, mapped to Engineering; @sales is neither synced nor mapped.
+  const engOnly: ProvisioningConfig = { ...everyone, scope: 'groups', groupIds: ['SENG'], teamMapping: { enabled: true, groupToTeam: { SENG: 'Engineering' } } };
+  const teamLines = (result: ReturnType<typeof planSync>) =>
+    result.actions.filter((a) => a.kind === 'added_to_team' || a.kind === 'removed_from_team').map((a) => [a.kind, a.memberId, a.changes[0]]);
+
+  it('takes a member the sync created out of the team when they leave the synced group, as it deactivates them', () => {
+    const result = plan({
+      config: engOnly,
+      slackUsers: [user('U1')],
+      groupMembers: new Map([['SENG', new Set<string>()], ['SSALES', new Set(['U1'])]]),
+      members: [member('m-u1', 'u1@acme.test', { groups: ['Engineering', 'Finance'] })],
+    });
+    expect(result.actions.map((a) => a.kind)).toEqual(['deactivated', 'removed_from_team']);
+    // Finance is not a team the mapping names: left alone.
+    expect(teamLines(result)).toEqual([['removed_from_team', 'm-u1', { field: 'team', before: 'Engineering' }]]);
+  });
+
+  it('takes a member from the API out of the team too, without deactivating them', () => {
+    const result = plan({
+      config: engOnly,
+      slackUsers: [user('U2')],
+      groupMembers: new Map([['SENG', new Set<string>()]]),
+      members: [member('m-u2', 'u2@acme.test', { source: 'api', groups: ['Engineering'] })],
+    });
+    expect(result.actions.map((a) => a.kind)).toEqual(['removed_from_team']);
+    expect(teamLines(result)).toEqual([['removed_from_team', 'm-u2', { field: 'team', before: 'Engineering' }]]);
+  });
+
+  it('takes a deleted Slack user out of every team the mapping names', () => {
+    const result = plan({
+      config: engOnly,
+      slackUsers: [user('U3', { deleted: true })],
+      // Slack may still list a deleted user in a group: a deleted user is in none.
+      groupMembers: new Map([['SENG', new Set(['U3'])]]),
+      members: [member('m-u3', 'u3@acme.test', { source: 'api', groups: ['Engineering'] })],
+    });
+    expect(teamLines(result)).toEqual([['removed_from_team', 'm-u3', { field: 'team', before: 'Engineering' }]]);
+  });
+
+  it('keeps a member in a team while one of the two groups mapped to it still has them', () => {
+    const twoToOne: ProvisioningConfig = { ...engOnly, groupIds: ['SENG', 'SPLAT'], teamMapping: { enabled: true, groupToTeam: { SENG: 'Engineering', SPLAT: 'Engineering' } } };
+    const result = plan({
+      config: twoToOne,
+      slackUsers: [user('U4')],
+      groupMembers: new Map([['SENG', new Set<string>()], ['SPLAT', new Set(['U4'])]]),
+      members: [member('m-u4', 'u4@acme.test', { name: 'User U4', groups: ['Engineering'] })],
+    });
+    expect(result.actions).toEqual([]);
+  });
+});

@@ -117,6 +117,35 @@ describe('provisioning sync', () => {
     expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: {} } });
   });
 
+  it('takes people who leave the synced group out of its team, deactivated or not, and reports each removal (issue 17)', async () => {
+    // Sync only @eng, mapped to Engineering. Ada is created by the sync; Bob came through the API.
+    await save('m-bob', 'bob@acme.test', 'api', 'activated', ['Board']);
+    await provisioning().config.save(
+      config({ groupIds: ['SENG000001'], teamMapping: { enabled: true, groupToTeam: { SENG000001: 'Engineering' } }, maxDeactivationShare: 1 }),
+      'm-admin',
+      new Date(),
+    );
+    expect(await syncNow()).toMatchObject({ report: { status: 'completed' } });
+    expect(await members().findById('slack-U0ADA00001')).toMatchObject({ groups: ['Engineering'], source: 'provisioning' });
+    expect(await members().findById('m-bob')).toMatchObject({ groups: ['Board', 'Engineering'] });
+
+    // Both move from @eng to @fin (neither synced nor mapped) in Slack.
+    t.emulator.state.usergroups.get('SENG000001')!.users = [];
+    t.emulator.state.usergroups.get('SFIN000001')!.users.push('U0ADA00001', 'U0BOB00001');
+    expect(await syncNow()).toMatchObject({ report: { status: 'completed' } });
+
+    expect(await members().findById('slack-U0ADA00001')).toMatchObject({ status: 'deactivated', groups: [] });
+    // Not created by the sync: not deactivated, but out of the team the mapping manages; Board is not one.
+    expect(await members().findById('m-bob')).toMatchObject({ status: 'activated', groups: ['Board'] });
+    const [run] = await provisioning().runs.latest(1);
+    const lines = [];
+    for await (const line of provisioning().runs.streamLines(run!.id)) lines.push(line);
+    expect(lines.filter((line) => line.kind === 'removed_from_team').map((line) => [line.memberId, line.changes, line.outcome])).toEqual([
+      ['slack-U0ADA00001', [{ field: 'team', before: 'Engineering' }], 'applied'],
+      ['m-bob', [{ field: 'team', before: 'Engineering' }], 'applied'],
+    ]);
+  });
+
   it('records a line that fails as failed, applies the others around it, and reads the rest as applied from the watermark', async () => {
     // Bob is mapped to m-bob, whose email Slack now says is bob@acme.test, which m-other (CSV) already has.
     await save('m-bob', 'old-bob@acme.test', 'provisioning');
