@@ -11,7 +11,7 @@ import type { MemberDirectory } from '../members/member-directory';
 import type { WelcomeMember } from '../notifications/notification-services';
 import type { ScreenDeps } from '../ports';
 import { createProvisioningRepos, type ProvisioningRepos } from './provisioning-repos';
-import { syncJob } from './sync.job';
+import { RESUME_SYNC_CRON, resumeSyncJob, syncJob } from './sync.job';
 import { SyncService } from './sync.service';
 import { registerPanel } from './home/panel.listeners';
 import { registerHistory } from './home/history.listeners';
@@ -57,6 +57,11 @@ export function register(app: App, deps: ScreenDeps, ports: ProvisioningPorts): 
   deps.scheduler.schedule(
     syncJob(sync, () => deps.workspace.isLive()),
     deps.config.schedules.provisioning,
+  );
+  // A sync whose process died resumes on a live process within a minute of its lease expiring.
+  deps.scheduler.schedule(
+    resumeSyncJob(sync, () => deps.workspace.isLive()),
+    RESUME_SYNC_CRON,
   );
   registerHistory(app, deps, { runs: repos.runs, report: new SyncReportRepository(deps.db) });
   registerPanel(app, deps, { repos, sync });

@@ -30,7 +30,7 @@ export interface SyncServiceDeps {
   welcome?: WelcomeMember;
 }
 
-export type SyncOutcome = { ran: false; reason: 'not_configured' } | { ran: true; run: SyncRun };
+export type SyncOutcome = { ran: false; reason: 'not_configured' | 'nothing_to_resume' } | { ran: true; run: SyncRun };
 
 /** New members written per insert. */
 const CREATE_BATCH = 500;
@@ -69,6 +69,19 @@ export class SyncService {
     const run = await deps.runs.start(options.kind, options.trigger, deps.clock.now());
     await deps.runs.update(run.id, { phase: 'reading' });
     return this.execute({ ...run, phase: 'reading' }, config);
+  }
+
+  /**
+   * Resumes a sync a dead process left `running`, and starts nothing new otherwise. The resume
+   * job calls it every minute under the sync's lease, so a run whose holder died goes on soon
+   * after the lease expires, with no click and no schedule due.
+   */
+  async resumeInterrupted(): Promise<SyncOutcome> {
+    const config = await this.deps.config.get();
+    if (!config) return { ran: false, reason: 'not_configured' };
+    const interrupted = await this.takeInterrupted();
+    if (!interrupted) return { ran: false, reason: 'nothing_to_resume' };
+    return this.execute(interrupted, config);
   }
 
   /**

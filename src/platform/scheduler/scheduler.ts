@@ -53,6 +53,11 @@ export class Scheduler {
 
   constructor(private readonly deps: SchedulerDeps) {}
 
+  /** True while a live process (this one or another) holds `lease`; an expired lease is free. */
+  async isLeaseHeld(lease: string): Promise<boolean> {
+    return (await this.deps.leases.holderOf(lease, this.deps.clock.now())) !== undefined;
+  }
+
   /**
    * Plans `job` on `expression` (node-cron syntax). Features plan while they register;
    * nothing triggers until `start()`, which the composition root calls once the app is up.

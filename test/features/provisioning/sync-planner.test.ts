@@ -203,7 +203,12 @@ describe('planSync', () => {
 
 describe('planSync: team mapping follows everyone the sync sees (issue 17)', () => {
   // Sync only @eng, mapped to Engineering; @sales is neither synced nor mapped.
-  const engOnly: ProvisioningConfig = { ...everyone, scope: 'groups', groupIds: ['SENG'], teamMapping: { enabled: true, groupToTeam: { SENG: 'Engineering' } } };
+  const engOnly: ProvisioningConfig = {
+    ...everyone,
+    scope: 'groups',
+    groupIds: ['SENG'],
+    teamMapping: { enabled: true, groupToTeam: { SENG: 'Engineering' } },
+  };
   const teamLines = (result: ReturnType<typeof planSync>) =>
     result.actions.filter((a) => a.kind === 'added_to_team' || a.kind === 'removed_from_team').map((a) => [a.kind, a.memberId, a.changes[0]]);
 
@@ -211,7 +216,10 @@ describe('planSync: team mapping follows everyone the sync sees (issue 17)', () 
     const result = plan({
       config: engOnly,
       slackUsers: [user('U1')],
-      groupMembers: new Map([['SENG', new Set<string>()], ['SSALES', new Set(['U1'])]]),
+      groupMembers: new Map([
+        ['SENG', new Set<string>()],
+        ['SSALES', new Set(['U1'])],
+      ]),
       members: [member('m-u1', 'u1@acme.test', { groups: ['Engineering', 'Finance'] })],
     });
     expect(result.actions.map((a) => a.kind)).toEqual(['deactivated', 'removed_from_team']);
@@ -242,11 +250,18 @@ describe('planSync: team mapping follows everyone the sync sees (issue 17)', () 
   });
 
   it('keeps a member in a team while one of the two groups mapped to it still has them', () => {
-    const twoToOne: ProvisioningConfig = { ...engOnly, groupIds: ['SENG', 'SPLAT'], teamMapping: { enabled: true, groupToTeam: { SENG: 'Engineering', SPLAT: 'Engineering' } } };
+    const twoToOne: ProvisioningConfig = {
+      ...engOnly,
+      groupIds: ['SENG', 'SPLAT'],
+      teamMapping: { enabled: true, groupToTeam: { SENG: 'Engineering', SPLAT: 'Engineering' } },
+    };
     const result = plan({
       config: twoToOne,
       slackUsers: [user('U4')],
-      groupMembers: new Map([['SENG', new Set<string>()], ['SPLAT', new Set(['U4'])]]),
+      groupMembers: new Map([
+        ['SENG', new Set<string>()],
+        ['SPLAT', new Set(['U4'])],
+      ]),
       members: [member('m-u4', 'u4@acme.test', { name: 'User U4', groups: ['Engineering'] })],
     });
     expect(result.actions).toEqual([]);

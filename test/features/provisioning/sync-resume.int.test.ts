@@ -6,7 +6,7 @@ import { WebClient } from '@slack/web-api';
 import type { SeedUser } from '../../../scripts/slack-emulator';
 import { emailKey } from '../../../src/features/members/member.types';
 import { createProvisioningRepos, DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig, type SlackUserRecord } from '../../../src/features/provisioning';
-import { PROVISIONING_JOB } from '../../../src/features/provisioning/sync.job';
+import { PROVISIONING_JOB, RESUME_SYNC_JOB } from '../../../src/features/provisioning/sync.job';
 import { startTestConnector, type TestConnector } from '../../support/connector';
 import { connectorView, storeRepos } from '../../support/store-repos';
 
@@ -65,6 +65,22 @@ describe('provisioning sync after a crash', () => {
     }
     expect(await provisioning().runs.latest(5)).toEqual([expect.objectContaining({ id: dead.id, status: 'completed', counts: { created: 230 } })]);
     expect(await provisioning().runs.stagedPages(dead.id)).toEqual([]);
+  });
+
+  it('is resumed by the every-minute resume job, with no click and no sync schedule due, and that job starts nothing new', async () => {
+    await provisioning().config.save(EVERYONE, 'm-admin', new Date());
+    const { scheduler } = t.connector.deps;
+    expect(scheduler.plannedJobs()).toContainEqual({ name: RESUME_SYNC_JOB, expression: '* * * * *' });
+    // Nothing left running: the job reads and leaves (it never starts a sync of its own).
+    expect(await scheduler.runPlannedNow(RESUME_SYNC_JOB, 'event')).toMatchObject({ ran: true, report: { skipped: 'nothing_to_resume' } });
+    expect(await provisioning().runs.latest(5)).toEqual([]);
+
+    // What a process killed while reading users.list leaves: a run marked running, its lease expired.
+    const dead = await provisioning().runs.start('sync', 'schedule', new Date());
+    await provisioning().runs.update(dead.id, { phase: 'reading' });
+    // The job's next tick, as the cron fires it every minute on any live process.
+    expect(await scheduler.runPlannedNow(RESUME_SYNC_JOB, 'event')).toMatchObject({ ran: true, report: { runId: dead.id, status: 'completed' } });
+    expect(await provisioning().runs.latest(5)).toEqual([expect.objectContaining({ id: dead.id, status: 'completed', counts: { created: 230 } })]);
   });
 
   it('applies the rest of a plan whose process died while applying it (here: during an approval)', async () => {

@@ -145,7 +145,7 @@ export function noticeForJob(outcome: JobOutcome, what: 'sync' | 'approval'): Pa
 }
 
 /** The panel's model: the configuration, the latest runs and the group names. */
-export async function loadPanel(ctx: Pick<PanelContext, 'repos' | 'catalog'>, notice?: PanelNotice): Promise<PanelModel> {
+export async function loadPanel(ctx: Pick<PanelContext, 'repos' | 'catalog' | 'deps'>, notice?: PanelNotice): Promise<PanelModel> {
   const [config, runs] = await Promise.all([ctx.repos.config.get(), ctx.repos.runs.latest(RUNS_READ)]);
   const latest = runs[0];
   const latestSync = runs.find((r) => r.kind === 'sync');
@@ -156,7 +156,7 @@ export async function loadPanel(ctx: Pick<PanelContext, 'repos' | 'catalog'>, no
     ...(config ? { config } : {}),
     ...(groups ? { groups } : {}),
     pending: config !== undefined && (!lastCompleted || lastCompleted.startedAt.getTime() < config.updatedAt.getTime()),
-    ...(latest?.status === 'running' ? { running: latest } : {}),
+    ...(latest?.status === 'running' ? { running: latest, interrupted: !(await ctx.deps.scheduler.isLeaseHeld(PROVISIONING_JOB)) } : {}),
     ...(latestSync?.status === 'needs_review' ? { review: latestSync } : {}),
     ...(notice ? { notice } : {}),
   };

@@ -35,6 +35,8 @@ export interface PanelModel {
   pending: boolean;
   /** The latest run, while it runs. */
   running?: Pick<SyncRun, 'id' | 'kind' | 'usersRead'> & Partial<Pick<SyncRun, 'phase' | 'appliedThrough' | 'counts'>>;
+  /** The running sync's process died (no live process holds its lease): it resumes by itself. */
+  interrupted?: boolean;
   /** The latest run, when the safety limit stopped it. */
   review?: Pick<SyncRun, 'id' | 'counts'>;
   notice?: PanelNotice;
@@ -151,7 +153,13 @@ export function renderProvisioningPanel(model: PanelModel): KnownBlock[] {
       running.phase === 'applying' && planned > 0
         ? `${Math.min(planned, (running.appliedThrough ?? -1) + 1).toLocaleString('en-US')} of ${planned.toLocaleString('en-US')} planned changes applied.`
         : `${running.usersRead.toLocaleString('en-US')} Slack users read so far.`;
-    blocks.push({ type: 'section', text: mrkdwn(`:arrows_counterclockwise: *${what}:* ${progress}`) });
+    // No live process holds the sync's lease: the process running it died.
+    const interrupted =
+      running.kind === 'preview'
+        ? ':warning: *A preview was interrupted* (its connector process stopped). Start it again with *Preview*.'
+        : `:warning: *A sync was interrupted* (its connector process stopped). ${progress} It resumes by itself within about two minutes, from where it stopped.`;
+    const text = model.interrupted ? interrupted : `:arrows_counterclockwise: *${what}:* ${progress}`;
+    blocks.push({ type: 'section', text: mrkdwn(text) });
   }
   if (model.review) {
     const n = model.review.counts.deactivated ?? 0;

@@ -63,6 +63,21 @@ describe('the provisioning panel', () => {
     expect(text(blocks)).not.toContain('Your sync is pending');
   });
 
+  it('says a run whose process died was interrupted, not running, and what happens next', () => {
+    const sync = renderProvisioningPanel({ config: CONFIG, pending: false, running: { id: 'r1', kind: 'sync', usersRead: 400 }, interrupted: true }) as Block[];
+    valid(sync);
+    expect(text(sync)).toContain('A sync was interrupted* (its connector process stopped). 400 Slack users read so far. It resumes by itself');
+    expect(text(sync)).not.toContain('is running');
+    const preview = renderProvisioningPanel({
+      config: CONFIG,
+      pending: false,
+      running: { id: 'r2', kind: 'preview', usersRead: 0 },
+      interrupted: true,
+    }) as Block[];
+    expect(text(preview)).toContain('A preview was interrupted');
+    expect(text(preview)).toContain('Start it again with *Preview*');
+  });
+
   it('offers Review, Approve and Cancel for a run in review, with confirm dialogs', () => {
     const blocks = renderProvisioningPanel({ config: CONFIG, pending: true, review: { id: 'run-1', counts: { deactivated: 42, created: 3 } } }) as Block[];
     valid(blocks);
