@@ -57,6 +57,12 @@ export class ImportRunRepository {
     return toRun(doc);
   }
 
+  /** The imports with a run still marked running (a live run, or one whose process died). */
+  async importIdsWithRunning(): Promise<string[]> {
+    const docs = await this.runs.find({ status: 'running' }, { projection: { importId: 1 } }).toArray();
+    return [...new Set(docs.map((d) => d.importId))].sort();
+  }
+
   /**
    * Closes runs of `importId` still marked running. Called while holding the import's lease,
    * so none of them is really running: their process died.

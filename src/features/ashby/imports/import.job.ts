@@ -5,6 +5,7 @@
  */
 import type { JobDefinition, JobOutcome, Scheduler } from '../../../platform/scheduler/scheduler';
 import type { ImportRepository } from './import.repository';
+import type { ImportRunRepository } from './import-run.repository';
 import type { ImportService } from './import.service';
 import type { ImportTrigger } from './import.types';
 
@@ -38,6 +39,37 @@ export function runImportExclusive(
   trigger: ImportTrigger,
 ): Promise<JobOutcome> {
   return scheduler.runExclusive(importJob(service, importId, trigger), trigger);
+}
+
+export const RESUME_IMPORTS_JOB = 'ashby.imports.resume_interrupted';
+/** Every minute: an import whose process died runs again at most a minute after its lease (90 s) expires. */
+export const RESUME_IMPORTS_CRON = '* * * * *';
+
+/**
+ * Runs again, on a live process, each import a dead process left with a run marked running:
+ * under the import's own lease, so an import really running elsewhere is left alone (held),
+ * and the new run closes the abandoned one first. Starts nothing for imports with no such run.
+ */
+export function resumeImportsJob(
+  scheduler: Pick<Scheduler, 'runExclusive'>,
+  service: Pick<ImportService, 'run'>,
+  runs: Pick<ImportRunRepository, 'importIdsWithRunning'>,
+): JobDefinition {
+  return {
+    name: RESUME_IMPORTS_JOB,
+    leaseMs: IMPORT_LEASE_MS,
+    run: async () => {
+      const report = { interrupted: 0, resumed: 0, stillRunning: 0 };
+      for (const importId of await runs.importIdsWithRunning()) {
+        report.interrupted += 1;
+        // Recorded as scheduled: the run stands in for the one the dead process did not finish.
+        const outcome = await runImportExclusive(scheduler, service, importId, 'schedule');
+        if (outcome.ran) report.resumed += 1;
+        else report.stillRunning += 1;
+      }
+      return report;
+    },
+  };
 }
 
 /** The scheduled job: every import in turn; one held elsewhere (a "Run now" in progress) is skipped. */

@@ -15,7 +15,7 @@ import type { AshbyApiFactory } from '../ashby-api.types';
 import { EDIT_ACTION, HISTORY_ACTION, IMPORT_HOME_IDS, IMPORT_SETUP_BLOCKS, IMPORT_SETUP_IDS, RUN_NOW_ACTION } from './ids';
 import { noConnectionText, type ImportApplicationSource, type ImportConnectionSource } from './import-connections';
 import { HISTORY_RUNS_SHOWN, renderHistoryModal } from './import-history.view';
-import { runImportExclusive } from './import.job';
+import { importLeaseName, runImportExclusive } from './import.job';
 import type { ImportRepository } from './import.repository';
 import type { ImportRunRepository } from './import-run.repository';
 import { isAshbyError, type ImportService } from './import.service';
@@ -210,14 +210,20 @@ async function applicationName(ctx: Pick<ImportsHomeContext, 'applications'>, ap
 }
 
 /** The Home list: each import with its application's name and last run. */
-export async function loadItems(ctx: Pick<ImportsHomeContext, 'imports' | 'runs' | 'applications'>): Promise<ImportListItem[]> {
+export async function loadItems(ctx: Pick<ImportsHomeContext, 'imports' | 'runs' | 'applications' | 'deps'>): Promise<ImportListItem[]> {
   const all = await ctx.imports.listAll();
   const shown = all.slice(0, IMPORTS_SHOWN);
   const applications = new Map((await ctx.applications.findByIds([...new Set(shown.map((i) => i.applicationId))])).map((a) => [a.id, a.name]));
   const items = await Promise.all(
     shown.map(async (imp): Promise<ImportListItem> => {
       const [lastRun] = await ctx.runs.latest(imp.id, 1);
-      return { imp, applicationName: applications.get(imp.applicationId) ?? imp.applicationId, ...(lastRun ? { lastRun } : {}) };
+      const interrupted = lastRun?.status === 'running' && !(await ctx.deps.scheduler.isLeaseHeld(importLeaseName(imp.id)));
+      return {
+        imp,
+        applicationName: applications.get(imp.applicationId) ?? imp.applicationId,
+        ...(lastRun ? { lastRun } : {}),
+        ...(interrupted ? { interrupted } : {}),
+      };
     }),
   );
   // The rest only count (the view says "the first N of M").

@@ -24,6 +24,8 @@ export interface ImportListItem {
   imp: AshbyImport;
   applicationName: string;
   lastRun?: ImportRun;
+  /** The last run is marked running but no live process holds the import's lease: its process died. */
+  interrupted?: boolean;
 }
 
 /** The outcome of the viewer's last click, shown once. */
@@ -93,7 +95,10 @@ function importBlocks(item: ImportListItem, index: number, now: Date | undefined
   lines.push(`${fields}${imp.createPendingMembers ? ' · creates pending members' : ''}`);
   if (!lastRun) lines.push('_Not run yet._');
   else {
-    lines.push(`Last run: ${RUN_STATUS_LABELS[lastRun.status]} · ${slackDateText(lastRun.startedAt, { now })}`);
+    const status = item.interrupted
+      ? ':warning: Interrupted (its connector process stopped); it runs again by itself within about two minutes'
+      : RUN_STATUS_LABELS[lastRun.status];
+    lines.push(`Last run: ${status} · ${slackDateText(lastRun.startedAt, { now })}`);
     if (lastRun.status === 'failed') lines.push(`_${mrkdwnText(lastRun.error ?? 'failed', MAX_ERROR)}_`);
     else if (lastRun.status !== 'running') lines.push(runCountsText(lastRun));
   }

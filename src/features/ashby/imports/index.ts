@@ -10,7 +10,7 @@ import type { MemberServices } from '../../members';
 import type { ScreenDeps } from '../../ports';
 import type { AshbyApiFactory } from '../ashby-api.types';
 import type { ImportApplicationSource, ImportConnectionSource } from './import-connections';
-import { importsJob } from './import.job';
+import { importsJob, RESUME_IMPORTS_CRON, resumeImportsJob } from './import.job';
 import { ImportRepository } from './import.repository';
 import { ImportRowRepository } from './import-row.repository';
 import { registerImportRowRoutes } from './import-rows.routes';
@@ -22,7 +22,7 @@ export { ASHBY_IMPORT_INDEXES, ImportRepository } from './import.repository';
 export { ASHBY_IMPORT_ROW_INDEXES, ImportRowRepository } from './import-row.repository';
 export { ASHBY_IMPORT_RUN_INDEXES, ImportRunRepository } from './import-run.repository';
 export { ImportService, pendingMemberId, type Notify } from './import.service';
-export { IMPORTS_JOB, importLeaseName, runImportExclusive } from './import.job';
+export { IMPORTS_JOB, importLeaseName, RESUME_IMPORTS_JOB, runImportExclusive } from './import.job';
 export type { ImportApplicationSource, ImportConnection, ImportConnectionSource } from './import-connections';
 export * from './import.types';
 
@@ -70,6 +70,8 @@ export function registerImports(app: App, deps: ScreenDeps, wiring: ImportsWirin
   const feature = createImports(deps, wiring);
   registerImportRowRoutes(deps.router, { imports: feature.imports, rows: feature.rows });
   deps.scheduler.schedule(importsJob(deps.scheduler, feature.service, feature.imports), deps.config.schedules.imports);
+  // An import whose process died runs again on a live process within a minute of its lease expiring.
+  deps.scheduler.schedule(resumeImportsJob(deps.scheduler, feature.service, feature.runs), RESUME_IMPORTS_CRON);
   wiring.members.ownership.register({
     kind: 'scheduled_import',
     countOwnedBy: (memberId) => feature.imports.countOwnedBy(memberId),

@@ -8,6 +8,8 @@ import { encryptSecret } from '../../../../src/platform/secrets';
 import { pendingMemberId, type AshbyImport } from '../../../../src/features/ashby/imports';
 import { API_KEY, deliveredNotification, OWNER, startImportsWorld, type ImportsWorld } from './imports-fixture';
 import { storeRepos } from '../../../support/store-repos';
+import { RESUME_IMPORTS_JOB } from '../../../../src/features/ashby/imports';
+import { ABANDONED_RUN_ERROR } from '../../../../src/features/ashby/imports/import-run.repository';
 
 describe('Ashby import runs', () => {
   let world: ImportsWorld;
@@ -124,6 +126,24 @@ describe('Ashby import runs', () => {
     const dm = world.t.emulator.messagesTo(OWNER).find((m) => JSON.stringify(m).includes(notificationIdOf(finished)));
     expect(JSON.stringify(dm)).toContain('Ashby import into New hires (Headcount) completed');
     expect(JSON.stringify(dm)).toContain('2 hires read from Ashby');
+  });
+
+  it('runs again by itself an import whose process died mid-run, closing the abandoned run (issue 17)', async () => {
+    hire('Ada Lovelace');
+    const imp = await newImport();
+    const { scheduler } = world.t.connector.deps;
+    expect(scheduler.plannedJobs()).toContainEqual({ name: RESUME_IMPORTS_JOB, expression: '* * * * *' });
+    // Nothing left running: the job runs no import.
+    expect(await scheduler.runPlannedNow(RESUME_IMPORTS_JOB, 'event')).toMatchObject({ ran: true, report: { interrupted: 0, resumed: 0 } });
+    expect(await world.feature.runs.latest(imp.id, 5)).toEqual([]);
+
+    // What a process killed mid-run leaves: a run marked running, its lease expired.
+    const dead = await world.feature.runs.start(imp.id, 'schedule', new Date());
+    expect(await scheduler.runPlannedNow(RESUME_IMPORTS_JOB, 'event')).toMatchObject({ ran: true, report: { interrupted: 1, resumed: 1, stillRunning: 0 } });
+    const [latest, abandoned] = await world.feature.runs.latest(imp.id, 5);
+    expect(abandoned).toMatchObject({ id: dead.id, status: 'failed', error: ABANDONED_RUN_ERROR });
+    expect(latest).toMatchObject({ status: 'completed', counts: { created: 1 } });
+    expect(await rows(imp.id)).toEqual([expect.objectContaining({ employeeName: 'Ada Lovelace' })]);
   });
 
   it('reads only what changed on the next run (the sync token), and a re-run never duplicates rows', async () => {

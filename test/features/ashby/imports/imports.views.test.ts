@@ -72,6 +72,19 @@ describe('the Ashby imports Home section', () => {
     ]);
   });
 
+  it('says an import whose process died was interrupted and runs again by itself, not that it is running', () => {
+    const blocks = renderImportsSection({
+      items: [
+        { imp: imp('imp-1'), applicationName: 'Headcount', lastRun: run({ status: 'running' }), interrupted: true },
+        { imp: imp('imp-2'), applicationName: 'Finance', lastRun: run({ status: 'running' }) },
+      ],
+    }) as Block[];
+    expect(validateView({ type: 'home', blocks })).toEqual([]);
+    expect(blocks[1]!.text!.text).toContain('Interrupted (its connector process stopped); it runs again by itself');
+    expect(blocks[1]!.text!.text).not.toContain('Running');
+    expect(blocks[3]!.text!.text).toContain(':arrows_counterclockwise: Running');
+  });
+
   it('shows at most IMPORTS_SHOWN imports and says how many there are', () => {
     const items = Array.from({ length: IMPORTS_SHOWN + 5 }, (_, i) => ({
       imp: imp(`imp-${i}`, { targetBlock: 'x'.repeat(500) }),
