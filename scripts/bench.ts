@@ -21,6 +21,12 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkSection>> = {
 
 /** `npm run bench` runs them all; `npm run bench -- delivery` only the ones named. */
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(
+      `Usage: npm run bench [-- ${Object.keys(BENCHMARKS).join(' | ')} ...]\nReads no connector setting (each benchmark starts its own emulator and store); optional *_BENCH_* variables (e.g. DELIVERY_BENCH_NOTIFICATIONS, MAPPING_BENCH_USERS) size the runs.\n`,
+    );
+    return;
+  }
   const named = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
   const unknown = named.filter((name) => !(name in BENCHMARKS));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);

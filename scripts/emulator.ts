@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSlackEmulator, loadSeedFile, SeedError, type RecordedCall } from './slack-emulator';
+import { READS_NO_SETTINGS } from './cli-config';
 
 const DEFAULT_SEED = resolve(__dirname, 'slack-emulator/seed.example.json');
 const DEFAULT_PORT = 4100;
@@ -20,8 +21,13 @@ function parseOptions() {
       host: { type: 'string', default: '127.0.0.1' },
       'rate-limit-scale': { type: 'string', default: '1' },
       quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    process.stdout.write(`Usage: npm run emulator -- [--seed FILE] [--port N] [--host H] [--rate-limit-scale X] [--quiet]\n${READS_NO_SETTINGS}\n`);
+    process.exit(0);
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number (0-65535)');
   const rateLimitScale = Number(values['rate-limit-scale']);

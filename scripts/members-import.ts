@@ -12,7 +12,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline/promises';
 import pino from 'pino';
-import { loadConfigForCli } from './cli-config';
+import path from 'node:path';
+import { mongoPasswordOf } from '../src/config';
+import { loadSettingsForCli, readsLine } from './cli-config';
 import { ALL_INDEXES } from '../src/features/index-registry';
 import { ensureIndexes } from '../src/db/indexes';
 import { openStore, type Store } from '../src/db/store';
@@ -21,10 +23,13 @@ import { createMemberServices, type MemberImportPreview } from '../src/features/
 import { systemClock } from '../src/platform/clock';
 import { createLogger } from '../src/platform/logger';
 
+/** The settings this tool uses: the store and the log level, no Slack token or API secret. */
+const SETTINGS = ['MONGODB_URI', 'MONGODB_DB', 'DATA_DIR', 'LOG_LEVEL'] as const;
 const USAGE =
   'Usage: npm run members:import -- FILE.csv [--dry-run] [--yes]\n' +
   '  --dry-run  show what would change and write nothing\n' +
-  '  --yes      import without asking for confirmation (needed when not on a terminal)\n';
+  '  --yes      import without asking for confirmation (needed when not on a terminal)\n' +
+  `${readsLine(SETTINGS)}\n`;
 /** Rows listed one by one in the preview; the rest are counted. */
 const LISTED_ROWS = 50;
 
@@ -116,19 +121,21 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const config = loadConfigForCli(err);
-  if (!config) return 1;
+  const settings = loadSettingsForCli(SETTINGS, err);
+  if (!settings) return 1;
+  const level = settings.LOG_LEVEL;
 
   // Log lines (store start, warnings) go to stderr, so stdout holds only the import's report.
+  const password = mongoPasswordOf(settings.MONGODB_URI);
   const { logger } = createLogger({
-    level: config.logLevel === 'info' || config.logLevel === 'debug' || config.logLevel === 'trace' ? 'warn' : config.logLevel,
+    level: level === 'info' || level === 'debug' || level === 'trace' ? 'warn' : level,
     destination: pino.destination({ dest: 2, sync: true }),
-    secrets: [config.http.apiToken, config.encryptionKey.toString('base64')],
+    secrets: password ? [password] : [],
   });
 
   let store: Store;
   try {
-    store = await openStore({ uri: config.mongo.uri, dbName: config.mongo.dbName, dataDir: config.dataDir, logger });
+    store = await openStore({ uri: settings.MONGODB_URI, dbName: settings.MONGODB_DB, dataDir: path.resolve(settings.DATA_DIR), logger });
   } catch (error) {
     err(`Cannot open the store: ${(error as Error).message}. Nothing was imported.`);
     return 1;

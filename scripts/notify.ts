@@ -3,15 +3,17 @@
  * notification through the connector's HTTP API (`POST /api/v1/notifications`), as the
  * platform would, for people trying the connector out or checking a deployment.
  *
- * Reads the settings like the connector (`.env` + environment) for API_TOKEN and the HTTP
- * address; `--api-url` overrides the address (e.g. a connector on another port). The
+ * Reads only API_TOKEN and the HTTP address (HTTP_HOST, HTTP_PORT) from `.env` and the
+ * environment; `--api-url` overrides the address (e.g. a connector on another port). The
  * connector validates the notification: its 400 answer is printed field by field.
  * Exit code 0 when the connector accepted it (202) or already had it (200), 1 otherwise.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { Config } from '../src/config';
-import { loadConfigForCli } from './cli-config';
+import { loadSettingsForCli, readsLine } from './cli-config';
+
+/** The settings this tool uses: the API's token and address, nothing of Slack or the store. */
+const SETTINGS = ['API_TOKEN', 'HTTP_HOST', 'HTTP_PORT'] as const;
 
 const USAGE = `Usage: npm run notify -- (--email E | --member-id M) --type T --title TITLE --url URL [options]
   --email E          the recipient's email (or --member-id M, the platform's member id)
@@ -23,6 +25,7 @@ const USAGE = `Usage: npm run notify -- (--email E | --member-id M) --type T --t
   --actor NAME       who did it
   --id ID            the idempotency key (default: a new UUID); the same id again is not sent twice
   --api-url URL      the connector's HTTP API (default: http://HTTP_HOST:HTTP_PORT from the settings)
+${readsLine(SETTINGS)}
 `;
 
 const OPTIONS = {
@@ -43,10 +46,10 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The API's base URL from the settings: wildcard addresses are reached on loopback. */
-function apiUrlFrom(config: Config): string | undefined {
-  if (config.http.port === 0) return undefined;
-  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host === '::' ? '::1' : config.http.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
+function apiUrlFrom(settings: { HTTP_HOST: string; HTTP_PORT: number }): string | undefined {
+  if (settings.HTTP_PORT === 0) return undefined;
+  const host = settings.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : settings.HTTP_HOST === '::' ? '::1' : settings.HTTP_HOST;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${settings.HTTP_PORT}`;
 }
 
 /** Prints the connector's answer; returns the exit code. */
@@ -82,9 +85,9 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const config = loadConfigForCli(err);
-  if (!config) return 1;
-  const apiUrl = (values['api-url'] ?? apiUrlFrom(config))?.replace(/\/+$/, '');
+  const settings = loadSettingsForCli(SETTINGS, err);
+  if (!settings) return 1;
+  const apiUrl = (values['api-url'] ?? apiUrlFrom(settings))?.replace(/\/+$/, '');
   if (!apiUrl) {
     err("HTTP_PORT is 0 (a port picked at start): give the connector's address with --api-url.");
     return 1;
@@ -107,7 +110,7 @@ async function main(): Promise<number> {
   try {
     response = await fetch(`${apiUrl}/api/v1/notifications`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${config.http.apiToken}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${settings.API_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify(notification),
       signal: AbortSignal.timeout(30_000),
     });

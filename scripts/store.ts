@@ -7,6 +7,11 @@
 import { parseArgs } from 'node:util';
 import { startEmbeddedStore } from '../src/db/embedded-store';
 import { createLogger } from '../src/platform/logger';
+import { READS_NO_SETTINGS } from './cli-config';
+
+const USAGE = `Usage: npm run store -- [--data-dir DIR] [--port N] [--host H] [--handler sqlite|postgresql] [--postgresql-url URL]
+${READS_NO_SETTINGS}
+`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -16,8 +21,13 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       handler: { type: 'string', default: 'sqlite' },
       'postgresql-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number (0-65535)');
   if (values.handler !== 'sqlite' && values.handler !== 'postgresql') throw new Error('--handler must be sqlite or postgresql');

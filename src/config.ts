@@ -157,6 +157,44 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return toConfig(result.data);
 }
 
+/** A setting's name, as written in .env or the environment. */
+export type SettingName = keyof Settings;
+
+/**
+ * Parses only `names` (defaults applied): what a command-line tool that needs a few settings
+ * validates, so it never asks for a token it does not use. Same messages as `parseConfig`.
+ */
+export function parseSettings<K extends SettingName>(names: readonly K[], env: NodeJS.ProcessEnv = process.env): Pick<Settings, K> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // The pick is by runtime names; the result's type is the same Pick of Settings.
+  const mask = Object.fromEntries(names.map((name) => [name, true])) as Partial<Record<SettingName, true>>;
+  const result = settingsSchema.pick(mask as Record<SettingName, true>).safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${String(issue.path[0] ?? 'settings')} ${issue.message}`);
+    throw new ConfigError([...new Set(problems)]);
+  }
+  return result.data as unknown as Pick<Settings, K>;
+}
+
+/** Loads `.env` (without overriding the real environment) and parses only `names`. */
+export function loadSettings<K extends SettingName>(names: readonly K[], envFile = '.env'): Pick<Settings, K> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dotenv = require('dotenv') as typeof import('dotenv');
+  dotenv.config({ path: envFile, quiet: true });
+  return parseSettings(names, process.env);
+}
+
+/** The password inside a MongoDB URI, for the log scrubber; undefined when there is none. */
+export function mongoPasswordOf(uri: string | undefined): string | undefined {
+  if (!uri) return undefined;
+  try {
+    return decodeURIComponent(new URL(uri).password) || undefined;
+  } catch {
+    // mongodb+srv or unusual URIs: the scrubber still removes the tokens.
+    return undefined;
+  }
+}
+
 function toConfig(s: Settings): Config {
   return Object.freeze({
     slack: Object.freeze({ botToken: s.SLACK_BOT_TOKEN, appToken: s.SLACK_APP_TOKEN, apiUrl: s.SLACK_API_URL }),
@@ -186,14 +224,8 @@ export function secretsOf(config: Config, env: NodeJS.ProcessEnv = process.env):
   const secrets = [config.slack.botToken, config.slack.appToken, config.http.apiToken, config.encryptionKey.toString('base64')];
   const rawKey = env.ENCRYPTION_KEY?.trim();
   if (rawKey) secrets.push(rawKey);
-  if (config.mongo.uri) {
-    try {
-      const password = decodeURIComponent(new URL(config.mongo.uri).password);
-      if (password) secrets.push(password);
-    } catch {
-      // mongodb+srv or unusual URIs: the scrubber still removes the tokens.
-    }
-  }
+  const password = mongoPasswordOf(config.mongo.uri);
+  if (password) secrets.push(password);
   return secrets;
 }
 
