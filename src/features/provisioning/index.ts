@@ -60,7 +60,7 @@ export function register(app: App, deps: ScreenDeps, ports: ProvisioningPorts): 
   );
   // A sync whose process died resumes on a live process within a minute of its lease expiring.
   deps.scheduler.schedule(
-    resumeSyncJob(sync, () => deps.workspace.isLive()),
+    resumeSyncJob(deps.scheduler, sync, () => deps.workspace.isLive()),
     RESUME_SYNC_CRON,
   );
   registerHistory(app, deps, { runs: repos.runs, report: new SyncReportRepository(deps.db) });

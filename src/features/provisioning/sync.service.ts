@@ -76,6 +76,11 @@ export class SyncService {
    * job calls it every minute under the sync's lease, so a run whose holder died goes on soon
    * after the lease expires, with no click and no schedule due.
    */
+  /** True when a run is marked running (live, or left by a dead process): one read. */
+  async hasRunMarkedRunning(): Promise<boolean> {
+    return (await this.deps.runs.findRunning()).length > 0;
+  }
+
   async resumeInterrupted(): Promise<SyncOutcome> {
     const config = await this.deps.config.get();
     if (!config) return { ran: false, reason: 'not_configured' };

@@ -42,8 +42,8 @@ export function runImportExclusive(
 }
 
 export const RESUME_IMPORTS_JOB = 'ashby.imports.resume_interrupted';
-/** Every minute: an import whose process died runs again at most a minute after its lease (90 s) expires. */
-export const RESUME_IMPORTS_CRON = '* * * * *';
+/** Every minute at second 30 (away from the minute mark where the imports' own schedule fires): an import whose process died runs again at most a minute after its lease (90 s) expires. */
+export const RESUME_IMPORTS_CRON = '30 * * * * *';
 
 /**
  * Runs again, on a live process, each import a dead process left with a run marked running:
@@ -51,7 +51,7 @@ export const RESUME_IMPORTS_CRON = '* * * * *';
  * and the new run closes the abandoned one first. Starts nothing for imports with no such run.
  */
 export function resumeImportsJob(
-  scheduler: Pick<Scheduler, 'runExclusive'>,
+  scheduler: Pick<Scheduler, 'runExclusive' | 'isLeaseHeld'>,
   service: Pick<ImportService, 'run'>,
   runs: Pick<ImportRunRepository, 'importIdsWithRunning'>,
 ): JobDefinition {
@@ -61,6 +61,11 @@ export function resumeImportsJob(
     run: async () => {
       const report = { interrupted: 0, resumed: 0, stillRunning: 0 };
       for (const importId of await runs.importIdsWithRunning()) {
+        // Really running on a live process: not interrupted.
+        if (await scheduler.isLeaseHeld(importLeaseName(importId))) {
+          report.stillRunning += 1;
+          continue;
+        }
         report.interrupted += 1;
         // Recorded as scheduled: the run stands in for the one the dead process did not finish.
         const outcome = await runImportExclusive(scheduler, service, importId, 'schedule');

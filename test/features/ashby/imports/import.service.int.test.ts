@@ -132,7 +132,7 @@ describe('Ashby import runs', () => {
     hire('Ada Lovelace');
     const imp = await newImport();
     const { scheduler } = world.t.connector.deps;
-    expect(scheduler.plannedJobs()).toContainEqual({ name: RESUME_IMPORTS_JOB, expression: '* * * * *' });
+    expect(scheduler.plannedJobs()).toContainEqual({ name: RESUME_IMPORTS_JOB, expression: '30 * * * * *' });
     // Nothing left running: the job runs no import.
     expect(await scheduler.runPlannedNow(RESUME_IMPORTS_JOB, 'event')).toMatchObject({ ran: true, report: { interrupted: 0, resumed: 0 } });
     expect(await world.feature.runs.latest(imp.id, 5)).toEqual([]);
