@@ -88,7 +88,11 @@ export function toLine(doc: SyncActionDocument, appliedThrough: number | undefin
 
 export const SYNC_RUN_INDEXES: CollectionIndexes = {
   collection: 'sync_runs',
-  indexes: [{ key: { startedAt: -1 }, name: 'startedAt_-1' }],
+  indexes: [
+    { key: { startedAt: -1 }, name: 'startedAt_-1' },
+    // The resume job looks for running runs every minute; the history grows with every sync.
+    { key: { status: 1 }, name: 'status' },
+  ],
 };
 
 /** Staged pages are read by `_id` (`<runId>:<index>`), the one lookup FerretDB 1.24 serves from an index. */

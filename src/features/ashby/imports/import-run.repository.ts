@@ -13,7 +13,11 @@ interface ImportRunDocument extends Omit<ImportRun, 'id'> {
 
 export const ASHBY_IMPORT_RUN_INDEXES: CollectionIndexes = {
   collection: 'ashby_import_runs',
-  indexes: [{ key: { importId: 1, startedAt: -1 }, name: 'importId_startedAt' }],
+  indexes: [
+    { key: { importId: 1, startedAt: -1 }, name: 'importId_startedAt' },
+    // The resume job looks for running runs every minute; the history grows with every run.
+    { key: { status: 1 }, name: 'status' },
+  ],
 };
 
 export interface RunOutcome {
