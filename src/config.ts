@@ -147,14 +147,19 @@ export class ConfigError extends Error {
  * Throws `ConfigError` listing every problem; messages never contain the values.
  */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return toConfig(checked(settingsSchema, env));
+}
+
+/** Parses `env` with `schema`, or throws `ConfigError` with one line per problem (never a value). */
+function checked<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
   // Empty strings in .env mean "not set", so defaults and "is required" apply.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = settingsSchema.safeParse(cleaned);
+  const result = schema.safeParse(cleaned);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${String(issue.path[0] ?? 'settings')} ${issue.message}`);
     throw new ConfigError([...new Set(problems)]);
   }
-  return toConfig(result.data);
+  return result.data;
 }
 
 /** A setting's name, as written in .env or the environment. */
@@ -165,22 +170,14 @@ export type SettingName = keyof Settings;
  * validates, so it never asks for a token it does not use. Same messages as `parseConfig`.
  */
 export function parseSettings<K extends SettingName>(names: readonly K[], env: NodeJS.ProcessEnv = process.env): Pick<Settings, K> {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   // The pick is by runtime names; the result's type is the same Pick of Settings.
-  const mask = Object.fromEntries(names.map((name) => [name, true])) as Partial<Record<SettingName, true>>;
-  const result = settingsSchema.pick(mask as Record<SettingName, true>).safeParse(cleaned);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${String(issue.path[0] ?? 'settings')} ${issue.message}`);
-    throw new ConfigError([...new Set(problems)]);
-  }
-  return result.data as unknown as Pick<Settings, K>;
+  const mask = Object.fromEntries(names.map((name) => [name, true])) as Record<SettingName, true>;
+  return checked(settingsSchema.pick(mask), env) as unknown as Pick<Settings, K>;
 }
 
 /** Loads `.env` (without overriding the real environment) and parses only `names`. */
 export function loadSettings<K extends SettingName>(names: readonly K[], envFile = '.env'): Pick<Settings, K> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const dotenv = require('dotenv') as typeof import('dotenv');
-  dotenv.config({ path: envFile, quiet: true });
+  readEnvFile(envFile);
   return parseSettings(names, process.env);
 }
 
@@ -231,9 +228,14 @@ export function secretsOf(config: Config, env: NodeJS.ProcessEnv = process.env):
 
 /** Loads `.env` (without overriding the real environment) and parses it. */
 export function loadConfig(envFile = '.env'): Config {
+  readEnvFile(envFile);
+  return parseConfig(process.env);
+}
+
+/** Loads `.env` into process.env without overriding what the environment already sets. */
+function readEnvFile(envFile: string): void {
   // dotenv is imported lazily so tests that call parseConfig never read a developer's .env.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dotenv = require('dotenv') as typeof import('dotenv');
   dotenv.config({ path: envFile, quiet: true });
-  return parseConfig(process.env);
 }
