@@ -6,7 +6,7 @@
 import { notificationIdOf } from '../../../../src/features/ashby/imports/import-notification';
 import { encryptSecret } from '../../../../src/platform/secrets';
 import { pendingMemberId, type AshbyImport } from '../../../../src/features/ashby/imports';
-import { API_KEY, deliveredNotification, OWNER, startImportsWorld, type ImportsWorld } from './imports-fixture';
+import { API_KEY, deliveredNotification, OWNER, runImport, startImportsWorld, type ImportsWorld } from './imports-fixture';
 import { storeRepos } from '../../../support/store-repos';
 import { RESUME_IMPORTS_JOB } from '../../../../src/features/ashby/imports';
 import { ABANDONED_RUN_ERROR } from '../../../../src/features/ashby/imports/import-run.repository';
@@ -61,11 +61,7 @@ describe('Ashby import runs', () => {
     return application;
   }
 
-  const run = async (importId: string) => {
-    const result = await world.feature.service.run(importId, 'manual');
-    if (!result.ran) throw new Error('the import did not run');
-    return result.run;
-  };
+  const run = (importId: string) => runImport(world, importId);
   const rows = (importId: string) => world.feature.rows.page(importId, undefined, 1_000);
   const callsTo = (endpoint: string) => world.ashby.calls().filter((c) => c.endpoint === endpoint);
 
@@ -273,7 +269,7 @@ describe('Ashby import runs', () => {
     });
     // Olga already is a member: nobody new for her.
     expect(await storeRepos(world.t.connector.store.db).members.findById(pendingMemberId(olga.id))).toBeUndefined();
-    const again = await world.feature.service.run(on.id, 'schedule');
-    expect(again.ran && again.run.counts.membersCreated).toBe(0);
+    const again = await runImport(world, on.id, 'schedule');
+    expect(again.counts.membersCreated).toBe(0);
   });
 });

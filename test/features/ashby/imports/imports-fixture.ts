@@ -11,7 +11,8 @@ import { ApplicationRepository } from '../../../../src/features/applications/app
 import { createAshbyApi } from '../../../../src/features/ashby/client';
 import { AshbyConnectionRepository } from '../../../../src/features/ashby/connections/connection.repository';
 import { AshbyConnectionService } from '../../../../src/features/ashby/connections/connection.service';
-import { createImports, type ImportsFeature } from '../../../../src/features/ashby/imports';
+import { createImports, runImportExclusive, type ImportsFeature } from '../../../../src/features/ashby/imports';
+import type { ImportRun, ImportTrigger } from '../../../../src/features/ashby/imports/import.types';
 import { emailKey, type AccountType } from '../../../../src/features/members/member.types';
 import { createNotificationRepos, createNotify, type Notification } from '../../../../src/features/notifications';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
@@ -116,4 +117,16 @@ export async function deliveredNotification(world: ImportsWorld, id: string): Pr
     10_000,
     `notification ${id}`,
   );
+}
+
+/**
+ * Runs an import as the connector does, under its lease: a run outside the lease would look
+ * left by a dead process to the every-minute resume job, which would run the import beside it.
+ */
+export async function runImport(world: ImportsWorld, importId: string, trigger: ImportTrigger = 'manual'): Promise<ImportRun> {
+  const outcome = await runImportExclusive(world.t.connector.deps.scheduler, world.feature.service, importId, trigger);
+  const runId = outcome.ran && outcome.status === 'completed' ? outcome.report['runId'] : undefined;
+  const run = typeof runId === 'string' ? await world.feature.runs.findById(runId) : undefined;
+  if (!run) throw new Error(`the import did not run: ${JSON.stringify(outcome)}`);
+  return run;
 }

@@ -8,7 +8,7 @@ import { IMPORTS_JOB, importLeaseName } from '../../../../src/features/ashby/imp
 import { IMPORT_HOME_IDS, IMPORT_SETUP_BLOCKS as BLOCKS, IMPORT_SETUP_IDS as IDS } from '../../../../src/features/ashby/imports/ids';
 import { LeaseRepository } from '../../../../src/platform/scheduler/lease.repository';
 import { eventually } from '../../../support/connector';
-import { HEADERS, OWNER, STANDARD, startImportsWorld, type ImportsWorld } from './imports-fixture';
+import { HEADERS, OWNER, runImport, STANDARD, startImportsWorld, type ImportsWorld } from './imports-fixture';
 import { connectorView } from '../../../support/store-repos';
 
 type Block = Record<string, any>;
@@ -210,8 +210,7 @@ describe('Ashby imports in the App Home and over HTTP', () => {
       'm-owner',
       new Date(),
     );
-    const result = await world.feature.service.run(imp.id, 'manual');
-    expect(result.ran && result.run.counts.created).toBe(5);
+    expect((await runImport(world, imp.id)).counts.created).toBe(5);
 
     const seen: string[] = [];
     let cursor: string | null = '';
