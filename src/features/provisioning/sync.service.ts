@@ -76,16 +76,24 @@ export class SyncService {
    * job calls it every minute under the sync's lease, so a run whose holder died goes on soon
    * after the lease expires, with no click and no schedule due.
    */
-  /** True when a run is marked running (live, or left by a dead process): one read. */
+  /**
+   * True when a sync run is marked running (live, or left by a dead process): one read.
+   * Previews are left out: they run without the sync's lease (Preview in the App Home), so a
+   * free lease does not mean a preview's process died.
+   */
   async hasRunMarkedRunning(): Promise<boolean> {
-    return (await this.deps.runs.findRunning()).length > 0;
+    return (await this.deps.runs.findRunning()).some((run) => run.kind === 'sync');
   }
 
   async resumeInterrupted(): Promise<SyncOutcome> {
     const config = await this.deps.config.get();
     if (!config) return { ran: false, reason: 'not_configured' };
-    const interrupted = await this.takeInterrupted();
+    const interrupted = (await this.deps.runs.findRunning()).find((run) => run.kind === 'sync');
     if (!interrupted) return { ran: false, reason: 'nothing_to_resume' };
+    this.deps.logger.warn(
+      { syncRunId: interrupted.id, phase: interrupted.phase ?? 'reading', usersRead: interrupted.usersRead },
+      'resuming a sync whose process stopped',
+    );
     return this.execute(interrupted, config);
   }
 

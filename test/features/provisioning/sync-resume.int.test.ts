@@ -83,6 +83,13 @@ describe('provisioning sync after a crash', () => {
     expect(await provisioning().runs.latest(5)).toEqual([expect.objectContaining({ id: dead.id, status: 'completed', counts: { created: 230 } })]);
   });
 
+  it('leaves a running preview alone: previews run without the sync lease, so a free lease is no sign of a dead process', async () => {
+    await provisioning().config.save(EVERYONE, 'm-admin', new Date());
+    const preview = await provisioning().runs.start('preview', 'manual', new Date());
+    expect(await t.connector.deps.scheduler.runPlannedNow(RESUME_SYNC_JOB, 'event')).toMatchObject({ ran: true, report: { skipped: 'nothing_to_resume' } });
+    expect(await provisioning().runs.latest(5)).toEqual([expect.objectContaining({ id: preview.id, status: 'running' })]);
+  });
+
   it('applies the rest of a plan whose process died while applying it (here: during an approval)', async () => {
     const members = storeRepos(t.connector.store.db).members;
     for (let i = 0; i < 5; i += 1) {
