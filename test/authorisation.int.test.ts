@@ -8,6 +8,7 @@ import { describe as describeConstraint, recordListeners, sampleId, type Constra
 import { eventually, startTestConnector, type TestConnector } from './support/connector';
 import { connectorView, storeRepos } from './support/store-repos';
 import { PERMISSION_REFUSED_VIEW } from '../src/features/members/require-permission';
+import { SCHEDULER_COLLECTIONS } from './support/scheduler-collections';
 
 /**
  * Actions anyone may use: links and one's own settings. The notification link only records
@@ -40,11 +41,9 @@ const SEED = {
 
 async function snapshot(t: TestConnector): Promise<string> {
   const db = t.connector.store.db;
-  // The scheduler's own bookkeeping (leases, their claims, runs, cron ticks) is written by the
-  // every-minute jobs whatever the actions do; everything else must not change.
   const names = (await db.listCollections().toArray())
     .map((c) => c.name)
-    .filter((n) => !['leases', 'lease_claims', 'job_runs', 'job_ticks'].includes(n))
+    .filter((n) => !SCHEDULER_COLLECTIONS.includes(n))
     .sort();
   const parts: Record<string, unknown[]> = {};
   for (const name of names) parts[name] = await db.collection(name).find({}).sort({ _id: 1 }).toArray();

@@ -9,10 +9,10 @@ import fc from 'fast-check';
 import { startTestConnector, type TestConnector } from '../support/connector';
 import { TEST_SECRETS } from '../support/factories';
 import { storeRepos } from '../support/store-repos';
+import { SCHEDULER_COLLECTIONS } from '../support/scheduler-collections';
 
 const JSON_AUTH = { authorization: `Bearer ${TEST_SECRETS.apiToken}`, 'content-type': 'application/json' };
 const BASE_URL = 'https://pigment.test';
-const SCHEDULER_COLLECTIONS = ['job_runs', 'leases', 'lease_claims'];
 
 /** Values a hostile caller would try in place of any field. */
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(

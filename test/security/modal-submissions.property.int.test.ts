@@ -22,13 +22,12 @@ import { eventually, startTestConnector, type TestConnector } from '../support/c
 import { TEST_SECRETS } from '../support/factories';
 import { registerSuiteSecret } from '../support/suite-log';
 import { connectorView } from '../support/store-repos';
+import { SCHEDULER_COLLECTIONS } from '../support/scheduler-collections';
 
 const GOOD_KEY = 'ashby_prop_key_Good_7f3e1c9a5b2d4e6f8a0c';
 registerSuiteSecret('Ashby API key (modal-submissions.property)', GOOD_KEY);
 const AUTH = { authorization: `Bearer ${TEST_SECRETS.apiToken}`, 'content-type': 'application/json' };
 
-/** Collections background work may write to at any time (leases, job bookkeeping). */
-const BACKGROUND = new Set(['leases', 'job_runs']);
 /** Longest string any form field may leave in the store (a plain_text_input's own limit). */
 const STORED_STRING_MAX = 3_000;
 
@@ -235,7 +234,7 @@ describe('admin modal submissions, property-based', () => {
     const db = deps().db;
     const names = (await db.listCollections().toArray())
       .map((c) => c.name)
-      .filter((n) => !BACKGROUND.has(n))
+      .filter((n) => !SCHEDULER_COLLECTIONS.includes(n))
       .sort();
     const parts: Record<string, unknown[]> = {};
     for (const name of names) parts[name] = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
