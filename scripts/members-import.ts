@@ -148,7 +148,7 @@ async function main(): Promise<number> {
       clock: systemClock,
       logger,
       // No Slack here: the connector maps the new members at its next matching pass.
-      hooks: { workspaceWentLive: [], memberChanged: [] },
+      hooks: { workspaceWentLive: [], memberChanged: [], stopping: [] },
     });
 
     const previewed = await imports.preview(file);

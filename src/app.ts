@@ -94,6 +94,9 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     const features = registerFeatures(slack.app, deps);
     await features.workspace.attach({ id: identity.teamId, name: identity.teamName });
     const workspaceRefresh = features.workspace.startRefreshing();
+    stack.push(async () => {
+      for (const finish of deps.hooks.stopping) await finish();
+    });
     stack.push(async () => workspaceRefresh.stop());
     stack.push(() => deps.scheduler.stop());
 

@@ -176,6 +176,7 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     appId: state.app.appId,
     teamId: state.team.id,
     botUserId: state.app.botUserId,
+    ...(state.team.enterprise_id ? { enterpriseId: state.team.enterprise_id } : {}),
     ...options.socket,
   });
   const { port, urlHost } = await listen(server, options.host, options.port);
@@ -373,14 +374,16 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     },
     interactionPayload(userId, fields) {
       const user = state.users.get(userId);
+      const { enterprise_id: enterpriseId, enterprise_name: enterpriseName } = state.team;
       return {
-        team: { id: state.team.id, domain: state.team.domain },
-        user: { id: userId, username: user?.name ?? userId, name: user?.name ?? userId, team_id: state.team.id },
+        team: { id: state.team.id, domain: state.team.domain, ...(enterpriseId ? { enterprise_id: enterpriseId, enterprise_name: enterpriseName } : {}) },
+        // On Grid, the user's team is their home team, which may be another workspace of the org.
+        user: { id: userId, username: user?.name ?? userId, name: user?.name ?? userId, team_id: user?.team_id ?? state.team.id },
         api_app_id: state.app.appId,
         token: 'emulator-verification-token',
         trigger_id: emulator.issueTriggerId(userId),
         is_enterprise_install: false,
-        enterprise: null,
+        enterprise: enterpriseId ? { id: enterpriseId, name: enterpriseName } : null,
         ...fields,
       };
     },

@@ -32,6 +32,8 @@ export interface SocketModeServerOptions {
   teamId?: string;
   /** Bot user id listed in the `authorizations` of `events_api` payloads. Default `U0EMULATORBOT`. */
   botUserId?: string;
+  /** The Enterprise Grid org of the workspace (`E…`), carried by `events_api` payloads; none by default. */
+  enterpriseId?: string;
   /** Interval of server pings. Default 10 000 ms (the client gives up after 30 s without one). */
   pingIntervalMs?: number;
   /** How long one delivery attempt waits for its ack before redelivery. Default 3 000 ms (Slack's 3 s). */
@@ -130,6 +132,7 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
   const appId = options.appId ?? 'A0EMULATOR';
   const teamId = options.teamId ?? 'T0EMULATOR';
   const botUserId = options.botUserId ?? 'U0EMULATORBOT';
+  const enterpriseId = options.enterpriseId ?? null;
   const pingIntervalMs = options.pingIntervalMs ?? 10_000;
   const defaultAckTimeoutMs = options.ackTimeoutMs ?? 3_000;
   const defaultEventRetries = options.maxRetries ?? 3;
@@ -347,12 +350,14 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
     return {
       token: 'emulator-verification-token',
       team_id: teamId,
+      // Slack adds the org's id to every event of a Grid workspace.
+      ...(enterpriseId === null ? {} : { enterprise_id: enterpriseId }),
       api_app_id: appId,
       event,
       type: 'event_callback',
       event_id: `Ev${randomId(10)}`,
       event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ enterprise_id: null, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
+      authorizations: [{ enterprise_id: enterpriseId, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
       is_ext_shared_channel: false,
       event_context: `4-${Buffer.from(JSON.stringify({ et: event['type'], tid: teamId, aid: appId })).toString('base64url')}`,
     };

@@ -41,6 +41,20 @@ export interface SlackTeam {
   domain: string;
   email_domain: string;
   icon: Record<string, string>;
+  /** Set when the workspace belongs to an Enterprise Grid org. */
+  enterprise_id?: string;
+  enterprise_name?: string;
+}
+
+/** The `enterprise_user` of a user of a Grid workspace: their org, and the org's workspaces they belong to. */
+export interface SlackEnterpriseUser {
+  id: string;
+  enterprise_id: string;
+  enterprise_name: string;
+  is_admin: boolean;
+  is_owner: boolean;
+  is_primary_owner: boolean;
+  teams: string[];
 }
 
 /** A user group (subteam) as `usergroups.list` answers it. */
@@ -193,7 +207,11 @@ const SeedUserSchema = z
     is_primary_owner: z.boolean().optional(),
     is_restricted: z.boolean().optional(),
     is_ultra_restricted: z.boolean().optional(),
-    /** A Slack Connect user from another organisation: their own team id, and `is_stranger`. */
+    /**
+     * The user's home team when it is not this workspace: a Slack Connect user from another
+     * organisation (with `is_stranger`), or, on a Grid workspace, a member of the org whose home
+     * is another of its workspaces (they get `enterprise_user.teams` naming both).
+     */
     team_id: z
       .string()
       .regex(/^[TE][A-Z0-9]{2,}$/, 'must look like a Slack team id (T…)')
@@ -221,6 +239,8 @@ const SeedSchema = z
         name: z.string().min(1),
         domain: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes'),
         email_domain: z.string().optional(),
+        /** Makes the workspace part of an Enterprise Grid org. */
+        enterprise: z.object({ id: z.string().regex(/^E[A-Z0-9]{2,}$/, 'must look like a Slack enterprise id (E…)'), name: z.string().min(1) }).optional(),
       })
       .optional(),
     app: z
@@ -366,6 +386,7 @@ export class WorkspaceState {
       domain: team.domain,
       email_domain: parsed.team?.email_domain ?? '',
       icon: { image_default: 'true', image_34: 'https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-34.png' },
+      ...(parsed.team?.enterprise ? { enterprise_id: parsed.team.enterprise.id, enterprise_name: parsed.team.enterprise.name } : {}),
     };
     this.app = {
       appId: parsed.app?.app_id ?? DEFAULT_APP.appId,
@@ -411,10 +432,12 @@ export class WorkspaceState {
     if (!parsed.success) throw new SeedError(formatIssues(parsed.error), 'user');
     const { billing_active: billingActive, profile, ...fields } = parsed.data;
     const realName = fields.real_name ?? profile?.real_name ?? fields.name;
+    const homeTeam = fields.team_id ?? this.team.id;
     const user: SlackUser = {
       ...fields,
+      ...this.enterpriseUser(fields, homeTeam),
       id: fields.id,
-      team_id: fields.team_id ?? this.team.id,
+      team_id: homeTeam,
       name: fields.name,
       real_name: realName,
       deleted: fields.deleted ?? false,
@@ -425,7 +448,7 @@ export class WorkspaceState {
         real_name: realName,
         display_name: '',
         image_72: `https://avatars.emulator.invalid/${fields.id}_72.png`,
-        team: this.team.id,
+        team: homeTeam,
         ...profile,
       },
       is_bot: fields.is_bot ?? false,
@@ -441,6 +464,29 @@ export class WorkspaceState {
     if (billingActive === undefined) this.billingOverrides.delete(user.id);
     else this.billingOverrides.set(user.id, billingActive);
     return user;
+  }
+
+  /**
+   * On a Grid workspace every member of the org carries `enterprise_user`, listing the org's
+   * workspaces they belong to: their home team and this one. Slack Connect strangers do not.
+   */
+  private enterpriseUser(
+    fields: { id: string; is_stranger?: boolean; is_admin?: boolean; is_owner?: boolean; is_primary_owner?: boolean; enterprise_user?: unknown },
+    homeTeam: string,
+  ): { enterprise_user?: SlackEnterpriseUser } {
+    const { enterprise_id: enterpriseId, enterprise_name: enterpriseName } = this.team;
+    if (enterpriseId === undefined || enterpriseName === undefined || fields.is_stranger === true || fields.enterprise_user !== undefined) return {};
+    return {
+      enterprise_user: {
+        id: fields.id,
+        enterprise_id: enterpriseId,
+        enterprise_name: enterpriseName,
+        is_admin: fields.is_admin ?? false,
+        is_owner: fields.is_owner ?? false,
+        is_primary_owner: fields.is_primary_owner ?? false,
+        teams: [...new Set([homeTeam, this.team.id])],
+      },
+    };
   }
 
   /** Whether Slack would bill the user (Fair Billing): active humans, seed overrides first. */

@@ -51,6 +51,8 @@ export interface FeatureDeps {
     workspaceWentLive: Array<(workspace: Workspace) => void>;
     /** A member was created, or their email or status changed (API, CSV, admin, provisioning). */
     memberChanged: Array<(member: Member, before: Member | undefined) => void>;
+    /** Work to finish at shutdown while the store is still open (queued member changes). */
+    stopping: Array<() => Promise<void>>;
   };
 }
 
@@ -119,6 +121,6 @@ export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
     router: input.router,
     scheduler,
     directory: new SlackDirectory(input.slackClient, input.teamId),
-    hooks: { workspaceWentLive: [], memberChanged: [] },
+    hooks: { workspaceWentLive: [], memberChanged: [], stopping: [] },
   };
 }

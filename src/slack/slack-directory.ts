@@ -18,6 +18,12 @@ export interface RawSlackUser {
   is_bot?: boolean;
   is_app_user?: boolean;
   is_stranger?: boolean;
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
+  /** Seconds; Slack bumps it on every change of the user, so it orders copies of one user. */
+  updated?: number;
+  /** On Enterprise Grid: the org, and the org's workspaces the user belongs to. */
+  enterprise_user?: { id?: string; enterprise_id?: string; teams?: string[] };
   profile?: { email?: string; real_name?: string; display_name?: string; image_192?: string; image_72?: string };
 }
 
@@ -27,7 +33,7 @@ const MAX_RATE_LIMIT_WAITS = 20;
 export class SlackDirectory {
   constructor(
     private readonly client: WebClient,
-    /** The workspace's team id: users of other teams are Slack Connect strangers. */
+    /** The workspace's team id: who belongs to it is decided against it (see {@link isStrangerTo}). */
     private readonly teamId: () => string,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
@@ -94,7 +100,7 @@ export class SlackDirectory {
       emailKey: email ? emailKey(email) : undefined,
       deleted: user.deleted === true,
       isBot: user.is_bot === true || user.is_app_user === true || user.id === 'USLACKBOT',
-      isStranger: user.is_stranger === true || (user.team_id !== undefined && user.team_id !== this.teamId()),
+      isStranger: isStrangerTo(user, this.teamId()),
       name: user.profile?.real_name || user.real_name || user.name || String(user.id),
     };
   }
@@ -103,4 +109,17 @@ export class SlackDirectory {
   private withRateLimit<T>(call: () => Promise<T>, maxWaits = MAX_RATE_LIMIT_WAITS): Promise<T> {
     return withRetryAfter(call, { maxWaits, sleep: this.sleep });
   }
+}
+
+/**
+ * Whether the user is not a member of workspace `teamId`: a Slack Connect user of another
+ * organisation. Slack says so with `is_stranger`. Without it, a user whose `team_id` is
+ * another team is a stranger unless they belong to the same Enterprise Grid org and to this
+ * workspace: on Grid, `team_id` is the user's home team in every workspace of the org, and
+ * `enterprise_user.teams` lists the workspaces they are a member of.
+ */
+export function isStrangerTo(user: Pick<RawSlackUser, 'is_stranger' | 'team_id' | 'enterprise_user'>, teamId: string): boolean {
+  if (user.is_stranger === true) return true;
+  if (user.team_id === undefined || user.team_id === teamId) return false;
+  return !(user.enterprise_user?.teams ?? []).includes(teamId);
 }

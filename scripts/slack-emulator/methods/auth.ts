@@ -11,6 +11,7 @@ export const authMethods: MethodTable = {
       team_id: state.team.id,
       user_id: state.app.botUserId,
       bot_id: state.app.botId,
+      ...(state.team.enterprise_id ? { enterprise_id: state.team.enterprise_id } : {}),
       is_enterprise_install: false,
     }),
   },

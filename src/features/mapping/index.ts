@@ -45,6 +45,11 @@ const SlackEventUserSchema = z
     is_bot: z.boolean().optional(),
     is_app_user: z.boolean().optional(),
     is_stranger: z.boolean().optional(),
+    updated: z.number().optional(),
+    enterprise_user: z
+      .object({ id: z.string().optional(), enterprise_id: z.string().optional(), teams: z.array(z.string()).optional() })
+      .loose()
+      .optional(),
     profile: z.object({ email: z.string().optional(), real_name: z.string().optional(), display_name: z.string().optional() }).loose().optional(),
   })
   .loose();
@@ -120,5 +125,6 @@ export function register(app: App, deps: ScreenDeps, feature: MappingFeature, po
     void deps.scheduler.runExclusive(fullPass, 'event');
   });
   deps.hooks.memberChanged.push((member, before) => changes.onMemberChanged(member, before));
+  deps.hooks.stopping.push(() => changes.idle());
   return { service, changes };
 }
