@@ -41,10 +41,19 @@ export interface SlackTeam {
   domain: string;
   email_domain: string;
   icon: Record<string, string>;
+  /** Emulator extension: the Slack plan, which decides what Slack refuses (see SLACK_PLANS). */
+  plan: SlackPlan;
   /** Set when the workspace belongs to an Enterprise Grid org. */
   enterprise_id?: string;
   enterprise_name?: string;
 }
+
+/**
+ * Slack's plans. On Free, Slack answers `plan_upgrade_required` to user group methods and
+ * `paid_only` to `team.accessLogs`; the paid plans have both.
+ */
+export const SLACK_PLANS = ['free', 'pro', 'business+', 'enterprise'] as const;
+export type SlackPlan = (typeof SLACK_PLANS)[number];
 
 /** The `enterprise_user` of a user of a Grid workspace: their org, and the org's workspaces they belong to. */
 export interface SlackEnterpriseUser {
@@ -239,6 +248,8 @@ const SeedSchema = z
         name: z.string().min(1),
         domain: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes'),
         email_domain: z.string().optional(),
+        /** Pro unless said: the plan most workspaces that buy a planning platform have. */
+        plan: z.enum(SLACK_PLANS).optional(),
         /** Makes the workspace part of an Enterprise Grid org. */
         enterprise: z.object({ id: z.string().regex(/^E[A-Z0-9]{2,}$/, 'must look like a Slack enterprise id (E…)'), name: z.string().min(1) }).optional(),
       })
@@ -385,6 +396,7 @@ export class WorkspaceState {
       name: team.name,
       domain: team.domain,
       email_domain: parsed.team?.email_domain ?? '',
+      plan: parsed.team?.plan ?? 'pro',
       icon: { image_default: 'true', image_34: 'https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-34.png' },
       ...(parsed.team?.enterprise ? { enterprise_id: parsed.team.enterprise.id, enterprise_name: parsed.team.enterprise.name } : {}),
     };

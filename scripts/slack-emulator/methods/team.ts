@@ -34,7 +34,11 @@ function loginKey(entry: AccessLogEntry): string {
 export const teamMethods: MethodTable = {
   'team.info': {
     token: 'bot',
-    handler: ({ services: { state } }) => ({ team: { ...state.team, is_verified: false } }),
+    // `plan` is the emulator's own field: team.info does not tell it.
+    handler: ({ services: { state } }) => {
+      const { plan: _plan, ...team } = state.team;
+      return { team: { ...team, is_verified: false } };
+    },
   },
   'team.billableInfo': {
     token: 'bot',
@@ -49,6 +53,7 @@ export const teamMethods: MethodTable = {
   },
   'team.accessLogs': {
     token: 'bot',
-    handler: ({ args, services: { state } }) => accessLogsPage(state, args),
+    // Access logs are a paid feature.
+    handler: ({ args, services: { state } }) => (state.team.plan === 'free' ? fail('paid_only') : accessLogsPage(state, args)),
   },
 };

@@ -508,6 +508,11 @@ export class SyncService {
       const code = slackErrorCode(error);
       // A configured group that is gone must not read as "everyone left it".
       if (code === 'no_such_subteam') throw new Error(`the Slack user group ${groupId} no longer exists; update the sync configuration`);
+      if (code === 'plan_upgrade_required') {
+        throw new Error(
+          "this Slack workspace's plan has no user groups (Slack answered plan_upgrade_required): sync everyone, without team mapping, or upgrade the Slack plan",
+        );
+      }
       throw error;
     }
   }

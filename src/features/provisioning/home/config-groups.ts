@@ -9,6 +9,10 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../../platform/clock';
+import { slackErrorCode } from '../../../slack/slack-error';
+
+/** Slack's answer to user group methods on a plan without user groups (Free). */
+export const PLAN_UPGRADE_REQUIRED = 'plan_upgrade_required';
 
 export interface UsergroupSummary {
   id: string;
@@ -23,6 +27,8 @@ export const USERGROUPS_TTL_MS = 60_000;
 
 export class UsergroupCatalog {
   private cached: { at: number; groups: UsergroupSummary[] } | undefined;
+  /** When Slack last said the plan has no user groups; kept as long as a list, then asked again. */
+  private refusedAt: number | undefined;
   private loading: Promise<UsergroupSummary[]> | undefined;
 
   constructor(
@@ -35,6 +41,7 @@ export class UsergroupCatalog {
   async list(): Promise<UsergroupSummary[]> {
     const now = this.clock.now().getTime();
     if (this.cached && now - this.cached.at < this.ttlMs) return this.cached.groups;
+    if (this.needsPaidPlan()) return Promise.reject(new Error(PLAN_UPGRADE_REQUIRED));
     this.loading ??= this.load().finally(() => {
       this.loading = undefined;
     });
@@ -51,13 +58,25 @@ export class UsergroupCatalog {
     this.cached = { at: this.cached.at, groups };
   }
 
+  /**
+   * True when Slack's last answer was that this workspace's plan has no user groups (the Free
+   * plan): the configuration modal and the panel say so instead of offering groups.
+   */
+  needsPaidPlan(): boolean {
+    return this.refusedAt !== undefined && this.clock.now().getTime() - this.refusedAt < this.ttlMs;
+  }
+
   /** Like `list`, but undefined when Slack does not answer (the panel then shows group ids). */
   async tryList(): Promise<UsergroupSummary[] | undefined> {
     return this.list().catch(() => undefined);
   }
 
   private async load(): Promise<UsergroupSummary[]> {
-    const answer = await this.client.usergroups.list({ include_disabled: true });
+    const answer = await this.client.usergroups.list({ include_disabled: true }).catch((error: unknown) => {
+      if (slackErrorCode(error) === PLAN_UPGRADE_REQUIRED) this.refusedAt = this.clock.now().getTime();
+      throw error;
+    });
+    this.refusedAt = undefined;
     const groups = (answer.usergroups ?? []).flatMap((g) => (g.id ? [toUsergroupSummary({ ...g, id: g.id })] : []));
     groups.sort((a, b) => a.handle.localeCompare(b.handle));
     this.cached = { at: this.clock.now().getTime(), groups };

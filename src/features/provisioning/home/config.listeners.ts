@@ -42,14 +42,19 @@ export function registerConfigListeners(app: App, ctx: PanelContext): void {
     const viewId = z.string().min(1).parse(opened.view?.id);
     const config = await ctx.repos.config.get();
     const groups = await ctx.catalog.tryList();
-    await client.views.update({ view_id: viewId, view: renderConfigModal({ ...(config ? { config } : {}), ...(groups ? { groups } : {}) }) });
+    const groupsNeedPaidPlan = ctx.catalog.needsPaidPlan();
+    await client.views.update({
+      view_id: viewId,
+      view: renderConfigModal({ ...(config ? { config } : {}), ...(groups ? { groups } : {}), groupsNeedPaidPlan }),
+    });
   });
 
   // The group picker's typeahead (over the socket in Socket Mode; no options URL needed).
   app.options<'block_suggestion'>(PROVISIONING_CONFIG_IDS.groups, manage, async ({ ack, context }) => {
     const query = gated(context).interaction.query ?? '';
     const groups = await ctx.catalog.list().catch((error: unknown) => {
-      logger.warn({ err: error }, 'usergroups.list failed; the group picker shows nothing');
+      // On a plan without groups the modal says so; the picker is not shown there.
+      if (!ctx.catalog.needsPaidPlan()) logger.warn({ err: error }, 'usergroups.list failed; the group picker shows nothing');
       return [];
     });
     await ack({ options: matchUsergroups(groups, query, MAX_GROUP_OPTIONS).map(groupOption) });
@@ -61,7 +66,9 @@ export function registerConfigListeners(app: App, ctx: PanelContext): void {
     const values = interaction.view?.values;
     // Handles in the team mapping are resolved against Slack's groups; only read them when needed.
     const needsGroups = JSON.stringify((values as Record<string, unknown> | undefined)?.[PROVISIONING_CONFIG_BLOCKS.teamMapping] ?? {}).includes('=');
-    const result = parseConfigSubmission(values, needsGroups ? await ctx.catalog.tryList() : undefined);
+    const groups = needsGroups ? await ctx.catalog.tryList() : undefined;
+    // Known from the modal's opening (or the read just above): no Slack call is added here.
+    const result = parseConfigSubmission(values, groups, { groupsNeedPaidPlan: ctx.catalog.needsPaidPlan() });
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: result.errors });
       return;

@@ -28,7 +28,15 @@ export interface ConfigModalModel {
   config?: ProvisioningConfig;
   /** The workspace's groups, for names; undefined when Slack did not answer (ids are shown). */
   groups?: readonly UsergroupSummary[];
+  /** Slack said the workspace's plan has no user groups (Free): only Everyone can be synced. */
+  groupsNeedPaidPlan?: boolean;
 }
+
+/** What the modal and the panel say on a plan without user groups. */
+export const PAID_PLAN_TEXT =
+  ':lock: *User groups need a paid Slack plan.* This Slack workspace has none (Slack answered `plan_upgrade_required`), so the sync takes everyone in the workspace and team mapping is off.';
+/** The inline error for a submission that still asks for groups on such a plan. */
+export const PAID_PLAN_ERROR = 'User groups need a paid Slack plan: choose Everyone in the Slack workspace.';
 
 /** The option a group appears as in the picker (value: its id). */
 export function groupOption(group: Pick<UsergroupSummary, 'id' | 'handle' | 'name'>): PlainTextOption {
@@ -72,7 +80,9 @@ const INVITE_ON: Option = { text: plain('Invite new members (a welcome DM with a
 
 export function renderConfigModal(model: ConfigModalModel): ModalView {
   const config = model.config;
-  const scope = SCOPE_OPTIONS.find((o) => o.value === config?.scope);
+  const noGroups = model.groupsNeedPaidPlan === true;
+  const scopeOptions = noGroups ? SCOPE_OPTIONS.filter((o) => o.value === 'everyone') : SCOPE_OPTIONS;
+  const scope = scopeOptions.find((o) => o.value === config?.scope);
   const chosen = (config?.groupIds ?? []).slice(0, MAX_SYNCED_GROUPS).map((id) => groupOption(groupById(model.groups, id)));
   const text = config ? mappingText(config.teamMapping.groupToTeam, model.groups) : '';
   const share = Math.round((config?.maxDeactivationShare ?? DEFAULT_MAX_DEACTIVATION_SHARE) * 100);
@@ -82,8 +92,37 @@ export function renderConfigModal(model: ConfigModalModel): ModalView {
       type: 'input',
       block_id: BLOCKS.scope,
       label: plain('Who is synced', 2000),
-      element: { type: 'radio_buttons', action_id: IDS.scope, options: SCOPE_OPTIONS, ...(scope ? { initial_option: scope } : {}) },
+      element: { type: 'radio_buttons', action_id: IDS.scope, options: scopeOptions, ...(scope ? { initial_option: scope } : {}) },
     },
+    ...(noGroups ? [{ type: 'section', text: mrkdwn(PAID_PLAN_TEXT) } satisfies KnownBlock] : groupBlocks(config, chosen, text)),
+    {
+      type: 'input',
+      block_id: BLOCKS.invite,
+      optional: true,
+      label: plain('Invitations', 2000),
+      element: { type: 'checkboxes', action_id: IDS.invite, options: [INVITE_ON], ...(config?.inviteNewMembers ? { initial_options: [INVITE_ON] } : {}) },
+    },
+    {
+      type: 'input',
+      block_id: BLOCKS.share,
+      label: plain('Safety limit (% of synced members)', 2000),
+      hint: plain('A sync that would deactivate more than this share of synced members stops before writing, for an admin to review.', 2000),
+      element: { type: 'number_input', action_id: IDS.share, is_decimal_allowed: false, min_value: '1', max_value: '100', initial_value: String(share) },
+    },
+  ];
+  return {
+    type: 'modal',
+    callback_id: IDS.view,
+    title: plain('Provisioning sync', 24),
+    submit: plain('Save', 24),
+    close: plain('Cancel', 24),
+    blocks,
+  };
+}
+
+/** The group picker and the team mapping: only on plans with user groups. */
+function groupBlocks(config: ProvisioningConfig | undefined, chosen: PlainTextOption[], text: string): KnownBlock[] {
+  return [
     {
       type: 'input',
       block_id: BLOCKS.groups,
@@ -126,29 +165,7 @@ export function renderConfigModal(model: ConfigModalModel): ModalView {
         ...(text ? { initial_value: wholeLines(text, MAX_MAPPING_TEXT) } : {}),
       },
     },
-    {
-      type: 'input',
-      block_id: BLOCKS.invite,
-      optional: true,
-      label: plain('Invitations', 2000),
-      element: { type: 'checkboxes', action_id: IDS.invite, options: [INVITE_ON], ...(config?.inviteNewMembers ? { initial_options: [INVITE_ON] } : {}) },
-    },
-    {
-      type: 'input',
-      block_id: BLOCKS.share,
-      label: plain('Safety limit (% of synced members)', 2000),
-      hint: plain('A sync that would deactivate more than this share of synced members stops before writing, for an admin to review.', 2000),
-      element: { type: 'number_input', action_id: IDS.share, is_decimal_allowed: false, min_value: '1', max_value: '100', initial_value: String(share) },
-    },
   ];
-  return {
-    type: 'modal',
-    callback_id: IDS.view,
-    title: plain('Provisioning sync', 24),
-    submit: plain('Save', 24),
-    close: plain('Cancel', 24),
-    blocks,
-  };
 }
 
 /** A modal with one paragraph and no submit (loading, refused). */
@@ -183,12 +200,18 @@ const GROUP_ID = /^S[A-Z0-9]{2,30}$/;
  * Reads a submission (`view.state.values`) into a configuration, or inline errors by block id.
  * `groups` resolves handles in the team mapping; undefined when Slack did not answer.
  */
-export function parseConfigSubmission(values: unknown, groups: readonly UsergroupSummary[] | undefined): ConfigParse {
+export function parseConfigSubmission(
+  values: unknown,
+  groups: readonly UsergroupSummary[] | undefined,
+  options: { groupsNeedPaidPlan?: boolean } = {},
+): ConfigParse {
   const errors: Record<string, string> = {};
 
   const scopeValue = (field(values, BLOCKS.scope, IDS.scope)?.['selected_option'] as { value?: unknown } | null | undefined)?.value;
   const scope = scopeValue === 'everyone' || scopeValue === 'groups' ? scopeValue : undefined;
   if (!scope) errors[BLOCKS.scope] = 'Choose who is synced.';
+  // Checked again here: the modal may have been opened before Slack told us the plan.
+  else if (scope === 'groups' && options.groupsNeedPaidPlan) errors[BLOCKS.scope] = PAID_PLAN_ERROR;
 
   const groupIds = [...new Set(selectedValues(field(values, BLOCKS.groups, IDS.groups)))];
   if (groupIds.some((id) => !GROUP_ID.test(id))) errors[BLOCKS.groups] = 'Choose user groups from the list.';
@@ -196,6 +219,7 @@ export function parseConfigSubmission(values: unknown, groups: readonly Usergrou
   else if (scope === 'groups' && groupIds.length === 0) errors[BLOCKS.groups] = 'Choose at least one user group, or sync everyone.';
 
   const mappingEnabled = selectedValues(field(values, BLOCKS.teamMappingEnabled, IDS.teamMappingEnabled)).includes('on');
+  if (mappingEnabled && options.groupsNeedPaidPlan) errors[BLOCKS.scope] = PAID_PLAN_ERROR;
   const mapping = parseTeamMapping(textValue(field(values, BLOCKS.teamMapping, IDS.teamMapping)), groups);
   if (!mapping.ok) errors[BLOCKS.teamMapping] = mapping.error;
   else if (mappingEnabled && Object.keys(mapping.groupToTeam).length === 0)

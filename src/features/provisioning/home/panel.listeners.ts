@@ -155,6 +155,7 @@ export async function loadPanel(ctx: Pick<PanelContext, 'repos' | 'catalog' | 'd
   return {
     ...(config ? { config } : {}),
     ...(groups ? { groups } : {}),
+    ...(needsNames && ctx.catalog.needsPaidPlan() ? { groupsNeedPaidPlan: true } : {}),
     pending: config !== undefined && (!lastCompleted || lastCompleted.startedAt.getTime() < config.updatedAt.getTime()),
     ...(latest?.status === 'running' ? { running: latest, interrupted: !(await ctx.deps.scheduler.isLeaseHeld(PROVISIONING_JOB)) } : {}),
     ...(latestSync?.status === 'needs_review' ? { review: latestSync } : {}),

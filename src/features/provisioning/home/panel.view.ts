@@ -31,6 +31,8 @@ export interface PanelModel {
   config?: StoredProvisioningConfig;
   /** For group names; undefined when Slack did not answer (ids are shown). */
   groups?: readonly UsergroupSummary[];
+  /** The configuration uses user groups, and Slack said the workspace's plan has none (Free). */
+  groupsNeedPaidPlan?: boolean;
   /** The saved configuration is newer than the last completed sync. */
   pending: boolean;
   /** The latest run, while it runs. */
@@ -138,6 +140,14 @@ export function renderProvisioningPanel(model: PanelModel): KnownBlock[] {
       text: mrkdwn(model.config ? summaryText(model.config, model.groups) : 'Not configured yet: nothing is synced from Slack until a configuration is saved.'),
     },
   ];
+  if (model.groupsNeedPaidPlan) {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        ':warning: *User groups need a paid Slack plan.* This Slack workspace has none (Slack answered `plan_upgrade_required`), so a sync by user group or with team mapping cannot run. *Configure* to sync everyone instead.',
+      ),
+    });
+  }
   if (model.config && model.pending && !model.running) {
     blocks.push({
       type: 'section',
