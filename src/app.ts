@@ -3,6 +3,7 @@
  * features, HTTP server, Socket Mode) and stops it in reverse. No other module creates
  * long-lived objects.
  */
+import { dropRepeatedEvents } from './slack/repeated-events';
 import { secretsOf, type Config } from './config';
 import { ensureIndexes } from './db/indexes';
 import { ALL_INDEXES } from './features/index-registry';
@@ -66,6 +67,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     await ensureIndexes(store.db, ALL_INDEXES);
 
     const slack = createSlackApp(config, logger, metrics, options.slack);
+    slack.app.use(dropRepeatedEvents(store.db, options.clock ?? systemClock, logger.child({ component: 'bolt' })));
     const identity = await verifyBotToken(slack.app.client);
     await slack.app.init();
     logger.info({ teamId: identity.teamId, team: identity.teamName, botUserId: identity.botUserId }, 'bot token accepted');

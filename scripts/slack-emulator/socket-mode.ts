@@ -48,6 +48,11 @@ export interface SocketModeServerOptions {
 export interface SendOptions {
   ackTimeoutMs?: number;
   maxRetries?: number;
+  /**
+   * The attempt number of the first delivery: above 0, the envelope is Slack's redelivery of
+   * one sent before (`retry_attempt`, `retry_reason: timeout`), e.g. a callback sent again.
+   */
+  retryAttempt?: number;
 }
 
 /** One envelope written to one connection (each delivery attempt is recorded). */
@@ -66,6 +71,14 @@ export interface SocketModeServer {
    * arrives (possibly for a redelivery); rejects with `AckTimeoutError` after the last retry times out.
    */
   sendEvent(event: Record<string, unknown>, opts?: SendOptions): Promise<SocketModeAck>;
+  /**
+   * The `event_callback` payload Slack would wrap `event` in (a new `event_id`), without sending
+   * it: give it to `sendEventCallback`, as many times and in whatever order a test needs, to
+   * deliver repeats (the same `event_id`) and out-of-order events as Slack may.
+   */
+  eventCallback(event: Record<string, unknown>): Record<string, unknown>;
+  /** Sends a callback built by `eventCallback` as an `events_api` envelope. */
+  sendEventCallback(callback: Record<string, unknown>, opts?: SendOptions): Promise<SocketModeAck>;
   /**
    * Sends an `interactive` envelope (block_actions, view_submission, view_closed, shortcut…) and
    * resolves with the ack. Slack does not redeliver interactions (the user sees an error after 3 s),
@@ -267,7 +280,7 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
         acceptsResponsePayload,
         ackTimeoutMs: opts?.ackTimeoutMs ?? defaultAckTimeoutMs,
         maxRetries: opts?.maxRetries ?? defaultRetries,
-        envelope: buildEnvelope(type, payload, acceptsResponsePayload, 0),
+        envelope: buildEnvelope(type, payload, acceptsResponsePayload, opts?.retryAttempt ?? 0),
         envelopeIds: [],
         resolve,
         reject,
@@ -415,6 +428,8 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
       return `ws://${hostHeader}${SOCKET_MODE_PATH}?ticket=${ticket}&app_id=${appId}`;
     },
     sendEvent: (event, opts) => send('events_api', eventCallback(event), defaultEventRetries, opts),
+    eventCallback,
+    sendEventCallback: (callback, opts) => send('events_api', callback, defaultEventRetries, opts),
     sendInteractive: (payload, opts) => send('interactive', payload, 0, opts),
     sendSlashCommand: (payload, opts) => send('slash_commands', payload, 0, opts),
     disconnectAll(reason: DisconnectReason): void {

@@ -10,6 +10,7 @@ import { APPLICATION_INDEXES } from './applications/application.repository';
 import { ASHBY_CONNECTION_INDEXES } from './ashby/connections/connection.repository';
 import { AUDIT_INDEXES } from './audit/audit.repository';
 import { MAPPING_INDEXES } from './mapping/mapping.repository';
+import { SLACK_USER_VERSION_INDEXES } from './mapping/slack-user-versions.repository';
 import { MEMBER_IMPORT_PREVIEW_INDEXES } from './members/home/member-import-preview.repository';
 import { MEMBER_INDEXES } from './members/member.repository';
 import {
@@ -26,15 +27,18 @@ import { JOB_RUN_INDEXES } from '../platform/scheduler/job-run.repository';
 import { LEASE_CLAIM_INDEXES, LEASE_INDEXES } from '../platform/scheduler/lease.repository';
 import { JOB_TICK_INDEXES } from '../platform/scheduler/tick.repository';
 import type { CollectionIndexes } from '../db/indexes';
+import { SEEN_EVENT_INDEXES } from '../slack/repeated-events';
 
 export const ALL_INDEXES: readonly CollectionIndexes[] = [
   LEASE_INDEXES,
   LEASE_CLAIM_INDEXES,
   JOB_RUN_INDEXES,
   JOB_TICK_INDEXES,
+  SEEN_EVENT_INDEXES,
   WORKSPACE_INDEXES,
   MEMBER_INDEXES,
   MAPPING_INDEXES,
+  SLACK_USER_VERSION_INDEXES,
   AUDIT_INDEXES,
   MEMBER_IMPORT_PREVIEW_INDEXES,
   OUTBOX_INDEXES,

@@ -1,6 +1,9 @@
 /**
- * The scheduler's own bookkeeping: leases, their claims, job runs and cron ticks. Cron jobs
- * (the resume jobs tick every minute) write them whatever a test does, so "nothing changed"
- * snapshots leave them out.
+ * The connector's own bookkeeping: the scheduler's leases, their claims, job runs and cron
+ * ticks, and the ids of Slack events already handled. Cron jobs (the resume jobs tick every
+ * minute) and every event a test sends write them whatever the test is about, so "nothing
+ * changed" snapshots leave them out.
  */
-export const SCHEDULER_COLLECTIONS: readonly string[] = ['leases', 'lease_claims', 'job_runs', 'job_ticks'];
+import { SEEN_EVENTS_COLLECTION } from '../../src/slack/repeated-events';
+
+export const SCHEDULER_COLLECTIONS: readonly string[] = ['leases', 'lease_claims', 'job_runs', 'job_ticks', SEEN_EVENTS_COLLECTION];

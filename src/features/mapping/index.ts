@@ -19,6 +19,7 @@ import { renderMappingCounts } from './mapping-home.view';
 import { fullPassJob, scheduledPassJob } from './mapping.job';
 import { MappingService } from './mapping.service';
 import { MemberChangeQueue } from './member-change.queue';
+import { SlackUserVersionRepository } from './slack-user-versions.repository';
 
 export { MappingService, type MappingCounts } from './mapping.service';
 export { MemberChangeQueue } from './member-change.queue';
@@ -107,11 +108,18 @@ export function register(app: App, deps: ScreenDeps, feature: MappingFeature, po
   });
 
   // Events are acknowledged by Bolt before listeners run; when the workspace is not live the
-  // service does nothing.
+  // service does nothing. Repeats were dropped by event id before this; a copy older than one
+  // already applied (Slack promises no order) is dropped here.
+  const versions = new SlackUserVersionRepository(deps.db);
   const onUserEvent = async (event: { user?: unknown }, type: string): Promise<void> => {
     const parsed = SlackEventUserSchema.safeParse(event.user);
     if (!parsed.success) {
       logger.warn({ event: type, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'Slack user event without a usable user; ignored');
+      return;
+    }
+    const { id, updated } = parsed.data;
+    if (updated !== undefined && !(await versions.advance(id, updated, deps.clock.now()))) {
+      logger.info({ event: type, slackUserId: id, updated }, 'older copy of a Slack user dropped: a newer one was applied');
       return;
     }
     const result = await service.onSlackUser(parsed.data as RawSlackUser);

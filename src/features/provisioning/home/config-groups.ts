@@ -20,6 +20,8 @@ export interface UsergroupSummary {
   name: string;
   /** Disabled groups stay listed so a configuration naming one still shows its name. */
   disabled: boolean;
+  /** Slack's `date_update` (seconds): orders copies of one group, since events come in no promised order. */
+  updated?: number;
 }
 
 /** How long a read list is used before `usergroups.list` is called again. */
@@ -54,6 +56,9 @@ export class UsergroupCatalog {
    */
   remember(group: UsergroupSummary): void {
     if (!this.cached) return;
+    const kept = this.cached.groups.find((g) => g.id === group.id);
+    // A late copy of the group must not undo a newer one.
+    if (kept?.updated !== undefined && group.updated !== undefined && group.updated < kept.updated) return;
     const groups = [...this.cached.groups.filter((g) => g.id !== group.id), group].sort((a, b) => a.handle.localeCompare(b.handle));
     this.cached = { at: this.cached.at, groups };
   }
@@ -85,8 +90,14 @@ export class UsergroupCatalog {
 }
 
 /** A group as Slack gives it (usergroups.list, subteam events) as the catalog keeps it. */
-export function toUsergroupSummary(group: { id: string; handle?: string; name?: string; date_delete?: number }): UsergroupSummary {
-  return { id: group.id, handle: group.handle ?? group.id, name: group.name ?? group.handle ?? group.id, disabled: (group.date_delete ?? 0) !== 0 };
+export function toUsergroupSummary(group: { id: string; handle?: string; name?: string; date_delete?: number; date_update?: number }): UsergroupSummary {
+  return {
+    id: group.id,
+    handle: group.handle ?? group.id,
+    name: group.name ?? group.handle ?? group.id,
+    disabled: (group.date_delete ?? 0) !== 0,
+    ...(group.date_update !== undefined ? { updated: group.date_update } : {}),
+  };
 }
 
 /** Groups whose handle or name contains `text` (case-insensitive), enabled ones only, at most `limit`. */

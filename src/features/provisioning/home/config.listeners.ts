@@ -15,7 +15,15 @@ import { PROVISIONING_PERMISSION, type PanelContext } from './panel-context';
 
 /** `subteam_created` / `subteam_updated`: the group as it is now. */
 const SubteamEvent = z.object({
-  subteam: z.object({ id: z.string().min(1), handle: z.string().optional(), name: z.string().optional(), date_delete: z.number().optional() }).loose(),
+  subteam: z
+    .object({
+      id: z.string().min(1),
+      handle: z.string().optional(),
+      name: z.string().optional(),
+      date_delete: z.number().optional(),
+      date_update: z.number().optional(),
+    })
+    .loose(),
 });
 
 export function registerConfigListeners(app: App, ctx: PanelContext): void {

@@ -1,0 +1,62 @@
+/**
+ * Slack delivers every event at least once: an envelope whose ack did not reach Slack in time
+ * comes again (`retry_attempt` > 0, same `event_id`), possibly to another process of the
+ * deployment. This middleware lets each `event_id` through once across all processes: the
+ * first to insert it in `slack_events_seen` (its `_id`, a unique index) runs the listeners,
+ * every later copy is dropped. Interactions carry no `event_id` and Slack does not redeliver them.
+ *
+ * Ids are kept for an hour (Slack retries within minutes) and purged by whoever inserts, at
+ * most every ten minutes per process: FerretDB 1.24 has no TTL indexes.
+ */
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import { type Db, MongoServerError } from 'mongodb';
+import type { CollectionIndexes } from '../db/indexes';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+
+export const SEEN_EVENTS_COLLECTION = 'slack_events_seen';
+export const SEEN_EVENT_INDEXES: CollectionIndexes = { collection: SEEN_EVENTS_COLLECTION, indexes: [{ key: { at: 1 }, name: 'at' }] };
+
+/** How long an event id is remembered. */
+export const SEEN_EVENT_RETENTION_MS = 60 * 60_000;
+const PURGE_EVERY_MS = 10 * 60_000;
+
+interface SeenEvent {
+  _id: string;
+  type: string;
+  at: Date;
+}
+
+export function dropRepeatedEvents(db: Db, clock: Clock, logger: Logger): Middleware<AnyMiddlewareArgs> {
+  const seen = db.collection<SeenEvent>(SEEN_EVENTS_COLLECTION);
+  let lastPurge = 0;
+
+  async function firstCopy(eventId: string, type: string): Promise<boolean> {
+    const now = clock.now();
+    try {
+      await seen.insertOne({ _id: eventId, type, at: now });
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === 11000) return false;
+      throw error;
+    }
+    if (now.getTime() - lastPurge >= PURGE_EVERY_MS) {
+      lastPurge = now.getTime();
+      await seen.deleteMany({ at: { $lt: new Date(now.getTime() - SEEN_EVENT_RETENTION_MS) } });
+    }
+    return true;
+  }
+
+  return async ({ body, next, context }) => {
+    const { event_id: eventId, event } = body as { event_id?: unknown; event?: { type?: unknown } };
+    if (typeof eventId !== 'string' || eventId === '') {
+      await next();
+      return;
+    }
+    const type = typeof event?.type === 'string' ? event.type : 'unknown';
+    if (!(await firstCopy(eventId, type))) {
+      logger.info({ eventId, event: type, retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated Slack event dropped');
+      return;
+    }
+    await next();
+  };
+}
