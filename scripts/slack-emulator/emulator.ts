@@ -33,8 +33,28 @@ export interface SlackEmulatorOptions {
   now?: () => number;
   /** How long a trigger id can be exchanged; Slack gives 3 seconds. */
   triggerTtlMs?: number;
+  /**
+   * The network between the app and Slack: every Web API request and answer, every envelope
+   * and every ack travels `eachWayMs` plus up to `jitterMs` more, drawn per message. Trigger
+   * ids and the 3-second ack deadline count that time, as on Slack. None by default.
+   */
+  latency?: NetworkLatency;
   /** Called after each Web API call is answered (the CLI prints them). */
   onCall?: (call: RecordedCall) => void;
+}
+
+export interface NetworkLatency {
+  eachWayMs: number;
+  jitterMs?: number;
+}
+
+const LatencySchema = z.object({ eachWayMs: z.number().nonnegative().max(10_000), jitterMs: z.number().nonnegative().max(10_000).optional() });
+
+/** One way's delay drawn from a latency setting. */
+function oneWay(latency: NetworkLatency | undefined): () => number {
+  if (!latency) return () => 0;
+  const { eachWayMs, jitterMs = 0 } = LatencySchema.parse(latency);
+  return () => eachWayMs + Math.random() * jitterMs;
 }
 
 /** What a token turned out to be: the two tokens the app holds, none, or something else. */
@@ -108,6 +128,8 @@ export interface SlackEmulator {
   injectFault(method: string, fault: FaultSpec): void;
   clearFaults(): void;
   setRateLimitScale(scale: number): void;
+  /** Changes the network delay (see `SlackEmulatorOptions.latency`); `undefined` for none. */
+  setLatency(latency: NetworkLatency | undefined): void;
   /** Makes calls with the app's tokens fail as after an uninstall. */
   revokeTokens(options?: RevokeOptions): void;
   restoreTokens(): void;
@@ -158,6 +180,11 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
   const revoked = new Map<TokenKind, string>();
   let accountInactive = false;
   let triggerCounter = 0;
+  let travel = oneWay(options.latency);
+  const traveled = () => {
+    const delay = travel();
+    return delay > 0 ? new Promise((resolve) => setTimeout(resolve, delay)) : Promise.resolve();
+  };
 
   const server: Server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
@@ -176,6 +203,7 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     appId: state.app.appId,
     teamId: state.team.id,
     botUserId: state.app.botUserId,
+    latency: () => travel(),
     ...(state.team.enterprise_id ? { enterpriseId: state.team.enterprise_id } : {}),
     ...options.socket,
   });
@@ -271,7 +299,10 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     const path = new URL(req.url ?? '/', baseUrl).pathname;
     if (path.startsWith('/api/')) {
       const method = safeDecode(path.slice('/api/'.length)).replace(/\/$/, '');
+      // The request reaches Slack, is answered, and the answer travels back.
+      await traveled();
       const { call, reply } = await answerApi(req, method);
+      await traveled();
       const recorded = { ...call, status: reply.status, response: reply.body };
       calls.push(recorded);
       options.onCall?.(recorded);
@@ -340,6 +371,12 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
       case 'DELETE faults':
         emulator.clearFaults();
         return { status: 200, body: { ok: true } };
+      case 'POST latency': {
+        const latency = LatencySchema.safeParse(input);
+        if (!latency.success) return badRequest('body must be {"eachWayMs": 300, "jitterMs"?: 100}');
+        emulator.setLatency(latency.data.eachWayMs === 0 && !latency.data.jitterMs ? undefined : latency.data);
+        return { status: 200, body: { ok: true } };
+      }
       case 'POST rate-limit-scale':
         if (typeof input.scale !== 'number' || input.scale <= 0) return badRequest('body must be {"scale": 1}');
         emulator.setRateLimitScale(input.scale);
@@ -350,7 +387,16 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
           body: {
             ok: false,
             error: 'not_found',
-            routes: ['GET state', 'GET calls?method=', 'POST events', 'POST interactive', 'POST faults', 'DELETE faults', 'POST rate-limit-scale'],
+            routes: [
+              'GET state',
+              'GET calls?method=',
+              'POST events',
+              'POST interactive',
+              'POST faults',
+              'DELETE faults',
+              'POST rate-limit-scale',
+              'POST latency',
+            ],
           },
         };
     }
@@ -395,6 +441,9 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     },
     clearFaults: () => faults.clear(),
     setRateLimitScale: (scale) => limiter.setScale(scale),
+    setLatency(latency) {
+      travel = oneWay(latency);
+    },
     revokeTokens(revokeOptions = {}) {
       const error = revokeOptions.error ?? 'token_revoked';
       if (revokeOptions.bot ?? true) revoked.set('bot', error);

@@ -42,6 +42,8 @@ export interface SocketModeServerOptions {
   maxRetries?: number;
   /** Lifetime of a ticket URL from `openConnectionUrl`. Default 30 000 ms. */
   ticketTtlMs?: number;
+  /** One way's network delay in ms, drawn per message (envelopes out, acks in); none by default. */
+  latency?: () => number;
 }
 
 /** Per-send overrides of the server's ack timeout and retry count. */
@@ -93,6 +95,8 @@ export interface SocketModeServer {
   dropAll(): void;
   /** When false, client pings get no pong (to exercise the client's dead-link detection). */
   setAnswerPings(answer: boolean): void;
+  /** Replaces the network delay (ms per message, each way); `() => 0` for none. */
+  setLatency(latency: () => number): void;
   /** Open (admitted) connections right now. */
   connectionCount(): number;
   /** Resolves when at least `n` connections are open; rejects after `timeoutMs` (default 10 s). */
@@ -168,6 +172,14 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
   let roundRobin = 0;
   let answerPings = true;
   let closed = false;
+  let latency = options.latency ?? (() => 0);
+
+  /** Runs `deliver` after one way's network delay (at once when there is none, as before). */
+  function afterTravel(deliver: () => void): void {
+    const delay = latency();
+    if (delay <= 0) deliver();
+    else setTimeout(deliver, delay).unref();
+  }
 
   const pingTimer = setInterval(pingAll, pingIntervalMs);
   // Pings alone should not keep a process alive.
@@ -255,7 +267,14 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
 
   function onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
     if (isBinary) return;
-    const ack = parseAck(rawDataToString(data), connection.id);
+    const text = rawDataToString(data);
+    // An ack counts when it reaches Slack, after its way back.
+    afterTravel(() => receiveAck(connection, text));
+  }
+
+  function receiveAck(connection: Connection, text: string): void {
+    if (closed) return;
+    const ack = parseAck(text, connection.id);
     if (ack === undefined) return;
     acks.push(ack);
     const pending = pendingByEnvelopeId.get(ack.envelope_id);
@@ -319,8 +338,12 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
       waitingForConnection.push(pending);
       return;
     }
-    sendJson(connection.socket, pending.envelope);
-    deliveries.push({ envelope: pending.envelope, connectionId: connection.id, sentAt: Date.now() });
+    // The ack deadline runs from here: the envelope's way to the app counts against it, as on Slack.
+    const { envelope } = pending;
+    deliveries.push({ envelope, connectionId: connection.id, sentAt: Date.now() });
+    afterTravel(() => {
+      if (connection.socket.readyState === WebSocket.OPEN) sendJson(connection.socket, envelope);
+    });
   }
 
   function flushWaiting(): void {
@@ -440,6 +463,9 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
     },
     setAnswerPings(answer: boolean): void {
       answerPings = answer;
+    },
+    setLatency(next: () => number): void {
+      latency = next;
     },
     connectionCount,
     waitForConnections,

@@ -29,6 +29,17 @@ describe('ActorService', () => {
     expect((await connectorView(t.connector).actors.resolve('U0NEWBIE01')).member?.id).toBe('m-newbie');
   });
 
+  it("reads a Slack user's email once for a click and the submission after it; the account type is read every time", async () => {
+    const { repos, actors } = connectorView(t.connector);
+    const before = t.emulator.callsOf('users.info').length;
+    expect((await actors.authorise('U0NEWBIE01', 'mapping.manage')).allowed).toBe(false);
+    const member = await repos.members.findById('m-newbie');
+    await repos.members.save({ ...member!, accountType: 'security_admin' }, new Date());
+    // Promoted in Pigment: the next check says so, without asking Slack again.
+    expect((await actors.authorise('U0NEWBIE01', 'mapping.manage')).allowed).toBe(true);
+    expect(t.emulator.callsOf('users.info').length - before).toBe(1);
+  });
+
   it('follows the mapping, and no longer lets another Slack user with the same email act as that member', async () => {
     const { repos, actors } = connectorView(t.connector);
     // The Security Admin was connected by hand to their work account.
