@@ -196,6 +196,32 @@ describe('notification delivery', () => {
     expect((await t.fetch(`/api/v1/notifications/${skipped.id as string}`, { headers })).status).toBe(404);
   });
 
+  // Issue 12: every field at its limit and escaping at its worst passes each block's limit, but
+  // not the total Slack takes (msg_blocks_too_long), unless the body is cut.
+  it('delivers the worst-case notification: the body cut with an ellipsis, the title and the link whole', async () => {
+    await goLive(t);
+    const base = features().config.pigmentBaseUrl;
+    const url = `${base}/${'p'.repeat(3_000 - base.length - 1)}`;
+    const title = `${'&<>'.repeat(50)}`;
+    const body = notificationBody({
+      id: 'w'.repeat(200),
+      title,
+      // Mentions, and ampersands that escape to five characters each: about 8,000 in all.
+      body: `<!channel> <@U0ANA00001> ${'&'.repeat(75)}\n`.repeat(20).slice(0, 2_000),
+      url,
+      actor: { name: '&<>'.repeat(67).slice(0, 200) },
+    });
+    await postAll(t, [body]);
+    expect(await finished(t, body.id as string)).toMatchObject({ status: 'delivered' });
+    const [message] = t.emulator.messagesTo('U0ANA00001');
+    const blocks = message?.blocks as Array<{ type: string; text?: { text: string }; elements?: Array<{ url?: string }> }>;
+    expect(blocks.find((b) => b.type === 'header')?.text?.text).toBe(title);
+    expect(blocks.find((b) => b.type === 'actions')?.elements?.[0]?.url).toBe(url);
+    const sections = blocks.filter((b) => b.type === 'section').map((b) => b.text?.text ?? '');
+    expect(sections.join('')).toMatch(/…$/);
+    expect(sections.join('')).toMatch(/^&lt;!channel&gt; &lt;@U0ANA00001&gt; (&amp;){75}/);
+  });
+
   it('fails on a permanent Slack error without retrying', async () => {
     await goLive(t);
     t.emulator.injectFault('conversations.open', { error: 'cannot_dm_bot', times: 1 });
