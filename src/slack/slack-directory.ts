@@ -18,6 +18,8 @@ export interface RawSlackUser {
   is_bot?: boolean;
   is_app_user?: boolean;
   is_stranger?: boolean;
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
   profile?: { email?: string; real_name?: string; display_name?: string; image_192?: string; image_72?: string };
 }
 
@@ -95,6 +97,8 @@ export class SlackDirectory {
       deleted: user.deleted === true,
       isBot: user.is_bot === true || user.is_app_user === true || user.id === 'USLACKBOT',
       isStranger: user.is_stranger === true || (user.team_id !== undefined && user.team_id !== this.teamId()),
+      // Slack sets both flags for single-channel guests, and is_restricted alone for multi-channel ones.
+      isGuest: user.is_restricted === true || user.is_ultra_restricted === true,
       name: user.profile?.real_name || user.real_name || user.name || String(user.id),
     };
   }

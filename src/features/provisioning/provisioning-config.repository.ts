@@ -5,9 +5,11 @@
  */
 import type { Collection, Db } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
-import type { ProvisioningConfig } from './provisioning.types';
+import { DEFAULT_INCLUDE_GUESTS, type ProvisioningConfig } from './provisioning.types';
 
-interface ConfigDocument extends ProvisioningConfig {
+/** As stored: a configuration saved before guests were a choice has no `includeGuests`. */
+interface ConfigDocument extends Omit<ProvisioningConfig, 'includeGuests'> {
+  includeGuests?: boolean;
   _id: 'config';
   updatedAt: Date;
   updatedBy: string;
@@ -31,8 +33,8 @@ export class ProvisioningConfigRepository {
   async get(): Promise<StoredProvisioningConfig | undefined> {
     const doc = await this.configs.findOne({ _id: 'config' });
     if (!doc) return undefined;
-    const { _id, ...config } = doc;
-    return config;
+    const { _id, includeGuests, ...config } = doc;
+    return { ...config, includeGuests: includeGuests ?? DEFAULT_INCLUDE_GUESTS };
   }
 
   /** Replaces the configuration (the next sync uses it). */
@@ -41,6 +43,7 @@ export class ProvisioningConfigRepository {
       scope: config.scope,
       groupIds: [...config.groupIds],
       teamMapping: { enabled: config.teamMapping.enabled, groupToTeam: { ...config.teamMapping.groupToTeam } },
+      includeGuests: config.includeGuests,
       inviteNewMembers: config.inviteNewMembers,
       maxDeactivationShare: config.maxDeactivationShare,
       updatedAt: now,

@@ -523,6 +523,7 @@ export class SyncService {
       deleted: summary.deleted,
       isBot: summary.isBot,
       isStranger: summary.isStranger,
+      isGuest: summary.isGuest,
     };
   }
 
