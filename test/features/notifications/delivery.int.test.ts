@@ -61,6 +61,26 @@ describe('notification delivery', () => {
     expect(status).toEqual({ id: first.id, status: 'delivered', slack: { channel: delivered.slack?.channel, ts: delivered.slack?.ts } });
   });
 
+  // Issue 12: provisioning may leave guests out, but a guest who is a platform member is mapped and notified.
+  it('maps single- and multi-channel guests by email and delivers their notifications', async () => {
+    t.emulator.addUser({ id: 'U0GUS00001', name: 'gus', is_restricted: true, profile: { email: 'gus@partner.test' } });
+    t.emulator.addUser({ id: 'U0SIA00001', name: 'sia', is_restricted: true, is_ultra_restricted: true, profile: { email: 'sia@partner.test' } });
+    await saveMembers(t, [
+      { id: 'm-gus', email: 'gus@partner.test', status: 'activated' },
+      { id: 'm-sia', email: 'sia@partner.test', status: 'activated' },
+    ]);
+    await goLive(t);
+    expect(await features().repos.mappings.findByMember('m-gus')).toMatchObject({ slackUserId: 'U0GUS00001', source: 'auto', active: true });
+    expect(await features().repos.mappings.findByMember('m-sia')).toMatchObject({ slackUserId: 'U0SIA00001', source: 'auto', active: true });
+    const toGus = notificationBody({ recipient: { memberId: 'm-gus' } });
+    const toSia = notificationBody({ recipient: { email: 'sia@partner.test' } });
+    await postAll(t, [toGus, toSia]);
+    expect(await finished(t, toGus.id as string)).toMatchObject({ status: 'delivered' });
+    expect(await finished(t, toSia.id as string)).toMatchObject({ status: 'delivered' });
+    expect(notificationIdsIn(t.emulator.messagesTo('U0GUS00001'))).toEqual([toGus.id]);
+    expect(notificationIdsIn(t.emulator.messagesTo('U0SIA00001'))).toEqual([toSia.id]);
+  });
+
   it('sends a notification POSTed twice once', async () => {
     await goLive(t);
     const body = notificationBody();
