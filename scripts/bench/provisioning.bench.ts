@@ -199,6 +199,7 @@ function buildWorkspace(total: number): Workspace {
       scope: 'groups',
       groupIds,
       teamMapping: { enabled: true, groupToTeam },
+      includeGuests: false,
       inviteNewMembers: false,
       maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE,
     },

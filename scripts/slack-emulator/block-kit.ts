@@ -139,6 +139,48 @@ export function validateView(view: unknown): BlockKitProblem[] {
 }
 
 /**
+ * Most text a message's blocks may hold altogether; above it `chat.postMessage` and
+ * `chat.update` answer `msg_blocks_too_long`, however valid each block is.
+ *
+ * Slack documents no number for this. What is known (bolt-js#2509, #2867): a Slack engineer
+ * gave "12,000 text characters with a buffer for block containers", and a message whose
+ * `.text` strings summed to 11,341 was refused. 11,000 is below every refusal reported, so the
+ * emulator refuses at least everything Slack does.
+ */
+export const MAX_MESSAGE_BLOCKS_TEXT = 11_000;
+
+/**
+ * Keys whose strings are structure, not content: which block or element it is, the ids the app
+ * reads back, a button's colour. Nobody reported them counting, and they are short and fixed.
+ */
+const STRUCTURAL_KEYS: ReadonlySet<string> = new Set(['type', 'block_id', 'action_id', 'style']);
+
+/**
+ * The text of `blocks` as the emulator counts it against {@link MAX_MESSAGE_BLOCKS_TEXT}:
+ * every string anywhere in the tree except those under {@link STRUCTURAL_KEYS}. That is every
+ * text object (section text and fields, headers, context elements, button texts, confirm
+ * dialogs, options), rich text leaves, and also `alt_text`, `url`, `image_url`, button `value`
+ * and `accessibility_label`. Slack's own count is unknown beyond `.text` strings plus an
+ * allowance per block; counting more than it could is the stricter reading. Strings are counted
+ * as sent (an escaped `&amp;` is five characters, `<@U123>` seven), in code points as Slack's
+ * per-field limits are (see `charCount`).
+ */
+export function messageBlocksTextLength(blocks: unknown): number {
+  let total = 0;
+  const visit = (value: unknown, key: string | undefined): void => {
+    if (typeof value === 'string') {
+      if (key === undefined || !STRUCTURAL_KEYS.has(key)) total += charCount(value);
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item, undefined);
+    } else if (isRecord(value)) {
+      for (const [childKey, child] of Object.entries(value)) visit(child, childKey);
+    }
+  };
+  visit(blocks, undefined);
+  return total;
+}
+
+/**
  * Slack's wording of the problems, one line each, as found in `response_metadata.messages`:
  * `[ERROR] <message> [json-pointer:<pointer>]`.
  */

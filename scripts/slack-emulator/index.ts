@@ -26,5 +26,5 @@ export {
 } from './state';
 export { METHOD_TIERS, POST_MESSAGE_PER_CHANNEL, POST_MESSAGE_PER_WORKSPACE, TIER_LIMITS, type RateLimit, type Tier } from './rate-limits';
 export { AckTimeoutError, type DisconnectReason, type SocketModeServer } from './socket-mode';
-export { formatProblems, validateBlocks, validateView } from './block-kit';
+export { formatProblems, MAX_MESSAGE_BLOCKS_TEXT, messageBlocksTextLength, validateBlocks, validateView } from './block-kit';
 export type { BlockKitProblem, BlockSurface, SocketModeAck, SocketModeEnvelope } from './types';

@@ -101,6 +101,8 @@ export class SlackDirectory {
       deleted: user.deleted === true,
       isBot: user.is_bot === true || user.is_app_user === true || user.id === 'USLACKBOT',
       isStranger: isStrangerTo(user, this.teamId()),
+      // Slack sets both flags for single-channel guests, and is_restricted alone for multi-channel ones.
+      isGuest: user.is_restricted === true || user.is_ultra_restricted === true,
       name: user.profile?.real_name || user.real_name || user.name || String(user.id),
     };
   }

@@ -11,5 +11,7 @@ export interface SlackUserSummary {
   isBot: boolean;
   /** From another workspace (Slack Connect) or not a full member of this one. */
   isStranger: boolean;
+  /** A multi-channel (`is_restricted`) or single-channel (`is_ultra_restricted`) guest of this workspace. */
+  isGuest: boolean;
   name: string;
 }

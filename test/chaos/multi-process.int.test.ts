@@ -236,7 +236,14 @@ describe('three connector processes, one store, one Slack workspace, under fault
     if (!acknowledged.ok) throw new Error(`could not acknowledge: ${acknowledged.reason}`);
     await eventually(() => storeRepos(setup.connector.store.db).mappings.lastFullPass(), 30_000, 'the first full mapping pass');
     await new ProvisioningConfigRepository(setup.connector.deps.db).save(
-      { scope: 'everyone', groupIds: [], teamMapping: { enabled: false, groupToTeam: {} }, inviteNewMembers: false, maxDeactivationShare: 0.1 },
+      {
+        scope: 'everyone',
+        groupIds: [],
+        teamMapping: { enabled: false, groupToTeam: {} },
+        includeGuests: false,
+        inviteNewMembers: false,
+        maxDeactivationShare: 0.1,
+      },
       'm-admin',
       new Date(),
     );

@@ -378,6 +378,7 @@ const provisioningConfig = fc.record({
   scope: fc.constantFrom('everyone' as const, 'groups' as const),
   groupIds: fc.array(fc.stringMatching(/^S[A-Z0-9]{8,10}$/), { maxLength: 120 }),
   teamMapping: fc.record({ enabled: fc.boolean(), groupToTeam: fc.dictionary(fc.stringMatching(/^S[A-Z0-9]{8,10}$/), longText(100), { maxKeys: 120 }) }),
+  includeGuests: fc.boolean(),
   inviteNewMembers: fc.boolean(),
   maxDeactivationShare: fc.integer({ min: 1, max: 100 }).map((n) => n / 100),
   updatedAt: date,

@@ -1,4 +1,11 @@
-import { formatProblems, MAX_VIEW_BYTES, validateBlocks, validateView } from '../../scripts/slack-emulator/block-kit';
+import {
+  formatProblems,
+  MAX_MESSAGE_BLOCKS_TEXT,
+  MAX_VIEW_BYTES,
+  messageBlocksTextLength,
+  validateBlocks,
+  validateView,
+} from '../../scripts/slack-emulator/block-kit';
 import type { BlockKitProblem } from '../../scripts/slack-emulator/types';
 
 // ---- builders: the smallest valid pieces, overridden field by field in each case ----
@@ -739,5 +746,52 @@ describe('malformed input never throws', () => {
 
   it('reports a view that cannot be serialised (BigInt) instead of throwing', () => {
     expect(validateView({ type: 'home', blocks: [], n: BigInt(1) })).toEqual(only('/view', 'must be valid JSON'));
+  });
+});
+
+describe('messageBlocksTextLength (the total behind msg_blocks_too_long)', () => {
+  it('counts every text object, rich text leaf, alt text, url and value, in code points', () => {
+    const blocks = [
+      { type: 'header', block_id: 'h', text: plain('Title') },
+      { type: 'section', text: mrkdwn('a &amp; b'), fields: [mrkdwn('f1'), plain('f2')] },
+      { type: 'context', elements: [mrkdwn('ctx'), { type: 'image', image_url: 'https://i.test/a.png', alt_text: 'alt' }] },
+      actions(button('open', { url: 'https://x.test/', value: 'n-1', accessibility_label: 'Open it', style: 'primary' })),
+      {
+        type: 'rich_text',
+        elements: [
+          {
+            type: 'rich_text_section',
+            elements: [
+              { type: 'text', text: '👩🏽‍💻' },
+              { type: 'link', url: 'https://l.test' },
+            ],
+          },
+        ],
+      },
+    ];
+    const expected =
+      'Title'.length +
+      'a &amp; b'.length +
+      'f1f2'.length +
+      'ctx'.length +
+      'https://i.test/a.png'.length +
+      'alt'.length +
+      'Go'.length +
+      'https://x.test/'.length +
+      'n-1'.length +
+      'Open it'.length +
+      Array.from('👩🏽‍💻').length +
+      'https://l.test'.length;
+    expect(messageBlocksTextLength(blocks)).toBe(expected);
+  });
+
+  it('leaves out types, block and action ids and styles', () => {
+    expect(messageBlocksTextLength([{ type: 'divider', block_id: 'a-long-block-id' }, actions(button('a-long-action-id', { style: 'danger' }))])).toBe(
+      'Go'.length,
+    );
+  });
+
+  it('sets the limit below the smallest total Slack was seen to refuse (11,341 in bolt-js#2867)', () => {
+    expect(MAX_MESSAGE_BLOCKS_TEXT).toBeLessThan(11_341);
   });
 });

@@ -223,6 +223,28 @@ describe('chat.postMessage and conversations.history', () => {
     expect(data?.response_metadata?.messages).toEqual([expect.stringMatching(/^\[ERROR\] .*3001.*\[json-pointer:\/blocks\/0\/text\/text\]$/)]);
   });
 
+  it('refuses blocks holding more than 11,000 characters altogether with msg_blocks_too_long, in chat.postMessage and chat.update', async () => {
+    const emulator = await harness.start();
+    const bot = botClient(emulator);
+    // Four valid sections of 2,750: 11,000 in all is taken, one character more is not.
+    const sections = (extra: number) =>
+      [2_750, 2_750, 2_750, 2_750 + extra].map((n, i) => ({ type: 'section', text: { type: 'mrkdwn', text: String(i).repeat(n) } }));
+    const posted = await bot.chat.postMessage({ channel: MEMBER, text: 'fallback', blocks: sections(0) });
+    expect(posted.ok).toBe(true);
+    expect(await slackErrorOf(bot.chat.postMessage({ channel: MEMBER, text: 'fallback', blocks: sections(1) }))).toBe('msg_blocks_too_long');
+    // A button's url counts too (the stricter reading of Slack's undocumented total).
+    const withButton = [
+      ...sections(0).slice(0, 3),
+      { type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(2_000) } },
+      { type: 'actions', elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'Go' }, url: `https://x.test/${'p'.repeat(735)}` }] },
+    ];
+    expect(await slackErrorOf(bot.chat.postMessage({ channel: MEMBER, text: 'fallback', blocks: withButton }))).toBe('msg_blocks_too_long');
+    const channel = posted.channel as string;
+    expect(await slackErrorOf(bot.chat.update({ channel, ts: posted.ts as string, text: 'fallback', blocks: sections(1) }))).toBe('msg_blocks_too_long');
+    expect(emulator.messagesTo(MEMBER)).toHaveLength(1);
+    expect(emulator.messagesTo(MEMBER)[0]?.edited).toBeUndefined();
+  });
+
   it('updates its own messages only', async () => {
     const emulator = await harness.start();
     const bot = botClient(emulator);

@@ -73,6 +73,7 @@ describe('an Enterprise Grid workspace', () => {
         groupIds: [],
         teamMapping: { enabled: false, groupToTeam: {} },
         inviteNewMembers: false,
+        includeGuests: false,
         maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE,
       },
       'm-ada',

@@ -2,7 +2,7 @@
  * The content shared by chat.postMessage and chat.update: text, blocks, attachments and
  * metadata, parsed and checked against Slack's limits.
  */
-import { formatProblems, validateBlocks } from '../block-kit';
+import { formatProblems, MAX_MESSAGE_BLOCKS_TEXT, messageBlocksTextLength, validateBlocks } from '../block-kit';
 import type { MessageMetadata } from '../state';
 import { fail, isRecord, optionalJson, optionalString, type RawArgs } from './context';
 
@@ -53,5 +53,7 @@ export function parseMessageContent(args: RawArgs): MessageContent {
   if (text === undefined && blocks === undefined && attachments === undefined) fail('no_text');
   if (text !== undefined && text.length > MAX_TEXT_LENGTH) fail('msg_too_long');
   if (blocks) checkMessageBlocks(blocks);
+  // Valid blocks can still be too much altogether; Slack says nothing more than the code.
+  if (blocks && messageBlocksTextLength(blocks) > MAX_MESSAGE_BLOCKS_TEXT) fail('msg_blocks_too_long');
   return { text, blocks, attachments, metadata: parseMetadata(args) };
 }

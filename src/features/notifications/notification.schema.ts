@@ -9,7 +9,9 @@
  * - `body` may be omitted or empty (a notification such as "Import completed" has no text);
  *   it defaults to "".
  * - `actor` is optional; when given, `actor.name` is 1-200 characters.
- * - `subtype` is required and must be one of the type's known subtypes, or `other`.
+ * - `subtype` may be omitted (CONTRACT.md): absent means `other`, which every type accepts. When
+ *   given it must be one of the type's known subtypes, or `other`; an empty or non-string one is
+ *   a 400, since it says the caller meant something the connector cannot read.
  * - `url` is an http(s) URL equal to PIGMENT_BASE_URL or under it (followed by `/`, `?` or
  *   `#`), at most 3,000 characters, with no spaces or control characters.
  * - Lengths count characters (code points), not UTF-16 units or bytes.
@@ -25,6 +27,9 @@ import {
   type NotificationType,
   type SlackPreferences,
 } from './notification.types';
+
+/** What an omitted subtype means: the type's generic message. */
+export const DEFAULT_SUBTYPE = 'other';
 
 const chars = (value: string) => Array.from(value).length;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are refused.
@@ -96,7 +101,7 @@ export function notificationRequestSchema(baseUrl: string) {
       {
         id: notificationIdSchema,
         type: z.enum(NOTIFICATION_TYPES, { message: `must be one of ${NOTIFICATION_TYPES.join(', ')}` }),
-        subtype: z.string({ message: 'must be a string' }).min(1, 'must not be empty'),
+        subtype: z.string({ message: 'must be a string' }).min(1, 'must not be empty').default(DEFAULT_SUBTYPE),
         recipient: recipientSchema,
         title: z
           .string({ message: 'must be a string' })
@@ -128,7 +133,8 @@ export function notificationRequestSchema(baseUrl: string) {
         // Runs even when other fields failed (to report every problem at once): check the type first.
         // Own keys only: a type such as `valueOf` or `__proto__` must not reach Object.prototype.
         const known = Object.hasOwn(NOTIFICATION_SUBTYPES, value.type) ? (NOTIFICATION_SUBTYPES as Record<string, readonly string[]>)[value.type] : undefined;
-        if (known && typeof value.subtype === 'string' && !known.includes(value.subtype)) {
+        // An empty subtype already has its own issue ('must not be empty'): one issue per mistake.
+        if (known && typeof value.subtype === 'string' && value.subtype !== '' && !known.includes(value.subtype)) {
           ctx.addIssue({ code: 'custom', path: ['subtype'], message: `must be one of ${known.join(', ')} for type ${value.type}` });
         }
       },

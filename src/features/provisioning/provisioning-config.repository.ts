@@ -7,7 +7,16 @@ import type { Collection, Db } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import type { ProvisioningConfig } from './provisioning.types';
 
-interface ConfigDocument extends ProvisioningConfig {
+/**
+ * A configuration saved before guests were a choice synced them: it keeps doing so until an
+ * admin chooses, rather than have the first sync after an upgrade deactivate every guest it
+ * created. New configurations start from DEFAULT_INCLUDE_GUESTS (left out).
+ */
+const GUESTS_BEFORE_THE_CHOICE = true;
+
+/** As stored: a configuration saved before guests were a choice has no `includeGuests`. */
+interface ConfigDocument extends Omit<ProvisioningConfig, 'includeGuests'> {
+  includeGuests?: boolean;
   _id: 'config';
   updatedAt: Date;
   updatedBy: string;
@@ -31,8 +40,8 @@ export class ProvisioningConfigRepository {
   async get(): Promise<StoredProvisioningConfig | undefined> {
     const doc = await this.configs.findOne({ _id: 'config' });
     if (!doc) return undefined;
-    const { _id, ...config } = doc;
-    return config;
+    const { _id, includeGuests, ...config } = doc;
+    return { ...config, includeGuests: includeGuests ?? GUESTS_BEFORE_THE_CHOICE };
   }
 
   /** Replaces the configuration (the next sync uses it). */
@@ -41,6 +50,7 @@ export class ProvisioningConfigRepository {
       scope: config.scope,
       groupIds: [...config.groupIds],
       teamMapping: { enabled: config.teamMapping.enabled, groupToTeam: { ...config.teamMapping.groupToTeam } },
+      includeGuests: config.includeGuests,
       inviteNewMembers: config.inviteNewMembers,
       maxDeactivationShare: config.maxDeactivationShare,
       updatedAt: now,

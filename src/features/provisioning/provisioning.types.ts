@@ -12,6 +12,11 @@ export interface ProvisioningConfig {
   groupIds: string[];
   /** When on, members are added to and removed from teams to follow their groups. */
   teamMapping: { enabled: boolean; groupToTeam: Record<string, string> };
+  /**
+   * Whether Slack guests (single- and multi-channel: `is_ultra_restricted`, `is_restricted`) are
+   * synced like members. Off, a guest is out of scope whatever the groups say.
+   */
+  includeGuests: boolean;
   /** Whether new members are invited (a welcome DM); they start as pending either way. */
   inviteNewMembers: boolean;
   /** Above this share of synced members to deactivate, a run stops for review (0.1 = 10%). */
@@ -19,6 +24,13 @@ export interface ProvisioningConfig {
 }
 
 export const DEFAULT_MAX_DEACTIVATION_SHARE = 0.1;
+
+/**
+ * Guests are left out unless an admin includes them: they are outside collaborators (clients,
+ * contractors, agencies), and each synced one would become a Pigment member and take a seat.
+ * Also what a configuration saved before the choice existed means.
+ */
+export const DEFAULT_INCLUDE_GUESTS = false;
 
 /** A Slack user as the sync needs it. */
 export interface SlackUserRecord {
@@ -31,6 +43,11 @@ export interface SlackUserRecord {
   isBot: boolean;
   /** From another workspace (Slack Connect). */
   isStranger: boolean;
+  /**
+   * A single- or multi-channel guest. Absent on users.list pages a run staged before this field
+   * existed (a run resumed across the upgrade): read as not a guest, as that run was planned.
+   */
+  isGuest?: boolean;
 }
 
 /** A member of the directory as the sync sees it. */

@@ -5,8 +5,10 @@
  *
  * Rules (issue 5):
  * - Bots and Slack Connect strangers are never synced; deleted users are not created.
- * - In scope: everyone, or the members of the configured groups. Guests and contractors
- *   count like everyone else.
+ * - In scope: everyone, or the members of the configured groups; guests (single- and
+ *   multi-channel) only when the config includes them. A guest left out is treated as any
+ *   user out of scope: not created, deactivated if the sync created them (an earlier run that
+ *   included guests), and their teams still follow their groups.
  * - A Slack user matches the member it is mapped to, else the member with its email.
  * - New in-scope users become `pending` members (source `provisioning`); known ones get their
  *   name, email and picture updated; members the sync deactivated come back (`reactivated`).
@@ -82,10 +84,11 @@ export function planSync(input: PlanInput): SyncPlan {
       }
       continue;
     }
-    const inScope = config.scope === 'everyone' || groupsOf(user.id, config.groupIds).length > 0;
+    const guestLeftOut = user.isGuest === true && !config.includeGuests;
+    const inScope = !guestLeftOut && (config.scope === 'everyone' || groupsOf(user.id, config.groupIds).length > 0);
     if (!inScope) {
       if (member) {
-        deactivate(member, user.id, 'no longer in a synced group');
+        deactivate(member, user.id, guestLeftOut ? 'a Slack guest, and guests are not synced' : 'no longer in a synced group');
         followTeams(member, user.id, teams, who(member.name, member.email));
       }
       continue;

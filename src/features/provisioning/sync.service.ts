@@ -528,6 +528,7 @@ export class SyncService {
       deleted: summary.deleted,
       isBot: summary.isBot,
       isStranger: summary.isStranger,
+      isGuest: summary.isGuest,
     };
   }
 

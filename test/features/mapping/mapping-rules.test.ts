@@ -10,13 +10,27 @@ import {
 import type { SlackUserSummary } from '../../../src/features/mapping/mapping.types';
 
 function user(overrides: Partial<SlackUserSummary> = {}): SlackUserSummary {
-  return { id: 'U1', email: 'Ana@Acme.test', emailKey: 'ana@acme.test', deleted: false, isBot: false, isStranger: false, name: 'Ana', ...overrides };
+  return {
+    id: 'U1',
+    email: 'Ana@Acme.test',
+    emailKey: 'ana@acme.test',
+    deleted: false,
+    isBot: false,
+    isStranger: false,
+    isGuest: false,
+    name: 'Ana',
+    ...overrides,
+  };
 }
 
 describe('mappability', () => {
   it('accepts an active human member of the workspace with an email, by normalised email', () => {
     expect(mappability(user())).toEqual({ ok: true, emailKey: 'ana@acme.test' });
     expect(mappability(user({ emailKey: undefined, email: '  Ana@ACME.test ' }))).toEqual({ ok: true, emailKey: 'ana@acme.test' });
+  });
+
+  it('accepts guests: a guest who is a platform member still wants notifications (provisioning alone may leave them out)', () => {
+    expect(mappability(user({ isGuest: true }))).toEqual({ ok: true, emailKey: 'ana@acme.test' });
   });
 
   it('refuses deleted users, bots, strangers and users without an email', () => {

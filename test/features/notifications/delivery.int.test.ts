@@ -61,6 +61,26 @@ describe('notification delivery', () => {
     expect(status).toEqual({ id: first.id, status: 'delivered', slack: { channel: delivered.slack?.channel, ts: delivered.slack?.ts } });
   });
 
+  // Issue 12: provisioning may leave guests out, but a guest who is a platform member is mapped and notified.
+  it('maps single- and multi-channel guests by email and delivers their notifications', async () => {
+    t.emulator.addUser({ id: 'U0GUS00001', name: 'gus', is_restricted: true, profile: { email: 'gus@partner.test' } });
+    t.emulator.addUser({ id: 'U0SIA00001', name: 'sia', is_restricted: true, is_ultra_restricted: true, profile: { email: 'sia@partner.test' } });
+    await saveMembers(t, [
+      { id: 'm-gus', email: 'gus@partner.test', status: 'activated' },
+      { id: 'm-sia', email: 'sia@partner.test', status: 'activated' },
+    ]);
+    await goLive(t);
+    expect(await features().repos.mappings.findByMember('m-gus')).toMatchObject({ slackUserId: 'U0GUS00001', source: 'auto', active: true });
+    expect(await features().repos.mappings.findByMember('m-sia')).toMatchObject({ slackUserId: 'U0SIA00001', source: 'auto', active: true });
+    const toGus = notificationBody({ recipient: { memberId: 'm-gus' } });
+    const toSia = notificationBody({ recipient: { email: 'sia@partner.test' } });
+    await postAll(t, [toGus, toSia]);
+    expect(await finished(t, toGus.id as string)).toMatchObject({ status: 'delivered' });
+    expect(await finished(t, toSia.id as string)).toMatchObject({ status: 'delivered' });
+    expect(notificationIdsIn(t.emulator.messagesTo('U0GUS00001'))).toEqual([toGus.id]);
+    expect(notificationIdsIn(t.emulator.messagesTo('U0SIA00001'))).toEqual([toSia.id]);
+  });
+
   it('sends a notification POSTed twice once', async () => {
     await goLive(t);
     const body = notificationBody();
@@ -194,6 +214,32 @@ describe('notification delivery', () => {
     const headers = { authorization: `Bearer ${features().config.http.apiToken}` };
     expect((await t.fetch(`/api/v1/notifications/${delivered.id as string}`, { headers })).status).toBe(404);
     expect((await t.fetch(`/api/v1/notifications/${skipped.id as string}`, { headers })).status).toBe(404);
+  });
+
+  // Issue 12: every field at its limit and escaping at its worst passes each block's limit, but
+  // not the total Slack takes (msg_blocks_too_long), unless the body is cut.
+  it('delivers the worst-case notification: the body cut with an ellipsis, the title and the link whole', async () => {
+    await goLive(t);
+    const base = features().config.pigmentBaseUrl;
+    const url = `${base}/${'p'.repeat(3_000 - base.length - 1)}`;
+    const title = `${'&<>'.repeat(50)}`;
+    const body = notificationBody({
+      id: 'w'.repeat(200),
+      title,
+      // Mentions, and ampersands that escape to five characters each: about 8,000 in all.
+      body: `<!channel> <@U0ANA00001> ${'&'.repeat(75)}\n`.repeat(20).slice(0, 2_000),
+      url,
+      actor: { name: '&<>'.repeat(67).slice(0, 200) },
+    });
+    await postAll(t, [body]);
+    expect(await finished(t, body.id as string)).toMatchObject({ status: 'delivered' });
+    const [message] = t.emulator.messagesTo('U0ANA00001');
+    const blocks = message?.blocks as Array<{ type: string; text?: { text: string }; elements?: Array<{ url?: string }> }>;
+    expect(blocks.find((b) => b.type === 'header')?.text?.text).toBe(title);
+    expect(blocks.find((b) => b.type === 'actions')?.elements?.[0]?.url).toBe(url);
+    const sections = blocks.filter((b) => b.type === 'section').map((b) => b.text?.text ?? '');
+    expect(sections.join('')).toMatch(/…$/);
+    expect(sections.join('')).toMatch(/^&lt;!channel&gt; &lt;@U0ANA00001&gt; (&amp;){75}/);
   });
 
   it('fails on a permanent Slack error without retrying', async () => {

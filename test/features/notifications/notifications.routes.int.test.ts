@@ -157,11 +157,23 @@ describe('notification hand-off and preferences HTTP API', () => {
     }
   });
 
+  it('takes a notification without subtype as subtype other, and the same one with other explicitly as a retry', async () => {
+    const withoutSubtype = notification('n-nosubtype', { type: 'automation', subtype: undefined });
+    expect(Object.keys(JSON.parse(JSON.stringify(withoutSubtype)))).not.toContain('subtype');
+    const accepted = await post(withoutSubtype);
+    expect(accepted.status).toBe(202);
+    expect(await repos.outbox.findById('n-nosubtype')).toMatchObject({ type: 'automation', subtype: 'other', status: 'queued' });
+    // Absent means other: naming it changes nothing, so the same id is a retry (200), not a reused id (409).
+    const explicit = await post({ ...withoutSubtype, subtype: 'other' });
+    expect(explicit.status).toBe(200);
+  });
+
   const longUrl = `${BASE}/${'a'.repeat(3_000 - BASE.length)}`;
   it.each<[string, Record<string, unknown> | unknown, string[]]>([
     ['an unknown type', notification('v-type', { type: 'billing' }), ['type']],
     ['a subtype the type does not have', notification('v-subtype', { type: 'automation', subtype: 'mention' }), ['subtype']],
-    ['a missing subtype', notification('v-nosubtype', { subtype: undefined }), ['subtype']],
+    ['an empty subtype', notification('v-emptysubtype', { subtype: '' }), ['subtype']],
+    ['a subtype that is not a string', notification('v-nullsubtype', { subtype: null }), ['subtype']],
     ['a missing title', notification('v-notitle', { title: undefined }), ['title']],
     ['a blank title', notification('v-blanktitle', { title: '   ' }), ['title']],
     ['a title over 150 characters', notification('v-longtitle', { title: 'x'.repeat(151) }), ['title']],

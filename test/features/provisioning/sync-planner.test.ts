@@ -14,6 +14,7 @@ const everyone: ProvisioningConfig = {
   scope: 'everyone',
   groupIds: [],
   teamMapping: { enabled: false, groupToTeam: {} },
+  includeGuests: false,
   inviteNewMembers: false,
   maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE,
 };
@@ -25,6 +26,7 @@ const user = (id: string, fields: Partial<SlackUserRecord> = {}): SlackUserRecor
   deleted: false,
   isBot: false,
   isStranger: false,
+  isGuest: false,
   ...fields,
 });
 const member = (id: string, email: string, fields: Partial<SyncedMember> = {}): SyncedMember => ({
@@ -51,7 +53,7 @@ function plan(fields: Partial<PlanInput>) {
 }
 
 describe('planSync', () => {
-  it('creates pending members for new people, guests included, and leaves bots and strangers out', () => {
+  it('creates pending members for new people, and leaves bots and strangers out', () => {
     const result = plan({
       slackUsers: [user('U1', { avatarUrl: 'https://avatars.test/u1.png' }), user('U2'), user('UBOT', { isBot: true }), user('UEXT', { isStranger: true })],
     });
@@ -265,5 +267,82 @@ describe('planSync: team mapping follows everyone the sync sees (issue 17)', () 
       members: [member('m-u4', 'u4@acme.test', { name: 'User U4', groups: ['Engineering'] })],
     });
     expect(result.actions).toEqual([]);
+  });
+});
+
+describe('planSync: guests (issue 12)', () => {
+  const withGuests: ProvisioningConfig = { ...everyone, includeGuests: true };
+  // Multi-channel guests carry is_restricted, single-channel ones is_ultra_restricted too: both are isGuest.
+  const guests = [user('UMULTI', { isGuest: true }), user('USINGLE', { isGuest: true })];
+  const kinds = (result: ReturnType<typeof planSync>) => result.actions.map((a) => [a.kind, a.memberId]);
+
+  it('leaves guests out by default, creating only the members', () => {
+    expect(everyone.includeGuests).toBe(false);
+    const result = plan({ slackUsers: [user('U1'), ...guests] });
+    expect(kinds(result)).toEqual([['created', 'slack-U1']]);
+  });
+
+  it('creates guests like members when the configuration includes them', () => {
+    const result = plan({ config: withGuests, slackUsers: [user('U1'), ...guests] });
+    expect(kinds(result)).toEqual([
+      ['created', 'slack-U1'],
+      ['created', 'slack-UMULTI'],
+      ['created', 'slack-USINGLE'],
+    ]);
+  });
+
+  it('leaves a guest out even in a synced group', () => {
+    const engOnly: ProvisioningConfig = { ...everyone, scope: 'groups', groupIds: ['SENG'] };
+    const result = plan({ config: engOnly, slackUsers: [user('U1'), ...guests], groupMembers: new Map([['SENG', new Set(['U1', 'UMULTI', 'USINGLE'])]]) });
+    expect(kinds(result)).toEqual([['created', 'slack-U1']]);
+    expect(kinds(plan({ config: { ...engOnly, includeGuests: true }, slackUsers: guests, groupMembers: new Map([['SENG', new Set(['UMULTI'])]]) }))).toEqual([
+      ['created', 'slack-UMULTI'],
+    ]);
+  });
+
+  it('deactivates a guest it created when guests are left out, as any user out of scope, and never one from the API', () => {
+    const result = plan({
+      slackUsers: guests,
+      members: [member('slack-UMULTI', 'umulti@acme.test', { name: 'Gus Guest' }), member('m-single', 'usingle@acme.test', { source: 'api' })],
+    });
+    expect(result.actions).toEqual([
+      {
+        kind: 'deactivated',
+        memberId: 'slack-UMULTI',
+        slackUserId: 'UMULTI',
+        memberName: 'Gus Guest',
+        memberEmail: 'umulti@acme.test',
+        changes: [{ field: 'status', before: 'activated', after: 'deactivated' }],
+        detail: 'a Slack guest, and guests are not synced',
+      },
+    ]);
+    // It counts against the safety share like any deactivation: 1 of 1 synced member.
+    expect(result).toMatchObject({ syncedMembers: 1, deactivations: 1, needsReview: true });
+    // Included, the same guests are kept and nothing changes.
+    expect(
+      plan({ config: withGuests, slackUsers: [guests[0]!], members: [member('slack-UMULTI', 'umulti@acme.test', { name: 'User UMULTI' })] }).actions,
+    ).toEqual([]);
+  });
+
+  it('still makes a guest left out follow their groups into and out of the mapped teams', () => {
+    const mapped: ProvisioningConfig = { ...everyone, teamMapping: { enabled: true, groupToTeam: { SENG: 'Engineering', SOPS: 'Operations' } } };
+    const result = plan({
+      config: mapped,
+      slackUsers: [user('UMULTI', { isGuest: true })],
+      groupMembers: new Map([
+        ['SENG', new Set(['UMULTI'])],
+        ['SOPS', new Set<string>()],
+      ]),
+      members: [member('m-guest', 'umulti@acme.test', { source: 'api', groups: ['Operations'] })],
+    });
+    expect(result.actions.map((a) => [a.kind, a.memberId, a.changes])).toEqual([
+      ['added_to_team', 'm-guest', [{ field: 'team', after: 'Engineering' }]],
+      ['removed_from_team', 'm-guest', [{ field: 'team', before: 'Operations' }]],
+    ]);
+  });
+
+  it('reads a staged user without the guest flag (a run resumed across the upgrade) as no guest', () => {
+    const { isGuest: _dropped, ...staged } = user('U9');
+    expect(kinds(plan({ slackUsers: [staged] }))).toEqual([['created', 'slack-U9']]);
   });
 });

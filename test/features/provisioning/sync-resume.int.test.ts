@@ -22,6 +22,7 @@ const EVERYONE: ProvisioningConfig = {
   scope: 'everyone',
   groupIds: [],
   teamMapping: { enabled: false, groupToTeam: {} },
+  includeGuests: false,
   inviteNewMembers: false,
   maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE,
 };

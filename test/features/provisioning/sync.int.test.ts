@@ -36,6 +36,8 @@ const config = (fields: Partial<ProvisioningConfig> = {}): ProvisioningConfig =>
   scope: 'groups',
   groupIds: ['SENG000001', 'SOPS000001'],
   teamMapping: { enabled: true, groupToTeam: { SENG000001: 'Engineering', SOPS000001: 'Engineering' } },
+  // Cat, a guest, is synced in these tests unless one says otherwise.
+  includeGuests: true,
   inviteNewMembers: false,
   maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE,
   ...fields,
@@ -86,7 +88,7 @@ describe('provisioning sync', () => {
       source: 'auto',
       active: true,
     });
-    // A guest (restricted) is synced like everyone else.
+    // A guest (restricted) is synced like everyone else when the configuration includes guests, as config() here does.
     expect(await members().findById('slack-U0CAT00001')).toMatchObject({ status: 'pending', groups: ['Engineering'] });
     // Known by email: updated and put in the team, its other teams kept.
     expect(await members().findById('m-bob')).toMatchObject({ name: 'Bob Byte', groups: ['Board', 'Engineering'], source: 'api' });
@@ -144,6 +146,53 @@ describe('provisioning sync', () => {
       ['slack-U0ADA00001', [{ field: 'team', before: 'Engineering' }], 'applied'],
       ['m-bob', [{ field: 'team', before: 'Engineering' }], 'applied'],
     ]);
+  });
+
+  it('leaves single- and multi-channel guests out unless the configuration includes them, and deactivates the ones it created once they are left out (issue 12)', async () => {
+    // Cat (in @ops) is a multi-channel guest; Sia (in @eng) a single-channel one.
+    t.emulator.addUser({
+      id: 'U0SIA00001',
+      name: 'sia',
+      real_name: 'Sia Single',
+      is_restricted: true,
+      is_ultra_restricted: true,
+      profile: { email: 'sia@acme.test', real_name: 'Sia Single' },
+    });
+    t.emulator.state.usergroups.get('SENG000001')!.users.push('U0SIA00001');
+    const guestIds = ['slack-U0CAT00001', 'slack-U0SIA00001'];
+    const statusesOf = async (ids: string[]) => Promise.all(ids.map(async (id) => (await members().findById(id))?.status));
+
+    await provisioning().config.save(config({ includeGuests: false, maxDeactivationShare: 1 }), 'm-admin', new Date());
+    expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: { created: 2 } } });
+    expect(await statusesOf(['slack-U0ADA00001', 'slack-U0BOB00001'])).toEqual(['pending', 'pending']);
+    expect(await statusesOf(guestIds)).toEqual([undefined, undefined]);
+
+    await provisioning().config.save(config({ includeGuests: true, maxDeactivationShare: 1 }), 'm-admin', new Date());
+    expect(await syncNow()).toMatchObject({ report: { status: 'completed', counts: { created: 2, added_to_team: 2 } } });
+    expect(await members().findById('slack-U0SIA00001')).toMatchObject({
+      name: 'Sia Single',
+      status: 'pending',
+      source: 'provisioning',
+      groups: ['Engineering'],
+    });
+    expect(await statusesOf(guestIds)).toEqual(['pending', 'pending']);
+
+    // Left out again: as users out of scope, the guests it created are deactivated, and their teams
+    // still follow their groups (both are still in a group mapped to Engineering).
+    await provisioning().config.save(config({ includeGuests: false, maxDeactivationShare: 1 }), 'm-admin', new Date());
+    const outcome = await syncNow();
+    expect(outcome).toMatchObject({ report: { status: 'completed', counts: { deactivated: 2 } } });
+    expect(Object.keys((outcome as unknown as { report: { counts: object } }).report.counts)).toEqual(['deactivated']);
+    expect(await statusesOf(guestIds)).toEqual(['deactivated', 'deactivated']);
+    expect((await members().findById('slack-U0SIA00001'))?.groups).toEqual(['Engineering']);
+    const [run] = await provisioning().runs.latest(1);
+    const lines = [];
+    for await (const line of provisioning().runs.streamLines(run!.id)) lines.push(line);
+    expect(lines.filter((l) => l.kind === 'deactivated').map((l) => [l.memberId, l.detail])).toEqual([
+      ['slack-U0CAT00001', 'a Slack guest, and guests are not synced'],
+      ['slack-U0SIA00001', 'a Slack guest, and guests are not synced'],
+    ]);
+    expect(await statusesOf(['slack-U0ADA00001', 'slack-U0BOB00001'])).toEqual(['pending', 'pending']);
   });
 
   it('records a line that fails as failed, applies the others around it, and reads the rest as applied from the watermark', async () => {

@@ -5,6 +5,8 @@
  *   context  :speech_balloon: New comment                 (type and subtype)
  *   header   the title                                    (plain_text, ≤ 150)
  *   section  the body, mrkdwn, escaped                    (one or more sections of ≤ 3,000)
+ *                                                         (cut with "…" to what the others leave
+ *                                                         of MESSAGE_TEXT_BUDGET: see below)
  *   context  *Ada Lovelace* commented · Today at 2:03 PM  (who and when)
  *   actions  [Open in Pigment]                            (url button; value = notification id)
  *
@@ -12,9 +14,16 @@
  * title goes there as typed. Everywhere text is mrkdwn (the body, the actor's name, the
  * fallback `text`) user text is escaped (`&`, `<`, `>`), and the mrkdwn objects carrying user
  * text are `verbatim`, so Slack does not auto-parse bare `@channel`-like words or names either.
+ *
+ * Size: escaping makes a 2,000-char body up to 10,000 chars (`&` → `&amp;`), and with a 150-char
+ * title, a 200-char actor (1,000 escaped) and a 3,000-char link the blocks would pass the total
+ * Slack refuses (`msg_blocks_too_long`). So every other block is built first, and the body gets
+ * what they leave of MESSAGE_TEXT_BUDGET: only the body is ever cut for size, never the title,
+ * the actor or the link.
  */
 import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { escapeMrkdwn, plain, truncate } from '../../../slack/block-text';
+import { blocksTextLength, MESSAGE_TEXT_BUDGET } from '../../../slack/message-size';
 import { NOTIFICATION_MESSAGE_IDS } from './ids';
 import { slackDate } from '../../../slack/slack-date';
 import { cutEscaped, escapeBody, linkUnder, oneLine, splitEscaped } from './message-text';
@@ -27,9 +36,9 @@ const CONTEXT_TEXT_MAX = 3000;
 const BUTTON_TEXT = 'Open in Pigment';
 const BUTTON_LABEL_MAX = 75;
 /**
- * A 2,000-char body escapes to at most 10,000 chars; parts are at least half full, so 7
- * sections always hold a valid body. 8 leaves room; beyond that (an unvalidated body) the last
- * part ends with "…". 8 + 4 other blocks stays far below a message's 50.
+ * The body is cut to at most MESSAGE_TEXT_BUDGET (10,000) chars; parts are at least half full,
+ * so 7 sections always hold it. 8 leaves room; beyond that the last part ends with "…".
+ * 8 + 4 other blocks stays far below a message's 50.
  */
 const MAX_BODY_SECTIONS = 8;
 /** The hand-off's limit on actor names; longer ones are cut before escaping (≤ 5× growth, far below 3,000). */
@@ -46,13 +55,12 @@ export function composeMessage(n: NotificationForMessage, presentation: MessageP
   const actor = actorName === '' ? undefined : `*${escapeMrkdwn(truncate(actorName, ACTOR_MAX))}*`;
   const when = slackDate(n.createdAt, { ...(options.now ? { now: options.now } : {}) });
 
-  const blocks: KnownBlock[] = [
-    labelBlock(presentation),
-    headerBlock(title),
-    ...bodyBlocks(n.body),
-    ...whoAndWhenBlock(presentation, actor, when),
-    buttonBlock(n, title, options.pigmentBaseUrl),
-  ];
+  const label = labelBlock(presentation);
+  const header = headerBlock(title);
+  const whoAndWhen = whoAndWhenBlock(presentation, actor, when);
+  const button = buttonBlock(n, title, options.pigmentBaseUrl);
+  const bodyBudget = MESSAGE_TEXT_BUDGET - blocksTextLength([label, header, ...whoAndWhen, button]);
+  const blocks: KnownBlock[] = [label, header, ...bodyBlocks(n.body, bodyBudget), ...whoAndWhen, button];
   return {
     text: fallbackText(presentation, title, actorName, n.body),
     blocks,
@@ -68,8 +76,11 @@ function headerBlock(title: string): HeaderBlock {
   return { type: 'header', text: plain(title, HEADER_MAX) };
 }
 
-function bodyBlocks(body: string): SectionBlock[] {
-  return splitEscaped(escapeBody(body.trim()), SECTION_MAX, MAX_BODY_SECTIONS).map((part) => ({
+/** The body in sections holding at most `budget` chars altogether (splitting never adds any). */
+function bodyBlocks(body: string, budget: number): SectionBlock[] {
+  // The other blocks take at most about 4,600 chars, so the budget is never this small; kept as a guard.
+  if (budget < 2) return [];
+  return splitEscaped(cutEscaped(escapeBody(body.trim()), budget), SECTION_MAX, MAX_BODY_SECTIONS).map((part) => ({
     type: 'section',
     text: { type: 'mrkdwn', text: part, verbatim: true },
   }));

@@ -28,6 +28,7 @@ export const PROVISIONING_CONFIG_IDS = {
   teamMappingEnabled: 'provisioning.config.team_mapping_enabled',
   teamMapping: 'provisioning.config.team_mapping',
   invite: 'provisioning.config.invite',
+  guests: 'provisioning.config.guests',
   share: 'provisioning.config.share',
 } as const;
 
@@ -38,6 +39,7 @@ export const PROVISIONING_CONFIG_BLOCKS = {
   teamMappingEnabled: 'provisioning.config.team_mapping_enabled_block',
   teamMapping: 'provisioning.config.team_mapping_block',
   invite: 'provisioning.config.invite_block',
+  guests: 'provisioning.config.guests_block',
   share: 'provisioning.config.share_block',
 } as const;
 

@@ -84,7 +84,14 @@ export function registerConfigListeners(app: App, ctx: PanelContext): void {
     await ctx.repos.config.save(result.config, actor.member.id, deps.clock.now());
     await ack();
     logger.info(
-      { userId, memberId: actor.member.id, scope: result.config.scope, groups: result.config.groupIds.length, teamMapping: result.config.teamMapping.enabled },
+      {
+        userId,
+        memberId: actor.member.id,
+        scope: result.config.scope,
+        groups: result.config.groupIds.length,
+        includeGuests: result.config.includeGuests,
+        teamMapping: result.config.teamMapping.enabled,
+      },
       'provisioning configuration saved',
     );
     await publishHome(client, deps.home, userId);

@@ -9,7 +9,7 @@
  */
 import type { KnownBlock, ModalView, Option, PlainTextOption } from '@slack/types';
 import { mrkdwn, plain, plainText } from '../../../slack/block-text';
-import { DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig } from '../provisioning.types';
+import { DEFAULT_INCLUDE_GUESTS, DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig } from '../provisioning.types';
 import { PROVISIONING_CONFIG_BLOCKS as BLOCKS, PROVISIONING_CONFIG_IDS as IDS } from './config-ids';
 import type { UsergroupSummary } from './config-groups';
 import { renderNoticeModal } from '../../../slack/notice-modal';
@@ -76,6 +76,11 @@ const SCOPE_OPTIONS: PlainTextOption[] = [
   { text: plain('Only members of chosen Slack user groups', 75), value: 'groups' },
 ];
 const MAPPING_ON: Option = { text: plain('Add and remove members from teams to follow their Slack user groups', 75), value: 'on' };
+/** Two options rather than a checkbox: leaving guests out is a choice the admin sees made, not an unticked box. */
+const GUEST_OPTIONS: PlainTextOption[] = [
+  { text: plain('Leave guests out', 75), value: 'exclude' },
+  { text: plain('Sync single- and multi-channel guests like members', 75), value: 'include' },
+];
 const INVITE_ON: Option = { text: plain('Invite new members (a welcome DM with a link to Pigment)', 75), value: 'on' };
 
 export function renderConfigModal(model: ConfigModalModel): ModalView {
@@ -86,6 +91,7 @@ export function renderConfigModal(model: ConfigModalModel): ModalView {
   const chosen = (config?.groupIds ?? []).slice(0, MAX_SYNCED_GROUPS).map((id) => groupOption(groupById(model.groups, id)));
   const text = config ? mappingText(config.teamMapping.groupToTeam, model.groups) : '';
   const share = Math.round((config?.maxDeactivationShare ?? DEFAULT_MAX_DEACTIVATION_SHARE) * 100);
+  const guests = GUEST_OPTIONS.find((o) => o.value === ((config?.includeGuests ?? DEFAULT_INCLUDE_GUESTS) ? 'include' : 'exclude'));
   const blocks: KnownBlock[] = [
     { type: 'section', text: mrkdwn('Pigment creates, updates and deactivates members to follow Slack. Saved settings apply to the next sync.') },
     {
@@ -95,6 +101,16 @@ export function renderConfigModal(model: ConfigModalModel): ModalView {
       element: { type: 'radio_buttons', action_id: IDS.scope, options: scopeOptions, ...(scope ? { initial_option: scope } : {}) },
     },
     ...(noGroups ? [{ type: 'section', text: mrkdwn(PAID_PLAN_TEXT) } satisfies KnownBlock] : groupBlocks(config, chosen, text)),
+    {
+      type: 'input',
+      block_id: BLOCKS.guests,
+      label: plain('Guests', 2000),
+      hint: plain(
+        'Guests are outside collaborators: synced, each one becomes a Pigment member. Left out, they are not created, and members the sync created for them are deactivated. Guests already in Pigment keep their Slack connection and notifications either way.',
+        2000,
+      ),
+      element: { type: 'radio_buttons', action_id: IDS.guests, options: GUEST_OPTIONS, ...(guests ? { initial_option: guests } : {}) },
+    },
     {
       type: 'input',
       block_id: BLOCKS.invite,
@@ -227,6 +243,10 @@ export function parseConfigSubmission(
 
   const inviteNewMembers = selectedValues(field(values, BLOCKS.invite, IDS.invite)).includes('on');
 
+  // A modal opened before this choice existed has no such block: the default, as for a stored config.
+  const guestsValue = (field(values, BLOCKS.guests, IDS.guests)?.['selected_option'] as { value?: unknown } | null | undefined)?.value;
+  const includeGuests = guestsValue === 'include' ? true : guestsValue === 'exclude' ? false : DEFAULT_INCLUDE_GUESTS;
+
   const shareText = textValue(field(values, BLOCKS.share, IDS.share)).trim();
   const share = /^\d{1,3}$/.test(shareText) ? Number(shareText) : NaN;
   if (!(share >= 1 && share <= 100)) errors[BLOCKS.share] = 'Enter a whole number from 1 to 100.';
@@ -238,6 +258,7 @@ export function parseConfigSubmission(
       scope,
       groupIds: scope === 'groups' ? groupIds : [],
       teamMapping: { enabled: mappingEnabled, groupToTeam: mapping.groupToTeam },
+      includeGuests,
       inviteNewMembers,
       maxDeactivationShare: share / 100,
     },

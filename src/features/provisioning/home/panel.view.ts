@@ -120,6 +120,7 @@ export function summaryText(config: StoredProvisioningConfig, groups: readonly U
   const share = Math.round(config.maxDeactivationShare * 100);
   return [
     `*Who is synced:* ${who}`,
+    `*Guests:* ${config.includeGuests ? 'Synced like members' : 'Left out'}`,
     `*Team mapping:* ${mapping}`,
     `*Invite new members:* ${config.inviteNewMembers ? 'Yes' : 'No'}`,
     `*Safety limit:* a sync that would deactivate more than ${share}% of synced members stops for review`,

@@ -15,7 +15,7 @@ import { openTestDatabase, type TestDatabase } from '../../../support/store';
 import { createMemberServices } from '../../../../src/features/members';
 
 function slackUser(id: string, email: string, patch: Partial<SlackUserSummary> = {}): SlackUserSummary {
-  return { id, email, emailKey: email.toLowerCase(), deleted: false, isBot: false, isStranger: false, name: id, ...patch };
+  return { id, email, emailKey: email.toLowerCase(), deleted: false, isBot: false, isStranger: false, isGuest: false, name: id, ...patch };
 }
 
 describe('ManualMappingService', () => {

@@ -1,5 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
-import { formatProblems, validateBlocks } from '../../../../scripts/slack-emulator/block-kit';
+import { formatProblems, messageBlocksTextLength, validateBlocks } from '../../../../scripts/slack-emulator/block-kit';
+import { MESSAGE_TEXT_BUDGET } from '../../../../src/slack/message-size';
 import {
   buildWelcomeMessage,
   NOTIFICATION_EVENT_TYPE,
@@ -71,6 +72,8 @@ describe('buildWelcomeMessage', () => {
       expect(greeting).not.toMatch(/&[a-z]{0,3}…/);
       expect(greeting).not.toMatch(/\n|\t/);
       expect(m.text.length).toBeLessThan(4_000);
+      // The whole message, far below what Slack takes altogether (msg_blocks_too_long).
+      expect(messageBlocksTextLength(m.blocks)).toBeLessThan(MESSAGE_TEXT_BUDGET / 10);
     }
   });
 
@@ -80,5 +83,9 @@ describe('buildWelcomeMessage', () => {
     expectValid(m.blocks);
     expect(button(m).url).toBe(url);
     expect(m.text).toContain('?a=1&amp;b=2');
+    // A link as long as a button takes (3,000) and the longest name still leave the total in budget.
+    const longest = buildWelcomeMessage({ id: 'welcome:m-1', recipientName: '&'.repeat(5_000) }, { pigmentBaseUrl: `${BASE}/${'x'.repeat(2_970)}` });
+    expectValid(longest.blocks);
+    expect(messageBlocksTextLength(longest.blocks)).toBeLessThanOrEqual(MESSAGE_TEXT_BUDGET);
   });
 });

@@ -25,12 +25,15 @@ const CONFIG: ProvisioningConfig = {
   scope: 'groups',
   groupIds: ['SENG000001', 'SOPS000001'],
   teamMapping: { enabled: true, groupToTeam: { SENG000001: 'Engineering', SOPS000001: 'Engineering' } },
+  includeGuests: true,
   inviteNewMembers: true,
   maxDeactivationShare: 0.25,
 };
 
-function values(fields: { scope?: string; groups?: string[]; mappingOn?: boolean; mapping?: string; invite?: boolean; share?: string }) {
+function values(fields: { scope?: string; groups?: string[]; mappingOn?: boolean; mapping?: string; invite?: boolean; share?: string; guests?: string }) {
   return {
+    // Absent unless given: a modal opened before guests were a choice has no such block.
+    ...(fields.guests !== undefined ? { [BLOCKS.guests]: { [IDS.guests]: { type: 'radio_buttons', selected_option: { value: fields.guests } } } } : {}),
     [BLOCKS.scope]: { [IDS.scope]: { type: 'radio_buttons', selected_option: fields.scope ? { value: fields.scope } : null } },
     [BLOCKS.groups]: {
       [IDS.groups]: {
@@ -54,6 +57,8 @@ describe('the provisioning configuration modal', () => {
     expect(validateView(view)).toEqual([]);
     expect(elementOf(view, BLOCKS.scope).initial_option).toBeUndefined();
     expect(elementOf(view, BLOCKS.share).initial_value).toBe('10');
+    // Guests are left out unless an admin chooses otherwise, and the modal shows that choice made.
+    expect(elementOf(view, BLOCKS.guests)).toMatchObject({ type: 'radio_buttons', action_id: IDS.guests, initial_option: { value: 'exclude' } });
     expect(elementOf(view, BLOCKS.groups)).toMatchObject({ type: 'multi_external_select', action_id: IDS.groups, min_query_length: 0 });
   });
 
@@ -68,6 +73,8 @@ describe('the provisioning configuration modal', () => {
     expect(elementOf(view, BLOCKS.teamMapping).initial_value).toBe('@eng = Engineering\n@ops = Engineering');
     expect(elementOf(view, BLOCKS.invite).initial_options).toHaveLength(1);
     expect(elementOf(view, BLOCKS.share).initial_value).toBe('25');
+    expect(elementOf(view, BLOCKS.guests).initial_option.value).toBe('include');
+    expect(elementOf(renderConfigModal({ config: { ...CONFIG, includeGuests: false } }), BLOCKS.guests).initial_option.value).toBe('exclude');
   });
 
   it('stays within limits with the longest names and the most groups', () => {
@@ -104,6 +111,7 @@ describe('a configuration submission', () => {
           mapping: '@eng = Engineering\n\n  ops =  Engineering  ',
           invite: true,
           share: '25',
+          guests: 'include',
         }),
         GROUPS,
       ),
@@ -120,10 +128,23 @@ describe('a configuration submission', () => {
         scope: 'everyone',
         groupIds: [],
         teamMapping: { enabled: false, groupToTeam: { SENG000001: 'Eng' } },
+        includeGuests: false,
         inviteNewMembers: false,
         maxDeactivationShare: 1,
       },
     });
+  });
+
+  it('reads the guests choice, and takes a submission without it (a modal opened before it existed) as leaving guests out', () => {
+    const base = { scope: 'everyone', share: '10' };
+    const includeGuests = (fields: Record<string, string>) => {
+      const result = parseConfigSubmission(values({ ...base, ...fields }), GROUPS);
+      return result.ok ? result.config.includeGuests : result.errors;
+    };
+    expect(includeGuests({ guests: 'include' })).toBe(true);
+    expect(includeGuests({ guests: 'exclude' })).toBe(false);
+    expect(includeGuests({})).toBe(false);
+    expect(includeGuests({ guests: 'everyone-please' })).toBe(false);
   });
 
   it('answers inline errors for every bad field at once', () => {

@@ -55,6 +55,7 @@ describe.each(['free', 'pro'] as const)('provisioning on a Slack workspace on th
     groupIds: scope === 'groups' ? ['SENG000001'] : [],
     teamMapping: { enabled: false, groupToTeam: {} },
     inviteNewMembers: false,
+    includeGuests: false,
     maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE,
   });
 

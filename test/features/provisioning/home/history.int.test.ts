@@ -36,6 +36,7 @@ const CONFIG: ProvisioningConfig = {
   scope: 'everyone',
   groupIds: [],
   teamMapping: { enabled: true, groupToTeam: { SENG000001: 'Engineering' } },
+  includeGuests: false,
   inviteNewMembers: false,
   maxDeactivationShare: 1,
 };

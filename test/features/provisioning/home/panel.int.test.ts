@@ -36,6 +36,7 @@ const CONFIG: ProvisioningConfig = {
   scope: 'groups',
   groupIds: ['SENG000001'],
   teamMapping: { enabled: true, groupToTeam: { SENG000001: 'Engineering' } },
+  includeGuests: false,
   inviteNewMembers: false,
   maxDeactivationShare: 0.1,
 };
@@ -80,8 +81,9 @@ describe('the provisioning panel in the App Home', () => {
     await settle();
   }
 
-  function stateValues(fields: { scope: string; groups?: string[]; mappingOn?: boolean; mapping?: string; share: string }) {
+  function stateValues(fields: { scope: string; groups?: string[]; mappingOn?: boolean; mapping?: string; share: string; guests?: string }) {
     return {
+      ...(fields.guests ? { [BLOCKS.guests]: { [CONFIG_IDS.guests]: { type: 'radio_buttons', selected_option: { value: fields.guests } } } } : {}),
       [BLOCKS.scope]: { [CONFIG_IDS.scope]: { type: 'radio_buttons', selected_option: { value: fields.scope } } },
       [BLOCKS.groups]: { [CONFIG_IDS.groups]: { type: 'multi_external_select', selected_options: (fields.groups ?? []).map((value) => ({ value })) } },
       [BLOCKS.teamMappingEnabled]: { [CONFIG_IDS.teamMappingEnabled]: { type: 'checkboxes', selected_options: fields.mappingOn ? [{ value: 'on' }] : [] } },
@@ -156,6 +158,8 @@ describe('the provisioning panel in the App Home', () => {
       scope: 'groups',
       groupIds: ['SENG000001'],
       teamMapping: { enabled: true, groupToTeam: { SENG000001: 'Engineering', SOPS000001: 'Engineering' } },
+      // The submission had no guests block (a modal of an older version): guests are left out.
+      includeGuests: false,
       inviteNewMembers: false,
       maxDeactivationShare: 0.2,
       updatedBy: 'm-admin',
@@ -170,6 +174,44 @@ describe('the provisioning panel in the App Home', () => {
     expect(homeText(STANDARD)).not.toBe('[]');
     expect(homeText(STANDARD)).not.toContain('Provisioning sync');
     expect(homeText(ADMIN)).toContain('Provisioning sync');
+  });
+
+  it('keeps the guests choice through the modal, the store and the Home, and reads a configuration saved without it as leaving guests out', async () => {
+    const openConfig = async () => {
+      const before = t.emulator.callsOf('views.update').length;
+      await click(ADMIN, IDS.configure);
+      await eventually(() => (t.emulator.callsOf('views.update').length > before ? true : undefined), 8_000, 'the configuration modal filled');
+      const modal = t.emulator.modalStackOf(ADMIN).find((v: SlackView) => v.callback_id === CONFIG_IDS.view);
+      return ((modal?.blocks ?? []) as Block[]).find((b) => b.block_id === BLOCKS.guests)?.element;
+    };
+    // A configuration saved by a version without the choice: no includeGuests in the document.
+    // It synced guests, so it keeps doing so until an admin chooses (no deactivations on upgrade).
+    await t.connector.deps.db.collection<{ _id: string }>('provisioning_config').replaceOne(
+      { _id: 'config' },
+      {
+        scope: 'everyone',
+        groupIds: [],
+        teamMapping: { enabled: false, groupToTeam: {} },
+        inviteNewMembers: false,
+        maxDeactivationShare: 0.1,
+        updatedAt: new Date(),
+        updatedBy: 'm-admin',
+      },
+      { upsert: true },
+    );
+    expect(await provisioning().config.get()).toMatchObject({ scope: 'everyone', includeGuests: true });
+    await openHome(ADMIN);
+    expect(homeText(ADMIN)).toContain('*Guests:* Synced like members');
+    expect(await openConfig()).toMatchObject({ type: 'radio_buttons', initial_option: { value: 'include' } });
+
+    expect(await submitConfig(ADMIN, stateValues({ scope: 'everyone', share: '10', guests: 'exclude' }))).toEqual({});
+    expect(await provisioning().config.get()).toMatchObject({ scope: 'everyone', includeGuests: false, updatedBy: 'm-admin' });
+    expect(homeText(ADMIN)).toContain('*Guests:* Left out');
+    expect(await openConfig()).toMatchObject({ initial_option: { value: 'exclude' } });
+
+    expect(await submitConfig(ADMIN, stateValues({ scope: 'everyone', share: '10', guests: 'include' }))).toEqual({});
+    expect(await provisioning().config.get()).toMatchObject({ includeGuests: true });
+    expect(homeText(ADMIN)).toContain('*Guests:* Synced like members');
   });
 
   it('Sync now creates the members and reports it in the Home; Preview writes nothing', async () => {

@@ -14,6 +14,7 @@ const CONFIG: StoredProvisioningConfig = {
   scope: 'groups',
   groupIds: ['SENG000001', 'SOPS000001'],
   teamMapping: { enabled: true, groupToTeam: { SENG000001: 'Engineering & <Ops>' } },
+  includeGuests: false,
   inviteNewMembers: false,
   maxDeactivationShare: 0.1,
   updatedAt: new Date('2026-03-01T10:00:00Z'),
