@@ -174,7 +174,7 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
   const botToken = options.botToken ?? DEFAULT_BOT_TOKEN;
   const appToken = options.appToken ?? DEFAULT_APP_TOKEN;
   const state = new WorkspaceState(options.seed, now);
-  const limiter = new RateLimiter({ scale: options.rateLimitScale ?? 1, now });
+  const limiter = new RateLimiter({ scale: options.rateLimitScale ?? 1, now, distributedApp: () => state.team.distributed_app });
   const calls: RecordedCall[] = [];
   const faults = new Map<string, QueuedFault[]>();
   const revoked = new Map<TokenKind, string>();

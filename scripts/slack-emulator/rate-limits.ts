@@ -9,6 +9,8 @@
 export interface RateLimit {
   perMinute: number;
   burst: number;
+  /** The burst stays as it is under any scale (only the pace is scaled): "one at a time" limits. */
+  fixedBurst?: boolean;
 }
 
 export type Tier = 'tier1' | 'tier2' | 'tier3' | 'tier4' | 'auth_test';
@@ -55,6 +57,14 @@ export const METHOD_TIERS: Readonly<Record<string, Tier>> = {
   'files.completeUploadExternal': 'tier4',
 };
 
+/**
+ * conversations.history and conversations.replies for a commercially distributed app outside
+ * the Slack Marketplace, since 2025-05-29: one request a minute (docs.slack.dev/apis/web-api/rate-limits).
+ */
+export const DISTRIBUTED_APP_HISTORY: RateLimit = { perMinute: 1, burst: 1, fixedBurst: true };
+/** Methods the distributed-app limit applies to. */
+export const DISTRIBUTED_APP_LIMITED_METHODS: ReadonlySet<string> = new Set(['conversations.history', 'conversations.replies']);
+
 /** A token bucket on an injectable clock (milliseconds). */
 export class TokenBucket {
   private tokens: number;
@@ -63,7 +73,7 @@ export class TokenBucket {
   private readonly perMs: number;
 
   constructor(limit: RateLimit, scale: number, now: number) {
-    this.capacity = Math.max(1, limit.burst * scale);
+    this.capacity = Math.max(1, limit.fixedBurst ? limit.burst : limit.burst * scale);
     this.perMs = (limit.perMinute * scale) / 60_000;
     this.tokens = this.capacity;
     this.updatedAt = now;
@@ -95,6 +105,8 @@ export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfter
 export interface RateLimiterOptions {
   scale: number;
   now: () => number;
+  /** The app is commercially distributed and not in the Marketplace: history methods get 1 a minute. */
+  distributedApp?: () => boolean;
 }
 
 /** Keeps one bucket per (method, token), per (channel) and per workspace for chat.postMessage. */
@@ -135,6 +147,9 @@ export class RateLimiter {
         this.bucket(`workspace:${method}`, POST_MESSAGE_PER_WORKSPACE, now),
         this.bucket(`channel:${method}:${channel ?? ''}`, POST_MESSAGE_PER_CHANNEL, now),
       ];
+    }
+    if (DISTRIBUTED_APP_LIMITED_METHODS.has(method) && this.options.distributedApp?.()) {
+      return [this.bucket(`distributed:${method}:${token}`, DISTRIBUTED_APP_HISTORY, now)];
     }
     return [this.bucket(`token:${method}:${token}`, TIER_LIMITS[METHOD_TIERS[method] ?? 'tier3'], now)];
   }

@@ -43,6 +43,11 @@ export interface SlackTeam {
   icon: Record<string, string>;
   /** Emulator extension: the Slack plan, which decides what Slack refuses (see SLACK_PLANS). */
   plan: SlackPlan;
+  /**
+   * Emulator extension: the app is installed here as a commercially distributed app that is not
+   * in the Slack Marketplace, so conversations.history answers 15 messages at most, once a minute.
+   */
+  distributed_app: boolean;
   /** Set when the workspace belongs to an Enterprise Grid org. */
   enterprise_id?: string;
   enterprise_name?: string;
@@ -250,6 +255,8 @@ const SeedSchema = z
         email_domain: z.string().optional(),
         /** Pro unless said: the plan most workspaces that buy a planning platform have. */
         plan: z.enum(SLACK_PLANS).optional(),
+        /** Slack's limits for distributed apps outside the Marketplace (history: 1 a minute, 15 messages). */
+        distributed_app: z.boolean().optional(),
         /** Makes the workspace part of an Enterprise Grid org. */
         enterprise: z.object({ id: z.string().regex(/^E[A-Z0-9]{2,}$/, 'must look like a Slack enterprise id (E…)'), name: z.string().min(1) }).optional(),
       })
@@ -397,6 +404,7 @@ export class WorkspaceState {
       domain: team.domain,
       email_domain: parsed.team?.email_domain ?? '',
       plan: parsed.team?.plan ?? 'pro',
+      distributed_app: parsed.team?.distributed_app ?? false,
       icon: { image_default: 'true', image_34: 'https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-34.png' },
       ...(parsed.team?.enterprise ? { enterprise_id: parsed.team.enterprise.id, enterprise_name: parsed.team.enterprise.name } : {}),
     };

@@ -65,7 +65,8 @@ export async function createChaosWorld(options: { users: SeedUser[]; env?: Recor
   const uri = store.uri;
   const port = Number(new URL(uri).port);
   const emulator = await createSlackEmulator({
-    seed: { team: { id: 'T0CHAOS001', name: 'Acme Chaos', domain: 'acme-chaos' }, users: options.users },
+    // Slack's limits for a distributed app outside the Marketplace: DM history once a minute (scaled), 15 messages a page.
+    seed: { team: { id: 'T0CHAOS001', name: 'Acme Chaos', domain: 'acme-chaos', distributed_app: true }, users: options.users },
     rateLimitScale: 50,
   });
   registerSuiteSecret('Slack emulator bot token', emulator.botToken);

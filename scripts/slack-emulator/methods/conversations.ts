@@ -5,6 +5,8 @@ import { fail, optionalBool, optionalString, paginate, requiredString, type Meth
 /** Slack's default and maximum page sizes for history. */
 const HISTORY_DEFAULT_LIMIT = 100;
 const HISTORY_MAX_LIMIT = 999;
+/** For a distributed app outside the Marketplace, Slack answers at most 15 messages (and 15 by default). */
+const DISTRIBUTED_APP_HISTORY_LIMIT = 15;
 
 /**
  * Opens (or finds) the DM with one user, with Slack's errors for unknown, deactivated and bot
@@ -96,13 +98,14 @@ export const conversationsMethods: MethodTable = {
     token: 'bot',
     handler: ({ args, services: { state } }) => {
       const messages = historyOf(state, args);
+      const distributed = state.team.distributed_app;
       const page = paginate(
         messages,
-        { ...args, limit: args.limit ?? HISTORY_DEFAULT_LIMIT },
+        { ...args, limit: args.limit ?? (distributed ? DISTRIBUTED_APP_HISTORY_LIMIT : HISTORY_DEFAULT_LIMIT) },
         {
           kind: 'next_ts',
           keyOf: (message) => message.ts,
-          maxLimit: HISTORY_MAX_LIMIT,
+          maxLimit: distributed ? DISTRIBUTED_APP_HISTORY_LIMIT : HISTORY_MAX_LIMIT,
         },
       );
       const hasMore = page.nextCursor !== '';

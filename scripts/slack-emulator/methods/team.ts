@@ -36,7 +36,7 @@ export const teamMethods: MethodTable = {
     token: 'bot',
     // `plan` is the emulator's own field: team.info does not tell it.
     handler: ({ services: { state } }) => {
-      const { plan: _plan, ...team } = state.team;
+      const { plan: _plan, distributed_app: _distributed, ...team } = state.team;
       return { team: { ...team, is_verified: false } };
     },
   },

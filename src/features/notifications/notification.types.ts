@@ -130,6 +130,11 @@ export interface Notification extends NotificationRequest {
    * died, or the call timed out): the worker looks for the message in the DM before sending.
    */
   sendUncertain?: boolean;
+  /**
+   * With `sendUncertain` from a claim: the earlier attempt, if it posted, did so before this
+   * time (its lease's end, or when it was given back), so a DM read begun after it can tell.
+   */
+  uncertainUntil?: Date;
   /** When the notification reached a final status (delivered, skipped, failed); retention uses it. */
   finishedAt?: Date;
   /** First click on "Open in Pigment" in Slack. */

@@ -22,6 +22,11 @@ export interface DeliveryTuning {
   mappingRecheckMaxMs: number;
   /** How often a paused worker asks Slack whether the token works again (auth.test). */
   pauseProbeMs: number;
+  /**
+   * A DM history read that must wait longer than this for its rate limit gives the notification
+   * back, due when the wait ends, instead of holding a delivery slot (other members go on).
+   */
+  settleWaitInLaneMs: number;
 }
 
 export const DEFAULT_DELIVERY_TUNING: DeliveryTuning = {
@@ -35,6 +40,7 @@ export const DEFAULT_DELIVERY_TUNING: DeliveryTuning = {
   mappingRecheckMinMs: 60_000,
   mappingRecheckMaxMs: 15 * 60_000,
   pauseProbeMs: 30_000,
+  settleWaitInLaneMs: 2_000,
 };
 
 /** Exponential backoff with jitter: uniform between half the base and base·2^(failures-1), capped. */

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { recipientKey, type Notification } from '../notification.types';
 import { NotificationDelivery, type DeliveryRun, type DeliveryWorkerDeps } from './notification-delivery.service';
+import { DmHistory } from './dm-history';
 import { RateLimitGates } from './rate-limit-gates';
 
 export type { DeliveryWorkerDeps } from './notification-delivery.service';
@@ -47,6 +48,7 @@ export class DeliveryWorker {
     const run: DeliveryRun = {
       holder: this.holder,
       gates: this.gates,
+      history: new DmHistory(deps.dm, () => deps.clock.now().getTime()),
       isRunning: () => this.running,
       isPaused: () => this.paused !== undefined,
       mayClaim: () => this.mayClaim(),

@@ -26,6 +26,7 @@ import type { DeliveryMetrics } from './delivery.metrics';
 import { backoffMs, mappingRecheckAt, type DeliveryTuning } from './delivery-tuning';
 import type { RateLimitGates, SlackStep } from './rate-limit-gates';
 import { classifyDeliveryFailure } from './slack-errors';
+import type { DmHistory } from './dm-history';
 import type { SlackDm } from './slack-dm';
 
 export interface DeliveryWorkerDeps {
@@ -48,6 +49,8 @@ export interface DeliveryRun {
   /** Names this process's claims. */
   readonly holder: string;
   readonly gates: RateLimitGates;
+  /** DM history reads, shared by every notification of one DM (see dm-history.ts). */
+  readonly history: DmHistory;
   isRunning(): boolean;
   /** Delivery paused on a token error. */
   isPaused(): boolean;
@@ -131,11 +134,13 @@ export class NotificationDelivery {
     let reopened = false;
     let failures = n.failures ?? 0;
     let uncertain = n.sendUncertain === true;
+    // An earlier attempt that may have posted did so before this: a DM read begun since can tell.
+    let uncertainUntil = n.uncertainUntil ?? this.deps.clock.now();
     let lastError: string | undefined;
     for (;;) {
       if (this.run.isLost(n.id)) return;
       if (!this.run.isRunning() || this.run.isPaused())
-        return this.giveBack(n, { failures, sendUncertain: uncertain, ...(lastError ? { error: lastError } : {}) });
+        return this.giveBack(n, { failures, sendUncertain: uncertain, uncertainUntil, ...(lastError ? { error: lastError } : {}) });
       let step: SlackStep = 'conversations.open';
       try {
         if (!channel) {
@@ -145,9 +150,15 @@ export class NotificationDelivery {
         }
         if (uncertain) {
           step = 'conversations.history';
+          const waitMs = this.run.gates.waitMs(step);
+          if (waitMs > tuning.settleWaitInLaneMs) {
+            const dueAt = new Date(this.deps.clock.now().getTime() + waitMs);
+            logger.info({ notificationId: n.id, waitMs }, 'DM history is rate limited; the notification waits in the queue, not in a delivery slot');
+            return this.giveBack(n, { failures, sendUncertain: true, uncertainUntil, ...(lastError ? { error: lastError } : {}) }, dueAt);
+          }
           await this.run.gates.wait(step);
           if (!(await this.stillHeld(n))) return;
-          const found = await dm.findPosted(channel, n.id, n.createdAt);
+          const found = await this.run.history.find(channel, n, uncertainUntil);
           if (found) {
             metrics.foundInHistory.inc();
             logger.info({ notificationId: n.id, channel, ts: found.ts }, 'an earlier attempt had delivered this notification; recorded, not sent again');
@@ -172,7 +183,7 @@ export class NotificationDelivery {
             continue;
           case 'token':
             this.run.pause(failure.error);
-            return this.giveBack(n, { failures, sendUncertain: uncertain });
+            return this.giveBack(n, { failures, sendUncertain: uncertain, uncertainUntil });
           case 'stale_channel':
             if (step !== 'conversations.open' && !reopened) {
               // The cached channel no longer works (e.g. the DM was closed on Slack's side): open it again, once.
@@ -186,10 +197,13 @@ export class NotificationDelivery {
           case 'transient':
             failures += 1;
             lastError = failure.error;
-            if (step === 'chat.postMessage' && failure.mayHaveArrived) uncertain = true;
+            if (step === 'chat.postMessage' && failure.mayHaveArrived) {
+              uncertain = true;
+              uncertainUntil = this.deps.clock.now();
+            }
             if (failures >= tuning.maxAttempts) {
               // The last attempt may have arrived after all: say delivered if it did.
-              const found = uncertain && channel ? await dm.findPosted(channel, n.id, n.createdAt).catch(() => undefined) : undefined;
+              const found = uncertain && channel ? await this.run.history.find(channel, n, uncertainUntil).catch(() => undefined) : undefined;
               if (found && channel) return this.finishDelivered(n, found, memberId);
               return this.fail(n, failure.error, memberId);
             }
@@ -304,17 +318,18 @@ export class NotificationDelivery {
       await this.deps.outbox.release(n.id, this.run.holder, new Date(now.getTime() + backoffMs(failures, this.deps.tuning)), now, {
         failures,
         error: error instanceof Error ? error.message.slice(0, 200) : 'connector_error',
-        ...(n.sendUncertain ? { sendUncertain: true } : {}),
+        // Whatever this attempt did, it did before now.
+        ...(n.sendUncertain ? { sendUncertain: true, uncertainUntil: now } : {}),
       });
     } catch (writeError) {
       this.deps.logger.warn({ err: writeError, notificationId: n.id }, 'could not record the interruption; the notification is retried when its lease expires');
     }
   }
 
-  /** Back to the queue, due now: stopping, or delivery paused (kept queued until the token works). */
-  async giveBack(n: Notification, outcome: ReleaseOutcome = {}): Promise<void> {
+  /** Back to the queue, due now (stopping, or delivery paused: kept queued until the token works) or at `dueAt`. */
+  async giveBack(n: Notification, outcome: ReleaseOutcome = {}, dueAt?: Date): Promise<void> {
     const now = this.deps.clock.now();
-    await this.deps.outbox.release(n.id, this.run.holder, now, now, outcome).catch((error: unknown) => {
+    await this.deps.outbox.release(n.id, this.run.holder, dueAt ?? now, now, outcome).catch((error: unknown) => {
       this.deps.logger.warn({ err: error, notificationId: n.id }, 'could not give a notification back; it is retried when its lease expires');
     });
   }

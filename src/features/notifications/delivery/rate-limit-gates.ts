@@ -24,6 +24,12 @@ export class RateLimitGates {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** How long `step` must wait now (0: it may be called). */
+  waitMs(step: SlackStep, channel?: string): number {
+    const until = Math.max(this.notBefore.get(step) ?? 0, channel ? (this.notBefore.get(`${step} ${channel}`) ?? 0) : 0);
+    return Math.max(0, until - this.now());
+  }
+
   /** Resolves once `step` (to `channel`) may be called. */
   async wait(step: SlackStep, channel?: string): Promise<void> {
     for (;;) {

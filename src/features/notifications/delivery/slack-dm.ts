@@ -9,11 +9,14 @@ import type { NotificationMessage } from '../messages';
 import { NOTIFICATION_EVENT_TYPE } from '../messages';
 import type { SlackMessageRef } from '../notification.types';
 
-/** History pages read when looking for an earlier attempt's message (200 messages each). */
+/** Messages asked for per history page (Slack may answer fewer). */
 const HISTORY_PAGE = 200;
-const HISTORY_MAX_PAGES = 5;
-/** Slack's clock and ours may differ; look a little before the notification was created. */
-const HISTORY_SKEW_SECONDS = 300;
+
+export interface HistoryPage {
+  messages: Array<{ ts: string; notificationId?: string }>;
+  /** Undefined on the last page. */
+  nextCursor?: string;
+}
 
 export class SlackDm {
   constructor(private readonly client: WebClient) {}
@@ -34,31 +37,20 @@ export class SlackDm {
   }
 
   /**
-   * The message an earlier attempt posted for `notificationId` in `channel`, if any: read from
-   * the DM's history since the notification was created, by the metadata every notification
-   * message carries. Undefined when it is not there.
+   * One page of the DM's history since `oldest` (newest first), each message with the
+   * notification id its metadata carries, if any. Slack decides the page size (at most 15 for
+   * a distributed app outside the Marketplace, whatever `limit` asks).
    */
-  async findPosted(channel: string, notificationId: string, since: Date): Promise<SlackMessageRef | undefined> {
-    const oldest = String(Math.max(0, Math.floor(since.getTime() / 1000) - HISTORY_SKEW_SECONDS));
-    let cursor: string | undefined;
-    for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
-      const result = await this.client.conversations.history({
-        channel,
-        oldest,
-        limit: HISTORY_PAGE,
-        include_all_metadata: true,
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const message of result.messages ?? []) {
-        const metadata = message.metadata as { event_type?: string; event_payload?: { notification_id?: unknown } } | undefined;
-        if (metadata?.event_type === NOTIFICATION_EVENT_TYPE && metadata.event_payload?.notification_id === notificationId && message.ts) {
-          return { channel, ts: message.ts };
-        }
-      }
-      cursor = result.response_metadata?.next_cursor || undefined;
-      if (!result.has_more || !cursor) return undefined;
-    }
-    return undefined;
+  async historyPage(channel: string, oldest: string, cursor: string | undefined): Promise<HistoryPage> {
+    const result = await this.client.conversations.history({ channel, oldest, limit: HISTORY_PAGE, include_all_metadata: true, ...(cursor ? { cursor } : {}) });
+    const messages = (result.messages ?? []).flatMap((message) => {
+      if (!message.ts) return [];
+      const metadata = message.metadata as { event_type?: string; event_payload?: { notification_id?: unknown } } | undefined;
+      const id = metadata?.event_type === NOTIFICATION_EVENT_TYPE ? metadata.event_payload?.notification_id : undefined;
+      return [{ ts: message.ts, ...(typeof id === 'string' ? { notificationId: id } : {}) }];
+    });
+    const next = result.response_metadata?.next_cursor || undefined;
+    return { messages, ...(result.has_more && next ? { nextCursor: next } : {}) };
   }
 
   /** Whether the bot token works again (auth.test), while delivery is paused. */

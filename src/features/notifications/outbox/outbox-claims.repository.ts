@@ -61,6 +61,11 @@ export interface ReleaseOutcome {
   failures?: number;
   /** Whether this attempt's message may have reached Slack (a timeout after sending). */
   sendUncertain?: boolean;
+  /**
+   * With `sendUncertain`: the message, if it reached Slack, did so before this time. An attempt
+   * given back while it waits to read the DM posted nothing itself: it passes the earlier time on.
+   */
+  uncertainUntil?: Date;
 }
 
 /** Below this much lease left, an outcome is written only after checking the holder on the queue entry. */
@@ -180,7 +185,9 @@ export class OutboxClaims {
         sendUncertain = sendUncertain || entry.holder !== undefined || stepped;
       }
       await this.c.queue.updateOne({ _id: id }, { $set: { attempts: attempt, holder, dueAt: expiresAt, sendUncertain, updatedAt: now } });
-      return toNotification({ _id: id, ...seen.content }, { ...seen, attempts: attempt, holder, dueAt: expiresAt, sendUncertain, updatedAt: now });
+      const claimed = toNotification({ _id: id, ...seen.content }, { ...seen, attempts: attempt, holder, dueAt: expiresAt, sendUncertain, updatedAt: now });
+      // A dead holder could post until its lease ran out; a released attempt ended when it was released.
+      return sendUncertain ? { ...claimed, uncertainUntil: seen.holder !== undefined ? seen.dueAt : (seen.uncertainUntil ?? seen.updatedAt) } : claimed;
     }
     return undefined;
   }
@@ -233,6 +240,7 @@ export class OutboxClaims {
           ...(outcome.error !== undefined ? { lastError: outcome.error } : {}),
           ...(outcome.failures !== undefined ? { failures: outcome.failures } : {}),
           ...(outcome.sendUncertain !== undefined ? { sendUncertain: outcome.sendUncertain } : {}),
+          ...(outcome.sendUncertain && outcome.uncertainUntil ? { uncertainUntil: outcome.uncertainUntil } : {}),
         },
         $unset: { holder: '' },
       },

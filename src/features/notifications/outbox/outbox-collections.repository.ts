@@ -64,6 +64,8 @@ export interface QueueDocument {
   /** Carried from the last released attempt (see ReleaseOutcome). */
   failures?: number;
   sendUncertain?: boolean;
+  /** With `sendUncertain`: an earlier attempt, if it posted, did so before this (see ReleaseOutcome). */
+  uncertainUntil?: Date;
   lastError?: string;
   updatedAt: Date;
 }

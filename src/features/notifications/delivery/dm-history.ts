@@ -1,0 +1,82 @@
+/**
+ * Settles notifications whose earlier attempt may have reached Slack (a crash, a timeout, a
+ * 5xx after sending) by looking for their message in the member's DM: every notification
+ * message carries its id in its metadata.
+ *
+ * Reading history is the scarcest call there is: a commercially distributed app outside the
+ * Slack Marketplace (which a Socket Mode app cannot join) gets one conversations.history a
+ * minute and 15 messages a page. So one read serves every notification of that DM: it lists
+ * every notification id found since the oldest one asked about, pages are kept when a rate
+ * limit interrupts the read (the next attempt carries on from the cursor), and a later
+ * notification of the same DM is answered from the read when the read began after that
+ * notification's uncertain attempt ended (nothing it posted can be missing from it).
+ */
+import type { SlackMessageRef } from '../notification.types';
+import type { SlackDm } from './slack-dm';
+
+/** Slack's clock and ours may differ; look a little before the notification was created. */
+export const HISTORY_SKEW_SECONDS = 300;
+/** Messages read for one DM before concluding (the newest first, back to the oldest asked about). */
+export const HISTORY_MAX_MESSAGES = 1_000;
+/** Reads kept (one per DM), and for how long. */
+const READS_KEPT = 2_000;
+const READ_KEPT_MS = 60 * 60_000;
+
+/** What a settle needs of the notification. */
+export interface UncertainNotification {
+  id: string;
+  createdAt: Date;
+}
+
+interface HistoryRead {
+  /** Unix seconds: the read covers messages from here on. */
+  oldest: number;
+  /** When the read's first page was asked for: anything posted before is in it. */
+  startedAt: number;
+  /** Notification id → ts, of every notification message read so far. */
+  found: Map<string, string>;
+  messagesRead: number;
+  cursor?: string;
+  complete: boolean;
+}
+
+export class DmHistory {
+  private readonly reads = new Map<string, HistoryRead>();
+
+  constructor(
+    private readonly dm: Pick<SlackDm, 'historyPage'>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * The message of `n` in `channel`, or undefined when it is not there. `postedBefore`: an
+   * earlier attempt, if it posted at all, did so before this time; a read begun earlier cannot
+   * tell. Throws what Slack throws (a 429 leaves the pages read so far for the next call).
+   */
+  async find(channel: string, n: UncertainNotification, postedBefore: Date): Promise<SlackMessageRef | undefined> {
+    const oldest = Math.max(0, Math.floor(n.createdAt.getTime() / 1000) - HISTORY_SKEW_SECONDS);
+    let read = this.reads.get(channel);
+    const ts = read?.found.get(n.id);
+    if (ts !== undefined) return { channel, ts };
+    if (!read || read.oldest > oldest || read.startedAt < postedBefore.getTime() || this.now() - read.startedAt > READ_KEPT_MS) {
+      read = { oldest, startedAt: this.now(), found: new Map(), messagesRead: 0, complete: false };
+      this.keep(channel, read);
+    }
+    while (!read.complete) {
+      const page = await this.dm.historyPage(channel, String(read.oldest), read.cursor);
+      for (const message of page.messages) if (message.notificationId !== undefined) read.found.set(message.notificationId, message.ts);
+      read.messagesRead += page.messages.length;
+      read.cursor = page.nextCursor;
+      read.complete = page.nextCursor === undefined || read.messagesRead >= HISTORY_MAX_MESSAGES;
+      const found = read.found.get(n.id);
+      if (found !== undefined) return { channel, ts: found };
+    }
+    return undefined;
+  }
+
+  private keep(channel: string, read: HistoryRead): void {
+    this.reads.delete(channel);
+    if (this.reads.size >= READS_KEPT) this.reads.delete(this.reads.keys().next().value as string);
+    this.reads.set(channel, read);
+  }
+}
