@@ -11,6 +11,7 @@ import { ASHBY_CONNECTION_INDEXES } from './ashby/connections/connection.reposit
 import { AUDIT_INDEXES } from './audit/audit.repository';
 import { MAPPING_INDEXES } from './mapping/mapping.repository';
 import { SLACK_USER_VERSION_INDEXES } from './mapping/slack-user-versions.repository';
+import { DM_HISTORY_READ_INDEXES } from './notifications/delivery/dm-history.repository';
 import { MEMBER_IMPORT_PREVIEW_INDEXES } from './members/home/member-import-preview.repository';
 import { MEMBER_INDEXES } from './members/member.repository';
 import {
@@ -39,6 +40,7 @@ export const ALL_INDEXES: readonly CollectionIndexes[] = [
   MEMBER_INDEXES,
   MAPPING_INDEXES,
   SLACK_USER_VERSION_INDEXES,
+  DM_HISTORY_READ_INDEXES,
   AUDIT_INDEXES,
   MEMBER_IMPORT_PREVIEW_INDEXES,
   OUTBOX_INDEXES,

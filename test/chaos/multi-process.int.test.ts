@@ -111,7 +111,19 @@ async function everyNotificationAccountedFor(timeoutMs = 240_000): Promise<void>
     },
     timeoutMs,
     'every notification to reach a final status',
-  );
+  ).catch(async (error: unknown) => {
+    // Say what is left, so a failure tells where delivery stalled.
+    const known = await outcomes();
+    const left = offered.filter((id) => !known.has(id));
+    const queue = await world.db
+      .collection('notification_queue')
+      .find({ _id: { $in: left.slice(0, 5) as never[] } })
+      .toArray();
+    const history = world.emulator.callsOf('conversations.history');
+    throw new Error(
+      `${(error as Error).message}: ${left.length} left, e.g. ${JSON.stringify(queue)}; conversations.history: ${history.filter((c) => c.status === 200).length} answered, ${history.filter((c) => c.status === 429).length} rate limited`,
+    );
+  });
   const counts = { delivered: 0, skipped: 0, failed: 0 };
   for (const id of offered) counts[final.get(id) as keyof typeof counts] += 1;
   // Offered = delivered + skipped + failed (none still queued), and every member here is mapped.

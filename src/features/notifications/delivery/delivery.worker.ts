@@ -48,7 +48,7 @@ export class DeliveryWorker {
     const run: DeliveryRun = {
       holder: this.holder,
       gates: this.gates,
-      history: new DmHistory(deps.dm, () => deps.clock.now().getTime()),
+      history: new DmHistory(deps.dm, deps.historyReads, () => deps.clock.now().getTime()),
       isRunning: () => this.running,
       isPaused: () => this.paused !== undefined,
       mayClaim: () => this.mayClaim(),

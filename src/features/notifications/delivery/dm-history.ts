@@ -7,19 +7,18 @@
  * Slack Marketplace (which a Socket Mode app cannot join) gets one conversations.history a
  * minute and 15 messages a page. So one read serves every notification of that DM: it lists
  * every notification id found since the oldest one asked about, pages are kept when a rate
- * limit interrupts the read (the next attempt carries on from the cursor), and a later
+ * limit interrupts the read (in the store: the next attempt, in any process, carries on from the cursor), and a later
  * notification of the same DM is answered from the read when the read began after that
  * notification's uncertain attempt ended (nothing it posted can be missing from it).
  */
 import type { SlackMessageRef } from '../notification.types';
 import type { SlackDm } from './slack-dm';
 
-/** Slack's clock and ours may differ; look a little before the notification was created. */
-export const HISTORY_SKEW_SECONDS = 300;
+/** Slack's clock and ours may differ (NTP keeps them within a second); look a little before the notification was created. */
+export const HISTORY_SKEW_SECONDS = 60;
 /** Messages read for one DM before concluding (the newest first, back to the oldest asked about). */
 export const HISTORY_MAX_MESSAGES = 1_000;
-/** Reads kept (one per DM), and for how long. */
-const READS_KEPT = 2_000;
+/** A read older than this is not reused. */
 const READ_KEPT_MS = 60 * 60_000;
 
 /** What a settle needs of the notification. */
@@ -28,7 +27,7 @@ export interface UncertainNotification {
   createdAt: Date;
 }
 
-interface HistoryRead {
+export interface HistoryRead {
   /** Unix seconds: the read covers messages from here on. */
   oldest: number;
   /** When the read's first page was asked for: anything posted before is in it. */
@@ -40,11 +39,16 @@ interface HistoryRead {
   complete: boolean;
 }
 
-export class DmHistory {
-  private readonly reads = new Map<string, HistoryRead>();
+/** Where reads are kept between attempts: the store, so any process carries a read on. */
+export interface HistoryReads {
+  load(channel: string): Promise<HistoryRead | undefined>;
+  save(channel: string, read: HistoryRead): Promise<void>;
+}
 
+export class DmHistory {
   constructor(
     private readonly dm: Pick<SlackDm, 'historyPage'>,
+    private readonly reads: HistoryReads,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -55,12 +59,11 @@ export class DmHistory {
    */
   async find(channel: string, n: UncertainNotification, postedBefore: Date): Promise<SlackMessageRef | undefined> {
     const oldest = Math.max(0, Math.floor(n.createdAt.getTime() / 1000) - HISTORY_SKEW_SECONDS);
-    let read = this.reads.get(channel);
+    let read = await this.reads.load(channel);
     const ts = read?.found.get(n.id);
     if (ts !== undefined) return { channel, ts };
     if (!read || read.oldest > oldest || read.startedAt < postedBefore.getTime() || this.now() - read.startedAt > READ_KEPT_MS) {
       read = { oldest, startedAt: this.now(), found: new Map(), messagesRead: 0, complete: false };
-      this.keep(channel, read);
     }
     while (!read.complete) {
       const page = await this.dm.historyPage(channel, String(read.oldest), read.cursor);
@@ -68,15 +71,11 @@ export class DmHistory {
       read.messagesRead += page.messages.length;
       read.cursor = page.nextCursor;
       read.complete = page.nextCursor === undefined || read.messagesRead >= HISTORY_MAX_MESSAGES;
+      // Kept after every page: a 429 on the next one leaves this one read for whoever goes on.
+      await this.reads.save(channel, read);
       const found = read.found.get(n.id);
       if (found !== undefined) return { channel, ts: found };
     }
     return undefined;
-  }
-
-  private keep(channel: string, read: HistoryRead): void {
-    this.reads.delete(channel);
-    if (this.reads.size >= READS_KEPT) this.reads.delete(this.reads.keys().next().value as string);
-    this.reads.set(channel, read);
   }
 }

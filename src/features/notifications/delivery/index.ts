@@ -9,6 +9,7 @@ import type { MemberDirectory } from '../../members/member-directory';
 import type { ScreenPorts } from '../../ports';
 import type { NotificationServices } from '../notification-services';
 import { createDeliveryMetrics } from './delivery.metrics';
+import { DmHistoryRepository } from './dm-history.repository';
 import { DEFAULT_DELIVERY_TUNING, type DeliveryTuning } from './delivery-tuning';
 import { DeliveryWorker } from './delivery.worker';
 import { requeueOrphansJob, retentionJob, REQUEUE_ORPHANS_CRON, RETENTION_CRON } from './outbox-maintenance.job';
@@ -43,6 +44,7 @@ export function registerDelivery(
     preferences: services.preferences,
     workspace: deps.workspace,
     dm: new SlackDm(deps.deliveryClient),
+    historyReads: new DmHistoryRepository(deps.db, () => deps.clock.now().getTime()),
     clock: deps.clock,
     logger: deps.logger.child({ component: 'delivery' }),
     metrics: createDeliveryMetrics(deps.metricsRegistry),

@@ -26,7 +26,7 @@ import type { DeliveryMetrics } from './delivery.metrics';
 import { backoffMs, mappingRecheckAt, type DeliveryTuning } from './delivery-tuning';
 import type { RateLimitGates, SlackStep } from './rate-limit-gates';
 import { classifyDeliveryFailure } from './slack-errors';
-import type { DmHistory } from './dm-history';
+import type { DmHistory, HistoryReads } from './dm-history';
 import type { SlackDm } from './slack-dm';
 
 export interface DeliveryWorkerDeps {
@@ -37,6 +37,8 @@ export interface DeliveryWorkerDeps {
   /** The workspace as this process last saw it (refreshed every few seconds). */
   workspace: { current(): WorkspaceState | undefined };
   dm: SlackDm;
+  /** DM history reads kept between attempts (dm-history.repository.ts). */
+  historyReads: HistoryReads;
   clock: Clock;
   logger: Logger;
   metrics: DeliveryMetrics;
