@@ -12,6 +12,7 @@ import { METHODS, SlackApiError, type MethodServices, type TokenKind } from './m
 import { createFile, DOWNLOAD_PATH, readFileForDownload, receiveUpload, UPLOAD_PATH } from './methods/files';
 import { BodyTooLargeError, bearerToken, decodeArgsForRecord, parseApiRequest, parseUploadBody, readBody } from './methods/request';
 import { RateLimiter } from './rate-limits';
+import { missingScopeAnswer, type TokenScopes } from './scopes';
 import type { SocketModeAck } from './types';
 import { WorkspaceState, type Seed, type SeedUser, type SlackFile, type SlackMessage, type SlackUser, type SlackView } from './state';
 import { listen } from '../listen';
@@ -23,6 +24,11 @@ export interface SlackEmulatorOptions {
   port?: number;
   /** The workspace; defaults fill whatever is missing. */
   seed?: Seed;
+  /**
+   * The tokens' scopes, over the seed's `scopes`. By default the bot token holds exactly
+   * manifest.json's bot scopes and the app token `connections:write`.
+   */
+  scopes?: Partial<TokenScopes>;
   botToken?: string;
   appToken?: string;
   /** Multiplies every rate limit (tests use e.g. 50); 1 is Slack's own figures. */
@@ -152,6 +158,8 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
   const botToken = options.botToken ?? DEFAULT_BOT_TOKEN;
   const appToken = options.appToken ?? DEFAULT_APP_TOKEN;
   const state = new WorkspaceState(options.seed, now);
+  if (options.scopes?.bot) state.scopes.bot = [...options.scopes.bot];
+  if (options.scopes?.app) state.scopes.app = [...options.scopes.app];
   const limiter = new RateLimiter({ scale: options.rateLimitScale ?? 1, now });
   const calls: RecordedCall[] = [];
   const faults = new Map<string, QueuedFault[]>();
@@ -253,12 +261,15 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     if (!spec) return answer({ status: 200, body: { ok: false, error: 'unknown_method', req_method: method } });
     const denied = authError(call.tokenKind, spec.token);
     if (denied !== undefined) return answer(slackError(denied));
+    const held = state.scopes[spec.token];
+    const needed = typeof spec.scope === 'function' ? spec.scope(args) : spec.scope;
+    if (needed !== undefined && !held.includes(needed)) return answer({ status: 200, body: missingScopeAnswer(needed, held) });
     const decision = limiter.check(method, token ?? '', rateLimitChannel(args.channel));
     if (!decision.allowed) {
       return answer({ status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(decision.retryAfterSeconds) } });
     }
     try {
-      const result = await spec.handler({ args, services, host: req.headers.host ?? `${urlHost}:${port}` });
+      const result = await spec.handler({ args, services, host: req.headers.host ?? `${urlHost}:${port}`, scopes: new Set(held) });
       return answer({ status: 200, body: { ok: true, ...result } });
     } catch (error) {
       if (error instanceof SlackApiError) return answer(errorReply(error));
@@ -289,13 +300,14 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
   }
 
   /**
-   * Files need the bot token in the Authorization header. Without it Slack answers a sign-in
-   * page with HTTP 200, not an error: emulate that so code that skips the header notices.
+   * Files need the bot token in the Authorization header, and the token needs `files:read`.
+   * Without either Slack answers a sign-in page with HTTP 200, not an error: emulate that so
+   * code that skips the header, or an app without the scope, notices.
    */
   function serveDownload(req: IncomingMessage, res: ServerResponse, path: string): void {
     const kind = tokenKindOf(bearerToken(req));
     const stored = readFileForDownload(state, path);
-    if (kind !== 'bot' || revoked.has('bot')) {
+    if (kind !== 'bot' || revoked.has('bot') || !state.scopes.bot.includes('files:read')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<!DOCTYPE html><html><head><title>Sign in | Slack</title></head><body>Sign in to your workspace</body></html>');
     } else if (!stored?.bytes) {

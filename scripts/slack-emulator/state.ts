@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_APP_SCOPES, manifestBotScopes, type TokenScopes } from './scopes';
 
 /** A Slack user profile; the seed may add any other Slack profile field. */
 export interface SlackUserProfile {
@@ -231,6 +232,13 @@ const SeedSchema = z
         bot_name: z.string().optional(),
       })
       .optional(),
+    /** The tokens' scopes; by default the bot token's are manifest.json's and the app token's `connections:write`. */
+    scopes: z
+      .object({
+        bot: z.array(z.string().min(1)).optional(),
+        app: z.array(z.string().min(1)).optional(),
+      })
+      .optional(),
     users: z.array(SeedUserSchema).default([]),
     usergroups: z
       .array(
@@ -334,6 +342,8 @@ const DAY_SECONDS = 86_400;
 export class WorkspaceState {
   readonly team: SlackTeam;
   readonly app: AppIdentity;
+  /** What each token may do; tests may change them between calls. */
+  readonly scopes: TokenScopes;
   readonly users = new Map<string, SlackUser>();
   readonly usergroups = new Map<string, SlackUsergroup>();
   readonly channels = new Map<string, SlackChannel>();
@@ -373,6 +383,7 @@ export class WorkspaceState {
       botUserId: parsed.app?.bot_user_id ?? DEFAULT_APP.botUserId,
       botName: parsed.app?.bot_name ?? DEFAULT_APP.botName,
     };
+    this.scopes = { bot: [...(parsed.scopes?.bot ?? manifestBotScopes())], app: [...(parsed.scopes?.app ?? DEFAULT_APP_SCOPES)] };
     for (const user of parsed.users) this.putUser(user);
     if (!this.users.has(this.app.botUserId)) this.putBotUser();
     for (const group of parsed.usergroups) this.putUsergroup(group);
@@ -494,6 +505,7 @@ export class WorkspaceState {
     return {
       team: this.team,
       app: this.app,
+      scopes: this.scopes,
       users: [...this.users.values()],
       usergroups: [...this.usergroups.values()],
       channels: [...this.channels.values()],

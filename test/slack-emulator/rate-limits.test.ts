@@ -67,7 +67,8 @@ describe('429 through the WebClient', () => {
   });
 
   it('sends the Retry-After header the SDK reads', async () => {
-    const emulator = await harness.start({ rateLimitScale: 0.01 });
+    // A tier 2 method; `admin` granted, which on Slack only an admin's user token can hold.
+    const emulator = await harness.start({ rateLimitScale: 0.01, scopes: { bot: ['admin'] } });
     const url = `${emulator.apiUrl}team.billableInfo`;
     const headers = { authorization: `Bearer ${emulator.botToken}` };
     expect((await fetch(url, { method: 'POST', headers })).status).toBe(200);

@@ -245,8 +245,11 @@ describe('team', () => {
     expect((await botClient(emulator).team.info()).team).toMatchObject({ id: 'T0TEST0001', name: 'Test Workspace', domain: 'test-ws' });
   });
 
+  // On Slack only an admin's user token can hold `admin`; a bot token never does (see scopes.test.ts).
+  const ADMIN_GRANTED = { scopes: { bot: ['admin'] } };
+
   it('reports billing_active per user', async () => {
-    const emulator = await harness.start();
+    const emulator = await harness.start(ADMIN_GRANTED);
     const { billable_info: info } = await botClient(emulator).team.billableInfo({});
     expect(info?.[MEMBER]).toEqual({ billing_active: true });
     expect(info?.U0DELETED1).toEqual({ billing_active: false });
@@ -255,7 +258,7 @@ describe('team', () => {
   });
 
   it('pages access logs, newest sign-in first', async () => {
-    const emulator = await harness.start();
+    const emulator = await harness.start(ADMIN_GRANTED);
     const bot = botClient(emulator);
     emulator.recordLogin('U0MEMBER02');
     const first = await bot.team.accessLogs({ count: 2, page: 1 });

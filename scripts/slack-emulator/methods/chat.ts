@@ -24,6 +24,7 @@ export function botMessage(state: WorkspaceState, fields: BotMessageFields): Sla
 export const chatMethods: MethodTable = {
   'chat.postMessage': {
     token: 'bot',
+    scope: 'chat:write',
     handler: ({ args, services: { state } }) => {
       const channel = resolveMessageChannel(state, requiredString(args, 'channel', 'channel_not_found'));
       const content = parseMessageContent(args);
@@ -35,6 +36,7 @@ export const chatMethods: MethodTable = {
   },
   'chat.update': {
     token: 'bot',
+    scope: 'chat:write',
     handler: ({ args, services: { state } }) => {
       const channel = requiredString(args, 'channel', 'channel_not_found');
       if (!state.channels.has(channel)) fail('channel_not_found');

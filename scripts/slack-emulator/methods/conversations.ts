@@ -28,6 +28,16 @@ export function resolveMessageChannel(state: WorkspaceState, channel: string): s
   fail('channel_not_found');
 }
 
+/**
+ * The history scope for a channel, by the kind its id names (D… DMs, G… private channels and
+ * group DMs, C… public channels), as Slack decides before it looks the channel up.
+ */
+export function historyScope(channelId: string | undefined): string {
+  if (channelId?.startsWith('D')) return 'im:history';
+  if (channelId?.startsWith('G')) return 'groups:history';
+  return 'channels:history';
+}
+
 /** A ts such as `1732230000.000100` (or `1732230000`) as integer microseconds; undefined if malformed. */
 export function tsToMicros(ts: string): number | undefined {
   const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(ts);
@@ -67,6 +77,8 @@ function historyOf(state: WorkspaceState, args: RawArgs): SlackMessage[] {
 export const conversationsMethods: MethodTable = {
   'conversations.open': {
     token: 'bot',
+    // The emulator opens 1:1 DMs only; channels, private channels and group DMs need other scopes.
+    scope: 'im:write',
     handler: ({ args, services: { state } }) => {
       const channelArg = optionalString(args, 'channel');
       const usersArg = optionalString(args, 'users');
@@ -94,6 +106,7 @@ export const conversationsMethods: MethodTable = {
   },
   'conversations.history': {
     token: 'bot',
+    scope: (args) => historyScope(optionalString(args, 'channel')),
     handler: ({ args, services: { state } }) => {
       const messages = historyOf(state, args);
       const page = paginate(

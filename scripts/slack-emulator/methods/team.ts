@@ -34,10 +34,13 @@ function loginKey(entry: AccessLogEntry): string {
 export const teamMethods: MethodTable = {
   'team.info': {
     token: 'bot',
+    scope: 'team:read',
     handler: ({ services: { state } }) => ({ team: { ...state.team, is_verified: false } }),
   },
   'team.billableInfo': {
     token: 'bot',
+    // Only an admin's user token can hold `admin`: a bot token is always refused.
+    scope: 'admin',
     handler: ({ args, services: { state } }) => {
       const userId = optionalString(args, 'user');
       const humans = [...state.users.values()].filter((user) => !user.is_bot && (userId === undefined || user.id === userId));
@@ -49,6 +52,8 @@ export const teamMethods: MethodTable = {
   },
   'team.accessLogs': {
     token: 'bot',
+    // Only an admin's user token can hold `admin`: a bot token is always refused.
+    scope: 'admin',
     handler: ({ args, services: { state } }) => accessLogsPage(state, args),
   },
 };

@@ -14,6 +14,7 @@ function present(group: SlackUsergroup, includeUsers: boolean, includeCount: boo
 export const usergroupsMethods: MethodTable = {
   'usergroups.list': {
     token: 'bot',
+    scope: 'usergroups:read',
     handler: ({ args, services: { state } }) => {
       const includeDisabled = optionalBool(args, 'include_disabled');
       const groups = [...state.usergroups.values()].filter((group) => includeDisabled || group.date_delete === 0);
@@ -22,6 +23,7 @@ export const usergroupsMethods: MethodTable = {
   },
   'usergroups.users.list': {
     token: 'bot',
+    scope: 'usergroups:read',
     handler: ({ args, services: { state } }) => {
       const group = state.usergroups.get(requiredString(args, 'usergroup', 'no_such_subteam'));
       if (!group || (group.date_delete !== 0 && !optionalBool(args, 'include_disabled'))) fail('no_such_subteam');
