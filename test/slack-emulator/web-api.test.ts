@@ -241,7 +241,8 @@ describe('chat.postMessage and conversations.history', () => {
 
 describe('team', () => {
   it('answers team.info', async () => {
-    const emulator = await harness.start();
+    // The app no longer requests team:read (nothing calls team.info), so the test grants it.
+    const emulator = await harness.start({ scopes: { bot: ['team:read'] } });
     expect((await botClient(emulator).team.info()).team).toMatchObject({ id: 'T0TEST0001', name: 'Test Workspace', domain: 'test-ws' });
   });
 
