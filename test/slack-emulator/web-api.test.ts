@@ -145,11 +145,12 @@ describe('conversations.open', () => {
     expect(other.channel?.id).not.toBe(first.channel?.id);
   });
 
-  it('refuses bots, deactivated and unknown users', async () => {
+  it('refuses bots, deactivated and unknown users with the errors Slack documents for conversations.open', async () => {
     const emulator = await harness.start();
     const bot = botClient(emulator);
-    expect(await slackErrorOf(bot.conversations.open({ users: 'U0OTHERBOT' }))).toBe('cannot_dm_bot');
-    expect(await slackErrorOf(bot.conversations.open({ users: emulator.state.app.botUserId }))).toBe('cannot_dm_bot');
+    // Another app's bot user is not one the app may DM; its own user is the caller, whom Slack adds itself (so no one is left).
+    expect(await slackErrorOf(bot.conversations.open({ users: 'U0OTHERBOT' }))).toBe('user_not_visible');
+    expect(await slackErrorOf(bot.conversations.open({ users: emulator.state.app.botUserId }))).toBe('not_enough_users');
     expect(await slackErrorOf(bot.conversations.open({ users: 'U0DELETED1' }))).toBe('user_disabled');
     expect(await slackErrorOf(bot.conversations.open({ users: 'U0NOBODY01' }))).toBe('user_not_found');
   });

@@ -7,14 +7,18 @@ const HISTORY_DEFAULT_LIMIT = 100;
 const HISTORY_MAX_LIMIT = 999;
 
 /**
- * Opens (or finds) the DM with one user, with Slack's errors for unknown, deactivated and bot
- * users. Shared with chat.postMessage, which accepts a user id as `channel`.
+ * Opens (or finds) the DM with one user, with the errors Slack documents for
+ * conversations.open: `user_not_found`, `user_disabled` for a deactivated user,
+ * `user_not_visible` for another app's bot user, and `not_enough_users` for the app's own
+ * bot user (Slack adds the caller itself, so no one else is left). Shared with
+ * chat.postMessage, which accepts a user id as `channel`.
  */
 export function openDirectMessage(state: WorkspaceState, userId: string): { channel: SlackChannel; alreadyOpen: boolean } {
   const user = state.users.get(userId);
   if (!user) fail('user_not_found');
   if (user.deleted) fail('user_disabled');
-  if (user.is_bot) fail('cannot_dm_bot');
+  if (user.id === state.app.botUserId) fail('not_enough_users');
+  if (user.is_bot) fail('user_not_visible');
   return state.openDm(userId);
 }
 
