@@ -210,6 +210,23 @@ describe('chat.postMessage and conversations.history', () => {
     expect(emulator.messagesTo(MEMBER)).toEqual([]);
   });
 
+  it('posts a message whose metadata event_type breaks Slack’s rule without the metadata, with the invalid_metadata_schema warning', async () => {
+    const emulator = await harness.start();
+    const bot = botClient(emulator);
+    for (const eventType of ['pigment notification', 'pigment.notification', 'notificación']) {
+      const posted = await bot.chat.postMessage({ channel: MEMBER, text: eventType, metadata: { event_type: eventType, event_payload: { n: 1 } } });
+      expect(posted).toMatchObject({ ok: true, warning: 'invalid_metadata_schema', response_metadata: { warnings: ['invalid_metadata_schema'] } });
+    }
+    const valid = await bot.chat.postMessage({ channel: MEMBER, text: 'valid', metadata: { event_type: 'Pigment-notification_2', event_payload: {} } });
+    expect(valid).not.toHaveProperty('warning');
+    expect(emulator.messagesTo(MEMBER).map((message) => [message.text, message.metadata?.event_type])).toEqual([
+      ['pigment notification', undefined],
+      ['pigment.notification', undefined],
+      ['notificación', undefined],
+      ['valid', 'Pigment-notification_2'],
+    ]);
+  });
+
   it('refuses invalid blocks with the problems in response_metadata.messages', async () => {
     const emulator = await harness.start();
     const error = await rejectionOf(
