@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { AckTimeoutError, createSocketModeServer, type SocketModeServer } from './socket-mode';
+import { AckTimeoutError, createSocketModeServer, type SocketModeServer, type SocketModeServerOptions } from './socket-mode';
 import { METHODS, SlackApiError, type MethodServices, type TokenKind } from './methods';
 import { createFile, DOWNLOAD_PATH, readFileForDownload, receiveUpload, UPLOAD_PATH } from './methods/files';
 import { BodyTooLargeError, bearerToken, decodeArgsForRecord, parseApiRequest, parseUploadBody, readBody } from './methods/request';
@@ -34,7 +34,7 @@ export interface SlackEmulatorOptions {
   /** Multiplies every rate limit (tests use e.g. 50); 1 is Slack's own figures. */
   rateLimitScale?: number;
   /** Passed to the Socket Mode server. */
-  socket?: { pingIntervalMs?: number; ackTimeoutMs?: number; maxRetries?: number };
+  socket?: Pick<SocketModeServerOptions, 'pingIntervalMs' | 'ackTimeoutMs' | 'maxRetries' | 'connectionLifetimeMs' | 'refreshGraceMs'>;
   /** The clock in milliseconds, for trigger expiry, rate limits and timestamps. */
   now?: () => number;
   /** How long a trigger id can be exchanged; Slack gives 3 seconds. */
