@@ -11,6 +11,7 @@ import { AckTimeoutError, createSocketModeServer, type SocketModeServer, type So
 import { METHODS, SlackApiError, type MethodServices, type TokenKind } from './methods';
 import { createFile, DOWNLOAD_PATH, readFileForDownload, receiveUpload, UPLOAD_PATH } from './methods/files';
 import { BodyTooLargeError, bearerToken, decodeArgsForRecord, parseApiRequest, parseUploadBody, readBody } from './methods/request';
+import { eventBuilders, interactionPayload, type EventBuilders } from './payloads';
 import { RateLimiter } from './rate-limits';
 import { missingScopeAnswer, type TokenScopes } from './scopes';
 import type { SocketModeAck } from './types';
@@ -109,8 +110,15 @@ export interface SlackEmulator {
   callsOf(method: string): RecordedCall[];
   /** A trigger id for `views.open` / `views.push`, valid once for `triggerTtlMs`. */
   issueTriggerId(userId: string): string;
-  /** An interactive payload from `userId` with a fresh trigger id, to give `socket.sendInteractive`. */
+  /**
+   * An interactive payload from `userId`, to give `socket.sendInteractive`, built as Slack
+   * builds it (payloads.ts): a block action carries the Home, modal or message it came from
+   * (found by the fields given, else where the app showed that action), submissions the
+   * stored view; a fresh trigger id where Slack gives one. `fields` win.
+   */
   interactionPayload(userId: string, fields: { type: string } & Record<string, unknown>): Record<string, unknown>;
+  /** Events as Slack sends them for what the workspace holds (the user's Home view, the full user…), for `socket.sendEvent`. */
+  readonly events: EventBuilders;
   injectFault(method: string, fault: FaultSpec): void;
   clearFaults(): void;
   setRateLimitScale(scale: number): void;
@@ -383,19 +391,8 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
       state.triggers.set(triggerId, { userId, issuedAt: now(), used: false });
       return triggerId;
     },
-    interactionPayload(userId, fields) {
-      const user = state.users.get(userId);
-      return {
-        team: { id: state.team.id, domain: state.team.domain },
-        user: { id: userId, username: user?.name ?? userId, name: user?.name ?? userId, team_id: state.team.id },
-        api_app_id: state.app.appId,
-        token: 'emulator-verification-token',
-        trigger_id: emulator.issueTriggerId(userId),
-        is_enterprise_install: false,
-        enterprise: null,
-        ...fields,
-      };
-    },
+    interactionPayload: (userId, fields) => interactionPayload({ state, baseUrl, issueTriggerId: (id) => emulator.issueTriggerId(id) }, userId, fields),
+    events: eventBuilders(state),
     injectFault(method, fault) {
       const spec = FaultSpecSchema.parse(fault);
       const queue = faults.get(method) ?? [];

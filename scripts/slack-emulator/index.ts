@@ -25,6 +25,7 @@ export {
   type SlackView,
 } from './state';
 export { METHOD_TIERS, POST_MESSAGE_PER_CHANNEL, POST_MESSAGE_PER_WORKSPACE, TIER_LIMITS, type RateLimit, type Tier } from './rate-limits';
+export type { EventBuilders } from './payloads';
 export { DEFAULT_APP_SCOPES, MANIFEST_PATH, manifestBotScopes, type TokenScopes } from './scopes';
 export { AckTimeoutError, type DisconnectReason, type SocketModeServer } from './socket-mode';
 export { formatProblems, validateBlocks, validateView } from './block-kit';
