@@ -11,6 +11,7 @@ import { AckTimeoutError, createSocketModeServer, type SocketModeServer, type So
 import { METHODS, SlackApiError, type MethodServices, type TokenKind } from './methods';
 import { createFile, DOWNLOAD_PATH, readFileForDownload, receiveUpload, UPLOAD_PATH } from './methods/files';
 import { BodyTooLargeError, bearerToken, decodeArgsForRecord, parseApiRequest, parseUploadBody, readBody } from './methods/request';
+import { applySubmissionAck } from './modal-stack';
 import { eventBuilders, interactionPayload, type EventBuilders } from './payloads';
 import { RateLimiter } from './rate-limits';
 import { missingScopeAnswer, type TokenScopes } from './scopes';
@@ -135,6 +136,12 @@ export interface SlackEmulator {
   homeViewOf(userId: string): SlackView | undefined;
   /** The user's open modal stack, root first. */
   modalStackOf(userId: string): SlackView[];
+  /**
+   * The field errors shown in a view (by block_id) when the app answered its last submission
+   * with `response_action: 'errors'`; undefined otherwise. Every applied submission is in
+   * `state.submissions`.
+   */
+  viewErrorsOf(viewId: string): Record<string, string> | undefined;
   /** A file a user uploaded (e.g. through a `file_input`), downloadable with the bot token. */
   addFile(input: { name: string; content: string | Buffer; user: string; title?: string }): SlackFile;
   /** Records a sign-in for `team.accessLogs`. */
@@ -193,6 +200,10 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     teamId: state.team.id,
     botUserId: state.app.botUserId,
     ...options.socket,
+    // Slack applies a view_submission's response_action to the user's modals once the app acks.
+    onAck: (envelope, ack) => {
+      if (envelope.type === 'interactive' && envelope.payload.type === 'view_submission') applySubmissionAck(state, envelope.payload, ack.payload);
+    },
   });
   const { port, urlHost } = await listen(server, options.host, options.port);
   const baseUrl = `http://${urlHost}:${port}`;
@@ -428,6 +439,10 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     },
     homeViewOf: (userId) => state.homeViews.get(userId),
     modalStackOf: (userId) => (state.modalStacks.get(userId) ?? []).flatMap((id) => state.views.get(id) ?? []),
+    viewErrorsOf(viewId) {
+      const last = state.submissions.findLast((submission) => submission.viewId === viewId);
+      return last?.action === 'errors' ? last.errors : undefined;
+    },
     addFile(input) {
       const bytes = Buffer.isBuffer(input.content) ? input.content : Buffer.from(input.content, 'utf8');
       const stored = createFile(state, `${urlHost}:${port}`, { name: input.name, title: input.title, length: bytes.length, user: input.user });

@@ -23,6 +23,7 @@ export {
   type SlackUser,
   type SlackUsergroup,
   type SlackView,
+  type SubmissionOutcome,
 } from './state';
 export { METHOD_TIERS, POST_MESSAGE_PER_CHANNEL, POST_MESSAGE_PER_WORKSPACE, TIER_LIMITS, type RateLimit, type Tier } from './rate-limits';
 export type { EventBuilders } from './payloads';

@@ -51,6 +51,11 @@ export interface SocketModeServerOptions {
   connectionLifetimeMs?: number;
   /** How long a connection asked to refresh may stay open before the server closes it. Default 10 000 ms. */
   refreshGraceMs?: number;
+  /**
+   * Called with each send's envelope and the ack that settles it, before the send resolves:
+   * what Slack does next (a view_submission's response_action) happens before the caller looks.
+   */
+  onAck?: (envelope: SocketModeEnvelope, ack: SocketModeAck) => void;
 }
 
 /** Per-send overrides of the server's ack timeout and retry count. */
@@ -277,7 +282,11 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
     if (ack === undefined) return;
     acks.push(ack);
     const pending = pendingByEnvelopeId.get(ack.envelope_id);
-    if (pending !== undefined) settle(pending, (p) => p.resolve(ack));
+    if (pending === undefined) return;
+    settle(pending, (p) => {
+      options.onAck?.(p.envelope, ack);
+      p.resolve(ack);
+    });
   }
 
   // ---- sending envelopes ----

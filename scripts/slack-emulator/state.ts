@@ -168,6 +168,18 @@ export interface AppIdentity {
   botName: string;
 }
 
+/** What the emulator did with one view_submission ack, as Slack would have (modal-stack.ts). */
+export interface SubmissionOutcome {
+  userId: string;
+  viewId: string;
+  /** The ack's `response_action`; `close` for an ack without one. */
+  action: 'close' | 'update' | 'push' | 'clear' | 'errors' | string;
+  /** With `errors`: the message shown under each input block, by block_id. */
+  errors?: Record<string, string>;
+  /** Why Slack would have refused the ack (the user sees an error, the modals stay as they were). */
+  refused?: string;
+}
+
 /** A trigger id handed out by the emulator, valid once and for a few seconds. */
 export interface IssuedTrigger {
   userId: string;
@@ -355,6 +367,8 @@ export class WorkspaceState {
   readonly views = new Map<string, SlackView>();
   /** Open modal stacks per user id: view ids, root first. */
   readonly modalStacks = new Map<string, string[]>();
+  /** Every view_submission ack applied to an open modal, oldest first. */
+  readonly submissions: SubmissionOutcome[] = [];
   readonly files = new Map<string, StoredFile>();
   readonly accessLogs: AccessLogEntry[] = [];
   readonly triggers = new Map<string, IssuedTrigger>();
