@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import { METHODS } from '../scripts/slack-emulator/methods';
 import { recordListeners } from './support/listener-recorder';
 import { openTestDatabase, type TestDatabase } from './support/store';
 
@@ -28,10 +29,7 @@ const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../manifest
  * carries them already so an installed app does not need re-approval for each release; the
  * list shrinks to nothing as those features land, and an event that stays here unused fails.
  */
-const DECLARED_FOR_LATER: Record<string, string> = {
-  // Each sync reads the groups' members itself, and events start no sync (issue 5).
-  subteam_members_changed: 'provisioning by user group (issue 5)',
-};
+const DECLARED_FOR_LATER: Record<string, string> = {};
 
 /** The scope Slack requires to receive each event (SLACK-REFERENCE.md, "Events used"). */
 const EVENT_SCOPES: Record<string, string | undefined> = {
@@ -42,8 +40,44 @@ const EVENT_SCOPES: Record<string, string | undefined> = {
   user_change: 'users:read',
   subteam_created: 'usergroups:read',
   subteam_updated: 'usergroups:read',
-  subteam_members_changed: 'usergroups:read',
 };
+
+const SRC_DIR = path.resolve(__dirname, '../src');
+
+/** Every `.ts` file under src/. */
+function sourceFiles(dir = SRC_DIR): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/**
+ * The Web API methods src/ calls through a WebClient (`client.users.list(`…), as the
+ * emulator knows them: names it does not implement (`users.map(` on an array) are not Slack
+ * calls the tests could run anyway.
+ */
+function calledMethods(): Set<string> {
+  const call = /\.((?:auth|apps|chat|conversations|files|team|usergroups|users|views)\.[a-zA-Z]+(?:\.[a-zA-Z]+)?)\(/g;
+  const names = sourceFiles().flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(call)].map((match) => match[1] as string));
+  return new Set(names.filter((name) => name in METHODS));
+}
+
+/**
+ * The bot scope each called method needs, by the emulator's table of Slack's method pages.
+ * The app reads history in its own DMs only, so a per-channel rule is asked for a DM.
+ * `admin` is left out: Slack never grants it to a bot token, and the inventory shows the
+ * refusal instead of its figures.
+ */
+function scopesOfCalledMethods(): Set<string> {
+  const scopes = [...calledMethods()].flatMap((method) => {
+    const rule = METHODS[method]?.scope;
+    const needed = typeof rule === 'function' ? rule({ channel: 'D0APPDM001' }) : rule;
+    return needed === undefined || needed === 'admin' ? [] : [needed];
+  });
+  return new Set(scopes);
+}
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -103,6 +137,18 @@ describe('manifest.json', () => {
   it('declares the slash commands the code handles (none)', () => {
     const { commands } = registeredListeners();
     expect((manifest.features.slash_commands ?? []).map((c) => c.command).sort()).toEqual(commands.sort());
+  });
+
+  it('requests exactly the bot scopes the code needs: its Web API calls, its events and its file downloads', () => {
+    const needed = new Set([...scopesOfCalledMethods(), ...Object.values(EVENT_SCOPES).flatMap((scope) => (scope ? [scope] : []))]);
+    // Files members upload in the import modal are downloaded from url_private_download, which needs files:read.
+    if (sourceFiles().some((file) => fs.readFileSync(file, 'utf8').includes('url_private_download'))) needed.add('files:read');
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+  });
+
+  it('finds the Web API calls the scope check relies on', () => {
+    // A broken pattern would find nothing and pass the check above vacuously.
+    expect([...calledMethods()]).toEqual(expect.arrayContaining(['chat.postMessage', 'conversations.open', 'users.list', 'views.publish']));
   });
 
   it('requests the scope each subscribed event needs', () => {

@@ -7,11 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { AckTimeoutError, createSocketModeServer, type SocketModeServer } from './socket-mode';
+import { AckTimeoutError, createSocketModeServer, type SocketModeServer, type SocketModeServerOptions } from './socket-mode';
 import { METHODS, SlackApiError, type MethodServices, type TokenKind } from './methods';
 import { createFile, DOWNLOAD_PATH, readFileForDownload, receiveUpload, UPLOAD_PATH } from './methods/files';
 import { BodyTooLargeError, bearerToken, decodeArgsForRecord, parseApiRequest, parseUploadBody, readBody } from './methods/request';
+import { applySubmissionAck } from './modal-stack';
+import { eventBuilders, interactionPayload, type EventBuilders } from './payloads';
 import { RateLimiter } from './rate-limits';
+import { missingScopeAnswer, type TokenScopes } from './scopes';
 import type { SocketModeAck } from './types';
 import { WorkspaceState, type Seed, type SeedUser, type SlackFile, type SlackMessage, type SlackUser, type SlackView } from './state';
 import { listen } from '../listen';
@@ -23,12 +26,17 @@ export interface SlackEmulatorOptions {
   port?: number;
   /** The workspace; defaults fill whatever is missing. */
   seed?: Seed;
+  /**
+   * The tokens' scopes, over the seed's `scopes`. By default the bot token holds exactly
+   * manifest.json's bot scopes and the app token `connections:write`.
+   */
+  scopes?: Partial<TokenScopes>;
   botToken?: string;
   appToken?: string;
   /** Multiplies every rate limit (tests use e.g. 50); 1 is Slack's own figures. */
   rateLimitScale?: number;
   /** Passed to the Socket Mode server. */
-  socket?: { pingIntervalMs?: number; ackTimeoutMs?: number; maxRetries?: number };
+  socket?: Pick<SocketModeServerOptions, 'pingIntervalMs' | 'ackTimeoutMs' | 'maxRetries' | 'connectionLifetimeMs' | 'refreshGraceMs'>;
   /** The clock in milliseconds, for trigger expiry, rate limits and timestamps. */
   now?: () => number;
   /** How long a trigger id can be exchanged; Slack gives 3 seconds. */
@@ -123,8 +131,15 @@ export interface SlackEmulator {
   callsOf(method: string): RecordedCall[];
   /** A trigger id for `views.open` / `views.push`, valid once for `triggerTtlMs`. */
   issueTriggerId(userId: string): string;
-  /** An interactive payload from `userId` with a fresh trigger id, to give `socket.sendInteractive`. */
+  /**
+   * An interactive payload from `userId`, to give `socket.sendInteractive`, built as Slack
+   * builds it (payloads.ts): a block action carries the Home, modal or message it came from
+   * (found by the fields given, else where the app showed that action), submissions the
+   * stored view; a fresh trigger id where Slack gives one. `fields` win.
+   */
   interactionPayload(userId: string, fields: { type: string } & Record<string, unknown>): Record<string, unknown>;
+  /** Events as Slack sends them for what the workspace holds (the user's Home view, the full user…), for `socket.sendEvent`. */
+  readonly events: EventBuilders;
   injectFault(method: string, fault: FaultSpec): void;
   clearFaults(): void;
   setRateLimitScale(scale: number): void;
@@ -143,6 +158,12 @@ export interface SlackEmulator {
   homeViewOf(userId: string): SlackView | undefined;
   /** The user's open modal stack, root first. */
   modalStackOf(userId: string): SlackView[];
+  /**
+   * The field errors shown in a view (by block_id) when the app answered its last submission
+   * with `response_action: 'errors'`; undefined otherwise. Every applied submission is in
+   * `state.submissions`.
+   */
+  viewErrorsOf(viewId: string): Record<string, string> | undefined;
   /** A file a user uploaded (e.g. through a `file_input`), downloadable with the bot token. */
   addFile(input: { name: string; content: string | Buffer; user: string; title?: string }): SlackFile;
   /** Records a sign-in for `team.accessLogs`. */
@@ -174,6 +195,8 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
   const botToken = options.botToken ?? DEFAULT_BOT_TOKEN;
   const appToken = options.appToken ?? DEFAULT_APP_TOKEN;
   const state = new WorkspaceState(options.seed, now);
+  if (options.scopes?.bot) state.scopes.bot = [...options.scopes.bot];
+  if (options.scopes?.app) state.scopes.app = [...options.scopes.app];
   const limiter = new RateLimiter({ scale: options.rateLimitScale ?? 1, now, distributedApp: () => state.team.distributed_app });
   const calls: RecordedCall[] = [];
   const faults = new Map<string, QueuedFault[]>();
@@ -206,6 +229,10 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     latency: () => travel(),
     ...(state.team.enterprise_id ? { enterpriseId: state.team.enterprise_id } : {}),
     ...options.socket,
+    // Slack applies a view_submission's response_action to the user's modals once the app acks.
+    onAck: (envelope, ack) => {
+      if (envelope.type === 'interactive' && envelope.payload.type === 'view_submission') applySubmissionAck(state, envelope.payload, ack.payload);
+    },
   });
   const { port, urlHost } = await listen(server, options.host, options.port);
   const baseUrl = `http://${urlHost}:${port}`;
@@ -282,12 +309,15 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     if (!spec) return answer({ status: 200, body: { ok: false, error: 'unknown_method', req_method: method } });
     const denied = authError(call.tokenKind, spec.token);
     if (denied !== undefined) return answer(slackError(denied));
+    const held = state.scopes[spec.token];
+    const needed = typeof spec.scope === 'function' ? spec.scope(args) : spec.scope;
+    if (needed !== undefined && !held.includes(needed)) return answer({ status: 200, body: missingScopeAnswer(needed, held) });
     const decision = limiter.check(method, token ?? '', rateLimitChannel(args.channel));
     if (!decision.allowed) {
       return answer({ status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(decision.retryAfterSeconds) } });
     }
     try {
-      const result = await spec.handler({ args, services, host: req.headers.host ?? `${urlHost}:${port}` });
+      const result = await spec.handler({ args, services, host: req.headers.host ?? `${urlHost}:${port}`, scopes: new Set(held) });
       return answer({ status: 200, body: { ok: true, ...result } });
     } catch (error) {
       if (error instanceof SlackApiError) return answer(errorReply(error));
@@ -321,13 +351,14 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
   }
 
   /**
-   * Files need the bot token in the Authorization header. Without it Slack answers a sign-in
-   * page with HTTP 200, not an error: emulate that so code that skips the header notices.
+   * Files need the bot token in the Authorization header, and the token needs `files:read`.
+   * Without either Slack answers a sign-in page with HTTP 200, not an error: emulate that so
+   * code that skips the header, or an app without the scope, notices.
    */
   function serveDownload(req: IncomingMessage, res: ServerResponse, path: string): void {
     const kind = tokenKindOf(bearerToken(req));
     const stored = readFileForDownload(state, path);
-    if (kind !== 'bot' || revoked.has('bot')) {
+    if (kind !== 'bot' || revoked.has('bot') || !state.scopes.bot.includes('files:read')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<!DOCTYPE html><html><head><title>Sign in | Slack</title></head><body>Sign in to your workspace</body></html>');
     } else if (!stored?.bytes) {
@@ -418,21 +449,8 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
       state.triggers.set(triggerId, { userId, issuedAt: now(), used: false });
       return triggerId;
     },
-    interactionPayload(userId, fields) {
-      const user = state.users.get(userId);
-      const { enterprise_id: enterpriseId, enterprise_name: enterpriseName } = state.team;
-      return {
-        team: { id: state.team.id, domain: state.team.domain, ...(enterpriseId ? { enterprise_id: enterpriseId, enterprise_name: enterpriseName } : {}) },
-        // On Grid, the user's team is their home team, which may be another workspace of the org.
-        user: { id: userId, username: user?.name ?? userId, name: user?.name ?? userId, team_id: user?.team_id ?? state.team.id },
-        api_app_id: state.app.appId,
-        token: 'emulator-verification-token',
-        trigger_id: emulator.issueTriggerId(userId),
-        is_enterprise_install: false,
-        enterprise: enterpriseId ? { id: enterpriseId, name: enterpriseName } : null,
-        ...fields,
-      };
-    },
+    interactionPayload: (userId, fields) => interactionPayload({ state, baseUrl, issueTriggerId: (id) => emulator.issueTriggerId(id) }, userId, fields),
+    events: eventBuilders(state),
     injectFault(method, fault) {
       const spec = FaultSpecSchema.parse(fault);
       const queue = faults.get(method) ?? [];
@@ -471,6 +489,10 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     },
     homeViewOf: (userId) => state.homeViews.get(userId),
     modalStackOf: (userId) => (state.modalStacks.get(userId) ?? []).flatMap((id) => state.views.get(id) ?? []),
+    viewErrorsOf(viewId) {
+      const last = state.submissions.findLast((submission) => submission.viewId === viewId);
+      return last?.action === 'errors' ? last.errors : undefined;
+    },
     addFile(input) {
       const bytes = Buffer.isBuffer(input.content) ? input.content : Buffer.from(input.content, 'utf8');
       const stored = createFile(state, `${urlHost}:${port}`, { name: input.name, title: input.title, length: bytes.length, user: input.user });

@@ -23,8 +23,11 @@ export {
   type SlackUser,
   type SlackUsergroup,
   type SlackView,
+  type SubmissionOutcome,
 } from './state';
 export { METHOD_TIERS, POST_MESSAGE_PER_CHANNEL, POST_MESSAGE_PER_WORKSPACE, TIER_LIMITS, type RateLimit, type Tier } from './rate-limits';
+export type { EventBuilders } from './payloads';
+export { DEFAULT_APP_SCOPES, MANIFEST_PATH, manifestBotScopes, type TokenScopes } from './scopes';
 export { AckTimeoutError, type DisconnectReason, type SocketModeServer } from './socket-mode';
 export { formatProblems, MAX_MESSAGE_BLOCKS_TEXT, messageBlocksTextLength, validateBlocks, validateView } from './block-kit';
 export type { BlockKitProblem, BlockSurface, SocketModeAck, SocketModeEnvelope } from './types';

@@ -5,7 +5,8 @@
  * It attaches to an HTTP server owned by the Web API half, which calls `openConnectionUrl` from
  * `apps.connections.open`. Behaviour follows Slack's: one-use tickets, a `hello` on connect, at
  * most 10 sockets per app, each envelope to one connection (round-robin), redelivery of un-acked
- * envelopes with `retry_attempt`/`retry_reason`, server pings, and `disconnect` messages.
+ * events with `retry_attempt`/`retry_reason` (fields only events carry), server pings,
+ * `disconnect` messages, and each connection refreshed after its lifetime (`refresh_requested`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -18,6 +19,8 @@ import type { SocketModeAck, SocketModeEnvelope } from './types';
 export const SOCKET_MODE_PATH = '/link/';
 /** Slack allows at most 10 open Socket Mode connections per app. */
 export const MAX_CONNECTIONS_PER_APP = 10;
+/** Slack's `hello` announces an approximate connection time of 18,060 s (about 5 hours). */
+export const DEFAULT_CONNECTION_LIFETIME_MS = 18_060_000;
 
 /** Why the server asks a client to go away, as in Slack's `disconnect` message. */
 export type DisconnectReason = 'refresh_requested' | 'warning' | 'too_many_websockets' | 'link_disabled';
@@ -44,6 +47,19 @@ export interface SocketModeServerOptions {
   ticketTtlMs?: number;
   /** One way's network delay in ms, drawn per message (envelopes out, acks in); none by default. */
   latency?: () => number;
+  /**
+   * How long a connection lives before the server asks the client to refresh it (a
+   * `refresh_requested` disconnect), as Slack recycles every connection after a few hours.
+   * Default {@link DEFAULT_CONNECTION_LIFETIME_MS}, the `approximate_connection_time` of `hello`.
+   */
+  connectionLifetimeMs?: number;
+  /** How long a connection asked to refresh may stay open before the server closes it. Default 10 000 ms. */
+  refreshGraceMs?: number;
+  /**
+   * Called with each send's envelope and the ack that settles it, before the send resolves:
+   * what Slack does next (a view_submission's response_action) happens before the caller looks.
+   */
+  onAck?: (envelope: SocketModeEnvelope, ack: SocketModeAck) => void;
 }
 
 /** Per-send overrides of the server's ack timeout and retry count. */
@@ -89,7 +105,10 @@ export interface SocketModeServer {
   sendInteractive(payload: Record<string, unknown>, opts?: SendOptions): Promise<SocketModeAck>;
   /** Sends a `slash_commands` envelope (`accepts_response_payload: true`); no retry by default, as for interactions. */
   sendSlashCommand(payload: Record<string, unknown>, opts?: SendOptions): Promise<SocketModeAck>;
-  /** Sends `{"type":"disconnect","reason":…}` on every open socket; the client is expected to close and reconnect. */
+  /**
+   * Sends `{"type":"disconnect","reason":…}` on every open socket and nothing more on them; the
+   * client is expected to close and reconnect.
+   */
   disconnectAll(reason: DisconnectReason): void;
   /** Terminates every socket abruptly (no close frame), as a network drop would. */
   dropAll(): void;
@@ -123,6 +142,9 @@ export class AckTimeoutError extends Error {
 interface Connection {
   id: number;
   socket: WebSocket;
+  /** Asked to refresh: Slack sends it nothing new while the client opens its replacement. */
+  draining: boolean;
+  timers: NodeJS.Timeout[];
 }
 
 /** One logical send, across its delivery attempts. */
@@ -132,7 +154,9 @@ interface PendingSend {
   acceptsResponsePayload: boolean;
   ackTimeoutMs: number;
   maxRetries: number;
-  /** The envelope of the current attempt; `retry_attempt` counts the attempts. */
+  /** 0 for the first delivery, then one more per redelivery. */
+  attempt: number;
+  /** The envelope of the current attempt. */
   envelope: SocketModeEnvelope;
   /** Every envelope id used so far: a late ack of an earlier attempt still counts. */
   envelopeIds: string[];
@@ -154,6 +178,8 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
   const defaultAckTimeoutMs = options.ackTimeoutMs ?? 3_000;
   const defaultEventRetries = options.maxRetries ?? 3;
   const ticketTtlMs = options.ticketTtlMs ?? 30_000;
+  const connectionLifetimeMs = options.connectionLifetimeMs ?? DEFAULT_CONNECTION_LIFETIME_MS;
+  const refreshGraceMs = options.refreshGraceMs ?? 10_000;
   const httpServer = options.httpServer;
 
   // autoPong off: pongs are sent by hand so that setAnswerPings(false) can starve the client.
@@ -212,13 +238,15 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
       socket.close(1000, 'too_many_websockets');
       return;
     }
-    const connection: Connection = { id: nextConnectionId++, socket };
+    const connection: Connection = { id: nextConnectionId++, socket, draining: false, timers: [] };
     connections.set(connection.id, connection);
+    connection.timers.push(unrefTimer(() => requestRefresh(connection), connectionLifetimeMs));
     socket.on('ping', (data: Buffer) => {
       if (answerPings && socket.readyState === WebSocket.OPEN) socket.pong(data);
     });
     socket.on('message', (data: RawData, isBinary: boolean) => onMessage(connection, data, isBinary));
     socket.on('close', () => {
+      for (const timer of connection.timers) clearTimeout(timer);
       connections.delete(connection.id);
       connectionEvents.emit('change');
     });
@@ -238,8 +266,19 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
     return [...connections.values()].filter((c) => c.socket.readyState === WebSocket.OPEN);
   }
 
+  /**
+   * The connection's lifetime is over: ask the client to refresh, send it nothing more, and
+   * close it after the grace period if the client has not.
+   */
+  function requestRefresh(connection: Connection): void {
+    if (connection.socket.readyState !== WebSocket.OPEN) return;
+    sendJson(connection.socket, disconnectMessage('refresh_requested'));
+    connection.draining = true;
+    connection.timers.push(unrefTimer(() => connection.socket.close(1000, 'refresh_requested'), refreshGraceMs));
+  }
+
   function pickConnection(): Connection | undefined {
-    const open = openConnections();
+    const open = openConnections().filter((c) => !c.draining);
     if (open.length === 0) return undefined;
     const chosen = open[roundRobin % open.length];
     roundRobin += 1;
@@ -256,13 +295,13 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
     return {
       type: 'hello',
       num_connections: openConnections().length,
-      debug_info: { host: 'emulator', build_number: 1, approximate_connection_time: 18060 },
+      debug_info: { host: 'emulator', build_number: 1, approximate_connection_time: Math.round(connectionLifetimeMs / 1000) },
       connection_info: { app_id: appId },
     };
   }
 
   function disconnectMessage(reason: DisconnectReason): Record<string, unknown> {
-    return { type: 'disconnect', reason, debug_info: { host: 'emulator' } };
+    return { type: 'disconnect', reason, num_connections: openConnections().length, debug_info: { host: 'emulator' }, connection_info: { app_id: appId } };
   }
 
   function onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
@@ -278,7 +317,11 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
     if (ack === undefined) return;
     acks.push(ack);
     const pending = pendingByEnvelopeId.get(ack.envelope_id);
-    if (pending !== undefined) settle(pending, (p) => p.resolve(ack));
+    if (pending === undefined) return;
+    settle(pending, (p) => {
+      options.onAck?.(p.envelope, ack);
+      p.resolve(ack);
+    });
   }
 
   // ---- sending envelopes ----
@@ -299,6 +342,7 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
         acceptsResponsePayload,
         ackTimeoutMs: opts?.ackTimeoutMs ?? defaultAckTimeoutMs,
         maxRetries: opts?.maxRetries ?? defaultRetries,
+        attempt: opts?.retryAttempt ?? 0,
         envelope: buildEnvelope(type, payload, acceptsResponsePayload, opts?.retryAttempt ?? 0),
         envelopeIds: [],
         resolve,
@@ -322,10 +366,11 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
 
   function onAttemptTimeout(pending: PendingSend): void {
     removeFromWaiting(pending);
-    const attempt = pending.envelope.retry_attempt;
+    const { attempt } = pending;
     if (attempt < pending.maxRetries) {
       // A redelivery is a new envelope (new id) carrying the same payload, so the same event_id.
-      pending.envelope = buildEnvelope(pending.type, pending.payload, pending.acceptsResponsePayload, attempt + 1);
+      pending.attempt = attempt + 1;
+      pending.envelope = buildEnvelope(pending.type, pending.payload, pending.acceptsResponsePayload, pending.attempt);
       startAttempt(pending);
       return;
     }
@@ -370,15 +415,10 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
     acceptsResponsePayload: boolean,
     attempt: number,
   ): SocketModeEnvelope {
-    return {
-      envelope_id: randomUUID(),
-      type,
-      payload,
-      accepts_response_payload: acceptsResponsePayload,
-      retry_attempt: attempt,
-      // Slack sends an empty reason on the first attempt.
-      retry_reason: attempt === 0 ? '' : 'timeout',
-    };
+    const envelope: SocketModeEnvelope = { envelope_id: randomUUID(), type, payload, accepts_response_payload: acceptsResponsePayload };
+    // Only Events API envelopes say which attempt they are; Slack sends an empty reason on the first.
+    if (type !== 'events_api') return envelope;
+    return { ...envelope, retry_attempt: attempt, retry_reason: attempt === 0 ? '' : 'timeout' };
   }
 
   /** The `event_callback` wrapper Slack puts around an event; built once so retries keep the same event_id. */
@@ -456,7 +496,11 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
     sendInteractive: (payload, opts) => send('interactive', payload, 0, opts),
     sendSlashCommand: (payload, opts) => send('slash_commands', payload, 0, opts),
     disconnectAll(reason: DisconnectReason): void {
-      for (const { socket } of openConnections()) sendJson(socket, disconnectMessage(reason));
+      for (const connection of openConnections()) {
+        sendJson(connection.socket, disconnectMessage(reason));
+        // Slack sends nothing more on a connection it told to go.
+        connection.draining = true;
+      }
     },
     dropAll(): void {
       for (const socket of wss.clients) socket.terminate();
@@ -476,6 +520,13 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
 }
 
 // ---- helpers ----
+
+/** A timer that does not keep the process alive (lifetimes run for hours). */
+function unrefTimer(callback: () => void, ms: number): NodeJS.Timeout {
+  const timer = setTimeout(callback, ms);
+  timer.unref();
+  return timer;
+}
 
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

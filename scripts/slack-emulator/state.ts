@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_APP_SCOPES, manifestBotScopes, type TokenScopes } from './scopes';
 
 /** A Slack user profile; the seed may add any other Slack profile field. */
 export interface SlackUserProfile {
@@ -195,6 +196,18 @@ export interface AppIdentity {
   botName: string;
 }
 
+/** What the emulator did with one view_submission ack, as Slack would have (modal-stack.ts). */
+export interface SubmissionOutcome {
+  userId: string;
+  viewId: string;
+  /** The ack's `response_action`; `close` for an ack without one. */
+  action: 'close' | 'update' | 'push' | 'clear' | 'errors' | string;
+  /** With `errors`: the message shown under each input block, by block_id. */
+  errors?: Record<string, string>;
+  /** Why Slack would have refused the ack (the user sees an error, the modals stay as they were). */
+  refused?: string;
+}
+
 /** A trigger id handed out by the emulator, valid once and for a few seconds. */
 export interface IssuedTrigger {
   userId: string;
@@ -267,6 +280,13 @@ const SeedSchema = z
         bot_id: z.string().optional(),
         bot_user_id: userId.optional(),
         bot_name: z.string().optional(),
+      })
+      .optional(),
+    /** The tokens' scopes; by default the bot token's are manifest.json's and the app token's `connections:write`. */
+    scopes: z
+      .object({
+        bot: z.array(z.string().min(1)).optional(),
+        app: z.array(z.string().min(1)).optional(),
       })
       .optional(),
     users: z.array(SeedUserSchema).default([]),
@@ -372,6 +392,8 @@ const DAY_SECONDS = 86_400;
 export class WorkspaceState {
   readonly team: SlackTeam;
   readonly app: AppIdentity;
+  /** What each token may do; tests may change them between calls. */
+  readonly scopes: TokenScopes;
   readonly users = new Map<string, SlackUser>();
   readonly usergroups = new Map<string, SlackUsergroup>();
   readonly channels = new Map<string, SlackChannel>();
@@ -383,6 +405,8 @@ export class WorkspaceState {
   readonly views = new Map<string, SlackView>();
   /** Open modal stacks per user id: view ids, root first. */
   readonly modalStacks = new Map<string, string[]>();
+  /** Every view_submission ack applied to an open modal, oldest first. */
+  readonly submissions: SubmissionOutcome[] = [];
   readonly files = new Map<string, StoredFile>();
   readonly accessLogs: AccessLogEntry[] = [];
   readonly triggers = new Map<string, IssuedTrigger>();
@@ -414,6 +438,7 @@ export class WorkspaceState {
       botUserId: parsed.app?.bot_user_id ?? DEFAULT_APP.botUserId,
       botName: parsed.app?.bot_name ?? DEFAULT_APP.botName,
     };
+    this.scopes = { bot: [...(parsed.scopes?.bot ?? manifestBotScopes())], app: [...(parsed.scopes?.app ?? DEFAULT_APP_SCOPES)] };
     for (const user of parsed.users) this.putUser(user);
     if (!this.users.has(this.app.botUserId)) this.putBotUser();
     for (const group of parsed.usergroups) this.putUsergroup(group);
@@ -560,6 +585,7 @@ export class WorkspaceState {
     return {
       team: this.team,
       app: this.app,
+      scopes: this.scopes,
       users: [...this.users.values()],
       usergroups: [...this.usergroups.values()],
       channels: [...this.channels.values()],

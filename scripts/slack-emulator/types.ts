@@ -22,8 +22,10 @@ export interface SocketModeEnvelope {
   type: 'events_api' | 'interactive' | 'slash_commands';
   payload: Record<string, unknown>;
   accepts_response_payload: boolean;
-  retry_attempt: number;
-  retry_reason: string;
+  /** On `events_api` envelopes only: Slack retries events, never interactions or commands. */
+  retry_attempt?: number;
+  /** On `events_api` envelopes only; `''` on the first attempt. */
+  retry_reason?: string;
 }
 
 /** What the app answered for one envelope. */

@@ -44,7 +44,8 @@ describe('injectFault', () => {
   });
 
   it('delays a call, applies * to any method, and clears', async () => {
-    const emulator = await harness.start();
+    // team.info needs team:read, which the app's manifest no longer requests.
+    const emulator = await harness.start({ scopes: { bot: ['team:read'] } });
     const bot = botClient(emulator);
     emulator.injectFault('auth.test', { delayMs: 150 });
     const started = Date.now();

@@ -4,7 +4,7 @@
  * and the scale changed at runtime.
  */
 import { WebAPIRateLimitedError } from '@slack/web-api';
-import { RateLimiter, TIER_LIMITS, TokenBucket } from '../../scripts/slack-emulator/rate-limits';
+import { METHOD_TIERS, RateLimiter, TIER_LIMITS, TokenBucket } from '../../scripts/slack-emulator/rate-limits';
 import { botClient, emulatorHarness, FakeClock, MEMBER, OTHER_MEMBER, rejectionOf } from './emulator-fixture';
 
 const harness = emulatorHarness();
@@ -43,6 +43,14 @@ describe('RateLimiter', () => {
     expect(limiter.check('users.list', 'xoxb-a')).toEqual({ allowed: true });
   });
 
+  it('gives apps.connections.open Tier 3, as its Slack page says: 50 opens a minute', () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter({ scale: 1, now: clock.now });
+    for (let call = 0; call < 50; call += 1) expect(limiter.check('apps.connections.open', 'xapp-a')).toEqual({ allowed: true });
+    expect(limiter.check('apps.connections.open', 'xapp-a')).toMatchObject({ allowed: false });
+    expect(METHOD_TIERS['apps.connections.open']).toBe('tier3');
+  });
+
   it('refuses a scale that is not a positive number', () => {
     expect(() => new RateLimiter({ scale: 0, now: Date.now })).toThrow(RangeError);
   });
@@ -67,7 +75,8 @@ describe('429 through the WebClient', () => {
   });
 
   it('sends the Retry-After header the SDK reads', async () => {
-    const emulator = await harness.start({ rateLimitScale: 0.01 });
+    // A tier 2 method; `admin` granted, which on Slack only an admin's user token can hold.
+    const emulator = await harness.start({ rateLimitScale: 0.01, scopes: { bot: ['admin'] } });
     const url = `${emulator.apiUrl}team.billableInfo`;
     const headers = { authorization: `Bearer ${emulator.botToken}` };
     expect((await fetch(url, { method: 'POST', headers })).status).toBe(200);

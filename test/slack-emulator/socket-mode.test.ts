@@ -369,6 +369,73 @@ describe('Socket Mode server', () => {
     expect(received).toHaveLength(1);
   });
 
+  test('refreshes a connection after its lifetime: refresh_requested with the connection info, nothing more on it, closed after the grace', async () => {
+    const harness = await setup({ connectionLifetimeMs: 200, refreshGraceMs: 200 });
+    const { socket, messages } = await rawConnect(harness);
+    expect(await messages.next()).toMatchObject({ type: 'hello', debug_info: { approximate_connection_time: 0 } });
+
+    expect(await messages.next()).toEqual({
+      type: 'disconnect',
+      reason: 'refresh_requested',
+      num_connections: 1,
+      debug_info: { host: 'emulator' },
+      connection_info: { app_id: 'A0TEST' },
+    });
+    // This client ignores the request: the event waits for another connection, and the server closes this one.
+    const pending = harness.server.sendEvent(mention('after the refresh request'), { ackTimeoutMs: 5_000 });
+    await once(socket, 'close');
+    expect(messages.all.map((m) => m['type'])).toEqual(['hello', 'disconnect']);
+    const replacement = await rawConnect(harness);
+    await replacement.messages.next(); // hello
+    const envelope = await replacement.messages.next();
+    replacement.socket.send(JSON.stringify({ envelope_id: envelope['envelope_id'], payload: {} }));
+    expect((await pending).connectionId).toBe(1);
+  });
+
+  test('the real client follows periodic refreshes and every event sent across them arrives', async () => {
+    const harness = await setup({ connectionLifetimeMs: 1_000 });
+    const { client } = newClient(harness, { clientPingTimeout: 500 });
+    const eventIds = new Set<string>();
+    client.on('slack_event', async (args: SlackEventArgs) => {
+      eventIds.add(String(args.body['event_id']));
+      await args.ack();
+    });
+    await client.start();
+
+    const sent: Promise<unknown>[] = [];
+    while (harness.openCalls.length < 3) {
+      sent.push(harness.server.sendEvent(mention(`n${sent.length}`)));
+      await sleep(100);
+    }
+    await Promise.all(sent);
+
+    const sentIds = new Set(harness.server.deliveries.map((d) => String(d.envelope.payload['event_id'])));
+    expect(sentIds.size).toBe(sent.length);
+    expect(eventIds).toEqual(sentIds);
+  });
+
+  test('retry_attempt and retry_reason are on events_api envelopes only', async () => {
+    const harness = await setup();
+    const { socket, messages } = await rawConnect(harness);
+    await messages.next(); // hello
+    const ackNext = async (): Promise<Record<string, unknown>> => {
+      const envelope = await messages.next();
+      socket.send(JSON.stringify({ envelope_id: envelope['envelope_id'], payload: {} }));
+      return envelope;
+    };
+
+    const event = harness.server.sendEvent(mention('event'));
+    expect(await ackNext()).toMatchObject({ type: 'events_api', retry_attempt: 0, retry_reason: '' });
+    const interaction = harness.server.sendInteractive({ type: 'block_actions', actions: [] });
+    const interactive = await ackNext();
+    const command = harness.server.sendSlashCommand({ command: '/pigment' });
+    const slash = await ackNext();
+    await Promise.all([event, interaction, command]);
+
+    expect(Object.keys(interactive).sort()).toEqual(['accepts_response_payload', 'envelope_id', 'payload', 'type']);
+    expect(Object.keys(slash).sort()).toEqual(['accepts_response_payload', 'envelope_id', 'payload', 'type']);
+  });
+
   test('dropAll: the client reconnects and an event sent meanwhile arrives on the new connection', async () => {
     const harness = await setup();
     const { client, received } = await startAckingClient(harness);
@@ -394,7 +461,9 @@ describe('Socket Mode server', () => {
     const { socket, messages } = await rawConnect(harness);
     const [code] = (await once(socket, 'close')) as [number];
 
-    expect(messages.all).toEqual([{ type: 'disconnect', reason: 'too_many_websockets', debug_info: { host: 'emulator' } }]);
+    expect(messages.all).toEqual([
+      { type: 'disconnect', reason: 'too_many_websockets', num_connections: 10, debug_info: { host: 'emulator' }, connection_info: { app_id: 'A0TEST' } },
+    ]);
     expect(code).toBe(1000);
     expect(harness.server.connectionCount()).toBe(10);
   });

@@ -145,11 +145,12 @@ describe('conversations.open', () => {
     expect(other.channel?.id).not.toBe(first.channel?.id);
   });
 
-  it('refuses bots, deactivated and unknown users', async () => {
+  it('refuses bots, deactivated and unknown users with the errors Slack documents for conversations.open', async () => {
     const emulator = await harness.start();
     const bot = botClient(emulator);
-    expect(await slackErrorOf(bot.conversations.open({ users: 'U0OTHERBOT' }))).toBe('cannot_dm_bot');
-    expect(await slackErrorOf(bot.conversations.open({ users: emulator.state.app.botUserId }))).toBe('cannot_dm_bot');
+    // Another app's bot user is not one the app may DM; its own user is the caller, whom Slack adds itself (so no one is left).
+    expect(await slackErrorOf(bot.conversations.open({ users: 'U0OTHERBOT' }))).toBe('user_not_visible');
+    expect(await slackErrorOf(bot.conversations.open({ users: emulator.state.app.botUserId }))).toBe('not_enough_users');
     expect(await slackErrorOf(bot.conversations.open({ users: 'U0DELETED1' }))).toBe('user_disabled');
     expect(await slackErrorOf(bot.conversations.open({ users: 'U0NOBODY01' }))).toBe('user_not_found');
   });
@@ -209,6 +210,23 @@ describe('chat.postMessage and conversations.history', () => {
     expect(emulator.messagesTo(MEMBER)).toEqual([]);
   });
 
+  it('posts a message whose metadata event_type breaks Slack’s rule without the metadata, with the invalid_metadata_schema warning', async () => {
+    const emulator = await harness.start();
+    const bot = botClient(emulator);
+    for (const eventType of ['pigment notification', 'pigment.notification', 'notificación']) {
+      const posted = await bot.chat.postMessage({ channel: MEMBER, text: eventType, metadata: { event_type: eventType, event_payload: { n: 1 } } });
+      expect(posted).toMatchObject({ ok: true, warning: 'invalid_metadata_schema', response_metadata: { warnings: ['invalid_metadata_schema'] } });
+    }
+    const valid = await bot.chat.postMessage({ channel: MEMBER, text: 'valid', metadata: { event_type: 'Pigment-notification_2', event_payload: {} } });
+    expect(valid).not.toHaveProperty('warning');
+    expect(emulator.messagesTo(MEMBER).map((message) => [message.text, message.metadata?.event_type])).toEqual([
+      ['pigment notification', undefined],
+      ['pigment.notification', undefined],
+      ['notificación', undefined],
+      ['valid', 'Pigment-notification_2'],
+    ]);
+  });
+
   it('refuses invalid blocks with the problems in response_metadata.messages', async () => {
     const emulator = await harness.start();
     const error = await rejectionOf(
@@ -263,12 +281,16 @@ describe('chat.postMessage and conversations.history', () => {
 
 describe('team', () => {
   it('answers team.info', async () => {
-    const emulator = await harness.start();
+    // The app no longer requests team:read (nothing calls team.info), so the test grants it.
+    const emulator = await harness.start({ scopes: { bot: ['team:read'] } });
     expect((await botClient(emulator).team.info()).team).toMatchObject({ id: 'T0TEST0001', name: 'Test Workspace', domain: 'test-ws' });
   });
 
+  // On Slack only an admin's user token can hold `admin`; a bot token never does (see scopes.test.ts).
+  const ADMIN_GRANTED = { scopes: { bot: ['admin'] } };
+
   it('reports billing_active per user', async () => {
-    const emulator = await harness.start();
+    const emulator = await harness.start(ADMIN_GRANTED);
     const { billable_info: info } = await botClient(emulator).team.billableInfo({});
     expect(info?.[MEMBER]).toEqual({ billing_active: true });
     expect(info?.U0DELETED1).toEqual({ billing_active: false });
@@ -277,7 +299,7 @@ describe('team', () => {
   });
 
   it('pages access logs, newest sign-in first', async () => {
-    const emulator = await harness.start();
+    const emulator = await harness.start(ADMIN_GRANTED);
     const bot = botClient(emulator);
     emulator.recordLogin('U0MEMBER02');
     const first = await bot.team.accessLogs({ count: 2, page: 1 });

@@ -37,6 +37,28 @@ describe('Socket Mode watchdog', () => {
   });
 });
 
+describe('Slack’s periodic connection refresh', () => {
+  let t: TestConnector;
+  afterEach(() => t.stop());
+
+  it('reconnects after each refresh_requested and answers every App Home opened across them', async () => {
+    // Slack recycles connections every few hours; here every 2 seconds.
+    t = await startTestConnector({ emulator: { seed: SEED, socket: { connectionLifetimeMs: 2_000 } }, slack: { clientPingTimeout: 500 } });
+    const connectsBefore = t.connector.slack.socket.connects();
+    const opens: Promise<unknown>[] = [];
+    while (t.connector.slack.socket.connects() < connectsBefore + 2) {
+      opens.push(t.emulator.socket.sendEvent({ type: 'app_home_opened', user: 'U0ALICE001', tab: 'home', channel: 'D1', event_ts: String(opens.length) }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await Promise.all(opens);
+    // None lost: every open was published for (a redelivery of an un-acked one keeps its event_id).
+    await eventually(() => (t.emulator.callsOf('views.publish').length >= opens.length ? true : undefined), 10_000, 'a publish per open');
+    const eventIds = new Set(t.emulator.socket.deliveries.map((d) => String(d.envelope.payload['event_id'])));
+    expect(eventIds.size).toBe(opens.length);
+    expect(t.connector.slack.socket.isOpen()).toBe(true);
+  });
+});
+
 describe('readiness when the store goes away', () => {
   let t: TestConnector;
   let store: RunningEmbeddedStore;

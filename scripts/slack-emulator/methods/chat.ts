@@ -2,7 +2,7 @@
 import type { SlackMessage, WorkspaceState } from '../state';
 import { fail, requiredString, type MethodTable } from './context';
 import { resolveMessageChannel } from './conversations';
-import { parseMessageContent } from './message-content';
+import { parseMessageContent, warningFields } from './message-content';
 
 /** What the app chooses in a message it posts. */
 export type BotMessageFields = Pick<SlackMessage, 'text' | 'blocks' | 'attachments' | 'metadata' | 'thread_ts' | 'files' | 'upload'>;
@@ -24,17 +24,19 @@ export function botMessage(state: WorkspaceState, fields: BotMessageFields): Sla
 export const chatMethods: MethodTable = {
   'chat.postMessage': {
     token: 'bot',
+    scope: 'chat:write',
     handler: ({ args, services: { state } }) => {
       const channel = resolveMessageChannel(state, requiredString(args, 'channel', 'channel_not_found'));
-      const content = parseMessageContent(args);
+      const { warnings, ...content } = parseMessageContent(args);
       const threadTs = typeof args.thread_ts === 'string' && args.thread_ts !== '' ? args.thread_ts : undefined;
       const message = botMessage(state, { text: content.text ?? '', ...withoutUndefined({ ...content, thread_ts: threadTs }) });
       state.appendMessage(channel, message);
-      return { channel, ts: message.ts, message };
+      return { channel, ts: message.ts, message, ...warningFields(warnings) };
     },
   },
   'chat.update': {
     token: 'bot',
+    scope: 'chat:write',
     handler: ({ args, services: { state } }) => {
       const channel = requiredString(args, 'channel', 'channel_not_found');
       if (!state.channels.has(channel)) fail('channel_not_found');
@@ -48,7 +50,7 @@ export const chatMethods: MethodTable = {
       message.attachments = content.attachments;
       if (content.metadata) message.metadata = content.metadata;
       message.edited = { user: state.app.botUserId, ts: state.nextTs() };
-      return { channel, ts: message.ts, text: message.text, message };
+      return { channel, ts: message.ts, text: message.text, message, ...warningFields(content.warnings) };
     },
   },
 };

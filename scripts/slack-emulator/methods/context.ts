@@ -26,6 +26,8 @@ export interface MethodContext {
   readonly services: MethodServices;
   /** The request's Host header, for URLs the client must reach. */
   readonly host: string;
+  /** The scopes of the calling token (some answers depend on them, e.g. emails need `users:read.email`). */
+  readonly scopes: ReadonlySet<string>;
 }
 
 /** A successful answer; the dispatcher adds `ok: true`. */
@@ -33,8 +35,16 @@ export type MethodSuccess = Record<string, unknown>;
 
 export type MethodHandler = (context: MethodContext) => MethodSuccess | Promise<MethodSuccess>;
 
+/**
+ * The scope a method needs, from its page on Slack; a function when it depends on the
+ * arguments (conversations.history needs `im:history` for a DM, `channels:history` for a
+ * public channel). Undefined: no scope needed (auth.test, views.*).
+ */
+export type ScopeRule = string | ((args: RawArgs) => string);
+
 export interface MethodSpec {
   token: TokenKind;
+  scope?: ScopeRule;
   handler: MethodHandler;
 }
 

@@ -9,14 +9,18 @@ const HISTORY_MAX_LIMIT = 999;
 const DISTRIBUTED_APP_HISTORY_LIMIT = 15;
 
 /**
- * Opens (or finds) the DM with one user, with Slack's errors for unknown, deactivated and bot
- * users. Shared with chat.postMessage, which accepts a user id as `channel`.
+ * Opens (or finds) the DM with one user, with the errors Slack documents for
+ * conversations.open: `user_not_found`, `user_disabled` for a deactivated user,
+ * `user_not_visible` for another app's bot user, and `not_enough_users` for the app's own
+ * bot user (Slack adds the caller itself, so no one else is left). Shared with
+ * chat.postMessage, which accepts a user id as `channel`.
  */
 export function openDirectMessage(state: WorkspaceState, userId: string): { channel: SlackChannel; alreadyOpen: boolean } {
   const user = state.users.get(userId);
   if (!user) fail('user_not_found');
   if (user.deleted) fail('user_disabled');
-  if (user.is_bot) fail('cannot_dm_bot');
+  if (user.id === state.app.botUserId) fail('not_enough_users');
+  if (user.is_bot) fail('user_not_visible');
   return state.openDm(userId);
 }
 
@@ -28,6 +32,16 @@ export function resolveMessageChannel(state: WorkspaceState, channel: string): s
   if (state.channels.has(channel)) return channel;
   if (/^[UW]/.test(channel)) return openDirectMessage(state, channel).channel.id;
   fail('channel_not_found');
+}
+
+/**
+ * The history scope for a channel, by the kind its id names (D… DMs, G… private channels and
+ * group DMs, C… public channels), as Slack decides before it looks the channel up.
+ */
+export function historyScope(channelId: string | undefined): string {
+  if (channelId?.startsWith('D')) return 'im:history';
+  if (channelId?.startsWith('G')) return 'groups:history';
+  return 'channels:history';
 }
 
 /** A ts such as `1732230000.000100` (or `1732230000`) as integer microseconds; undefined if malformed. */
@@ -69,6 +83,8 @@ function historyOf(state: WorkspaceState, args: RawArgs): SlackMessage[] {
 export const conversationsMethods: MethodTable = {
   'conversations.open': {
     token: 'bot',
+    // The emulator opens 1:1 DMs only; channels, private channels and group DMs need other scopes.
+    scope: 'im:write',
     handler: ({ args, services: { state } }) => {
       const channelArg = optionalString(args, 'channel');
       const usersArg = optionalString(args, 'users');
@@ -96,6 +112,7 @@ export const conversationsMethods: MethodTable = {
   },
   'conversations.history': {
     token: 'bot',
+    scope: (args) => historyScope(optionalString(args, 'channel')),
     handler: ({ args, services: { state } }) => {
       const messages = historyOf(state, args);
       const distributed = state.team.distributed_app;

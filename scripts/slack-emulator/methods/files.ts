@@ -84,6 +84,7 @@ function parseFileList(value: unknown): Array<{ id: string; title?: string }> {
 export const filesMethods: MethodTable = {
   'files.getUploadURLExternal': {
     token: 'bot',
+    scope: 'files:write',
     handler: ({ args, services: { state }, host }) => {
       const filename = requiredString(args, 'filename');
       const length = optionalInt(args, 'length', 0);
@@ -94,6 +95,7 @@ export const filesMethods: MethodTable = {
   },
   'files.completeUploadExternal': {
     token: 'bot',
+    scope: 'files:write',
     handler: ({ args, services: { state } }) => {
       const entries = parseFileList(optionalJson(args, 'files', 'invalid_arguments'));
       const stored = entries.map((entry) => {

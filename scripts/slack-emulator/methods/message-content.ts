@@ -10,11 +10,18 @@ import { fail, isRecord, optionalJson, optionalString, type RawArgs } from './co
 export const MAX_TEXT_LENGTH = 40_000;
 const MAX_EVENT_TYPE_LENGTH = 255;
 
+/** What Slack allows in `metadata.event_type`: letters, digits, underscores and dashes. */
+const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_-]+$/;
+/** The warning Slack gives when it drops metadata whose event_type breaks that rule. */
+export const INVALID_METADATA_SCHEMA = 'invalid_metadata_schema';
+
 export interface MessageContent {
   text?: string;
   blocks?: unknown[];
   attachments?: unknown[];
   metadata?: MessageMetadata;
+  /** Warnings for `response_metadata.warnings` (the message is posted all the same). */
+  warnings: string[];
 }
 
 /** Checks blocks for a message surface; `invalid_blocks` with Slack-style messages. */
@@ -23,9 +30,14 @@ export function checkMessageBlocks(blocks: unknown[]): void {
   if (problems.length > 0) fail('invalid_blocks', [formatProblems(problems)].flat());
 }
 
-function parseMetadata(args: RawArgs): MessageMetadata | undefined {
+/**
+ * Malformed metadata (not an object, no event_type or event_payload) is refused. An
+ * event_type with characters Slack does not allow is not: the message is posted without
+ * its metadata and the answer carries the `invalid_metadata_schema` warning.
+ */
+function parseMetadata(args: RawArgs): { metadata?: MessageMetadata; warnings: string[] } {
   const metadata = optionalJson(args, 'metadata', 'invalid_metadata_format');
-  if (metadata === undefined) return undefined;
+  if (metadata === undefined) return { warnings: [] };
   if (!isRecord(metadata)) fail('invalid_metadata_format', ['[ERROR] metadata must be an object']);
   const { event_type: eventType, event_payload: eventPayload } = metadata;
   if (typeof eventType !== 'string' || eventType === '' || eventType.length > MAX_EVENT_TYPE_LENGTH) {
@@ -34,7 +46,13 @@ function parseMetadata(args: RawArgs): MessageMetadata | undefined {
   if (!isRecord(eventPayload)) {
     fail('invalid_metadata_format', ['[ERROR] metadata.event_payload must be an object [json-pointer:/metadata/event_payload]']);
   }
-  return { event_type: eventType, event_payload: eventPayload };
+  if (!EVENT_TYPE_PATTERN.test(eventType)) return { warnings: [INVALID_METADATA_SCHEMA] };
+  return { metadata: { event_type: eventType, event_payload: eventPayload }, warnings: [] };
+}
+
+/** Slack's way of answering warnings: a `warning` string and `response_metadata.warnings`. */
+export function warningFields(warnings: readonly string[]): Record<string, unknown> {
+  return warnings.length === 0 ? {} : { warning: warnings.join(','), response_metadata: { warnings: [...warnings] } };
 }
 
 function parseArray(args: RawArgs, name: 'blocks' | 'attachments'): unknown[] | undefined {
@@ -55,5 +73,6 @@ export function parseMessageContent(args: RawArgs): MessageContent {
   if (blocks) checkMessageBlocks(blocks);
   // Valid blocks can still be too much altogether; Slack says nothing more than the code.
   if (blocks && messageBlocksTextLength(blocks) > MAX_MESSAGE_BLOCKS_TEXT) fail('msg_blocks_too_long');
-  return { text, blocks, attachments, metadata: parseMetadata(args) };
+  const { metadata, warnings } = parseMetadata(args);
+  return { text, blocks, attachments, ...(metadata ? { metadata } : {}), warnings };
 }

@@ -34,7 +34,8 @@ function loginKey(entry: AccessLogEntry): string {
 export const teamMethods: MethodTable = {
   'team.info': {
     token: 'bot',
-    // `plan` is the emulator's own field: team.info does not tell it.
+    scope: 'team:read',
+    // `plan` and `distributed_app` are the emulator's own fields: team.info does not tell them.
     handler: ({ services: { state } }) => {
       const { plan: _plan, distributed_app: _distributed, ...team } = state.team;
       return { team: { ...team, is_verified: false } };
@@ -42,6 +43,8 @@ export const teamMethods: MethodTable = {
   },
   'team.billableInfo': {
     token: 'bot',
+    // Only an admin's user token can hold `admin`: a bot token is always refused.
+    scope: 'admin',
     handler: ({ args, services: { state } }) => {
       const userId = optionalString(args, 'user');
       const humans = [...state.users.values()].filter((user) => !user.is_bot && (userId === undefined || user.id === userId));
@@ -53,7 +56,8 @@ export const teamMethods: MethodTable = {
   },
   'team.accessLogs': {
     token: 'bot',
-    // Access logs are a paid feature.
+    // Only an admin's user token can hold `admin`: a bot token is always refused. Access logs are a paid feature too.
+    scope: 'admin',
     handler: ({ args, services: { state } }) => (state.team.plan === 'free' ? fail('paid_only') : accessLogsPage(state, args)),
   },
 };

@@ -19,6 +19,7 @@ function present(group: SlackUsergroup, includeUsers: boolean, includeCount: boo
 export const usergroupsMethods: MethodTable = {
   'usergroups.list': {
     token: 'bot',
+    scope: 'usergroups:read',
     handler: ({ args, services: { state } }) => {
       requirePaidPlan(state);
       const includeDisabled = optionalBool(args, 'include_disabled');
@@ -28,6 +29,7 @@ export const usergroupsMethods: MethodTable = {
   },
   'usergroups.users.list': {
     token: 'bot',
+    scope: 'usergroups:read',
     handler: ({ args, services: { state } }) => {
       requirePaidPlan(state);
       const group = state.usergroups.get(requiredString(args, 'usergroup', 'no_such_subteam'));

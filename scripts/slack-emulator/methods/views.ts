@@ -45,7 +45,7 @@ function checkExternalId(state: WorkspaceState, externalId: unknown, ownId?: str
 }
 
 /** Builds the stored view from the payload, keeping identity fields of `previous` on update. */
-function buildView(state: WorkspaceState, payload: Record<string, unknown>, identity: { id: string; root: string; previous: string | null }): SlackView {
+export function buildView(state: WorkspaceState, payload: Record<string, unknown>, identity: { id: string; root: string; previous: string | null }): SlackView {
   return {
     private_metadata: '',
     callback_id: '',
@@ -67,7 +67,7 @@ function buildView(state: WorkspaceState, payload: Record<string, unknown>, iden
   };
 }
 
-function saveView(state: WorkspaceState, view: SlackView, homeOf?: string): SlackView {
+export function saveView(state: WorkspaceState, view: SlackView, homeOf?: string): SlackView {
   state.views.set(view.id, view);
   if (homeOf !== undefined) state.homeViews.set(homeOf, view);
   return view;

@@ -4,7 +4,7 @@
  * the seeded users; a plan that refuses team.accessLogs shows Slack's reason in both; a
  * standard member's forged export sends nothing.
  */
-import type { Seed } from '../../../scripts/slack-emulator';
+import { manifestBotScopes, type Seed } from '../../../scripts/slack-emulator';
 import { INVENTORY_IDS } from '../../../src/features/inventory/ids';
 import { INVENTORY_CSV_HEADER } from '../../../src/features/inventory/inventory-row';
 import { emailKey, type AccountType } from '../../../src/features/members/member.types';
@@ -65,10 +65,16 @@ function parseCsv(text: string): string[][] {
   return records;
 }
 
+/**
+ * The figures need `admin` on the token: on Slack only an admin-approved user token can hold
+ * it (a bot token cannot), so the emulator grants it on top of the manifest's bot scopes here.
+ */
+const WITH_ADMIN = { bot: [...manifestBotScopes(), 'admin'] };
+
 describe('user inventory', () => {
   let t: TestConnector;
   beforeEach(async () => {
-    t = await startTestConnector({ emulator: { seed: SEED }, label: 'inventory' });
+    t = await startTestConnector({ emulator: { seed: SEED, scopes: WITH_ADMIN }, label: 'inventory' });
     const { repos } = connectorView(t.connector);
     const save = (id: string, email: string, accountType: AccountType) =>
       repos.members.save({ id, name: id, email, emailKey: emailKey(email), accountType, status: 'activated', groups: [], source: 'api' }, new Date());
@@ -182,6 +188,14 @@ describe('user inventory', () => {
     expect(rows.size).toBe(SEED.users!.length + 1);
     for (const row of rows.values()) expect(row['Last activity']).toBe('not available: Slack answered paid_only');
     expect(rows.get(ADMIN)?.['Billing active']).toBe('true');
+  });
+
+  it('shows Slack’s missing_scope answer when the token has only the manifest’s bot scopes, as a bot token on Slack has', async () => {
+    t.emulator.state.scopes.bot = manifestBotScopes();
+    const home = await homeOf(ADMIN);
+    expect(home).toContain('Not available from Slack');
+    expect(home).toContain('Slack answered `missing_scope`: `team.billableInfo` needs the `admin` scope (needed: `admin`)');
+    expect(home).toContain('3 active · 2 guests · 2 bots · 1 deactivated');
   });
 
   it('refuses a standard member’s forged export, says so and sends no file', async () => {

@@ -7,10 +7,12 @@ import { botClient, emulatorHarness, TEST_SEED } from '../../slack-emulator/emul
 
 const harness = emulatorHarness();
 const NOW = 1_732_230_000;
+/** Both methods need `admin`, which on Slack only an admin-approved user token holds (never a bot token). */
+const ADMIN_GRANTED = { bot: ['admin'] };
 
 describe('TeamUsageClient', () => {
   it('reads billable info page by page, waiting out a 429', async () => {
-    const emulator = await harness.start();
+    const emulator = await harness.start({ scopes: ADMIN_GRANTED });
     emulator.injectFault('team.billableInfo', { status: 429, retryAfter: 3, times: 1 });
     const waits: number[] = [];
     const client = new TeamUsageClient(
@@ -30,6 +32,7 @@ describe('TeamUsageClient', () => {
 
   it('keeps each user’s latest access over every page of the access logs', async () => {
     const emulator = await harness.start({
+      scopes: ADMIN_GRANTED,
       seed: {
         ...TEST_SEED,
         access_logs: [
@@ -48,7 +51,7 @@ describe('TeamUsageClient', () => {
   });
 
   it('returns Slack’s refusal as the reason, for both methods', async () => {
-    const emulator = await harness.start();
+    const emulator = await harness.start({ scopes: ADMIN_GRANTED });
     emulator.injectFault('team.accessLogs', { error: 'paid_only', times: 2 });
     emulator.injectFault('team.billableInfo', { error: 'not_allowed_token_type', times: 1 });
     const client = new TeamUsageClient(botClient(emulator), async () => undefined);
@@ -56,5 +59,12 @@ describe('TeamUsageClient', () => {
     expect(await client.accessLogsAvailable()).toEqual({ ok: false, refusal: { method: 'team.accessLogs', error: 'paid_only' } });
     expect(await client.billableInfo()).toEqual({ ok: false, refusal: { method: 'team.billableInfo', error: 'not_allowed_token_type' } });
     expect(await client.accessLogsAvailable()).toEqual({ ok: true, value: true });
+  });
+
+  it('returns missing_scope with what Slack said was needed, for a bot token with the manifest’s scopes', async () => {
+    const emulator = await harness.start();
+    const client = new TeamUsageClient(botClient(emulator), async () => undefined);
+    expect(await client.billableInfo()).toEqual({ ok: false, refusal: { method: 'team.billableInfo', error: 'missing_scope', needed: 'admin' } });
+    expect(await client.lastActivity()).toEqual({ ok: false, refusal: { method: 'team.accessLogs', error: 'missing_scope', needed: 'admin' } });
   });
 });

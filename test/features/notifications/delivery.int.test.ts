@@ -244,10 +244,11 @@ describe('notification delivery', () => {
 
   it('fails on a permanent Slack error without retrying', async () => {
     await goLive(t);
-    t.emulator.injectFault('conversations.open', { error: 'cannot_dm_bot', times: 1 });
+    // One of Slack's documented conversations.open errors: the bot may not see that user.
+    t.emulator.injectFault('conversations.open', { error: 'user_not_visible', times: 1 });
     const body = notificationBody({ recipient: { memberId: 'm-dan' } });
     await postAll(t, [body]);
-    expect(await finished(t, body.id as string)).toMatchObject({ status: 'failed', reason: 'cannot_dm_bot' });
+    expect(await finished(t, body.id as string)).toMatchObject({ status: 'failed', reason: 'user_not_visible' });
     expect(callsOf('conversations.open')).toBe(1);
     expect(callsOf('chat.postMessage')).toBe(0);
   });

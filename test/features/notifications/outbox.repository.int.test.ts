@@ -297,14 +297,14 @@ describe('OutboxRepository (embedded store)', () => {
     await outbox.claimNext('p1', LEASE, at(10));
     expect(await outbox.markSkipped(skipped.id, 'p2', 'disabled_by_member', at(20))).toBe(false);
     expect(await outbox.markSkipped(skipped.id, 'p1', 'disabled_by_member', at(20), { memberId: 'm-ada' })).toBe(true);
-    expect(await outbox.markFailed(failed.id, 'p1', 'cannot_dm_bot', at(20))).toBe(true);
+    expect(await outbox.markFailed(failed.id, 'p1', 'user_not_visible', at(20))).toBe(true);
     expect(await outbox.findById(skipped.id)).toMatchObject({
       status: 'skipped',
       reason: 'disabled_by_member',
       recipient: { email: 'ada@acme.test', memberId: 'm-ada' },
       finishedAt: at(20),
     });
-    expect(await outbox.findById(failed.id)).toMatchObject({ status: 'failed', reason: 'cannot_dm_bot', finishedAt: at(20) });
+    expect(await outbox.findById(failed.id)).toMatchObject({ status: 'failed', reason: 'user_not_visible', finishedAt: at(20) });
     // Finished notifications are never claimed again.
     expect(await outbox.claimNext('p3', LEASE, at(10 * LEASE))).toBeUndefined();
   });

@@ -112,9 +112,14 @@ describe('manual mapping through the App Home', () => {
     );
   }
 
+  /**
+   * Opens a new list from the Home. It waits for a view other than the ones already open: after
+   * a bare-acked submission Slack shows the list underneath again, which must not pass for the new one.
+   */
   async function openList(user: string): Promise<SlackView> {
+    const open = new Set(t.emulator.modalStackOf(user).map((view) => view.id));
     await clickReviewMembers(user);
-    return modal(user, (v) => v.callback_id === MANUAL_MAPPING_IDS.reviewView && v.private_metadata !== '', 'the review list');
+    return modal(user, (v) => !open.has(v.id) && v.callback_id === MANUAL_MAPPING_IDS.reviewView && v.private_metadata !== '', 'the review list');
   }
 
   /** The element in `view` whose action_id starts with `prefix` (and has `value`, if given). */

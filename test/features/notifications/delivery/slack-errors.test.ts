@@ -21,9 +21,13 @@ describe('classifyDeliveryFailure', () => {
     expect(classifyDeliveryFailure(platform(error))).toEqual({ kind: 'token', error });
   });
 
-  it.each(['user_not_found', 'cannot_dm_bot', 'user_disabled', 'missing_scope', 'invalid_blocks', 'msg_too_long'])('fails at once on %s', (error) => {
-    expect(classifyDeliveryFailure(platform(error))).toEqual({ kind: 'permanent', error });
-  });
+  // conversations.open's documented refusals (user_not_found, user_not_visible, user_disabled, not_enough_users), then chat.postMessage's.
+  it.each(['user_not_found', 'user_not_visible', 'user_disabled', 'not_enough_users', 'missing_scope', 'invalid_blocks', 'msg_too_long'])(
+    'fails at once on %s',
+    (error) => {
+      expect(classifyDeliveryFailure(platform(error))).toEqual({ kind: 'permanent', error });
+    },
+  );
 
   it('opens the DM again when the cached channel is gone', () => {
     expect(classifyDeliveryFailure(platform('channel_not_found'))).toEqual({ kind: 'stale_channel', error: 'channel_not_found' });

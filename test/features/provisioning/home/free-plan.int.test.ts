@@ -4,6 +4,7 @@
  * sync say so plainly instead of failing or offering groups that cannot be read.
  */
 import type { SeedUser } from '../../../../scripts/slack-emulator';
+import { manifestBotScopes } from '../../../../scripts/slack-emulator/scopes';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
 import { emailKey } from '../../../../src/features/members/member.types';
 import { createProvisioningRepos, DEFAULT_MAX_DEACTIVATION_SHARE } from '../../../../src/features/provisioning';
@@ -29,7 +30,11 @@ describe.each(['free', 'pro'] as const)('provisioning on a Slack workspace on th
   let t: TestConnector;
   beforeEach(async () => {
     const team = { id: 'T0FREE0001', name: 'Acme Free', domain: 'acme-free', plan };
-    t = await startTestConnector({ emulator: { seed: { team, users: USERS, usergroups: GROUPS } }, label: `plan-${plan}` });
+    // `admin` for team.accessLogs: on Slack only an admin-approved user token holds it (see the inventory's tests).
+    t = await startTestConnector({
+      emulator: { seed: { team, users: USERS, usergroups: GROUPS }, scopes: { bot: [...manifestBotScopes(), 'admin'] } },
+      label: `plan-${plan}`,
+    });
     const { repos, workspace } = connectorView(t.connector);
     await repos.workspaces.transition(team.id, ['pending'], 'live', { acknowledgedAt: new Date() });
     await workspace.refresh();
