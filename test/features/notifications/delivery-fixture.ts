@@ -114,3 +114,9 @@ export function finished(t: TestConnector, id: string, timeoutMs = 15_000): Prom
 export function notificationIdsIn(messages: SlackMessage[]): string[] {
   return messages.map((m) => (m.metadata as { event_payload?: { notification_id?: string } } | undefined)?.event_payload?.notification_id ?? '?');
 }
+
+/** A clock tests can move forward (leases, the mapping wait window). */
+export function movableClock() {
+  let offsetMs = 0;
+  return { now: () => new Date(Date.now() + offsetMs), advance: (ms: number) => void (offsetMs += ms) };
+}

@@ -8,14 +8,8 @@ import { createNotificationRepos } from '../../../src/features/notifications';
 import { OUTBOX_JOBS } from '../../../src/features/notifications/delivery';
 import { retentionJob } from '../../../src/features/notifications/delivery/outbox-maintenance.job';
 import { eventually, startTestConnector, type TestConnector } from '../../support/connector';
-import { finished, findNotification, goLive, notificationBody, notificationIdsIn, post, postAll, saveMembers, seed } from './delivery-fixture';
+import { finished, findNotification, goLive, notificationBody, notificationIdsIn, post, postAll, saveMembers, seed, movableClock } from './delivery-fixture';
 import { connectorView } from '../../support/store-repos';
-
-/** A clock tests can move forward (leases, the mapping wait window). */
-function movableClock() {
-  let offsetMs = 0;
-  return { now: () => new Date(Date.now() + offsetMs), advance: (ms: number) => void (offsetMs += ms) };
-}
 
 describe('notification delivery', () => {
   let t: TestConnector;

@@ -10,12 +10,7 @@ import { createNotificationRepos } from '../../../src/features/notifications';
 import { buildNotificationMessage } from '../../../src/features/notifications/messages';
 import { startTestConnector, TEST_TUNING, type TestConnector } from '../../support/connector';
 import { connectorView } from '../../support/store-repos';
-import { finished, goLive, notificationBody, notificationIdsIn, postAll, saveMembers, TEAM, USERS } from './delivery-fixture';
-
-function movableClock() {
-  let offsetMs = 0;
-  return { now: () => new Date(Date.now() + offsetMs), advance: (ms: number) => void (offsetMs += ms) };
-}
+import { finished, goLive, notificationBody, notificationIdsIn, postAll, saveMembers, TEAM, USERS, movableClock } from './delivery-fixture';
 
 describe('delivery as a distributed app outside the Marketplace', () => {
   let t: TestConnector;
