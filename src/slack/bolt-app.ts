@@ -5,6 +5,7 @@
  * We build the receiver ourselves: it is the only way to set ping timeouts and the retry
  * policy of `apps.connections.open`, and to reach its client for connection state.
  */
+import { markReceived } from './ack-deadline';
 import { App, SocketModeReceiver } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import type { Config } from '../config';
@@ -102,8 +103,10 @@ export function createSlackApp(config: Config, logger: Logger, metrics: Metrics,
   // Installed by the caller after the first start, whose errors must reach it.
   const guard = () => guardReconnects(receiver.client, logger.child({ component: 'socket-mode' }));
   const inFlight = new InFlightTracker();
-  // First middleware: every listener run, event or interaction, is counted while it runs.
-  app.use(async ({ next }) => {
+  // First middleware: every listener run, event or interaction, is counted while it runs, and
+  // the moment it arrived is kept for the ack's deadline (ack-deadline.ts).
+  app.use(async ({ next, context }) => {
+    markReceived(context);
     await inFlight.track(next());
   });
   return { app, receiver, socket, watchdog, inFlight, guardReconnects: guard };

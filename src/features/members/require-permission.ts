@@ -23,6 +23,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Logger } from '../../platform/logger';
 import { withinBudget } from '../../platform/within-budget';
+import { ackBudgetLeft } from '../../slack/ack-deadline';
 import { renderNoticeModal } from '../../slack/notice-modal';
 import type { Actor } from './actor.service';
 import type { Member } from './member.types';
@@ -181,7 +182,8 @@ export function createPermissionGate(deps: PermissionGateDeps): RequirePermissio
       return;
     }
 
-    const checked = await withinBudget(deps.actors.authorise(interaction.userId, permission), budgetMs);
+    // The check's own budget, and never past what is left of Slack's deadline since the payload arrived.
+    const checked = await withinBudget(deps.actors.authorise(interaction.userId, permission), ackBudgetLeft(args.context, budgetMs));
     if (!checked?.allowed || !checked.actor.member) {
       logger.warn({ ...where, late: checked === undefined }, 'admin action refused');
       if (interaction.type === 'block_suggestion') await ack({ options: [] });

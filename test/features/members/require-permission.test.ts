@@ -9,6 +9,7 @@ import pino from 'pino';
 import type { Actor } from '../../../src/features/members/actor.service';
 import type { Member } from '../../../src/features/members/member.types';
 import { refusalText, type Permission } from '../../../src/features/members/permissions';
+import { ACK_BUDGET_MS, markReceived } from '../../../src/slack/ack-deadline';
 import { createPermissionGate, gated, PERMISSION_REFUSED_VIEW, readInteraction } from '../../../src/features/members/require-permission';
 
 const ADMIN: Member = {
@@ -156,6 +157,24 @@ describe('requirePermission', () => {
     expect(s.acks).toEqual([{ response_action: 'update', view: expect.objectContaining({ callback_id: PERMISSION_REFUSED_VIEW }) }]);
     expect(JSON.stringify(s.acks)).toContain('could not be checked in time');
     expect(s.nextCalls()).toBe(0);
+  });
+
+  it("counts the check's budget from the payload's arrival: a payload that waited has less time", async () => {
+    // A check taking 30 ms fits the 50 ms budget, unless the payload arrived 1,990 ms ago:
+    // then only 10 ms of Slack's deadline (ACK_BUDGET_MS) are left, and it is refused as late.
+    const slowCheck = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return { actor: { slackUserId: 'U0ADMIN001', member: ADMIN }, allowed: true };
+    };
+    const fresh = setUp({ allowed: true, authorise: slowCheck });
+    markReceived(fresh.context);
+    await fresh.run('members.manage', submission);
+    expect(fresh.nextCalls()).toBe(1);
+    const waited = setUp({ allowed: true, authorise: slowCheck });
+    markReceived(waited.context, Date.now() - (ACK_BUDGET_MS - 10));
+    await waited.run('members.manage', submission);
+    expect(waited.nextCalls()).toBe(0);
+    expect(JSON.stringify(waited.acks)).toContain('could not be checked in time');
   });
 
   it('answers a refused typeahead with no options', async () => {

@@ -13,6 +13,7 @@
  * on, and the modal is updated with the outcome: the form again (name and access list kept,
  * never the key) with the problem above it, or "Saved".
  */
+import { ackBudgetLeft } from '../../../slack/ack-deadline';
 import type { App, Context, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { withinBudget } from '../../../platform/within-budget';
@@ -112,6 +113,8 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
       userId: actor.slackUserId,
       memberId: actor.member.id,
       viewId: interaction.view.id,
+      // The key check may wait this long before the ack: what is left of Slack's deadline.
+      budgetMs: ackBudgetLeft(context, KEY_CHECK_BUDGET_MS),
       metadata: interaction.view.privateMetadata,
       values: interaction.view.values,
     };
@@ -163,13 +166,13 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
   async function answerKeyedSave(
     ack: Ack,
     client: WebClient,
-    submission: { userId: string; viewId: string },
+    submission: { userId: string; viewId: string; budgetMs: number },
     saving: Promise<SaveConnectionResult>,
     outcome: { saved: (connection: AshbyConnection) => string; formAgain: (problem: string) => Promise<Parameters<WebClient['views']['update']>[0]['view']> },
   ): Promise<void> {
     let result: SaveConnectionResult | undefined;
     try {
-      result = await withinBudget(saving, KEY_CHECK_BUDGET_MS);
+      result = await withinBudget(saving, submission.budgetMs);
     } catch (error) {
       await ack({ response_action: 'update', view: renderConnectionNotice(':x: Something went wrong and nothing was saved. Try again in a moment.') });
       throw error;

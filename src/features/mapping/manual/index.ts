@@ -7,6 +7,7 @@
  * Every click and submission is authorised on the server when it arrives
  * (`mapping.manage`), never from what a view showed; a refusal changes nothing and says so.
  */
+import { ACK_BUDGET_MS, ackBudgetLeft } from '../../../slack/ack-deadline';
 import type { App, Context } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { ModalView } from '@slack/types';
@@ -50,7 +51,7 @@ export interface ManualMappingTiming {
   listBudgetMs: number;
 }
 
-export const DEFAULT_TIMING: ManualMappingTiming = { submitBudgetMs: 2_500, submitListBudgetMs: 2_000, listBudgetMs: 8_000 };
+export const DEFAULT_TIMING: ManualMappingTiming = { submitBudgetMs: ACK_BUDGET_MS, submitListBudgetMs: 2_000, listBudgetMs: 8_000 };
 
 export interface ManualMappingDeps {
   logger: Logger;
@@ -154,7 +155,6 @@ export function register(app: App, deps: ManualMappingDeps, timing: ManualMappin
 
   // The email modal's submission: look the email up (bounded), connect, or answer inline errors.
   app.view(MANUAL_MAPPING_IDS.connectView, manage, async ({ ack, context, client }) => {
-    const receivedAt = Date.now();
     const { actor, interaction } = gated(context);
     const userId = actor.slackUserId;
     const metadata = decodeConnectMetadata(interaction.view?.privateMetadata);
@@ -162,7 +162,8 @@ export function register(app: App, deps: ManualMappingDeps, timing: ManualMappin
       await ack({ response_action: 'errors', errors: { [MANUAL_MAPPING_BLOCKS.email]: 'This form is out of date: close it and open it again.' } });
       return;
     }
-    const lookupTimeoutMs = Math.max(250, timing.submitBudgetMs - (Date.now() - receivedAt));
+    // What is left of Slack's deadline since the payload arrived (the permission check took some).
+    const lookupTimeoutMs = Math.max(250, ackBudgetLeft(context, timing.submitBudgetMs));
     const result = await service.connect(actor, { memberId: metadata.memberId, email: emailFrom(interaction.view?.values) }, { lookupTimeoutMs });
     if (!result.ok) {
       if (result.reason === 'slack_error') logger.warn({ err: result.error, code: result.code, userId }, 'users.lookupByEmail failed');
