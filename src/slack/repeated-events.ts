@@ -32,18 +32,23 @@ export function dropRepeatedEvents(db: Db, clock: Clock, logger: Logger): Middle
   let lastPurge = 0;
 
   async function firstCopy(eventId: string, type: string): Promise<boolean> {
-    const now = clock.now();
     try {
-      await seen.insertOne({ _id: eventId, type, at: now });
+      await seen.insertOne({ _id: eventId, type, at: clock.now() });
+      return true;
     } catch (error) {
       if (error instanceof MongoServerError && error.code === 11000) return false;
       throw error;
     }
-    if (now.getTime() - lastPurge >= PURGE_EVERY_MS) {
-      lastPurge = now.getTime();
-      await seen.deleteMany({ at: { $lt: new Date(now.getTime() - SEEN_EVENT_RETENTION_MS) } });
-    }
-    return true;
+  }
+
+  /** Old ids out, after the listeners and never in their way: a failed purge is tried again later. */
+  function purgeNowAndThen(): void {
+    const now = clock.now().getTime();
+    if (now - lastPurge < PURGE_EVERY_MS) return;
+    lastPurge = now;
+    seen.deleteMany({ at: { $lt: new Date(now - SEEN_EVENT_RETENTION_MS) } }).catch((error: unknown) => {
+      logger.warn({ err: error }, 'could not purge old Slack event ids; trying again later');
+    });
   }
 
   return async ({ body, next, context }) => {
@@ -57,6 +62,13 @@ export function dropRepeatedEvents(db: Db, clock: Clock, logger: Logger): Middle
       logger.info({ eventId, event: type, retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated Slack event dropped');
       return;
     }
-    await next();
+    try {
+      await next();
+    } catch (error) {
+      // Not handled after all: a copy Slack sends again may try (the mark must not drop it).
+      await seen.deleteOne({ _id: eventId }).catch(() => undefined);
+      throw error;
+    }
+    purgeNowAndThen();
   };
 }

@@ -122,6 +122,8 @@ export class SlackDirectory {
  */
 export function isStrangerTo(user: Pick<RawSlackUser, 'is_stranger' | 'team_id' | 'enterprise_user'>, teamId: string): boolean {
   if (user.is_stranger === true) return true;
-  if (user.team_id === undefined || user.team_id === teamId) return false;
-  return !(user.enterprise_user?.teams ?? []).includes(teamId);
+  // On Grid the org's own list decides, whatever the home team.
+  const teams = user.enterprise_user?.teams;
+  if (teams !== undefined) return !teams.includes(teamId);
+  return user.team_id !== undefined && user.team_id !== teamId;
 }

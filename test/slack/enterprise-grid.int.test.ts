@@ -8,6 +8,7 @@ import type { SeedUser } from '../../scripts/slack-emulator';
 import { emailKey, type AccountType } from '../../src/features/members/member.types';
 import { createProvisioningRepos, DEFAULT_MAX_DEACTIVATION_SHARE, provisionedMemberId } from '../../src/features/provisioning';
 import { PROVISIONING_JOB } from '../../src/features/provisioning/sync.job';
+import { isStrangerTo } from '../../src/slack/slack-directory';
 import { eventually, startTestConnector, type TestConnector } from '../support/connector';
 import { connectorView, storeRepos } from '../support/store-repos';
 
@@ -85,5 +86,16 @@ describe('an Enterprise Grid workspace', () => {
     expect(await repos.members.findById(provisionedMemberId('U0STRANGER'))).toBeUndefined();
     // The new member is matched to their Slack user as soon as they exist.
     await eventually(async () => repos.mappings.findByMember(provisionedMemberId('W0CYD00001')), 10_000, 'the new member mapped');
+  });
+});
+
+describe('isStrangerTo', () => {
+  it("decides by the org's list of workspaces on Grid, by the home team elsewhere, and by is_stranger always", () => {
+    expect(isStrangerTo({ team_id: HQ, enterprise_user: { teams: [HQ, TEAM.id] } }, TEAM.id)).toBe(false);
+    // An org member no longer in this workspace, whatever their home team says.
+    expect(isStrangerTo({ team_id: TEAM.id, enterprise_user: { teams: [HQ] } }, TEAM.id)).toBe(true);
+    expect(isStrangerTo({ team_id: 'T0OTHERCO1' }, TEAM.id)).toBe(true);
+    expect(isStrangerTo({ team_id: TEAM.id }, TEAM.id)).toBe(false);
+    expect(isStrangerTo({ team_id: TEAM.id, is_stranger: true }, TEAM.id)).toBe(true);
   });
 });

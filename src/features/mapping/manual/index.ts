@@ -126,7 +126,7 @@ export function register(app: App, deps: ManualMappingDeps, timing: ManualMappin
   app.view(MANUAL_MAPPING_IDS.reviewView, manage, async ({ ack, context }) => {
     const { interaction } = gated(context);
     const state = searchReview(decodeReviewState(interaction.view?.privateMetadata), searchTextFrom(interaction.view?.values));
-    await ack({ response_action: 'update', view: await listView(state, timing.submitListBudgetMs) });
+    await ack({ response_action: 'update', view: await listView(state, ackBudgetLeft(context, timing.submitListBudgetMs)) });
   });
 
   // "Set up" and "Edit": push the email modal over the list.

@@ -12,14 +12,13 @@
  * notification's uncertain attempt ended (nothing it posted can be missing from it).
  */
 import type { SlackMessageRef } from '../notification.types';
-import type { SlackDm } from './slack-dm';
+import { slackErrorCode } from '../../../slack/slack-error';
+import type { HistoryPage, SlackDm } from './slack-dm';
 
 /** Slack's clock and ours may differ (NTP keeps them within a second); look a little before the notification was created. */
 export const HISTORY_SKEW_SECONDS = 60;
 /** Messages read for one DM before concluding (the newest first, back to the oldest asked about). */
 export const HISTORY_MAX_MESSAGES = 1_000;
-/** A read older than this is not reused. */
-const READ_KEPT_MS = 60 * 60_000;
 
 /** What a settle needs of the notification. */
 export interface UncertainNotification {
@@ -62,11 +61,18 @@ export class DmHistory {
     let read = await this.reads.load(channel);
     const ts = read?.found.get(n.id);
     if (ts !== undefined) return { channel, ts };
-    if (!read || read.oldest > oldest || read.startedAt < postedBefore.getTime() || this.now() - read.startedAt > READ_KEPT_MS) {
-      read = { oldest, startedAt: this.now(), found: new Map(), messagesRead: 0, complete: false };
-    }
+    // A read begun before the attempt could have posted cannot say it did not: read afresh.
+    if (!read || read.oldest > oldest || read.startedAt < postedBefore.getTime()) read = this.freshRead(oldest);
     while (!read.complete) {
-      const page = await this.dm.historyPage(channel, String(read.oldest), read.cursor);
+      let page: HistoryPage;
+      try {
+        page = await this.dm.historyPage(channel, String(read.oldest), read.cursor);
+      } catch (error) {
+        // A kept cursor Slack no longer takes: start the read again rather than fail the notification.
+        if (read.cursor === undefined || slackErrorCode(error) !== 'invalid_cursor') throw error;
+        read = this.freshRead(oldest);
+        continue;
+      }
       for (const message of page.messages) if (message.notificationId !== undefined) read.found.set(message.notificationId, message.ts);
       read.messagesRead += page.messages.length;
       read.cursor = page.nextCursor;
@@ -77,5 +83,9 @@ export class DmHistory {
       if (found !== undefined) return { channel, ts: found };
     }
     return undefined;
+  }
+
+  private freshRead(oldest: number): HistoryRead {
+    return { oldest, startedAt: this.now(), found: new Map(), messagesRead: 0, complete: false };
   }
 }

@@ -167,6 +167,7 @@ export class OutboxClaims {
       }
       // The ticket is ours: nobody else can take this attempt.
       let sendUncertain = seen.sendUncertain === true;
+      let last: QueueDocument = seen;
       const stepped = attempt !== seen.attempts + 1;
       if (seen.holder !== undefined || stepped) {
         // Its last holder never let go, or we stepped over abandoned tickets: look before
@@ -183,11 +184,16 @@ export class OutboxClaims {
         // Its last holder (or a claimer whose ticket we stepped over) may have sent the message
         // without recording it: the worker checks the DM's history before sending again.
         sendUncertain = sendUncertain || entry.holder !== undefined || stepped;
+        last = entry;
       }
-      await this.c.queue.updateOne({ _id: id }, { $set: { attempts: attempt, holder, dueAt: expiresAt, sendUncertain, updatedAt: now } });
+      // Kept on the entry, so a later give-back without an outcome passes the latest bound on.
+      const uncertainUntil = sendUncertain ? uncertainBound(last, stepped ? now : undefined) : undefined;
+      await this.c.queue.updateOne(
+        { _id: id },
+        { $set: { attempts: attempt, holder, dueAt: expiresAt, sendUncertain, ...(uncertainUntil ? { uncertainUntil } : {}), updatedAt: now } },
+      );
       const claimed = toNotification({ _id: id, ...seen.content }, { ...seen, attempts: attempt, holder, dueAt: expiresAt, sendUncertain, updatedAt: now });
-      // A dead holder could post until its lease ran out; a released attempt ended when it was released.
-      return sendUncertain ? { ...claimed, uncertainUntil: seen.holder !== undefined ? seen.dueAt : (seen.uncertainUntil ?? seen.updatedAt) } : claimed;
+      return uncertainUntil ? { ...claimed, uncertainUntil } : claimed;
     }
     return undefined;
   }
@@ -301,6 +307,16 @@ function firstClaimablePerRecipient(entries: QueueDocument[], now: Date): QueueD
     if (due) claimable.push(entry);
   }
   return claimable;
+}
+
+/**
+ * By when an earlier attempt that may have posted had done so: a dead holder could post until
+ * its lease ran out, a released attempt ended when it was released (or earlier, as it said),
+ * and an abandoned ticket stepped over is bounded by now. The latest of what applies.
+ */
+function uncertainBound(entry: QueueDocument, steppedAt: Date | undefined): Date {
+  const bounds = [entry.uncertainUntil ?? entry.updatedAt, ...(entry.holder !== undefined ? [entry.dueAt] : []), ...(steppedAt ? [steppedAt] : [])];
+  return new Date(Math.max(...bounds.map((d) => d.getTime())));
 }
 
 /** Unambiguous: attempts are numbers, so the last `#` separates them from the id. */

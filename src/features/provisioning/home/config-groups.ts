@@ -29,7 +29,7 @@ export const USERGROUPS_TTL_MS = 60_000;
 
 export class UsergroupCatalog {
   private cached: { at: number; groups: UsergroupSummary[] } | undefined;
-  /** When Slack last said the plan has no user groups; kept as long as a list, then asked again. */
+  /** When Slack last said the plan has no user groups; asked again after a list's time, believed until a list succeeds. */
   private refusedAt: number | undefined;
   private loading: Promise<UsergroupSummary[]> | undefined;
 
@@ -43,7 +43,7 @@ export class UsergroupCatalog {
   async list(): Promise<UsergroupSummary[]> {
     const now = this.clock.now().getTime();
     if (this.cached && now - this.cached.at < this.ttlMs) return this.cached.groups;
-    if (this.needsPaidPlan()) return Promise.reject(new Error(PLAN_UPGRADE_REQUIRED));
+    if (this.refusedAt !== undefined && now - this.refusedAt < this.ttlMs) return Promise.reject(new Error(PLAN_UPGRADE_REQUIRED));
     this.loading ??= this.load().finally(() => {
       this.loading = undefined;
     });
@@ -68,7 +68,7 @@ export class UsergroupCatalog {
    * plan): the configuration modal and the panel say so instead of offering groups.
    */
   needsPaidPlan(): boolean {
-    return this.refusedAt !== undefined && this.clock.now().getTime() - this.refusedAt < this.ttlMs;
+    return this.refusedAt !== undefined;
   }
 
   /** Like `list`, but undefined when Slack does not answer (the panel then shows group ids). */

@@ -6,9 +6,11 @@
  */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
+import { withinBudget } from '../../../platform/within-budget';
+import { ackBudgetLeft } from '../../../slack/ack-deadline';
 import { publishHome } from '../../home';
 import { gated } from '../../members/require-permission';
-import { PROVISIONING_CONFIG_BLOCKS, PROVISIONING_CONFIG_IDS, PROVISIONING_PANEL_IDS } from './config-ids';
+import { PROVISIONING_CONFIG_IDS, PROVISIONING_PANEL_IDS } from './config-ids';
 import { matchUsergroups, toUsergroupSummary } from './config-groups';
 import { groupOption, MAX_GROUP_OPTIONS, parseConfigSubmission, renderConfigModal, renderConfigNotice } from './config.view';
 import { PROVISIONING_PERMISSION, type PanelContext } from './panel-context';
@@ -73,9 +75,9 @@ export function registerConfigListeners(app: App, ctx: PanelContext): void {
     const userId = actor.slackUserId;
     const values = interaction.view?.values;
     // Handles in the team mapping are resolved against Slack's groups; only read them when needed.
-    const needsGroups = JSON.stringify((values as Record<string, unknown> | undefined)?.[PROVISIONING_CONFIG_BLOCKS.teamMapping] ?? {}).includes('=');
-    const groups = needsGroups ? await ctx.catalog.tryList() : undefined;
-    // Known from the modal's opening (or the read just above): no Slack call is added here.
+    // Groups resolve the team mapping's handles and say whether the plan has groups at all: read
+    // (kept a minute) within what is left of Slack's deadline; late, handles stay unresolved.
+    const groups = await withinBudget(ctx.catalog.tryList(), ackBudgetLeft(context));
     const result = parseConfigSubmission(values, groups, { groupsNeedPaidPlan: ctx.catalog.needsPaidPlan() });
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: result.errors });
