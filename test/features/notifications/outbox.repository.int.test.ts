@@ -288,6 +288,22 @@ describe('OutboxRepository (embedded store)', () => {
     expect((await outbox.findById(crashed.id))?.sendUncertain).toBeUndefined();
   });
 
+  it('says by when an uncertain earlier attempt had posted, and keeps that bound through a give-back without an outcome', async () => {
+    const crashed = request(nextId('bound'));
+    await enqueue(crashed, at(0));
+    await outbox.claimNext('dead', 1_000, at(10));
+    // Taken over: the dead holder could post until its lease ran out (at 1,010).
+    const taken = await outbox.claimNext('p1', LEASE, at(1_010 + TAKEOVER_DELAY));
+    expect(taken).toMatchObject({ id: crashed.id, sendUncertain: true, uncertainUntil: at(1_010) });
+    // Given back before it read the DM (stopping): it posted nothing, so the bound stays the dead lease's end,
+    // not the release time, and a DM read begun in between is not trusted for it by mistake either way.
+    await outbox.release(crashed.id, 'p1', at(7_000), at(7_000));
+    expect(await outbox.claimNext('p2', LEASE, at(8_000))).toMatchObject({ id: crashed.id, sendUncertain: true, uncertainUntil: at(1_010) });
+    // A release that says its own attempt may have posted moves the bound to that attempt.
+    await outbox.release(crashed.id, 'p2', at(9_500), at(9_000), { sendUncertain: true, uncertainUntil: at(8_900) });
+    expect(await outbox.claimNext('p3', LEASE, at(9_500))).toMatchObject({ sendUncertain: true, uncertainUntil: at(8_900) });
+  });
+
   it('writes skips and failures with their reason, and the resolved member', async () => {
     const skipped = request(nextId('skip'), { recipient: { email: 'ada@acme.test' } });
     const failed = request(nextId('fail'), { recipient: { memberId: 'm-grace' } });
