@@ -1,6 +1,6 @@
 /**
  * `npm run notify -- --email E | --member-id M --type T --title ... --url ...`: sends one
- * notification through the connector's HTTP API (`POST /api/v1/notifications`), as the
+ * notification through the connector's HTTP API (`POST /api/v1/workspaces/:workspaceId/notifications`), as the
  * platform would, for people trying the connector out or checking a deployment.
  *
  * Reads only API_TOKEN and the HTTP address (HTTP_HOST, HTTP_PORT) from `.env` and the
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadSettingsForCli, readsLine } from './cli-config';
 
 /** The settings this tool uses: the API's token and address, nothing of Slack or the store. */
-const SETTINGS = ['API_TOKEN', 'HTTP_HOST', 'HTTP_PORT'] as const;
+const SETTINGS = ['API_TOKEN', 'HTTP_HOST', 'HTTP_PORT', 'DEFAULT_WORKSPACE_ID'] as const;
 
 const USAGE = `Usage: npm run notify -- (--email E | --member-id M) --type T --title TITLE --url URL [options]
   --email E          the recipient's email (or --member-id M, the platform's member id)
@@ -24,6 +24,7 @@ const USAGE = `Usage: npm run notify -- (--email E | --member-id M) --type T --t
   --body TEXT        mrkdwn, up to 2,000 characters (default: empty)
   --actor NAME       who did it
   --id ID            the idempotency key (default: a new UUID); the same id again is not sent twice
+  --workspace W      the platform workspace (default: DEFAULT_WORKSPACE_ID from the settings)
   --api-url URL      the connector's HTTP API (default: http://HTTP_HOST:HTTP_PORT from the settings)
 ${readsLine(SETTINGS)}
 `;
@@ -38,6 +39,7 @@ const OPTIONS = {
   body: { type: 'string' },
   actor: { type: 'string' },
   id: { type: 'string' },
+  workspace: { type: 'string' },
   'api-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -108,7 +110,7 @@ async function main(): Promise<number> {
 
   let response: Response;
   try {
-    response = await fetch(`${apiUrl}/api/v1/notifications`, {
+    response = await fetch(`${apiUrl}/api/v1/workspaces/${encodeURIComponent(values.workspace ?? settings.DEFAULT_WORKSPACE_ID)}/notifications`, {
       method: 'POST',
       headers: { authorization: `Bearer ${settings.API_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify(notification),

@@ -25,11 +25,30 @@ const port = z.coerce
 
 const settingsSchema = z.object({
   SLACK_BOT_TOKEN: z
-    .string({ message: 'is required (the bot token, xoxb-…)' })
+    .string()
     .trim()
     .refine((v) => v.startsWith('xoxb-'), {
       message: 'must be a bot token starting with "xoxb-" (is it the app-level token? that one goes in SLACK_APP_TOKEN)',
-    }),
+    })
+    .optional(),
+  SLACK_CLIENT_ID: z
+    .string()
+    .trim()
+    .regex(/^\d+\.\d+$/, "must be the app's Client ID, digits.digits (Basic Information → App Credentials)")
+    .optional(),
+  SLACK_CLIENT_SECRET: z.string().trim().min(16, "must be the app's Client Secret (Basic Information → App Credentials)").optional(),
+  SLACK_STATE_SECRET: z.string().trim().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  DEFAULT_WORKSPACE_ID: z
+    .string()
+    .trim()
+    .default('default')
+    .pipe(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit')),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .pipe(z.url({ protocol: /^https?$/, message: "must be an http(s) URL where admins' browsers reach the connector" }))
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
   SLACK_APP_TOKEN: z
     .string({ message: 'is required (the app-level token for Socket Mode, xapp-…)' })
     .trim()
@@ -63,10 +82,11 @@ const settingsSchema = z.object({
   HTTP_PORT: port.default(3000),
   API_TOKEN: z.string({ message: 'is required (the bearer token for /api/*)' }).min(32, 'must be at least 32 characters'),
   PIGMENT_BASE_URL: z
-    .string({ message: 'is required (the platform base URL, e.g. https://acme.pigment.app)' })
+    .string()
     .trim()
     .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }))
-    .transform((v) => v.replace(/\/+$/, '')),
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
   ENCRYPTION_KEY: z
     .string({ message: 'is required (32 random bytes, base64: `openssl rand -base64 32`)' })
     .trim()
@@ -110,13 +130,51 @@ const settingsSchema = z.object({
 
 type Settings = z.infer<typeof settingsSchema>;
 
+const OAUTH_SETTINGS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+/** Rules across settings: how Slack is reached (a bot token, OAuth, or both) and what each needs. */
+const connectorSchema = settingsSchema.superRefine((s, ctx) => {
+  const oauthGiven = OAUTH_SETTINGS.filter((name) => s[name] !== undefined);
+  if (oauthGiven.length > 0 && oauthGiven.length < OAUTH_SETTINGS.length) {
+    for (const name of OAUTH_SETTINGS.filter((n) => s[n] === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `is required with ${oauthGiven.join(' and ')} (OAuth installs need all three)` });
+    }
+  }
+  if (s.SLACK_BOT_TOKEN === undefined && oauthGiven.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SLACK_BOT_TOKEN'],
+      message: 'is required (the bot token, xoxb-…) unless SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are set for OAuth installs',
+    });
+  }
+  if (s.SLACK_BOT_TOKEN !== undefined && s.PIGMENT_BASE_URL === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PIGMENT_BASE_URL'],
+      message: 'is required with SLACK_BOT_TOKEN (the platform base URL, e.g. https://acme.pigment.app)',
+    });
+  }
+});
+
 /** The connector's typed, frozen configuration. */
 export interface Config {
-  readonly slack: { readonly botToken: string; readonly appToken: string; readonly apiUrl: string };
+  readonly slack: {
+    /** The single-workspace installation (of `defaultWorkspaceId`), when set. */
+    readonly botToken: string | undefined;
+    readonly appToken: string;
+    readonly apiUrl: string;
+    /** OAuth installs into any number of Slack workspaces, when set. */
+    readonly oauth: { readonly clientId: string; readonly clientSecret: string; readonly stateSecret: string } | undefined;
+  };
+  /** Where admins' browsers reach the install pages and the OAuth redirect. */
+  readonly publicUrl: string;
+  /** The platform workspace the SLACK_BOT_TOKEN installation and migrated single-workspace data belong to. */
+  readonly defaultWorkspaceId: string;
   readonly mongo: { readonly uri: string | undefined; readonly dbName: string };
   readonly dataDir: string;
   readonly http: { readonly host: string; readonly port: number; readonly apiToken: string };
-  readonly pigmentBaseUrl: string;
+  /** The default workspace's platform base URL (each tenant has its own `baseUrl`). */
+  readonly pigmentBaseUrl: string | undefined;
   readonly encryptionKey: Buffer;
   readonly schedules: { readonly mapping: string; readonly provisioning: string; readonly imports: string };
   readonly ashbyApiUrl: string;
@@ -147,7 +205,7 @@ export class ConfigError extends Error {
  * Throws `ConfigError` listing every problem; messages never contain the values.
  */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return toConfig(checked(settingsSchema, env));
+  return toConfig(checked(connectorSchema, env));
 }
 
 /** Parses `env` with `schema`, or throws `ConfigError` with one line per problem (never a value). */
@@ -194,7 +252,17 @@ export function mongoPasswordOf(uri: string | undefined): string | undefined {
 
 function toConfig(s: Settings): Config {
   return Object.freeze({
-    slack: Object.freeze({ botToken: s.SLACK_BOT_TOKEN, appToken: s.SLACK_APP_TOKEN, apiUrl: s.SLACK_API_URL }),
+    slack: Object.freeze({
+      botToken: s.SLACK_BOT_TOKEN,
+      appToken: s.SLACK_APP_TOKEN,
+      apiUrl: s.SLACK_API_URL,
+      oauth:
+        s.SLACK_CLIENT_ID && s.SLACK_CLIENT_SECRET && s.SLACK_STATE_SECRET
+          ? Object.freeze({ clientId: s.SLACK_CLIENT_ID, clientSecret: s.SLACK_CLIENT_SECRET, stateSecret: s.SLACK_STATE_SECRET })
+          : undefined,
+    }),
+    publicUrl: s.PUBLIC_URL ?? `http://${s.HTTP_HOST.includes(':') ? `[${s.HTTP_HOST}]` : s.HTTP_HOST}:${s.HTTP_PORT}`,
+    defaultWorkspaceId: s.DEFAULT_WORKSPACE_ID,
     mongo: Object.freeze({ uri: s.MONGODB_URI, dbName: s.MONGODB_DB }),
     dataDir: path.resolve(s.DATA_DIR),
     http: Object.freeze({ host: s.HTTP_HOST, port: s.HTTP_PORT, apiToken: s.API_TOKEN }),
@@ -218,7 +286,9 @@ function toConfig(s: Settings): Config {
  * password of MONGODB_URI.
  */
 export function secretsOf(config: Config, env: NodeJS.ProcessEnv = process.env): string[] {
-  const secrets = [config.slack.botToken, config.slack.appToken, config.http.apiToken, config.encryptionKey.toString('base64')];
+  const secrets = [config.slack.appToken, config.http.apiToken, config.encryptionKey.toString('base64')];
+  if (config.slack.botToken) secrets.push(config.slack.botToken);
+  if (config.slack.oauth) secrets.push(config.slack.oauth.clientSecret, config.slack.oauth.stateSecret);
   const rawKey = env.ENCRYPTION_KEY?.trim();
   if (rawKey) secrets.push(rawKey);
   const password = mongoPasswordOf(config.mongo.uri);

@@ -114,8 +114,8 @@ describe('connector against the Slack emulator', () => {
   });
 
   it('guards /api/* with the bearer token', async () => {
-    expect((await t.fetch('/api/v1/members')).status).toBe(401);
-    expect((await t.fetch('/api/v1/members', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await t.fetch('/api/v1/workspaces/default/members')).status).toBe(401);
+    expect((await t.fetch('/api/v1/workspaces/default/members', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     const authorized = await t.fetch('/api/v1/nothing-here', { headers: { authorization: `Bearer ${TEST_SECRETS.apiToken}` } });
     expect(authorized.status).toBe(404);
     expect(await authorized.json()).toMatchObject({ error: 'not_found' });

@@ -4,7 +4,6 @@
  * out), against the benchmark's emulator and store. Shared by the mapping and provisioning
  * benchmarks.
  */
-import { WebClient } from '@slack/web-api';
 import type { Db } from 'mongodb';
 import { parseConfig } from '../../src/config';
 import { createFeatureDeps, type FeatureDeps } from '../../src/features';
@@ -16,8 +15,13 @@ import type { WorkspaceService } from '../../src/features/workspace/workspace.se
 import { systemClock } from '../../src/platform/clock';
 import { Router } from '../../src/platform/http/router';
 import type { Logger } from '../../src/platform/logger';
-import { WEB_API_RETRY } from '../../src/slack/bolt-app';
+import { TenantSlack } from '../../src/slack/tenant-slack';
+import { TenantRegistry } from '../../src/features/tenants/tenant-registry';
+import { TenantRepository } from '../../src/features/tenants/tenant.repository';
 import { toSlackLogger } from '../../src/slack/bolt-logger';
+
+/** The tenant the mapping and provisioning benchmarks run in (their code runs inside `runInTenant(BENCH_TENANT, …)`). */
+export const BENCH_TENANT = { tenantId: 'bench', baseUrl: 'https://bench.pigment.test' };
 
 export interface BenchDepsInput {
   db: Db;
@@ -46,20 +50,23 @@ export function benchFeatureDeps(input: BenchDepsInput): BenchDeps {
     DATA_DIR: input.dataDir,
     LOG_LEVEL: 'warn',
   });
-  const slackClient = new WebClient(config.slack.botToken, {
-    slackApiUrl: config.slack.apiUrl,
-    retryConfig: WEB_API_RETRY,
-    rejectRateLimitedCalls: true,
-    logger: toSlackLogger(input.logger, 'web-api'),
-  });
+  const tenants = new TenantRegistry(new TenantRepository(input.db), systemClock);
   const deps = createFeatureDeps({
     db: input.db,
     config,
     logger: input.logger,
     clock: systemClock,
-    slackClient,
+    tenants,
+    scheduledTenants: async function* () {
+      yield BENCH_TENANT.tenantId;
+    },
+    // The one benchmark tenant, installed with the emulator's bot token.
+    slack: new TenantSlack({
+      apiUrl: config.slack.apiUrl,
+      installationOf: async () => ({ teamId: input.teamId, teamName: 'Bench', botUserId: 'UBENCHBOT', botToken: input.slack.botToken }),
+      logger: toSlackLogger(input.logger, 'web-api'),
+    }),
     router: new Router(),
-    teamId: () => input.teamId,
   });
   const workspace = createWorkspaceService(deps, createAuditLog(deps.db));
   const members = createMemberServices(deps);

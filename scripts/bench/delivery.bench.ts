@@ -253,7 +253,7 @@ export async function benchDelivery(): Promise<BenchmarkSection> {
       DELIVERY_CONCURRENCY: process.env.DELIVERY_CONCURRENCY ?? String(BENCH_CONCURRENCY),
     });
     connector = await startConnector({ config, logging });
-    const url = `${connector.http.url}/api/v1/notifications`;
+    const url = `${connector.http.url}/api/v1/workspaces/default/notifications`;
     const headers = { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' };
     const postOne = async (body: Record<string, unknown>): Promise<void> => {
       const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });

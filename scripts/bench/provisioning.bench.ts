@@ -747,7 +747,7 @@ async function exportReport(deps: FeatureDeps, runs: ReturnType<typeof createPro
       yield line;
     }
   }
-  const result = await sendCsvToDm(deps.slackClient, {
+  const result = await sendCsvToDm((await deps.slack.current()).client, {
     userId,
     filename: reportFilename(run),
     title: 'Sync report',

@@ -4,8 +4,8 @@
  * each other only through the narrow ports `registerFeatures` hands them, never through here.
  * Built once by the composition root (and by tests, on a test database).
  */
-import { WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import type { Db } from 'mongodb';
+import { TenantDb, type CollectionSource } from '../db/tenant-collection';
 import { Registry } from 'prom-client';
 import type { Config } from '../config';
 import type { Clock } from '../platform/clock';
@@ -16,23 +16,24 @@ import { LeaseRepository } from '../platform/scheduler/lease.repository';
 import { Scheduler } from '../platform/scheduler/scheduler';
 import { JobTickRepository } from '../platform/scheduler/tick.repository';
 import { SlackDirectory } from '../slack/slack-directory';
+import type { TenantSlack } from '../slack/tenant-slack';
+import type { TenantRegistry } from './tenants/tenant-registry';
 import type { Member } from './members/member.types';
 import type { DeliveryTuning } from './notifications/delivery/delivery-tuning';
 import type { Workspace } from './workspace/workspace.types';
 
 export interface FeatureDeps {
-  /** The database, for features that build their repositories in `register`. */
-  db: Db;
+  /** Tenant data: every collection is scoped to the tenant at hand (src/db/tenant-collection.ts). */
+  db: CollectionSource;
+  /** Cross-tenant data (the tenant registry, installations, install links): queried as is. */
+  globalDb: Db;
+  /** The platform workspaces (tenants): registry and scopes. */
+  tenants: TenantRegistry;
   config: Config;
   logger: Logger;
   clock: Clock;
-  /** Bot-token client for work outside listeners (jobs, workers); rate limits surface as errors. */
-  slackClient: WebClient;
-  /**
-   * Bot-token client for DMs: rate limits surface as errors and nothing is retried by the SDK,
-   * since a retried chat.postMessage after a timeout could post twice (the worker decides).
-   */
-  deliveryClient: WebClient;
+  /** The current tenant's Slack clients for work outside listeners (jobs, workers). */
+  slack: TenantSlack;
   /** Where features add their Prometheus metrics (served on /metrics). */
   metricsRegistry: Registry;
   /** Background work features start (workers); the composition root starts them once the app is up and stops them first. */
@@ -70,57 +71,46 @@ export interface ConnectorTuning {
 }
 
 export interface FeatureDepsInput {
+  /** The plain database; tenant data is reached through a TenantDb over it. */
   db: Db;
   config: Config;
   logger: Logger;
   clock: Clock;
-  slackClient: WebClient;
+  tenants: TenantRegistry;
+  /** Tenants whose scheduled jobs run (those with a live installation). */
+  scheduledTenants: () => AsyncIterable<string>;
+  slack: TenantSlack;
   router: Router;
-  /** The workspace's team id, known once the bot token was verified. */
-  teamId: () => string;
-  /** Built from the config when omitted (see FeatureDeps.deliveryClient). */
-  deliveryClient?: WebClient;
   /** A registry of its own when omitted (tests, benchmarks). */
   metricsRegistry?: Registry;
   tuning?: ConnectorTuning;
 }
 
-/** Slow answers are given up on after this long and handled as "may have arrived". */
-const DELIVERY_CALL_TIMEOUT_MS = 15_000;
-
-/** The DM client (see FeatureDeps.deliveryClient). */
-export function createDeliveryClient(config: Config, options: { logger?: SlackLogger } = {}): WebClient {
-  return new WebClient(config.slack.botToken, {
-    slackApiUrl: config.slack.apiUrl,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: DELIVERY_CALL_TIMEOUT_MS,
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
-}
-
 export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
-  const { db, logger, clock } = input;
+  const { logger, clock } = input;
+  const db = new TenantDb(input.db);
   const scheduler = new Scheduler({
     leases: new LeaseRepository(db),
     runs: new JobRunRepository(db),
     ticks: new JobTickRepository(db),
+    tenants: { scheduledIds: input.scheduledTenants, run: (id, work) => input.tenants.run(id, work) },
     clock,
     logger: logger.child({ component: 'scheduler' }),
   });
   return {
     db,
+    globalDb: input.db,
+    tenants: input.tenants,
     config: input.config,
     logger,
     clock,
-    slackClient: input.slackClient,
-    deliveryClient: input.deliveryClient ?? createDeliveryClient(input.config),
+    slack: input.slack,
     metricsRegistry: input.metricsRegistry ?? new Registry(),
     background: [],
     tuning: input.tuning ?? {},
     router: input.router,
     scheduler,
-    directory: new SlackDirectory(input.slackClient, input.teamId),
+    directory: new SlackDirectory(input.slack),
     hooks: { workspaceWentLive: [], memberChanged: [], stopping: [] },
   };
 }

@@ -29,8 +29,14 @@ import { LEASE_CLAIM_INDEXES, LEASE_INDEXES } from '../platform/scheduler/lease.
 import { JOB_TICK_INDEXES } from '../platform/scheduler/tick.repository';
 import type { CollectionIndexes } from '../db/indexes';
 import { SEEN_EVENT_INDEXES } from '../slack/repeated-events';
+import { TENANT_INDEXES } from './tenants/tenant.repository';
+import { INSTALLATION_INDEXES } from './installs/installation.repository';
+import { DELIVERY_TENANT_INDEXES } from './notifications/outbox/delivery-tenants.repository';
 
 export const ALL_INDEXES: readonly CollectionIndexes[] = [
+  TENANT_INDEXES,
+  INSTALLATION_INDEXES,
+  DELIVERY_TENANT_INDEXES,
   LEASE_INDEXES,
   LEASE_CLAIM_INDEXES,
   JOB_RUN_INDEXES,

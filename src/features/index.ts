@@ -10,12 +10,14 @@
  * what the code listens to.
  */
 import type { App } from '@slack/bolt';
+import { tenantBaseUrl } from '../tenancy/tenant-scope';
 import * as applications from './applications';
 import * as ashby from './ashby';
 import { createAuditLog, type AuditLog } from './audit';
 import type { FeatureDeps } from './deps';
 import * as home from './home';
 import { HomeSections, publishHome, type HomeDeps } from './home';
+import * as installs from './installs';
 import * as inventory from './inventory';
 import * as mapping from './mapping';
 import * as manualMapping from './mapping/manual';
@@ -43,16 +45,27 @@ export interface Features {
   provisioning: provisioning.ProvisioningServices;
 }
 
-export function registerFeatures(app: App, deps: FeatureDeps): Features {
+/** What the composition root built of the installations before the features (Bolt's authorize needs them first). */
+export interface InstallParts {
+  installations: installs.InstallationRepository;
+  installationCache: installs.InstallationCache;
+}
+
+export function registerFeatures(app: App, deps: FeatureDeps, installParts: InstallParts): Features {
   const audit = createAuditLog(deps.db);
   const workspaceService = workspace.createWorkspaceService(deps, audit);
   const memberServices = members.createMemberServices(deps);
   const mappingFeature = mapping.createMapping(deps, { members: memberServices.directory, workspace: workspaceService });
   // Admin actions are refused while the token belongs to another workspace than the stored one.
-  const actors = new ActorService(memberServices.directory, mappingFeature.lookup, deps.directory, () => workspaceService.current()?.kind !== 'mismatch');
+  const actors = new ActorService(
+    memberServices.directory,
+    mappingFeature.lookup,
+    deps.directory,
+    async () => (await workspaceService.current())?.kind !== 'mismatch',
+  );
   const homeDeps: HomeDeps = {
     logger: deps.logger,
-    pigmentBaseUrl: deps.config.pigmentBaseUrl,
+    pigmentBaseUrl: tenantBaseUrl,
     sections: new HomeSections(),
     actors,
     workspace: workspaceService,
@@ -62,6 +75,14 @@ export function registerFeatures(app: App, deps: FeatureDeps): Features {
   const memberPorts = { members: memberServices.directory, mapping: mappingFeature.lookup };
 
   home.register(app, homeDeps);
+  installs.register(app, {
+    installations: installParts.installations,
+    cache: installParts.installationCache,
+    slack: deps.slack,
+    workspace: workspaceService,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
   workspace.register(app, { logger: deps.logger, workspace: workspaceService, requirePermission, home: homeDeps });
   members.register(app, deps, { members: memberServices, mapping: mappingFeature.lookup });
   membersHome.register(app, screens, { members: memberServices, mapping: mappingFeature.lookup });

@@ -6,7 +6,7 @@
  * policy of `apps.connections.open`, and to reach its client for connection state.
  */
 import { markReceived } from './ack-deadline';
-import { App, SocketModeReceiver } from '@slack/bolt';
+import { App, SocketModeReceiver, type Authorize } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import type { Config } from '../config';
 import type { Logger } from '../platform/logger';
@@ -64,6 +64,8 @@ export async function stopSocketMode(receiver: SocketModeReceiver, deadlineMs = 
 }
 
 export interface SlackAppOptions {
+  /** Finds each payload's installation (its team's bot token and tenant). */
+  authorize?: Authorize<boolean>;
   /** Socket Mode ping timeouts (ms); tests shorten them to detect dead links quickly. */
   clientPingTimeout?: number;
   serverPingTimeout?: number;
@@ -86,8 +88,9 @@ export function createSlackApp(config: Config, logger: Logger, metrics: Metrics,
     },
     processEventErrorHandler: createProcessEventErrorHandler(logger.child({ component: 'bolt' })),
   });
+  if (!options.authorize) throw new Error('the Slack app needs an authorize function (installations)');
   const app = new App({
-    token: config.slack.botToken,
+    authorize: options.authorize,
     receiver,
     logger: slackLogger,
     // Token verification (auth.test) runs in our own start-up check with a clearer error.

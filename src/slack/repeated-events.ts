@@ -15,7 +15,11 @@ import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 
 export const SEEN_EVENTS_COLLECTION = 'slack_events_seen';
-export const SEEN_EVENT_INDEXES: CollectionIndexes = { collection: SEEN_EVENTS_COLLECTION, indexes: [{ key: { at: 1 }, name: 'at' }] };
+export const SEEN_EVENT_INDEXES: CollectionIndexes = {
+  global: true,
+  collection: SEEN_EVENTS_COLLECTION,
+  indexes: [{ key: { at: 1 }, name: 'at' }],
+};
 
 /** How long an event id is remembered. */
 export const SEEN_EVENT_RETENTION_MS = 60 * 60_000;

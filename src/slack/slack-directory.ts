@@ -30,22 +30,32 @@ export interface RawSlackUser {
 export const USERS_LIST_PAGE_SIZE = 200;
 const MAX_RATE_LIMIT_WAITS = 20;
 
+/** The current tenant's bot client and Slack team (TenantSlack in the connector). */
+export interface DirectorySlack {
+  current(): Promise<{ client: WebClient; teamId: string }>;
+}
+
+/** The current tenant's Slack directory (every call runs in a tenant scope). */
 export class SlackDirectory {
   constructor(
-    private readonly client: WebClient,
-    /** The workspace's team id: who belongs to it is decided against it (see {@link isStrangerTo}). */
-    private readonly teamId: () => string,
+    private readonly slack: DirectorySlack,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
+
+  /** The tenant's Slack team id: who belongs to it is decided against it (see {@link isStrangerTo}). */
+  async teamId(): Promise<string> {
+    return (await this.slack.current()).teamId;
+  }
 
   /**
    * The user, or undefined when Slack does not know them. `maxRateLimitWaits: 0` for callers
    * that must answer Slack within 3 s (listeners): a 429 then throws instead of waiting.
    */
   async getUser(userId: string, options: { maxRateLimitWaits?: number } = {}): Promise<SlackUserSummary | undefined> {
+    const { client, teamId } = await this.slack.current();
     try {
-      const result = await this.withRateLimit(() => this.client.users.info({ user: userId }), options.maxRateLimitWaits);
-      return result.user ? this.summarise(result.user as RawSlackUser) : undefined;
+      const result = await this.withRateLimit(() => client.users.info({ user: userId }), options.maxRateLimitWaits);
+      return result.user ? this.summarise(result.user as RawSlackUser, teamId) : undefined;
     } catch (error) {
       if (slackErrorCode(error) === 'user_not_found') return undefined;
       throw error;
@@ -54,9 +64,10 @@ export class SlackDirectory {
 
   /** The active user with this email, or undefined (Slack does not find deleted users). */
   async lookupByEmail(email: string): Promise<SlackUserSummary | undefined> {
+    const { client, teamId } = await this.slack.current();
     try {
-      const result = await this.withRateLimit(() => this.client.users.lookupByEmail({ email }));
-      return result.user ? this.summarise(result.user as RawSlackUser) : undefined;
+      const result = await this.withRateLimit(() => client.users.lookupByEmail({ email }));
+      return result.user ? this.summarise(result.user as RawSlackUser, teamId) : undefined;
     } catch (error) {
       if (slackErrorCode(error) === 'users_not_found') return undefined;
       throw error;
@@ -65,7 +76,8 @@ export class SlackDirectory {
 
   /** Every user, a page at a time (users.list, 200 per page). */
   async *listUsers(): AsyncGenerator<SlackUserSummary[]> {
-    for await (const page of this.listRawUsers()) yield page.map((m) => this.summarise(m));
+    const teamId = await this.teamId();
+    for await (const page of this.listRawUsers()) yield page.map((m) => this.summarise(m, teamId));
   }
 
   /** Every user as Slack gives it, a page at a time (users.list, 200 per page). */
@@ -78,9 +90,10 @@ export class SlackDirectory {
    * after it (undefined on the last): a long read can be resumed where it stopped.
    */
   async *rawUserPages(cursor?: string): AsyncGenerator<{ users: RawSlackUser[]; nextCursor?: string }> {
+    const { client } = await this.slack.current();
     do {
       const from = cursor;
-      const page = await this.withRateLimit(() => this.client.users.list({ limit: USERS_LIST_PAGE_SIZE, ...(from ? { cursor: from } : {}) }));
+      const page = await this.withRateLimit(() => client.users.list({ limit: USERS_LIST_PAGE_SIZE, ...(from ? { cursor: from } : {}) }));
       cursor = page.response_metadata?.next_cursor || undefined;
       yield { users: (page.members ?? []) as RawSlackUser[], ...(cursor ? { nextCursor: cursor } : {}) };
     } while (cursor);
@@ -88,11 +101,13 @@ export class SlackDirectory {
 
   /** The user ids of one user group (usergroups.users.list); `no_such_subteam` for a deleted or unknown one. */
   async usergroupMembers(groupId: string): Promise<string[]> {
-    const result = await this.withRateLimit(() => this.client.usergroups.users.list({ usergroup: groupId }));
+    const { client } = await this.slack.current();
+    const result = await this.withRateLimit(() => client.usergroups.users.list({ usergroup: groupId }));
     return result.users ?? [];
   }
 
-  summarise(user: RawSlackUser): SlackUserSummary {
+  /** What the app needs of a Slack user of team `teamId` (see teamId()). */
+  summarise(user: RawSlackUser, teamId: string): SlackUserSummary {
     const email = user.profile?.email?.trim() || undefined;
     return {
       id: String(user.id),
@@ -100,7 +115,7 @@ export class SlackDirectory {
       emailKey: email ? emailKey(email) : undefined,
       deleted: user.deleted === true,
       isBot: user.is_bot === true || user.is_app_user === true || user.id === 'USLACKBOT',
-      isStranger: isStrangerTo(user, this.teamId()),
+      isStranger: isStrangerTo(user, teamId),
       // Slack sets both flags for single-channel guests, and is_restricted alone for multi-channel ones.
       isGuest: user.is_restricted === true || user.is_ultra_restricted === true,
       name: user.profile?.real_name || user.real_name || user.name || String(user.id),

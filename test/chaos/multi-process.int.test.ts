@@ -72,7 +72,9 @@ async function offer(count: number, parallel = 24): Promise<string[]> {
       for (let attempt = 0; ; attempt += 1) {
         const targets = world.processes;
         const target = targets[(i + lane + attempt) % targets.length]!;
-        const answer = await call(target, '/api/v1/notifications', { method: 'POST', body: JSON.stringify(bodies[i]) }).catch(() => undefined);
+        const answer = await call(target, '/api/v1/workspaces/default/notifications', { method: 'POST', body: JSON.stringify(bodies[i]) }).catch(
+          () => undefined,
+        );
         if (answer && [200, 202].includes(answer.status)) break;
         if (answer && answer.status !== 503) throw new Error(`POST answered ${answer.status}: ${await answer.text()}`);
         if (attempt > 200) throw new Error('the API never accepted the notification');
@@ -365,7 +367,7 @@ describe('three connector processes, one store, one Slack workspace, under fault
       'every process to report the store unreachable',
     );
     expect(down).toHaveLength(3);
-    const refused = await call(world.processes[1]!, '/api/v1/notifications', { method: 'POST', body: JSON.stringify(body()) });
+    const refused = await call(world.processes[1]!, '/api/v1/workspaces/default/notifications', { method: 'POST', body: JSON.stringify(body()) });
     expect(refused.status).toBe(503);
     await new Promise((r) => setTimeout(r, 30_000));
     await world.startStore();

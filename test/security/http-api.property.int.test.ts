@@ -58,7 +58,11 @@ describe('HTTP API under arbitrary input', () => {
   beforeAll(async () => {
     t = await startTestConnector({ label: 'httpprops', env: { PIGMENT_BASE_URL: BASE_URL } });
     // A member the valid bodies can name.
-    const put = await send('PUT', '/api/v1/members/m-valid', { email: 'valid@acme.test', name: 'Valid Member', accountType: 'standard_member' });
+    const put = await send('PUT', '/api/v1/workspaces/default/members/m-valid', {
+      email: 'valid@acme.test',
+      name: 'Valid Member',
+      accountType: 'standard_member',
+    });
     expect(put.status).toBe(201);
   });
   afterAll(async () => {
@@ -76,7 +80,7 @@ describe('HTTP API under arbitrary input', () => {
    * own bookkeeping (jobs run in the background whatever the requests) is left out.
    */
   async function counts(): Promise<Record<string, number>> {
-    const db = t.connector.deps.db;
+    const db = t.connector.store.db;
     const names = (await db.listCollections({}, { nameOnly: true }).toArray())
       .map((c) => c.name)
       .filter((name) => !SCHEDULER_COLLECTIONS.includes(name))
@@ -104,10 +108,12 @@ describe('HTTP API under arbitrary input', () => {
     );
   }
 
-  it('PUT /api/v1/members/:memberId', async () => {
+  it('PUT /api/v1/workspaces/default/members/:memberId', async () => {
     const valid = { email: 'ada@acme.test', name: 'Ada', accountType: 'workspace_admin', status: 'activated', groups: ['Finance'] };
     await holds(
-      fc.record({ id: hostileId, body: mutated(valid) }).map(({ id, body }) => ({ method: 'PUT', path: `/api/v1/members/${encodeURIComponent(id)}`, body })),
+      fc
+        .record({ id: hostileId, body: mutated(valid) })
+        .map(({ id, body }) => ({ method: 'PUT', path: `/api/v1/workspaces/default/members/${encodeURIComponent(id)}`, body })),
       [200, 201],
     );
     // Whatever was accepted holds plain values, never an operator object.
@@ -118,7 +124,7 @@ describe('HTTP API under arbitrary input', () => {
     }
   });
 
-  it('PUT /api/v1/members/:memberId/preferences', async () => {
+  it('PUT /api/v1/workspaces/default/members/:memberId/preferences', async () => {
     const valid = { slack: { conversation: false, automation: true, scheduled_import: true, async_task: false } };
     await holds(
       fc
@@ -131,14 +137,14 @@ describe('HTTP API under arbitrary input', () => {
         })
         .map(({ id, body }) => ({
           method: 'PUT',
-          path: `/api/v1/members/${encodeURIComponent(id)}/preferences`,
+          path: `/api/v1/workspaces/default/members/${encodeURIComponent(id)}/preferences`,
           body,
         })),
       [200],
     );
   });
 
-  it('POST /api/v1/notifications', async () => {
+  it('POST /api/v1/workspaces/default/notifications', async () => {
     let n = 0;
     const valid = () => ({
       id: `prop-${(n += 1)}`,
@@ -154,7 +160,7 @@ describe('HTTP API under arbitrary input', () => {
       fc
         .constant(null)
         .chain(() => mutated(valid()))
-        .map((body) => ({ method: 'POST', path: '/api/v1/notifications', body })),
+        .map((body) => ({ method: 'POST', path: '/api/v1/workspaces/default/notifications', body })),
       [200, 202],
     );
     // Accepted notifications hold plain strings (no operator object reached the outbox).
@@ -164,7 +170,7 @@ describe('HTTP API under arbitrary input', () => {
 
   it('refuses a notification type named after an Object.prototype member (found by this suite: it was a 500)', async () => {
     for (const type of ['valueOf', '__proto__', 'constructor', 'toString']) {
-      const answer = await send('POST', '/api/v1/notifications', {
+      const answer = await send('POST', '/api/v1/workspaces/default/notifications', {
         id: `proto-${type}`,
         type,
         subtype: 'comment',
@@ -179,15 +185,15 @@ describe('HTTP API under arbitrary input', () => {
   it('GET routes with hostile ids and queries', async () => {
     await holds(
       fc.oneof(
-        hostileId.map((id) => ({ method: 'GET', path: `/api/v1/notifications/${encodeURIComponent(id)}`, body: undefined })),
-        hostileId.map((id) => ({ method: 'GET', path: `/api/v1/members/${encodeURIComponent(id)}`, body: undefined })),
+        hostileId.map((id) => ({ method: 'GET', path: `/api/v1/workspaces/default/notifications/${encodeURIComponent(id)}`, body: undefined })),
+        hostileId.map((id) => ({ method: 'GET', path: `/api/v1/workspaces/default/members/${encodeURIComponent(id)}`, body: undefined })),
         fc
           .record({
             email: fc.oneof(hostileId, fc.constant('[$ne]')),
             limit: fc.oneof(fc.constantFrom('0', '-1', '1e9', 'abc', '50', ''), fc.string({ maxLength: 5 })),
             cursor: hostileId,
           })
-          .map((q) => ({ method: 'GET', path: `/api/v1/members?${new URLSearchParams(q).toString()}`, body: undefined })),
+          .map((q) => ({ method: 'GET', path: `/api/v1/workspaces/default/members?${new URLSearchParams(q).toString()}`, body: undefined })),
       ),
       [200],
     );

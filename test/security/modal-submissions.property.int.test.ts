@@ -195,10 +195,10 @@ describe('admin modal submissions, property-based', () => {
       ['app-hc', 'Headcount planning'],
       ['app-fin', 'Finance'],
     ]) {
-      const res = await t.fetch(`/api/v1/applications/${id}`, { method: 'PUT', headers: AUTH, body: JSON.stringify({ name }) });
+      const res = await t.fetch(`/api/v1/workspaces/default/applications/${id}`, { method: 'PUT', headers: AUTH, body: JSON.stringify({ name }) });
       expect(res.status).toBe(201);
     }
-    callbackIds = recordListeners(features.db).views.map((c) => sampleId(c, 'callback_id'));
+    callbackIds = recordListeners(features.globalDb).views.map((c) => sampleId(c, 'callback_id'));
     // One connection, added as an admin does, for the edit / replace key / remove modals to point at.
     const created = {
       [CONNECTION.name]: { [CONNECTION.name]: { type: 'plain_text_input', value: 'Main' } },
@@ -231,7 +231,7 @@ describe('admin modal submissions, property-based', () => {
   }
 
   async function snapshot(): Promise<Record<string, unknown[]>> {
-    const db = deps().db;
+    const db = deps().globalDb;
     const names = (await db.listCollections().toArray())
       .map((c) => c.name)
       .filter((n) => !SCHEDULER_COLLECTIONS.includes(n))

@@ -63,7 +63,7 @@ describe('interactions on a real network (300-400 ms each way)', () => {
     await settle();
     expect(t.emulator.callsOf('users.info').length).toBeGreaterThan(0);
     expect(waitedMs).toBeLessThan(ACK_DEADLINE_MS);
-    expect(connectorView(t.connector).workspace.isLive()).toBe(true);
+    expect(await connectorView(t.connector).workspace.isLive()).toBe(true);
   });
 
   it('acknowledges every admin action and view in time, and opens every modal before its trigger expires', async () => {

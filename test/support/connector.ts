@@ -8,6 +8,7 @@ import type { SlackAppOptions } from '../../src/slack/bolt-app';
 import type { ConnectorTuning } from '../../src/features/deps';
 import type { Clock } from '../../src/platform/clock';
 import { parseConfig, secretsOf } from '../../src/config';
+import { useSingleTenantScopeInTests } from '../../src/tenancy/tenant-scope';
 import { createLogger } from '../../src/platform/logger';
 import { createSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../../scripts/slack-emulator';
 import { validEnv } from './factories';
@@ -91,6 +92,8 @@ export async function startTestConnector(
     await closeEmulator();
     throw error;
   }
+  // The suite's one tenant: services called directly run in it (see useSingleTenantScopeInTests).
+  useSingleTenantScopeInTests({ tenantId: config.defaultWorkspaceId, baseUrl: config.pigmentBaseUrl ?? 'https://acme.pigment.test' });
   return {
     emulator,
     connector,

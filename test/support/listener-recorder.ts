@@ -7,6 +7,7 @@ import type { Db } from 'mongodb';
 import { registerFeatures } from '../../src/features';
 import { TEST_SECRETS } from './factories';
 import { testFeatureDeps } from './feature-deps';
+import { InstallationCache, InstallationRepository } from '../../src/features/installs';
 
 export type Constraint = string | RegExp | Record<string, unknown>;
 
@@ -40,7 +41,11 @@ export function recordListeners(db: Db): RecordedListeners {
   spy('shortcut', (c) => recorded.interactive.push(`shortcut:${describe(c)}`));
   spy('options', (c) => recorded.interactive.push(`options:${describe(c)}`));
   spy('command', (c) => recorded.commands.push(String(c)));
-  registerFeatures(app, testFeatureDeps(db));
+  const deps = testFeatureDeps(db);
+  registerFeatures(app, deps, {
+    installations: new InstallationRepository(db, deps.config.encryptionKey),
+    installationCache: new InstallationCache(new InstallationRepository(db, deps.config.encryptionKey)),
+  });
   return recorded;
 }
 

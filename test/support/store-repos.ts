@@ -4,6 +4,7 @@
  * reads and writes the same collections through these.
  */
 import type { Db } from 'mongodb';
+import { TenantDb } from '../../src/db/tenant-collection';
 import type { FeatureDeps, Features } from '../../src/features';
 import { AuditRepository } from '../../src/features/audit/audit.repository';
 import { MappingRepository } from '../../src/features/mapping/mapping.repository';
@@ -19,7 +20,9 @@ export interface StoreRepos {
   memberImportPreviews: MemberImportPreviewRepository;
 }
 
-export function storeRepos(db: Db): StoreRepos {
+/** The repositories on the store, scoped like the connector's (the current tenant, or the suite's single tenant). */
+export function storeRepos(raw: Db): StoreRepos {
+  const db = new TenantDb(raw);
   return {
     members: new MemberRepository(db),
     mappings: new MappingRepository(db),

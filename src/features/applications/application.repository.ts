@@ -3,9 +3,10 @@
  * platform's id. Written only by `PUT /api/v1/applications/:applicationId`; read by the
  * connection access lists and the imports.
  */
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoServerError, type Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import type { Application } from './application.types';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 interface ApplicationDocument extends Omit<Application, 'id'> {
   _id: string;
@@ -25,7 +26,7 @@ const PUT_ATTEMPTS = 3;
 export class ApplicationRepository {
   private readonly applications: Collection<ApplicationDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.applications = db.collection<ApplicationDocument>(APPLICATION_INDEXES.collection);
   }
 

@@ -45,7 +45,7 @@ export function toApplicationJson(application: Application): ApplicationJson {
 }
 
 export function registerApplicationRoutes(router: Router, deps: { applications: ApplicationRepository; clock: Clock }): void {
-  router.add('PUT', '/api/v1/applications/:applicationId', async ({ params, body }): Promise<ApiResponse> => {
+  router.addForTenant('PUT', '/applications/:applicationId', async ({ params, body }): Promise<ApiResponse> => {
     const { applicationId } = parseRequest(paramsSchema, params);
     const { name } = parseRequest(putApplicationBodySchema, body);
     const result = await deps.applications.put(applicationId, name, deps.clock.now());

@@ -2,8 +2,9 @@
  * The audit log: every admin action, with who did it, when, and the record before and after.
  * Append-only.
  */
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 export interface AuditEntry {
   at: Date;
@@ -26,7 +27,7 @@ export const AUDIT_INDEXES: CollectionIndexes = {
 export class AuditRepository {
   private readonly entries: Collection<AuditEntry>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.entries = db.collection<AuditEntry>(AUDIT_INDEXES.collection);
   }
 

@@ -2,8 +2,8 @@
  * The audit log (append-only) as features use it: admin actions record an entry; tests and
  * the member details read them back.
  */
-import type { Db } from 'mongodb';
 import { AuditRepository, type AuditEntry } from './audit.repository';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 export type { AuditEntry } from './audit.repository';
 export { AUDIT_INDEXES } from './audit.repository';
@@ -14,6 +14,6 @@ export interface AuditLog {
   listRecent(limit?: number): Promise<AuditEntry[]>;
 }
 
-export function createAuditLog(db: Db): AuditLog {
+export function createAuditLog(db: CollectionSource): AuditLog {
   return new AuditRepository(db);
 }

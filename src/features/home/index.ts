@@ -17,7 +17,8 @@ export { escapeMrkdwn } from './home.view';
 
 export interface HomeDeps {
   logger: Logger;
-  pigmentBaseUrl: string;
+  /** The current tenant's platform base URL. */
+  pigmentBaseUrl: () => string;
   sections: HomeSections;
   actors: ActorService;
   workspace: WorkspaceService;
@@ -26,11 +27,11 @@ export interface HomeDeps {
 /** Renders and publishes the Home tab for one Slack user. */
 export async function publishHome(client: WebClient, deps: HomeDeps, slackUserId: string): Promise<void> {
   const actor = await deps.actors.resolve(slackUserId);
-  // Kept current by the workspace refresher (every 5 s) and by this process's own changes.
-  const workspace = deps.workspace.current();
+  // Read through a cache of a few seconds, and kept current by this process's own changes.
+  const workspace = await deps.workspace.current();
   const sections = await deps.sections.render({ actor, workspace });
   const workspaceName = workspace?.workspace.teamName ?? 'Slack';
-  await client.views.publish({ user_id: slackUserId, view: renderHome({ workspaceName, pigmentBaseUrl: deps.pigmentBaseUrl, sections }) });
+  await client.views.publish({ user_id: slackUserId, view: renderHome({ workspaceName, pigmentBaseUrl: deps.pigmentBaseUrl(), sections }) });
 }
 
 export function register(app: App, deps: HomeDeps): void {

@@ -35,7 +35,11 @@ export function register(app: App, deps: ScreenDeps, ports: { members: MemberDir
   const logger = deps.logger.child({ feature: 'inventory' });
   const service = new InventoryService({
     directory: deps.directory,
-    usage: new TeamUsageClient(deps.slackClient),
+    usage: new TeamUsageClient(async () => {
+      // Slack's admin-only methods need the installing admin's user token when they granted it.
+      const clients = await deps.slack.current();
+      return clients.adminClient ?? clients.client;
+    }),
     mappings: ports.mapping,
     members: ports.members,
     clock: deps.clock,
@@ -63,7 +67,7 @@ export function register(app: App, deps: ScreenDeps, ports: { members: MemberDir
     exporting.add(user.id);
     try {
       const date = deps.clock.now().toISOString().slice(0, 10);
-      const result = await sendCsvToDm(deps.slackClient, {
+      const result = await sendCsvToDm((await deps.slack.current()).client, {
         userId: user.id,
         filename: `user-inventory-${date}.csv`,
         title: `User inventory ${date}`,

@@ -12,6 +12,7 @@ import type { MemberDirectory } from '../members/member-directory';
 import { classifyUser } from './inventory-row';
 import type { ColumnSource, InventoryRow, InventoryStatus, InventorySummary } from './inventory.types';
 import type { LastActivity, TeamUsageClient, UsageResult } from './team-usage.client';
+import { PerTenant } from '../../tenancy/per-tenant';
 
 export interface InventoryServiceDeps {
   directory: SlackDirectory;
@@ -30,8 +31,11 @@ interface Lookups {
 }
 
 export class InventoryService {
-  private counting: Promise<InventorySummary> | undefined;
-  private last: InventorySummary | undefined;
+  /** Per tenant (see PerTenant). */
+  private readonly perTenant = new PerTenant<{ counting?: Promise<InventorySummary> | undefined; last?: InventorySummary | undefined }>(() => ({}));
+  private get tenantState(): { counting?: Promise<InventorySummary> | undefined; last?: InventorySummary | undefined } {
+    return this.perTenant.get();
+  }
 
   constructor(private readonly deps: InventoryServiceDeps) {}
 
@@ -84,21 +88,21 @@ export class InventoryService {
    * time. One count at a time per process.
    */
   async summaryForHome(budgetMs: number, maxAgeMs: number): Promise<{ summary: InventorySummary; counting: boolean } | undefined> {
-    const last = this.last;
-    if (last && !this.counting && this.deps.clock.now().getTime() - last.at.getTime() < maxAgeMs) return { summary: last, counting: false };
-    this.counting ??= this.summary()
+    const last = this.tenantState.last;
+    if (last && !this.tenantState.counting && this.deps.clock.now().getTime() - last.at.getTime() < maxAgeMs) return { summary: last, counting: false };
+    this.tenantState.counting ??= this.summary()
       .then((summary) => {
-        this.last = summary;
+        this.tenantState.last = summary;
         return summary;
       })
       .finally(() => {
-        this.counting = undefined;
+        this.tenantState.counting = undefined;
       });
-    const counting = this.counting;
+    const counting = this.tenantState.counting;
     const summary = await withinBudget(counting, budgetMs);
     if (summary) return { summary, counting: false };
     counting.catch((error: unknown) => this.deps.logger.error({ err: error }, 'counting the user inventory failed'));
-    return this.last ? { summary: this.last, counting: true } : undefined;
+    return this.tenantState.last ? { summary: this.tenantState.last, counting: true } : undefined;
   }
 
   /** Slack user id → member id, for mappings whose member still exists (two streamed reads). */

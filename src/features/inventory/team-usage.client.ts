@@ -27,7 +27,8 @@ export interface LastActivity {
 
 export class TeamUsageClient {
   constructor(
-    private readonly client: WebClient,
+    /** The current tenant's client for admin methods (TenantSlack). */
+    private readonly client: () => Promise<WebClient>,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
     private readonly pageSize = USAGE_PAGE_SIZE,
   ) {}
@@ -37,7 +38,9 @@ export class TeamUsageClient {
     const byUser = new Map<string, boolean>();
     let cursor: string | undefined;
     do {
-      const page = await this.call('team.billableInfo', () => this.client.team.billableInfo({ limit: this.pageSize, ...(cursor ? { cursor } : {}) }));
+      const page = await this.call('team.billableInfo', async () =>
+        (await this.client()).team.billableInfo({ limit: this.pageSize, ...(cursor ? { cursor } : {}) }),
+      );
       if (!page.ok) return page;
       for (const [userId, info] of Object.entries(page.value.billable_info ?? {})) {
         if (typeof info?.billing_active === 'boolean') byUser.set(userId, info.billing_active);
@@ -54,7 +57,9 @@ export class TeamUsageClient {
     let entriesRead = 0;
     for (let pages = 0; ; pages += 1) {
       if (pages === MAX_ACCESS_LOG_PAGES) return { ok: true, value: { byUser, entriesRead, truncated: cursor !== undefined } };
-      const page = await this.call('team.accessLogs', () => this.client.team.accessLogs({ limit: this.pageSize, ...(cursor ? { cursor } : {}) }));
+      const page = await this.call('team.accessLogs', async () =>
+        (await this.client()).team.accessLogs({ limit: this.pageSize, ...(cursor ? { cursor } : {}) }),
+      );
       if (!page.ok) return page;
       for (const login of page.value.logins ?? []) {
         entriesRead += 1;
@@ -69,7 +74,7 @@ export class TeamUsageClient {
 
   /** Whether team.accessLogs answers at all (one entry asked for): for counts that need no logs. */
   async accessLogsAvailable(): Promise<UsageResult<true>> {
-    const page = await this.call('team.accessLogs', () => this.client.team.accessLogs({ limit: 1 }));
+    const page = await this.call('team.accessLogs', async () => (await this.client()).team.accessLogs({ limit: 1 }));
     return page.ok ? { ok: true, value: true } : page;
   }
 

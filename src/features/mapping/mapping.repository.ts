@@ -2,9 +2,10 @@
  * Mappings of members to Slack users: one document per member (`_id` = member id), one member
  * per Slack user (a unique index). Automatic writes never replace a manual mapping.
  */
-import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import type { Mapping, MappingSource } from './mapping.types';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 interface MappingDocument extends Omit<Mapping, 'memberId'> {
   _id: string;
@@ -57,7 +58,7 @@ export class MappingRepository {
   private readonly passes: Collection<FullPassDocument>;
   private readonly exclusions: Collection<ExclusionDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.mappings = db.collection<MappingDocument>(MAPPING_INDEXES.collection);
     this.passes = db.collection<FullPassDocument>('mapping_passes');
     this.exclusions = db.collection<ExclusionDocument>('mapping_exclusions');

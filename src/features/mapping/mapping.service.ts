@@ -31,12 +31,13 @@ import {
 import { chooseStrategy, type StrategyChoice } from './mapping-strategy';
 import type { Mapping, MappingSource, SlackUserSummary } from './mapping.types';
 import type { RawSlackUser } from '../../slack/slack-directory';
+import { PerTenant } from '../../tenancy/per-tenant';
 
 export interface MappingServiceDeps {
   members: MemberDirectory;
   mappings: MappingRepository;
-  directory: Pick<SlackDirectory, 'listUsers' | 'lookupByEmail' | 'summarise'>;
-  workspace: { isLive(): boolean; refresh(): Promise<unknown> };
+  directory: Pick<SlackDirectory, 'listUsers' | 'lookupByEmail' | 'summarise' | 'teamId'>;
+  workspace: { isLive(): Promise<boolean>; refresh(): Promise<unknown> };
   clock: Clock;
   logger: Logger;
 }
@@ -149,11 +150,19 @@ const SKIP_FIELD: Record<SkipReason, keyof SkippedCounts> = { bot: 'bots', delet
 
 export class MappingService {
   private readonly logger: Logger;
-  /** The pass running in this process: one at a time (across processes, the scheduler's lease). */
-  private running: Promise<unknown> | undefined;
-  /** The count in progress for the Home, and the last one finished. */
-  private counting: Promise<MappingCounts> | undefined;
-  private lastCounts: { counts: MappingCounts; at: Date } | undefined;
+  /** Per tenant (see PerTenant). */
+  private readonly perTenant = new PerTenant<{
+    running?: Promise<unknown> | undefined;
+    counting?: Promise<MappingCounts> | undefined;
+    lastCounts?: { counts: MappingCounts; at: Date } | undefined;
+  }>(() => ({}));
+  private get tenantState(): {
+    running?: Promise<unknown> | undefined;
+    counting?: Promise<MappingCounts> | undefined;
+    lastCounts?: { counts: MappingCounts; at: Date } | undefined;
+  } {
+    return this.perTenant.get();
+  }
 
   constructor(private readonly deps: MappingServiceDeps) {
     this.logger = deps.logger.child({ feature: 'mapping' });
@@ -176,23 +185,23 @@ export class MappingService {
 
   /** Resolves when no pass runs in this process. */
   async whenIdle(): Promise<void> {
-    while (this.running) await this.running.catch(() => undefined);
+    while (this.tenantState.running) await this.tenantState.running.catch(() => undefined);
   }
 
   private async exclusive<T>(pass: () => Promise<T>): Promise<T | PassNotRun> {
     // Checked and taken before any await, so two calls can never both start a pass.
-    if (this.running) return { ran: false, reason: 'already_running' };
+    if (this.tenantState.running) return { ran: false, reason: 'already_running' };
     const run = (async (): Promise<T | PassNotRun> => {
       // Another process may have acknowledged or disconnected the workspace: read it afresh.
       await this.deps.workspace.refresh();
-      if (!this.deps.workspace.isLive()) return { ran: false, reason: 'not_live' };
+      if (!(await this.deps.workspace.isLive())) return { ran: false, reason: 'not_live' };
       return pass();
     })();
-    this.running = run;
+    this.tenantState.running = run;
     try {
       return await run;
     } finally {
-      this.running = undefined;
+      this.tenantState.running = undefined;
     }
   }
 
@@ -212,7 +221,7 @@ export class MappingService {
    * or is removed when no Slack user has it (`released`). A manual mapping is left alone.
    */
   async mapMember(member: Member): Promise<MapMemberResult> {
-    if (!this.deps.workspace.isLive()) return { ok: false, reason: 'not_live' };
+    if (!(await this.deps.workspace.isLive())) return { ok: false, reason: 'not_live' };
     if (!isMemberMatchable(member)) return { ok: false, reason: 'member_deactivated' };
     const existing = await this.deps.mappings.findByMember(member.id);
     if (existing?.source === 'manual') return { ok: false, reason: 'manual_kept' };
@@ -250,8 +259,8 @@ export class MappingService {
    * new user → mapped to the member with their email.
    */
   async onSlackUser(raw: RawSlackUser): Promise<SlackUserResult> {
-    if (!this.deps.workspace.isLive()) return { ok: false, reason: 'not_live' };
-    const user = this.deps.directory.summarise(raw);
+    if (!(await this.deps.workspace.isLive())) return { ok: false, reason: 'not_live' };
+    const user = this.deps.directory.summarise(raw, await this.deps.directory.teamId());
     const now = this.deps.clock.now();
     const existing = await this.deps.mappings.findBySlackUser(user.id);
     let reactivated = false;
@@ -304,20 +313,20 @@ export class MappingService {
    * share one count.
    */
   async countsForHome(budgetMs: number): Promise<{ counts: MappingCounts; asOf?: Date } | undefined> {
-    this.counting ??= this.counts()
+    this.tenantState.counting ??= this.counts()
       .then((counts) => {
-        this.lastCounts = { counts, at: this.deps.clock.now() };
+        this.tenantState.lastCounts = { counts, at: this.deps.clock.now() };
         return counts;
       })
       .finally(() => {
-        this.counting = undefined;
+        this.tenantState.counting = undefined;
       });
-    const counting = this.counting;
+    const counting = this.tenantState.counting;
     const counts = await withinBudget(counting, budgetMs);
     if (counts) return { counts };
     // Too slow for this render: keep counting for the next one, and never leave a rejection unhandled.
     counting.catch((error: unknown) => this.logger.error({ err: error }, 'counting mappings failed'));
-    return this.lastCounts ? { counts: this.lastCounts.counts, asOf: this.lastCounts.at } : undefined;
+    return this.tenantState.lastCounts ? { counts: this.tenantState.lastCounts.counts, asOf: this.tenantState.lastCounts.at } : undefined;
   }
 
   // ----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import type { Logger } from '../../platform/logger';
 import type { Member } from '../members/member.types';
 import type { MappingService, MappingServiceDeps } from './mapping.service';
 import { chooseStrategy } from './mapping-strategy';
+import { currentTenant, runInTenant, type TenantScope } from '../../tenancy/tenant-scope';
 
 export interface MemberChangeQueueOptions {
   /** How long to gather changes before acting, so an import's members are handled together. */
@@ -22,8 +23,8 @@ export interface MemberChangeQueueOptions {
  * (an import of thousands), a full pass runs instead. The cost follows the work here too.
  */
 export class MemberChangeQueue {
-  private readonly pending = new Map<string, Member>();
-  private draining: Promise<void> | undefined;
+  /** Per tenant: the members waiting, and the drain in progress (each drain runs inside its tenant). */
+  private readonly tenants = new Map<string, { scope: TenantScope; pending: Map<string, Member>; draining?: Promise<void> }>();
 
   constructor(
     private readonly service: MappingService,
@@ -31,37 +32,50 @@ export class MemberChangeQueue {
     private readonly options: MemberChangeQueueOptions,
   ) {}
 
-  /** The memberChanged hook: queues the member when the change may alter their mapping. */
+  /** The memberChanged hook (inside the member's tenant): queues the member when the change may alter their mapping. */
   onMemberChanged(member: Member, before: Member | undefined): void {
     const created = before === undefined;
     const emailChanged = before !== undefined && before.emailKey !== member.emailKey;
     const reactivated = before?.status === 'deactivated' && member.status !== 'deactivated';
     if (!created && !emailChanged && !reactivated) return;
-    if (!this.deps.workspace.isLive()) return;
-    this.pending.set(member.id, member);
-    this.kick();
+    const scope = currentTenant('a member change');
+    let queue = this.tenants.get(scope.tenantId);
+    if (!queue) {
+      queue = { scope, pending: new Map() };
+      this.tenants.set(scope.tenantId, queue);
+    }
+    queue.pending.set(member.id, member);
+    this.kick(scope.tenantId);
   }
 
-  /** Resolves once every queued member was handled (tests, shutdown). */
+  /** Resolves once every queued member of every tenant was handled (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    for (;;) {
+      const draining = [...this.tenants.values()].flatMap((queue) => (queue.draining ? [queue.draining] : []));
+      if (draining.length === 0) return;
+      await Promise.all(draining);
+    }
   }
 
-  private kick(): void {
-    if (this.draining) return;
-    this.draining = this.drain()
-      .catch((error: unknown) => this.options.logger.error({ err: error }, 'matching changed members failed'))
+  private kick(tenantId: string): void {
+    const queue = this.tenants.get(tenantId);
+    if (!queue || queue.draining) return;
+    queue.draining = runInTenant(queue.scope, () => this.drain(queue.pending))
+      .catch((error: unknown) => this.options.logger.error({ err: error, tenantId }, 'matching changed members failed'))
       .finally(() => {
-        this.draining = undefined;
-        if (this.pending.size > 0) this.kick();
+        queue.draining = undefined;
+        if (queue.pending.size > 0) this.kick(tenantId);
+        else this.tenants.delete(tenantId);
       });
   }
 
-  private async drain(): Promise<void> {
+  private async drain(pending: Map<string, Member>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, this.options.gatherMs));
-    while (this.pending.size > 0) {
-      const batch = [...this.pending.keys()];
-      this.pending.clear();
+    while (pending.size > 0) {
+      const batch = [...pending.keys()];
+      pending.clear();
+      // Only a live workspace matches (a pending one matches everyone when it goes live).
+      if (!(await this.deps.workspace.isLive())) return;
       const last = await this.deps.mappings.lastFullPass();
       const choice = chooseStrategy({ slackUserCount: last?.slackUsers, unmappedCount: batch.length });
       if (choice.kind === 'full' && last !== undefined) {

@@ -5,8 +5,9 @@
  * one check, decided by the store: an upsert that matches only an older or equal version,
  * and whose insert collides with `_id` when a newer version is stored.
  */
-import { type Db, MongoServerError } from 'mongodb';
+import { MongoServerError } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 export const SLACK_USER_VERSIONS_COLLECTION = 'slack_user_versions';
 /** Keyed by the Slack user id (`_id`): no other index needed. */
@@ -21,7 +22,7 @@ interface SlackUserVersion {
 export class SlackUserVersionRepository {
   private readonly versions;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.versions = db.collection<SlackUserVersion>(SLACK_USER_VERSIONS_COLLECTION);
   }
 

@@ -5,6 +5,7 @@
  */
 import type { SlackDirectory } from '../../slack/slack-directory';
 import { classifySlackError } from '../../slack/slack-error';
+import { currentTenantId } from '../../tenancy/tenant-scope';
 import type { MappingLookup } from '../mapping/mapping-lookup';
 import type { MemberDirectory } from './member-directory';
 import type { Member } from './member.types';
@@ -34,7 +35,7 @@ export class ActorService {
     private readonly mappings: Pick<MappingLookup, 'lookup' | 'lookupBySlackUser' | 'wasRemovedByAdmin'>,
     private readonly directory: SlackDirectory,
     /** False while this process must refuse admin actions (its token is for another workspace). */
-    private readonly actionsAllowed: () => boolean = () => true,
+    private readonly actionsAllowed: () => Promise<boolean> = async () => true,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -54,7 +55,9 @@ export class ActorService {
 
   /** The Slack user's email key when they may stand for a member by it, kept for SLACK_EMAIL_TTL_MS. */
   private async slackEmailOf(slackUserId: string): Promise<string | undefined> {
-    const kept = this.slackEmails.get(slackUserId);
+    // Keyed by tenant too: Slack user ids are only unique within their workspace.
+    const key = `${currentTenantId('an actor')}/${slackUserId}`;
+    const kept = this.slackEmails.get(key);
     if (kept && this.now() - kept.at < SLACK_EMAIL_TTL_MS) return kept.emailKey;
     // Listeners authorise before answering Slack: never wait out a rate limit here. Rate
     // limited, the user is unknown for this one action (refused, nothing changes, nothing kept).
@@ -67,13 +70,13 @@ export class ActorService {
     if (limited) return undefined;
     const emailKey = !user || user.deleted || user.isBot || user.isStranger ? undefined : user.emailKey;
     if (this.slackEmails.size >= SLACK_EMAILS_KEPT) this.slackEmails.delete(this.slackEmails.keys().next().value as string);
-    this.slackEmails.set(slackUserId, { emailKey, at: this.now() });
+    this.slackEmails.set(key, { emailKey, at: this.now() });
     return emailKey;
   }
 
   /** Resolves the actor and checks one permission; `allowed` is false for unknown users. */
   async authorise(slackUserId: string, permission: Permission): Promise<{ actor: Actor; allowed: boolean }> {
     const actor = await this.resolve(slackUserId);
-    return { actor, allowed: this.actionsAllowed() && isAllowed(actor.member, permission) };
+    return { actor, allowed: (await this.actionsAllowed()) && isAllowed(actor.member, permission) };
   }
 }

@@ -2,9 +2,10 @@
  * The member directory in MongoDB: one document per member, `_id` = the platform's member id,
  * one member per email (a unique index on the normalised email).
  */
-import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection, type Filter } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import type { AccountType, Member, MemberSource, MemberStatus } from './member.types';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 interface MemberDocument extends Omit<Member, 'id'> {
   _id: string;
@@ -38,7 +39,7 @@ export interface MemberPageQuery {
 export class MemberRepository {
   private readonly members: Collection<MemberDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.members = db.collection<MemberDocument>(MEMBER_INDEXES.collection);
   }
 

@@ -99,7 +99,7 @@ export function toMemberJson(member: Member): MemberJson {
 }
 
 export function registerMemberRoutes(router: Router, deps: MemberRoutesDeps): void {
-  router.add('PUT', '/api/v1/members/:memberId', async ({ params, body }): Promise<ApiResponse> => {
+  router.addForTenant('PUT', '/members/:memberId', async ({ params, body }): Promise<ApiResponse> => {
     const { memberId } = parseRequest(paramsSchema, params);
     const input = parseRequest(putMemberBodySchema, body);
     const result = await deps.service.putMember(memberId, input, 'api');
@@ -112,7 +112,7 @@ export function registerMemberRoutes(router: Router, deps: MemberRoutesDeps): vo
     return { status: result.outcome === 'created' ? 201 : 200, body: toMemberJson(result.member) };
   });
 
-  router.add('GET', '/api/v1/members', async ({ query }): Promise<ApiResponse> => {
+  router.addForTenant('GET', '/members', async ({ query }): Promise<ApiResponse> => {
     // `?email=&status=` with empty values means no filter.
     const q = parseRequest(listQuerySchema, Object.fromEntries([...query].filter(([, value]) => value !== '')));
     const page = await deps.members.listPage({
@@ -126,7 +126,7 @@ export function registerMemberRoutes(router: Router, deps: MemberRoutesDeps): vo
     return { status: 200, body: { members: members.map(toMemberJson), nextCursor: more ? encodeCursor(members.at(-1)!.id) : null } };
   });
 
-  router.add('GET', '/api/v1/members/:memberId', async ({ params }): Promise<ApiResponse> => {
+  router.addForTenant('GET', '/members/:memberId', async ({ params }): Promise<ApiResponse> => {
     const { memberId } = parseRequest(paramsSchema, params);
     const member = await deps.members.findById(memberId);
     if (!member) return { status: 404, body: { error: 'member_not_found', message: `No member ${memberId}.` } };

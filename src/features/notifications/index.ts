@@ -24,6 +24,8 @@ import {
 } from './notification-services';
 import { WELCOME_MESSAGE_IDS } from './messages';
 import { registerNotificationRoutes } from './notifications.routes';
+import { DeliveryTenants } from './outbox/delivery-tenants.repository';
+import { tenantBaseUrl } from '../../tenancy/tenant-scope';
 
 export {
   NOTIFICATION_CLAIM_INDEXES,
@@ -63,7 +65,10 @@ export function register(
   app: App,
   deps: ScreenDeps,
   ports: NotificationPorts,
-  services: NotificationServices = createNotificationServices({ clock: deps.clock, members: ports.members }, createNotificationRepos(deps.db)),
+  services: NotificationServices = createNotificationServices(
+    { clock: deps.clock, members: ports.members },
+    createNotificationRepos(deps.db, new DeliveryTenants(deps.globalDb)),
+  ),
 ): NotificationServices & { notify: Notify; welcome: WelcomeMember } {
   const worker = registerDelivery(deps, ports, services);
   registerNotificationRoutes(deps.router, {
@@ -71,7 +76,7 @@ export function register(
     preferences: services.preferences,
     clock: deps.clock,
     logger: deps.logger.child({ feature: 'notifications' }),
-    pigmentBaseUrl: deps.config.pigmentBaseUrl,
+    pigmentBaseUrl: tenantBaseUrl,
     onQueued: () => worker.wake(),
   });
   registerOpenLink(app, deps, (id, at) => services.repos.outbox.recordOpened(id, at));
@@ -80,7 +85,7 @@ export function register(
     await ack();
   });
   registerNotificationsHome(app, deps, { outbox: services.repos.outbox, preferences: services.preferences, mapping: ports.mapping });
-  const outboxDeps = { clock: deps.clock, pigmentBaseUrl: deps.config.pigmentBaseUrl };
+  const outboxDeps = { clock: deps.clock, pigmentBaseUrl: tenantBaseUrl };
   return {
     ...services,
     notify: createNotify(services.repos.outbox, outboxDeps, () => worker.wake()),

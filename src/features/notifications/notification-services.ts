@@ -3,7 +3,6 @@
  * part, and its ports for other features: `notify` (an import's outcome) and `welcome` (a member a
  * provisioning sync created).
  */
-import type { Db } from 'mongodb';
 import type { Clock } from '../../platform/clock';
 import type { MemberDirectory } from '../members/member-directory';
 import { notificationFingerprint, notificationRequestSchema } from './notification.schema';
@@ -12,10 +11,12 @@ import { WELCOME_TITLE } from './messages/welcome.message';
 import { OutboxRepository, type EnqueueResult } from './outbox.repository';
 import { PreferencesRepository } from './preferences.repository';
 import { PreferencesService } from './preferences.service';
+import type { CollectionSource } from '../../db/tenant-collection';
+import type { DeliveryTenants } from './outbox/delivery-tenants.repository';
 
 /** The notification repositories, built from the database (the composition root and tests). */
-export function createNotificationRepos(db: Db): { outbox: OutboxRepository; preferences: PreferencesRepository } {
-  return { outbox: new OutboxRepository(db), preferences: new PreferencesRepository(db) };
+export function createNotificationRepos(db: CollectionSource, dueTenants?: DeliveryTenants): { outbox: OutboxRepository; preferences: PreferencesRepository } {
+  return { outbox: new OutboxRepository(db, dueTenants), preferences: new PreferencesRepository(db) };
 }
 export type NotificationRepos = ReturnType<typeof createNotificationRepos>;
 
@@ -37,10 +38,10 @@ export function createNotificationServices(deps: { clock: Clock; members: Pick<M
  */
 export type Notify = (request: NotificationRequest) => Promise<EnqueueResult>;
 
-export function createNotify(outbox: OutboxRepository, deps: { clock: Clock; pigmentBaseUrl: string }, onQueued?: () => void): Notify {
-  const schema = notificationRequestSchema(deps.pigmentBaseUrl);
+export function createNotify(outbox: OutboxRepository, deps: { clock: Clock; pigmentBaseUrl: () => string }, onQueued?: () => void): Notify {
   return async (request) => {
-    const parsed = schema.parse(request);
+    // The tenant's base URL: links must start with it.
+    const parsed = notificationRequestSchema(deps.pigmentBaseUrl()).parse(request);
     const result = await outbox.enqueue(parsed, notificationFingerprint(parsed), deps.clock.now());
     if (result.outcome === 'created') onQueued?.();
     return result;
@@ -60,7 +61,7 @@ export function welcomeNotificationId(memberId: string): string {
   return `welcome:${memberId}`;
 }
 
-export function createWelcomeMember(outbox: OutboxRepository, deps: { clock: Clock; pigmentBaseUrl: string }, onQueued?: () => void): WelcomeMember {
+export function createWelcomeMember(outbox: OutboxRepository, deps: { clock: Clock; pigmentBaseUrl: () => string }, onQueued?: () => void): WelcomeMember {
   return async (member) => {
     const request: NotificationRequest = {
       id: welcomeNotificationId(member.id),
@@ -69,7 +70,7 @@ export function createWelcomeMember(outbox: OutboxRepository, deps: { clock: Clo
       recipient: { memberId: member.id },
       title: WELCOME_TITLE,
       body: '',
-      url: deps.pigmentBaseUrl,
+      url: deps.pigmentBaseUrl(),
       recipientName: member.name,
     };
     // The fingerprint leaves the name out: a resumed sync that reads a renamed member is the same welcome.

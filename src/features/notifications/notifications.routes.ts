@@ -30,7 +30,8 @@ export interface NotificationRoutesDeps {
   clock: Clock;
   logger: Logger;
   /** PIGMENT_BASE_URL, without trailing slash. */
-  pigmentBaseUrl: string;
+  /** The tenant's platform base URL (links must start with it). */
+  pigmentBaseUrl: () => string;
   /** Called after a new notification is stored (wakes this process's worker). */
   onQueued?: () => void;
 }
@@ -44,10 +45,8 @@ export function toPreferencesJson(preferences: MemberPreferences): { memberId: s
 }
 
 export function registerNotificationRoutes(router: Router, deps: NotificationRoutesDeps): void {
-  const bodySchema = notificationRequestSchema(deps.pigmentBaseUrl);
-
-  router.add('POST', '/api/v1/notifications', async ({ body }): Promise<ApiResponse> => {
-    const request = parseRequest(bodySchema, body);
+  router.addForTenant('POST', '/notifications', async ({ body }): Promise<ApiResponse> => {
+    const request = parseRequest(notificationRequestSchema(deps.pigmentBaseUrl()), body);
     const fingerprint = notificationFingerprint(request);
     const result = await deps.outbox.enqueue(request, fingerprint, deps.clock.now());
     if (result.outcome === 'created') {
@@ -69,14 +68,14 @@ export function registerNotificationRoutes(router: Router, deps: NotificationRou
     return { status: 200, body: toNotificationStatusJson(result.existing) };
   });
 
-  router.add('GET', '/api/v1/notifications/:id', async ({ params }): Promise<ApiResponse> => {
+  router.addForTenant('GET', '/notifications/:id', async ({ params }): Promise<ApiResponse> => {
     const { id } = parseRequest(notificationParamsSchema, params);
     const notification = await deps.outbox.findById(id);
     if (!notification) return { status: 404, body: { error: 'notification_not_found', message: `No notification ${id}.` } };
     return { status: 200, body: toNotificationStatusJson(notification) };
   });
 
-  router.add('PUT', '/api/v1/members/:memberId/preferences', async ({ params, body }): Promise<ApiResponse> => {
+  router.addForTenant('PUT', '/members/:memberId/preferences', async ({ params, body }): Promise<ApiResponse> => {
     const { memberId } = parseRequest(memberParamsSchema, params);
     const patch = parseRequest(preferencesPatchSchema, body);
     const result = await deps.preferences.setForMember(memberId, patch.slack);

@@ -11,13 +11,15 @@
  *
  * Callers that need one part take `Pick<OutboxRepository, …>` of it.
  */
-import type { Db } from 'mongodb';
 import type { Notification, NotificationRequest, NotificationStatus, SkipReason, SlackMessageRef } from './notification.types';
 import { OutboxClaims, type OutcomeOptions, type ReleaseOutcome } from './outbox/outbox-claims.repository';
 import { openOutboxCollections } from './outbox/outbox-collections.repository';
 import { OutboxHandoff, type EnqueueResult, type RecordOpenedResult } from './outbox/outbox-handoff.repository';
 import { OutboxMaintenance } from './outbox/outbox-maintenance.repository';
 import { OutboxReads } from './outbox/outbox-reads.repository';
+import type { CollectionSource } from '../../db/tenant-collection';
+import { currentTenantId } from '../../tenancy/tenant-scope';
+import type { DeliveryTenants } from './outbox/delivery-tenants.repository';
 
 export type { OutcomeOptions, ReleaseOutcome, ResolvedRecipient } from './outbox/outbox-claims.repository';
 export {
@@ -35,8 +37,18 @@ export class OutboxRepository {
   private readonly reads: OutboxReads;
   private readonly maintenance: OutboxMaintenance;
 
-  constructor(db: Db) {
+  private readonly collections: ReturnType<typeof openOutboxCollections>;
+
+  /**
+   * `dueTenants`: where a hand-off marks its tenant due for the delivery worker (see
+   * delivery-tenants.repository.ts); tests of the outbox alone go without.
+   */
+  constructor(
+    db: CollectionSource,
+    private readonly dueTenants?: DeliveryTenants,
+  ) {
     const collections = openOutboxCollections(db);
+    this.collections = collections;
     this.reads = new OutboxReads(collections);
     this.handoff = new OutboxHandoff(collections, this.reads);
     this.claims = new OutboxClaims(collections);
@@ -44,8 +56,23 @@ export class OutboxRepository {
   }
 
   // Hand-off.
-  enqueue(request: NotificationRequest, fingerprint: string, now: Date): Promise<EnqueueResult> {
-    return this.handoff.enqueue(request, fingerprint, now);
+  async enqueue(request: NotificationRequest, fingerprint: string, now: Date): Promise<EnqueueResult> {
+    const result = await this.handoff.enqueue(request, fingerprint, now);
+    // After the queue entry (see delivery-tenants.repository.ts); a duplicate may have restored one.
+    if (result.outcome === 'created' || result.existing.status === 'queued') await this.markDue(now);
+    return result;
+  }
+
+  /** Whether the current tenant has anything in its queue. */
+  async hasQueue(): Promise<boolean> {
+    return (
+      (
+        await this.collections.queue
+          .find({}, { projection: { _id: 1 } })
+          .limit(1)
+          .toArray()
+      ).length > 0
+    );
   }
   recordOpened(id: string, at: Date): Promise<RecordOpenedResult> {
     return this.handoff.recordOpened(id, at);
@@ -89,8 +116,14 @@ export class OutboxRepository {
   }
 
   // Maintenance.
-  requeueOrphans(before: Date): Promise<number> {
-    return this.maintenance.requeueOrphans(before);
+  async requeueOrphans(before: Date): Promise<number> {
+    const restored = await this.maintenance.requeueOrphans(before);
+    if (restored > 0) await this.markDue(before);
+    return restored;
+  }
+
+  private async markDue(now: Date): Promise<void> {
+    await this.dueTenants?.markDue(currentTenantId('the delivery queue'), now);
   }
   deleteFinishedBefore(date: Date): Promise<number> {
     return this.maintenance.deleteFinishedBefore(date);

@@ -3,9 +3,10 @@
  * something, `_id` = the member id. A member without a document has the defaults (every
  * type reaches Slack).
  */
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoServerError, type Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import { NOTIFICATION_TYPES, defaultSlackPreferences, type MemberPreferences, type SlackPreferences } from './notification.types';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 interface PreferencesDocument {
   _id: string;
@@ -22,7 +23,7 @@ export const PREFERENCES_INDEXES: CollectionIndexes = {
 export class PreferencesRepository {
   private readonly preferences: Collection<PreferencesDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.preferences = db.collection<PreferencesDocument>(PREFERENCES_INDEXES.collection);
   }
 

@@ -3,9 +3,10 @@
  * one. Without it the scheduled sync does nothing: syncing the whole workspace into the
  * directory is an admin's decision, never a default.
  */
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import type { ProvisioningConfig } from './provisioning.types';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 /**
  * A configuration saved before guests were a choice synced them: it keeps doing so until an
@@ -33,7 +34,7 @@ export interface StoredProvisioningConfig extends ProvisioningConfig {
 export class ProvisioningConfigRepository {
   private readonly configs: Collection<ConfigDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.configs = db.collection<ConfigDocument>(PROVISIONING_CONFIG_INDEXES.collection);
   }
 

@@ -1,9 +1,9 @@
 /** The provisioning feature's own repositories: its configuration and its runs. */
-import type { Db } from 'mongodb';
 import { ProvisioningConfigRepository } from './provisioning-config.repository';
 import { SyncRunRepository } from './sync-run.repository';
+import type { CollectionSource } from '../../db/tenant-collection';
 
-export function createProvisioningRepos(db: Db): { config: ProvisioningConfigRepository; runs: SyncRunRepository } {
+export function createProvisioningRepos(db: CollectionSource): { config: ProvisioningConfigRepository; runs: SyncRunRepository } {
   return { config: new ProvisioningConfigRepository(db), runs: new SyncRunRepository(db) };
 }
 

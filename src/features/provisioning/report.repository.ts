@@ -18,9 +18,10 @@
  * failed lines say so. An outcome filter is therefore a seq range plus "not failed", or
  * `outcome: 'failed'`.
  */
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Collection, Filter } from 'mongodb';
 import type { FieldChange, SyncActionKind } from './provisioning.types';
 import { SYNC_ACTION_INDEXES, toLine, type SyncActionDocument, type SyncActionLine, type SyncRun } from './sync-run.repository';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 export const REPORT_OUTCOMES = ['planned', 'applied', 'failed'] as const;
 export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];
@@ -46,7 +47,7 @@ export type ReportRun = Pick<SyncRun, 'id' | 'appliedThrough'>;
 export class SyncReportRepository {
   private readonly actions: Collection<SyncActionDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.actions = db.collection<SyncActionDocument>(SYNC_ACTION_INDEXES.collection);
   }
 

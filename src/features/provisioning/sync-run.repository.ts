@@ -10,9 +10,10 @@
  * `failed` when stored so, else `applied` up to the watermark, else `planned` (see lineOutcome).
  */
 import { randomUUID } from 'node:crypto';
-import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import type { SyncAction, SyncActionKind } from './provisioning.types';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 export const SYNC_RUN_STATUSES = ['pending', 'running', 'completed', 'completed_with_errors', 'failed', 'needs_review'] as const;
 export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
@@ -112,7 +113,7 @@ export class SyncRunRepository {
   private readonly actions: Collection<SyncActionDocument>;
   private readonly pages: Collection<{ _id: string; runId: string; index: number; users: unknown[]; nextCursor?: string }>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.runs = db.collection<SyncRunDocument>(SYNC_RUN_INDEXES.collection);
     this.actions = db.collection<SyncActionDocument>(SYNC_ACTION_INDEXES.collection);
     this.pages = db.collection(SYNC_PAGE_INDEXES.collection);

@@ -24,7 +24,7 @@ const SYNC_LEASE_MS = 90_000;
 export function resumeSyncJob(
   scheduler: Pick<Scheduler, 'runExclusive' | 'isLeaseHeld'>,
   sync: Pick<SyncService, 'resumeInterrupted' | 'hasRunMarkedRunning'>,
-  workspaceLive: () => boolean,
+  workspaceLive: () => Promise<boolean>,
 ): JobDefinition {
   const resume: JobDefinition = {
     name: PROVISIONING_JOB,
@@ -39,7 +39,7 @@ export function resumeSyncJob(
     name: RESUME_SYNC_JOB,
     leaseMs: SYNC_LEASE_MS,
     run: async () => {
-      if (!workspaceLive()) return { skipped: 'workspace not live' };
+      if (!(await workspaceLive())) return { skipped: 'workspace not live' };
       if (!(await sync.hasRunMarkedRunning())) return { skipped: 'nothing_to_resume' };
       if (await scheduler.isLeaseHeld(PROVISIONING_JOB)) return { skipped: 'the sync is running on a live process' };
       const outcome = await scheduler.runExclusive(resume, 'event');
@@ -49,12 +49,12 @@ export function resumeSyncJob(
   };
 }
 
-export function syncJob(sync: Pick<SyncService, 'run'>, workspaceLive: () => boolean): JobDefinition {
+export function syncJob(sync: Pick<SyncService, 'run'>, workspaceLive: () => Promise<boolean>): JobDefinition {
   return {
     name: PROVISIONING_JOB,
     leaseMs: SYNC_LEASE_MS,
     run: async ({ trigger }) => {
-      if (!workspaceLive()) return { skipped: 'workspace not live' };
+      if (!(await workspaceLive())) return { skipped: 'workspace not live' };
       const outcome = await sync.run({ kind: 'sync', trigger: trigger === 'schedule' ? 'schedule' : 'manual' });
       if (!outcome.ran) return { skipped: outcome.reason };
       return { runId: outcome.run.id, status: outcome.run.status, counts: outcome.run.counts };

@@ -184,8 +184,9 @@ export class SyncService {
     const last = staged.at(-1);
     if (last && last.nextCursor === undefined) return users;
     let index = staged.length;
+    const teamId = await deps.directory.teamId();
     for await (const page of deps.directory.rawUserPages(last?.nextCursor)) {
-      const records = page.users.map((user) => this.toRecord(user));
+      const records = page.users.map((user) => this.toRecord(user, teamId));
       await deps.runs.stagePage(run.id, { index, users: records, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
       index += 1;
       users.push(...records);
@@ -517,8 +518,8 @@ export class SyncService {
     }
   }
 
-  private toRecord(user: RawSlackUser): SlackUserRecord {
-    const summary = this.deps.directory.summarise(user);
+  private toRecord(user: RawSlackUser, teamId: string): SlackUserRecord {
+    const summary = this.deps.directory.summarise(user, teamId);
     const avatarUrl = user.profile?.image_192 ?? user.profile?.image_72;
     return {
       id: summary.id,

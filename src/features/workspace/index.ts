@@ -51,14 +51,4 @@ export function register(app: App, deps: WorkspaceDeps): void {
     if (!result.ok) logger.warn({ userId: actor.slackUserId, reason: result.reason }, 'acknowledgement refused');
     await publishHome(client, deps.home, actor.slackUserId);
   });
-
-  app.event('app_uninstalled', async ({ body }) => {
-    await deps.workspace.disconnect(String(body.team_id), 'app_uninstalled');
-  });
-
-  app.event('tokens_revoked', async ({ body, event }) => {
-    // Only the bot token matters: user tokens are not used by this app.
-    if ((event.tokens.bot ?? []).length === 0) return;
-    await deps.workspace.disconnect(String(body.team_id), 'tokens_revoked');
-  });
 }

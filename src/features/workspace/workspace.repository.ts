@@ -1,9 +1,10 @@
 /**
  * The workspace connection: a single document (`_id: 'workspace'`).
  */
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import type { Workspace, WorkspaceStatus } from './workspace.types';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 const WORKSPACE_ID = 'workspace';
 
@@ -16,7 +17,7 @@ export const WORKSPACE_INDEXES: CollectionIndexes = { collection: 'workspace', i
 export class WorkspaceRepository {
   private readonly workspace: Collection<WorkspaceDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.workspace = db.collection<WorkspaceDocument>(WORKSPACE_INDEXES.collection);
   }
 

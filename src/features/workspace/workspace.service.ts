@@ -1,7 +1,11 @@
 /**
- * The workspace connection's lifecycle: attach at start, acknowledge, disconnect on uninstall.
+ * A tenant's Slack connection lifecycle: attach on install (OAuth, or the SLACK_BOT_TOKEN
+ * installation at start), acknowledge, disconnect on uninstall. Every method works on the
+ * current tenant; each process keeps each tenant's state a few seconds (CACHE_MS), so a
+ * change made by another process is seen within that time.
  */
 import type { Clock } from '../../platform/clock';
+import { currentTenantId } from '../../tenancy/tenant-scope';
 import type { Logger } from '../../platform/logger';
 import type { AuditLog } from '../audit';
 import type { Actor } from '../members/actor.service';
@@ -20,71 +24,103 @@ export interface WorkspaceServiceDeps {
   onWentLive(workspace: Workspace): void;
 }
 
+/** How long a process trusts its copy of a tenant's connection. */
+export const WORKSPACE_CACHE_MS = 5_000;
+const KEPT = 10_000;
+
+export interface AttachOptions {
+  /**
+   * An OAuth install: the installing Security Admin or Primary Owner acknowledged the
+   * disclaimer on the install page, so the connection is live at once. Without it (the
+   * SLACK_BOT_TOKEN installation) a new connection waits for the acknowledgement in the App Home.
+   */
+  acknowledgedBy?: { slackUserId: string; memberId: string };
+}
+
 export class WorkspaceService {
-  private state: WorkspaceState | undefined;
+  /** Per tenant: the stored connection as last read, and when. */
+  private readonly states = new Map<string, { state: WorkspaceState | undefined; at: number }>();
+  /** Tenants whose SLACK_BOT_TOKEN names another team than the stored one (this process refuses admin actions). */
+  private readonly mismatches = new Map<string, { id: string; name: string }>();
 
   constructor(private readonly deps: WorkspaceServiceDeps) {}
 
   /**
-   * Reads or creates the stored workspace for the token's team. A new workspace is pending;
-   * the stored one, reinstalled, comes back as it was before the uninstall (live if it had
-   * been acknowledged), mappings untouched; another team's token is a mismatch.
+   * Reads or creates the current tenant's connection for the installed team. A new one is
+   * pending (or live, see AttachOptions); the stored one, reinstalled, comes back as it was
+   * before the uninstall (live if it had been acknowledged), mappings untouched; another
+   * team is a mismatch (only the SLACK_BOT_TOKEN installation can get there: OAuth binds a
+   * tenant to one team first).
    */
-  async attach(tokenTeam: { id: string; name: string }): Promise<WorkspaceState> {
+  async attach(tokenTeam: { id: string; name: string }, options: AttachOptions = {}): Promise<WorkspaceState> {
     const now = this.deps.clock.now();
-    let workspace = await this.deps.workspaces.createIfAbsent({ teamId: tokenTeam.id, teamName: tokenTeam.name, status: 'pending', connectedAt: now });
+    const acknowledged = options.acknowledgedBy ? { acknowledgedAt: now, acknowledgedBy: options.acknowledgedBy } : {};
+    let workspace = await this.deps.workspaces.createIfAbsent({
+      teamId: tokenTeam.id,
+      teamName: tokenTeam.name,
+      status: options.acknowledgedBy ? 'live' : 'pending',
+      connectedAt: now,
+      ...acknowledged,
+    });
     if (workspace.teamId !== tokenTeam.id) {
       this.deps.logger.error(
         { storedTeamId: workspace.teamId, storedTeam: workspace.teamName, tokenTeamId: tokenTeam.id, tokenTeam: tokenTeam.name },
-        'the bot token belongs to another workspace than the connected one; refusing to go live (one workspace at a time)',
+        'the bot token belongs to another workspace than the connected one; refusing to go live (one workspace per platform workspace)',
       );
-      this.state = { kind: 'mismatch', workspace, tokenTeam };
-      return this.state;
+      this.mismatches.set(currentTenantId(), tokenTeam);
+      return this.remember({ kind: 'mismatch', workspace, tokenTeam });
     }
+    this.mismatches.delete(currentTenantId());
     if (workspace.status === 'disconnected') {
+      const live = Boolean(workspace.acknowledgedAt ?? options.acknowledgedBy);
       workspace =
         (await this.deps.workspaces.update(
           tokenTeam.id,
-          { status: workspace.acknowledgedAt ? 'live' : 'pending', teamName: tokenTeam.name, connectedAt: now },
+          { status: live ? 'live' : 'pending', teamName: tokenTeam.name, connectedAt: now, ...(workspace.acknowledgedAt ? {} : acknowledged) },
           ['disconnectedAt', 'disconnectReason'],
         )) ?? workspace;
       this.deps.logger.info({ teamId: workspace.teamId, status: workspace.status }, 'workspace reconnected');
+    } else if (workspace.status === 'pending' && options.acknowledgedBy) {
+      workspace = (await this.deps.workspaces.transition(tokenTeam.id, ['pending'], 'live', { teamName: tokenTeam.name, ...acknowledged })) ?? workspace;
     } else if (workspace.teamName !== tokenTeam.name) {
       workspace = (await this.deps.workspaces.update(tokenTeam.id, { teamName: tokenTeam.name })) ?? workspace;
     }
-    this.state = { kind: 'attached', workspace };
-    return this.state;
+    return this.remember({ kind: 'attached', workspace });
   }
 
-  /** The state as of the last change this process saw. */
-  current(): WorkspaceState | undefined {
-    return this.state;
+  /** The current tenant's connection, read at most WORKSPACE_CACHE_MS ago (undefined: never installed). */
+  async current(): Promise<WorkspaceState | undefined> {
+    const cached = this.states.get(currentTenantId('the Slack connection'));
+    if (cached && this.deps.clock.now().getTime() - cached.at < WORKSPACE_CACHE_MS) return cached.state;
+    return this.refresh();
   }
 
-  /** Reads the stored workspace again (another process may have acknowledged it). */
+  /** Reads the current tenant's connection again (another process may have acknowledged it). */
   async refresh(): Promise<WorkspaceState | undefined> {
-    if (!this.state) return undefined;
+    const tenantId = currentTenantId('the Slack connection');
     const stored = await this.deps.workspaces.get();
-    if (!stored) return this.state;
-    this.state = this.state.kind === 'mismatch' ? { ...this.state, workspace: stored } : { kind: 'attached', workspace: stored };
-    return this.state;
+    const tokenTeam = this.mismatches.get(tenantId);
+    if (!stored) {
+      this.states.set(tenantId, { state: undefined, at: this.deps.clock.now().getTime() });
+      return undefined;
+    }
+    return this.remember(
+      tokenTeam && tokenTeam.id !== stored.teamId ? { kind: 'mismatch', workspace: stored, tokenTeam } : { kind: 'attached', workspace: stored },
+    );
   }
 
-  /**
-   * Re-reads the stored workspace every `intervalMs`, so a process learns within that time
-   * that another one acknowledged it or received app_uninstalled.
-   */
-  startRefreshing(intervalMs = 5_000): { stop(): void } {
-    const timer = setInterval(() => {
-      this.refresh().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not refresh the workspace state'));
-    }, intervalMs);
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
+  /** True when notifications may be delivered: attached and live. */
+  async isLive(): Promise<boolean> {
+    const state = await this.current();
+    return state?.kind === 'attached' && state.workspace.status === 'live';
   }
 
-  /** True when notifications may be delivered: attached, live (as of the last refresh). */
-  isLive(): boolean {
-    return this.state?.kind === 'attached' && this.state.workspace.status === 'live';
+  private remember(state: WorkspaceState): WorkspaceState {
+    const tenantId = currentTenantId();
+    this.states.delete(tenantId);
+    if (this.states.size >= KEPT) this.states.delete(this.states.keys().next().value!);
+    this.states.set(tenantId, { state, at: this.deps.clock.now().getTime() });
+    return state;
   }
 
   /** Acknowledges the pending connection; only a Security Admin or Primary Owner may. */
@@ -99,7 +135,7 @@ export class WorkspaceService {
       acknowledgedBy: { slackUserId: actor.slackUserId, memberId: actor.member!.id },
     });
     if (!live) return { ok: false, reason: 'not_pending' };
-    this.state = { kind: 'attached', workspace: live };
+    this.remember({ kind: 'attached', workspace: live });
     await this.deps.audit.record({
       at: now,
       actor: { slackUserId: actor.slackUserId, memberId: actor.member!.id },
@@ -118,7 +154,7 @@ export class WorkspaceService {
     const now = this.deps.clock.now();
     const workspace = await this.deps.workspaces.transition(teamId, ['pending', 'live'], 'disconnected', { disconnectedAt: now, disconnectReason: reason });
     if (!workspace) return undefined;
-    if (this.state?.kind === 'attached') this.state = { kind: 'attached', workspace };
+    if (!this.mismatches.has(currentTenantId())) this.remember({ kind: 'attached', workspace });
     await this.deps.audit.record({
       at: now,
       actor: { slackUserId: 'slack' },

@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { isStoreUnavailable } from '../../db/store-errors';
 import { isAuthorized } from './bearer-auth';
-import type { ApiResponse, Router } from './router';
+import type { ApiResponse, RawRouteHandler, Router } from './router';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -80,6 +80,11 @@ async function handle(options: HttpServerOptions, req: http.IncomingMessage, res
       throw new HttpError(405, { error: 'method_not_allowed', message: `Use ${match.allowed.join(' or ')}.` });
     }
     routeLabel = match.pattern;
+    if (match.raw) {
+      await handleRaw(match.raw, req, res, match.params, options.logger);
+      options.metrics.httpRequests.inc({ route: routeLabel, status: String(res.statusCode) });
+      return;
+    }
     const body = await readJsonBody(req);
     response = await match.handler({ method, path: url.pathname, params: match.params, query: url.searchParams, headers: req.headers, body });
   } catch (error) {
@@ -87,6 +92,27 @@ async function handle(options: HttpServerOptions, req: http.IncomingMessage, res
   }
   options.metrics.httpRequests.inc({ route: routeLabel, status: String(response.status) });
   send(res, response);
+}
+
+/** A page's own handler; a bug still gets an answer (a plain 500 page) rather than a hung browser. */
+async function handleRaw(
+  raw: RawRouteHandler,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  params: Record<string, string>,
+  logger: Logger,
+): Promise<void> {
+  try {
+    await raw(req, res, params);
+  } catch (error) {
+    logger.error({ err: error, path: req.url?.split('?')[0] }, 'page handler failed');
+    if (!res.headersSent) {
+      res.writeHead(isStoreUnavailable(error) ? 503 : 500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(isStoreUnavailable(error) ? 'The service is briefly unavailable; try again in a minute.' : 'Something went wrong; the error was logged.');
+    } else {
+      res.end();
+    }
+  }
 }
 
 async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {

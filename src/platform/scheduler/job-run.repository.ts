@@ -1,8 +1,9 @@
 /**
  * Stored reports of scheduled job runs: which process ran what, when, and what it did.
  */
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 export interface JobRun {
   job: string;
@@ -25,7 +26,7 @@ export const JOB_RUN_INDEXES: CollectionIndexes = {
 export class JobRunRepository {
   private readonly runs: Collection<JobRun>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.runs = db.collection<JobRun>(JOB_RUN_INDEXES.collection);
   }
 

@@ -10,8 +10,9 @@
  * inserts a claim `name#generation`; of all processes that read the same expired generation,
  * exactly one insert succeeds. Inserts with a duplicate `_id` are atomic on every MongoDB.
  */
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoServerError, type Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 interface LeaseDocument {
   _id: string;
@@ -43,7 +44,7 @@ export class LeaseRepository {
   private readonly leases: Collection<LeaseDocument>;
   private readonly claims: Collection<ClaimDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.leases = db.collection<LeaseDocument>(LEASE_INDEXES.collection);
     this.claims = db.collection<ClaimDocument>(LEASE_CLAIM_INDEXES.collection);
   }

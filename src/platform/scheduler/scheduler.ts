@@ -1,10 +1,15 @@
 /**
- * Scheduled jobs, run once across all connector processes. node-cron only triggers; each run
- * takes the job's lease in MongoDB first (another process holding it means "already running
- * elsewhere": skip), renews it while running, and stores the report the job returns.
+ * Scheduled jobs, run once per tenant across all connector processes. node-cron only
+ * triggers; each tick fans out over the tenants with an installation, and each tenant's run
+ * takes that tenant's tick and lease in MongoDB first (another process holding it means
+ * "already running elsewhere": skip), renews it while running, and stores the report the job
+ * returns. Ticks, leases and run reports are tenant data (their collections are
+ * tenant-scoped), so one tenant's 3-hour sync never holds another's lease, and processes
+ * share the tenants between them tick by tick.
  */
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
+import { tenantIdOrUndefined } from '../../tenancy/tenant-scope';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { JobRunRepository } from './job-run.repository';
@@ -34,7 +39,18 @@ export type JobOutcome =
   | { ran: true; status: 'failed'; error: string }
   | { ran: false; reason: 'held_elsewhere' | 'stopping' };
 
+/** The tenants scheduled work runs for, and how to enter one. */
+export interface SchedulerTenants {
+  /** Tenants whose jobs run on schedule (those with a live installation). */
+  scheduledIds(): AsyncIterable<string>;
+  run<T>(tenantId: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** Tenant runs of one tick that one process starts at once; the others wait for a free place (or another process takes them). */
+export const TENANT_RUNS_AT_ONCE = 4;
+
 export interface SchedulerDeps {
+  tenants: SchedulerTenants;
   leases: LeaseRepository;
   runs: JobRunRepository;
   /** Which process takes each cron tick (see tick.repository.ts). */
@@ -71,7 +87,7 @@ export class Scheduler {
     for (const { job, expression } of this.planned) {
       // `date` is the tick itself (the time the expression matched), the same in every process.
       const task = cron.schedule(expression, (context) => {
-        void this.runTick(job, context.date);
+        void this.runTickForEveryTenant(job, context.date);
       });
       this.tasks.push(task);
       this.deps.logger.info({ job: job.name, cron: expression }, 'job scheduled');
@@ -123,6 +139,44 @@ export class Scheduler {
     await this.runExclusive(job, 'schedule', tick);
   }
 
+  /**
+   * One cron tick of `job` for every scheduled tenant, TENANT_RUNS_AT_ONCE at a time in this
+   * process. Processes shuffle the order so they rarely race for the same tenant's tick; a
+   * failing tenant is logged and the others go on.
+   */
+  async runTickForEveryTenant(job: JobDefinition, tick: Date): Promise<void> {
+    await this.forEveryTenant(job, () => this.runTick(job, tick));
+  }
+
+  /** Runs `job` now for every scheduled tenant (e.g. at start), as its schedule would, TENANT_RUNS_AT_ONCE at a time. */
+  async runForEveryTenant(job: JobDefinition, trigger: 'manual' | 'event' = 'event'): Promise<void> {
+    await this.forEveryTenant(job, async () => {
+      await this.runExclusive(job, trigger);
+    });
+  }
+
+  private async forEveryTenant(job: JobDefinition, runOne: () => Promise<void>): Promise<void> {
+    const ids: string[] = [];
+    try {
+      for await (const id of this.deps.tenants.scheduledIds()) ids.push(id);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, job: job.name }, 'could not list the tenants; skipped this run');
+      return;
+    }
+    shuffle(ids);
+    const running = new Set<Promise<void>>();
+    for (const id of ids) {
+      if (this.stopping) break;
+      const run = this.deps.tenants
+        .run(id, runOne)
+        .catch((error: unknown) => this.deps.logger.warn({ err: error, job: job.name, tenantId: id }, 'tenant tick failed'))
+        .finally(() => running.delete(run));
+      running.add(run);
+      if (running.size >= TENANT_RUNS_AT_ONCE) await Promise.race(running);
+    }
+    await Promise.allSettled([...running]);
+  }
+
   /** Stops triggering and waits for running jobs to finish. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -133,7 +187,7 @@ export class Scheduler {
   private async runWithLease(job: JobDefinition, trigger: 'schedule' | 'manual' | 'event', tick: Date | undefined): Promise<JobOutcome> {
     if (this.stopping) return { ran: false, reason: 'stopping' };
     const { leases, runs, clock } = this.deps;
-    const logger = this.deps.logger.child({ job: job.name, trigger });
+    const logger = this.deps.logger.child({ job: job.name, trigger, tenantId: tenantIdOrUndefined() });
     const startedAt = clock.now();
     const lease = job.lease ?? job.name;
     if (!(await leases.acquire(lease, this.holder, job.leaseMs, startedAt))) {
@@ -180,5 +234,12 @@ export class Scheduler {
       clearInterval(renew);
       await leases.release(lease, this.holder).catch(() => undefined);
     }
+  }
+}
+
+function shuffle<T>(items: T[]): void {
+  for (let i = items.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
   }
 }

@@ -5,8 +5,9 @@
  * first process to insert `job@tick` runs that tick and the others skip it (an insert with a
  * duplicate `_id` is decided atomically by every MongoDB, FerretDB included).
  */
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoServerError, type Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
+import type { CollectionSource } from '../../db/tenant-collection';
 
 interface TickDocument {
   /** `${job}@${tick ISO}` */
@@ -25,7 +26,7 @@ const KEEP_TICKS_MS = 7 * 24 * 60 * 60 * 1000;
 export class JobTickRepository {
   private readonly ticks: Collection<TickDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.ticks = db.collection<TickDocument>(JOB_TICK_INDEXES.collection);
   }
 

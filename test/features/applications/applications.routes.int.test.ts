@@ -28,7 +28,11 @@ describe('platform applications HTTP API', () => {
   });
 
   function put(id: string, body: unknown, headers: Record<string, string> = JSON_AUTH): Promise<Response> {
-    return t.fetch(`/api/v1/applications/${encodeURIComponent(id)}`, { method: 'PUT', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    return t.fetch(`/api/v1/workspaces/default/applications/${encodeURIComponent(id)}`, {
+      method: 'PUT',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   }
 
   it('creates an application (201), renames it (200), and an unchanged PUT is 200 too', async () => {
@@ -102,7 +106,8 @@ describe('platform applications while the store is unreachable', () => {
   it('answers 503', async () => {
     running = await startConnectorOnPrivateStore('apps503');
     ({ t, store } = running);
-    const put = (id: string) => t.fetch(`/api/v1/applications/${id}`, { method: 'PUT', headers: JSON_AUTH, body: JSON.stringify({ name: id }) });
+    const put = (id: string) =>
+      t.fetch(`/api/v1/workspaces/default/applications/${id}`, { method: 'PUT', headers: JSON_AUTH, body: JSON.stringify({ name: id }) });
     expect((await put('app-before')).status).toBe(201);
     await store.stop();
     const res = await put('app-during');

@@ -16,7 +16,7 @@ describe('TeamUsageClient', () => {
     emulator.injectFault('team.billableInfo', { status: 429, retryAfter: 3, times: 1 });
     const waits: number[] = [];
     const client = new TeamUsageClient(
-      botClient(emulator, { rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
+      async () => botClient(emulator, { rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
       async (ms) => void waits.push(ms),
       2,
     );
@@ -42,7 +42,11 @@ describe('TeamUsageClient', () => {
         ],
       },
     });
-    const client = new TeamUsageClient(botClient(emulator), async () => undefined, 1);
+    const client = new TeamUsageClient(
+      async () => botClient(emulator),
+      async () => undefined,
+      1,
+    );
     const result = await client.lastActivity();
     if (!result.ok) throw new Error(`refused: ${result.refusal.error}`);
     expect(Object.fromEntries(result.value.byUser)).toEqual({ U0MEMBER01: NOW - 100, U0ADMIN001: NOW - 300 });
@@ -54,7 +58,10 @@ describe('TeamUsageClient', () => {
     const emulator = await harness.start({ scopes: ADMIN_GRANTED });
     emulator.injectFault('team.accessLogs', { error: 'paid_only', times: 2 });
     emulator.injectFault('team.billableInfo', { error: 'not_allowed_token_type', times: 1 });
-    const client = new TeamUsageClient(botClient(emulator), async () => undefined);
+    const client = new TeamUsageClient(
+      async () => botClient(emulator),
+      async () => undefined,
+    );
     expect(await client.lastActivity()).toEqual({ ok: false, refusal: { method: 'team.accessLogs', error: 'paid_only' } });
     expect(await client.accessLogsAvailable()).toEqual({ ok: false, refusal: { method: 'team.accessLogs', error: 'paid_only' } });
     expect(await client.billableInfo()).toEqual({ ok: false, refusal: { method: 'team.billableInfo', error: 'not_allowed_token_type' } });
@@ -63,7 +70,10 @@ describe('TeamUsageClient', () => {
 
   it('returns missing_scope with what Slack said was needed, for a bot token with the manifest’s scopes', async () => {
     const emulator = await harness.start();
-    const client = new TeamUsageClient(botClient(emulator), async () => undefined);
+    const client = new TeamUsageClient(
+      async () => botClient(emulator),
+      async () => undefined,
+    );
     expect(await client.billableInfo()).toEqual({ ok: false, refusal: { method: 'team.billableInfo', error: 'missing_scope', needed: 'admin' } });
     expect(await client.lastActivity()).toEqual({ ok: false, refusal: { method: 'team.accessLogs', error: 'missing_scope', needed: 'admin' } });
   });

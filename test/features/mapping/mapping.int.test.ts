@@ -82,7 +82,7 @@ describe('automatic mapping', () => {
   }
 
   function put(memberId: string, body: Record<string, unknown>): Promise<Response> {
-    return t.fetch(`/api/v1/members/${memberId}`, { method: 'PUT', headers: AUTH_JSON, body: JSON.stringify(body) });
+    return t.fetch(`/api/v1/workspaces/default/members/${memberId}`, { method: 'PUT', headers: AUTH_JSON, body: JSON.stringify(body) });
   }
 
   /** Sends a Slack user event carrying the emulator's current view of the user. */

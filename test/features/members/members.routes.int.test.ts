@@ -30,7 +30,7 @@ describe('member directory HTTP API', () => {
   });
 
   function put(id: string, body: unknown): Promise<Response> {
-    return t.fetch(`/api/v1/members/${encodeURIComponent(id)}`, { method: 'PUT', headers: JSON_AUTH, body: JSON.stringify(body) });
+    return t.fetch(`/api/v1/workspaces/default/members/${encodeURIComponent(id)}`, { method: 'PUT', headers: JSON_AUTH, body: JSON.stringify(body) });
   }
   async function get(path: string): Promise<{ status: number; body: any }> {
     const res = await t.fetch(path, { headers: AUTH });
@@ -108,7 +108,7 @@ describe('member directory HTTP API', () => {
   });
 
   it('refuses an operator object where an email filter belongs, and a bad member id', async () => {
-    const injected = await get('/api/v1/members?email[$ne]=x');
+    const injected = await get('/api/v1/workspaces/default/members?email[$ne]=x');
     expect(injected.status).toBe(400);
     const badId = await put('m bad id', { email: 'y@acme.test', name: 'Y', accountType: 'standard_member' });
     expect(badId.status).toBe(400);
@@ -116,17 +116,17 @@ describe('member directory HTTP API', () => {
   });
 
   it('answers 400 to a body that is not JSON and 401 without the token, writing nothing', async () => {
-    const notJson = await t.fetch('/api/v1/members/m-nojson', { method: 'PUT', headers: JSON_AUTH, body: '{"email":' });
+    const notJson = await t.fetch('/api/v1/workspaces/default/members/m-nojson', { method: 'PUT', headers: JSON_AUTH, body: '{"email":' });
     expect(notJson.status).toBe(400);
-    const noToken = await t.fetch('/api/v1/members/m-noauth', {
+    const noToken = await t.fetch('/api/v1/workspaces/default/members/m-noauth', {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'noauth@acme.test', name: 'N', accountType: 'standard_member' }),
     });
     expect(noToken.status).toBe(401);
-    const wrongToken = await t.fetch('/api/v1/members/m-noauth', { headers: { authorization: 'Bearer nope' } });
+    const wrongToken = await t.fetch('/api/v1/workspaces/default/members/m-noauth', { headers: { authorization: 'Bearer nope' } });
     expect(wrongToken.status).toBe(401);
-    expect((await t.fetch('/api/v1/members')).status).toBe(401);
+    expect((await t.fetch('/api/v1/workspaces/default/members')).status).toBe(401);
     expect(await repo().findById('m-noauth')).toBeUndefined();
     expect(await repo().findById('m-nojson')).toBeUndefined();
   });
@@ -149,7 +149,9 @@ describe('member directory HTTP API', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: { status: number; body: any } = await get(`/api/v1/members?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: { status: number; body: any } = await get(
+        `/api/v1/workspaces/default/members?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(page.status).toBe(200);
       expect(page.body.members.length).toBeLessThanOrEqual(3);
       seen.push(...(page.body.members as MemberBody[]).map((m) => m.id));
@@ -161,17 +163,17 @@ describe('member directory HTTP API', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual(seen);
 
-    const pending = await get('/api/v1/members?status=pending&limit=200');
+    const pending = await get('/api/v1/workspaces/default/members?status=pending&limit=200');
     const pendingIds = (pending.body.members as MemberBody[]).map((m) => m.id).filter((id) => id.startsWith('p-'));
     expect(pendingIds).toEqual(['p-01', 'p-03', 'p-05']);
     expect((pending.body.members as MemberBody[]).every((m) => m.status === 'pending')).toBe(true);
 
-    const byEmail = await get(`/api/v1/members?email=${encodeURIComponent('  PAGE4@List.Test ')}`);
+    const byEmail = await get(`/api/v1/workspaces/default/members?email=${encodeURIComponent('  PAGE4@List.Test ')}`);
     expect(byEmail.body).toEqual({ members: [expect.objectContaining({ id: 'p-04', email: 'page4@list.test' })], nextCursor: null });
-    expect((await get('/api/v1/members?email=page4@list.test&status=pending')).body).toEqual({ members: [], nextCursor: null });
+    expect((await get('/api/v1/workspaces/default/members?email=page4@list.test&status=pending')).body).toEqual({ members: [], nextCursor: null });
 
     // Exactly one page: no cursor to a page that would be empty.
-    const exact = await get('/api/v1/members?email=page4@list.test&limit=1');
+    const exact = await get('/api/v1/workspaces/default/members?email=page4@list.test&limit=1');
     expect(exact.body.nextCursor).toBeNull();
   });
 
@@ -185,7 +187,7 @@ describe('member directory HTTP API', () => {
     ['cursor=YR', 'cursor'],
     ['sort=name', 'sort'],
   ])('refuses the query %s with 400 naming %s', async (query, path) => {
-    const res = await get(`/api/v1/members?${query}`);
+    const res = await get(`/api/v1/workspaces/default/members?${query}`);
     expect(res.status).toBe(400);
     expect(res.body.issues.map((i: { path: string }) => i.path)).toEqual([path]);
   });
@@ -199,7 +201,7 @@ describe('member directory HTTP API', () => {
     );
     expect(saved).toMatchObject({ ok: true });
 
-    const mapped = await get('/api/v1/members/m-mapped');
+    const mapped = await get('/api/v1/workspaces/default/members/m-mapped');
     expect(mapped.status).toBe(200);
     expect(mapped.body).toMatchObject({
       id: 'm-mapped',
@@ -207,10 +209,10 @@ describe('member directory HTTP API', () => {
       mapping: { status: 'connected', slackUserId: 'U0MAPPED01', source: 'manual' },
     });
 
-    const unmapped = await get('/api/v1/members/m-unmapped');
+    const unmapped = await get('/api/v1/workspaces/default/members/m-unmapped');
     expect(unmapped.body.mapping).toEqual({ status: 'not_connected' });
 
-    const missing = await get('/api/v1/members/m-nobody');
+    const missing = await get('/api/v1/workspaces/default/members/m-nobody');
     expect(missing.status).toBe(404);
     expect(missing.body.error).toBe('member_not_found');
   });

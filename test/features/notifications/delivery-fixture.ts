@@ -84,7 +84,7 @@ export function notificationBody(fields: Record<string, unknown> = {}): Record<s
 }
 
 export async function post(t: TestConnector, body: Record<string, unknown>): Promise<Response> {
-  return t.fetch('/api/v1/notifications', { method: 'POST', headers: HEADERS, body: JSON.stringify(body) });
+  return t.fetch('/api/v1/workspaces/default/notifications', { method: 'POST', headers: HEADERS, body: JSON.stringify(body) });
 }
 
 export async function postAll(t: TestConnector, bodies: Array<Record<string, unknown>>): Promise<void> {

@@ -102,7 +102,7 @@ describe('delivery across processes', () => {
     await waitForJsonLine<{ msg?: string }>(child, (line) => line.msg === 'connector started', 30_000);
     victim = child;
     const body = notificationBody({ recipient: { memberId: 'm-ana' } });
-    const response = await fetch(`${listening.url}/api/v1/notifications`, { method: 'POST', headers: HEADERS, body: JSON.stringify(body) });
+    const response = await fetch(`${listening.url}/api/v1/workspaces/default/notifications`, { method: 'POST', headers: HEADERS, body: JSON.stringify(body) });
     expect(response.status).toBe(202);
     expect((await exitOf(child)).signal).toBe('SIGKILL');
 

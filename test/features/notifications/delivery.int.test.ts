@@ -41,7 +41,7 @@ describe('notification delivery', () => {
       ts: delivered.slack?.ts,
       metadata: { event_type: 'pigment_notification', event_payload: { notification_id: first.id } },
     });
-    const expected = buildNotificationMessage(delivered, { pigmentBaseUrl: features().config.pigmentBaseUrl, now: delivered.createdAt });
+    const expected = buildNotificationMessage(delivered, { pigmentBaseUrl: features().config.pigmentBaseUrl!, now: delivered.createdAt });
     expect(messages[0]?.text).toBe(expected.text);
     expect(JSON.stringify(messages[0]?.blocks)).toContain('"url":"https://acme.pigment.test/apps/1/blocks/2"');
     // One conversations.open for the member, cached on the mapping; one post per notification.
@@ -50,7 +50,9 @@ describe('notification delivery', () => {
     expect((await features().repos.mappings.findByMember('m-ana'))?.dmChannelId).toBe(delivered.slack?.channel);
     // The API reports it.
     const status = (await (
-      await t.fetch(`/api/v1/notifications/${first.id as string}`, { headers: { authorization: `Bearer ${features().config.http.apiToken}` } })
+      await t.fetch(`/api/v1/workspaces/default/notifications/${first.id as string}`, {
+        headers: { authorization: `Bearer ${features().config.http.apiToken}` },
+      })
     ).json()) as Record<string, unknown>;
     expect(status).toEqual({ id: first.id, status: 'delivered', slack: { channel: delivered.slack?.channel, ts: delivered.slack?.ts } });
   });
@@ -90,7 +92,7 @@ describe('notification delivery', () => {
   it('skips with a reason: type turned off, member deactivated, workspace disconnected', async () => {
     await goLive(t);
     await features().repos.members.setStatus('m-bob', 'deactivated', new Date());
-    const prefs = await t.fetch('/api/v1/members/m-carol/preferences', {
+    const prefs = await t.fetch('/api/v1/workspaces/default/members/m-carol/preferences', {
       method: 'PUT',
       headers: { authorization: `Bearer ${features().config.http.apiToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ slack: { automation: false } }),
@@ -108,7 +110,7 @@ describe('notification delivery', () => {
 
     await t.emulator.socket.sendEvent({ type: 'app_uninstalled' });
     await eventually(
-      () => (features().workspace.current()?.kind === 'attached' && features().workspace.isLive() === false ? true : undefined),
+      async () => ((await features().workspace.current())?.kind === 'attached' && (await features().workspace.isLive()) === false ? true : undefined),
       5_000,
       'the disconnect',
     );
@@ -206,15 +208,15 @@ describe('notification delivery', () => {
     clock.advance(2 * 86_400_000);
     expect(await features().scheduler.runExclusive(job, 'manual')).toMatchObject({ ran: true, status: 'completed', report: { deleted: 2 } });
     const headers = { authorization: `Bearer ${features().config.http.apiToken}` };
-    expect((await t.fetch(`/api/v1/notifications/${delivered.id as string}`, { headers })).status).toBe(404);
-    expect((await t.fetch(`/api/v1/notifications/${skipped.id as string}`, { headers })).status).toBe(404);
+    expect((await t.fetch(`/api/v1/workspaces/default/notifications/${delivered.id as string}`, { headers })).status).toBe(404);
+    expect((await t.fetch(`/api/v1/workspaces/default/notifications/${skipped.id as string}`, { headers })).status).toBe(404);
   });
 
   // Issue 12: every field at its limit and escaping at its worst passes each block's limit, but
   // not the total Slack takes (msg_blocks_too_long), unless the body is cut.
   it('delivers the worst-case notification: the body cut with an ellipsis, the title and the link whole', async () => {
     await goLive(t);
-    const base = features().config.pigmentBaseUrl;
+    const base = features().config.pigmentBaseUrl!;
     const url = `${base}/${'p'.repeat(3_000 - base.length - 1)}`;
     const title = `${'&<>'.repeat(50)}`;
     const body = notificationBody({
@@ -313,7 +315,7 @@ describe('notification delivery', () => {
     expect(claimed?.id).toBe(body.id);
     const dead = new WebClient(t.emulator.botToken, { slackApiUrl: t.emulator.apiUrl });
     const channel = (await dead.conversations.open({ users: 'U0ANA00001' })).channel!.id!;
-    const sent = await dead.chat.postMessage({ channel, ...buildNotificationMessage(claimed!, { pigmentBaseUrl: features().config.pigmentBaseUrl }) });
+    const sent = await dead.chat.postMessage({ channel, ...buildNotificationMessage(claimed!, { pigmentBaseUrl: features().config.pigmentBaseUrl! }) });
 
     // Live, and the dead lease expired: the worker takes it over, finds the message, records it.
     clock.advance(2_000);

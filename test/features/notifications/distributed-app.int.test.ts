@@ -51,7 +51,7 @@ describe('delivery as a distributed app outside the Marketplace', () => {
     const channel = (await dead.conversations.open({ users: 'U0ANA00001' })).channel!.id!;
     const sent = await dead.chat.postMessage({
       channel,
-      ...buildNotificationMessage(claimed!, { pigmentBaseUrl: connectorView(t.connector).config.pigmentBaseUrl }),
+      ...buildNotificationMessage(claimed!, { pigmentBaseUrl: connectorView(t.connector).config.pigmentBaseUrl! }),
     });
     for (let i = 0; i < 30; i += 1) await dead.chat.postMessage({ channel, text: `later message ${i}` });
     const others = ['m-bob', 'm-carol', 'm-dan'].map((memberId) => notificationBody({ recipient: { memberId } }));

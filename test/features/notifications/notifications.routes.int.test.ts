@@ -45,14 +45,18 @@ describe('notification hand-off and preferences HTTP API', () => {
   });
 
   function post(body: unknown): Promise<Response> {
-    return t.fetch('/api/v1/notifications', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify(body) });
+    return t.fetch('/api/v1/workspaces/default/notifications', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify(body) });
   }
   async function get(id: string): Promise<{ status: number; body: any }> {
-    const res = await t.fetch(`/api/v1/notifications/${encodeURIComponent(id)}`, { headers: AUTH });
+    const res = await t.fetch(`/api/v1/workspaces/default/notifications/${encodeURIComponent(id)}`, { headers: AUTH });
     return { status: res.status, body: await res.json() };
   }
   function putPreferences(memberId: string, body: unknown): Promise<Response> {
-    return t.fetch(`/api/v1/members/${encodeURIComponent(memberId)}/preferences`, { method: 'PUT', headers: JSON_AUTH, body: JSON.stringify(body) });
+    return t.fetch(`/api/v1/workspaces/default/members/${encodeURIComponent(memberId)}/preferences`, {
+      method: 'PUT',
+      headers: JSON_AUTH,
+      body: JSON.stringify(body),
+    });
   }
   const outboxCount = (filter: Record<string, unknown> = {}) => t.connector.deps.db.collection('notification_outbox').countDocuments(filter);
 
@@ -227,15 +231,15 @@ describe('notification hand-off and preferences HTTP API', () => {
 
   it('answers 400 to a body that is not JSON, 401 without the token, and 404 for an unknown id', async () => {
     const before = await outboxCount();
-    expect((await t.fetch('/api/v1/notifications', { method: 'POST', headers: JSON_AUTH, body: '{"id":' })).status).toBe(400);
-    expect((await t.fetch('/api/v1/notifications', { method: 'POST', headers: JSON_AUTH })).status).toBe(400);
-    const noToken = await t.fetch('/api/v1/notifications', {
+    expect((await t.fetch('/api/v1/workspaces/default/notifications', { method: 'POST', headers: JSON_AUTH, body: '{"id":' })).status).toBe(400);
+    expect((await t.fetch('/api/v1/workspaces/default/notifications', { method: 'POST', headers: JSON_AUTH })).status).toBe(400);
+    const noToken = await t.fetch('/api/v1/workspaces/default/notifications', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(notification('v-noauth')),
     });
     expect(noToken.status).toBe(401);
-    expect((await t.fetch('/api/v1/notifications/n-first')).status).toBe(401);
+    expect((await t.fetch('/api/v1/workspaces/default/notifications/n-first')).status).toBe(401);
     expect(await outboxCount()).toBe(before);
 
     expect(await get('never-sent')).toEqual({ status: 404, body: { error: 'notification_not_found', message: 'No notification never-sent.' } });
@@ -247,7 +251,7 @@ describe('notification hand-off and preferences HTTP API', () => {
 
   describe('preferences', () => {
     beforeAll(async () => {
-      const res = await t.fetch('/api/v1/members/m-pref', {
+      const res = await t.fetch('/api/v1/workspaces/default/members/m-pref', {
         method: 'PUT',
         headers: JSON_AUTH,
         body: JSON.stringify({ email: 'pref@acme.test', name: 'Pref Erence', accountType: 'standard_member' }),
@@ -321,13 +325,14 @@ describe('notification hand-off while the store is unreachable', () => {
   it('answers 503 and leaves nothing half-written', async () => {
     running = await startConnectorOnPrivateStore('notify503');
     ({ t, store } = running);
-    const post = (id: string) => t.fetch('/api/v1/notifications', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify(notification(id)) });
+    const post = (id: string) =>
+      t.fetch('/api/v1/workspaces/default/notifications', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify(notification(id)) });
     expect((await post('n-before')).status).toBe(202);
 
     await store.stop();
     const res = await post('n-during');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: 'store_unavailable' });
-    expect((await t.fetch('/api/v1/notifications/n-before', { headers: AUTH })).status).toBe(503);
+    expect((await t.fetch('/api/v1/workspaces/default/notifications/n-before', { headers: AUTH })).status).toBe(503);
   });
 });

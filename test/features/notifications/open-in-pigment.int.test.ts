@@ -27,7 +27,7 @@ describe('Open in Pigment', () => {
   }
 
   it('records openedInSlackAt on the notification the first time, through the real listener', async () => {
-    const post = await t.fetch('/api/v1/notifications', {
+    const post = await t.fetch('/api/v1/workspaces/default/notifications', {
       method: 'POST',
       headers: HEADERS,
       body: JSON.stringify({
@@ -42,13 +42,13 @@ describe('Open in Pigment', () => {
       }),
     });
     expect(post.status).toBe(202);
-    const before = (await (await t.fetch('/api/v1/notifications/n-open-1', { headers: HEADERS })).json()) as Record<string, unknown>;
+    const before = (await (await t.fetch('/api/v1/workspaces/default/notifications/n-open-1', { headers: HEADERS })).json()) as Record<string, unknown>;
     expect(before.openedInSlackAt).toBeUndefined();
 
     await click('n-open-1');
     const opened = await eventually(
       async () => {
-        const body = (await (await t.fetch('/api/v1/notifications/n-open-1', { headers: HEADERS })).json()) as Record<string, unknown>;
+        const body = (await (await t.fetch('/api/v1/workspaces/default/notifications/n-open-1', { headers: HEADERS })).json()) as Record<string, unknown>;
         return typeof body.openedInSlackAt === 'string' ? body : undefined;
       },
       5_000,
@@ -59,7 +59,7 @@ describe('Open in Pigment', () => {
     // A second click keeps the first time.
     await click('n-open-1');
     await eventually(() => (t.connector.slack.inFlight.size === 0 ? true : undefined), 5_000, 'the click');
-    const again = (await (await t.fetch('/api/v1/notifications/n-open-1', { headers: HEADERS })).json()) as Record<string, unknown>;
+    const again = (await (await t.fetch('/api/v1/workspaces/default/notifications/n-open-1', { headers: HEADERS })).json()) as Record<string, unknown>;
     expect(again.openedInSlackAt).toBe(opened.openedInSlackAt);
   });
 });

@@ -98,7 +98,7 @@ describe('the welcome DM', () => {
     t.emulator.injectFault('chat.postMessage', { error: 'restricted_action', times: 1 });
     await welcome();
     expect(await finished(t, welcomeNotificationId('m-ana'))).toMatchObject({ status: 'failed', reason: 'restricted_action' });
-    const status = await t.fetch(`/api/v1/notifications/${encodeURIComponent('welcome:m-ana')}`, {
+    const status = await t.fetch(`/api/v1/workspaces/default/notifications/${encodeURIComponent('welcome:m-ana')}`, {
       headers: { authorization: `Bearer ${t.connector.deps.config.http.apiToken}` },
     });
     expect(await status.json()).toEqual({ id: 'welcome:m-ana', status: 'failed', reason: 'restricted_action' });

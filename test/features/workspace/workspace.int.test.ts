@@ -57,7 +57,7 @@ describe('workspace connection', () => {
   it('is pending until a Security Admin acknowledges; others see "waiting for an admin" and cannot', async () => {
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: dbName }, keepDatabase: true });
     await seedMembers(t);
-    expect(connectorView(t.connector).workspace.isLive()).toBe(false);
+    expect(await connectorView(t.connector).workspace.isLive()).toBe(false);
     await homeText(t, 'U0MEMBER01', 'Waiting for an admin');
     await homeText(t, 'U0SECADMIN', 'Acknowledge and connect');
 
@@ -80,7 +80,7 @@ describe('workspace connection', () => {
 
   it('is disconnected on app_uninstalled with everything kept, and comes back on reinstall', async () => {
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: dbName }, keepDatabase: true });
-    expect(connectorView(t.connector).workspace.isLive()).toBe(true);
+    expect(await connectorView(t.connector).workspace.isLive()).toBe(true);
     const mappingsBefore = await t.connector.store.db.collection('mappings').countDocuments();
     expect(mappingsBefore).toBeGreaterThan(0);
 
@@ -90,14 +90,14 @@ describe('workspace connection', () => {
       5_000,
       'disconnected',
     );
-    expect(connectorView(t.connector).workspace.isLive()).toBe(false);
+    expect(await connectorView(t.connector).workspace.isLive()).toBe(false);
     expect(await t.connector.store.db.collection('mappings').countDocuments()).toBe(mappingsBefore);
     expect(await t.connector.store.db.collection('members').countDocuments()).toBe(3);
     await t.stop();
 
     // Reinstalled: a new process with the (new) token of the same workspace.
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: dbName }, keepDatabase: true });
-    expect(connectorView(t.connector).workspace.isLive()).toBe(true);
+    expect(await connectorView(t.connector).workspace.isLive()).toBe(true);
     expect(await t.connector.store.db.collection('mappings').countDocuments()).toBe(mappingsBefore);
     expect((await storeRepos(t.connector.store.db).workspaces.get())?.disconnectReason).toBeUndefined();
   });
@@ -122,7 +122,7 @@ describe('workspace connection', () => {
     const other = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: shared }, keepDatabase: true });
     try {
       await seedMembers(t);
-      expect(connectorView(other.connector).workspace.isLive()).toBe(false);
+      expect(await connectorView(other.connector).workspace.isLive()).toBe(false);
       expect((await connectorView(t.connector).workspace.acknowledge(await connectorView(t.connector).actors.resolve('U0SECADMIN'))).ok).toBe(true);
       // A's own first pass holds the mapping lease (one pass at a time across processes).
       await eventually(
@@ -141,7 +141,7 @@ describe('workspace connection', () => {
         "B's pass",
       );
       expect(pass).toMatchObject({ ran: true, status: 'completed', report: expect.objectContaining({ slackUsers: expect.any(Number) }) });
-      expect(connectorView(other.connector).workspace.isLive()).toBe(true);
+      expect(await connectorView(other.connector).workspace.isLive()).toBe(true);
     } finally {
       await other.stop();
     }
@@ -150,8 +150,8 @@ describe('workspace connection', () => {
   it("refuses to go live with another workspace's token, in the logs and the App Home", async () => {
     const other = { id: 'T0OTHER001', name: 'Other Inc', domain: 'other' };
     t = await startTestConnector({ emulator: { seed: { team: other, users: USERS } }, env: { MONGODB_DB: dbName } });
-    expect(connectorView(t.connector).workspace.current()?.kind).toBe('mismatch');
-    expect(connectorView(t.connector).workspace.isLive()).toBe(false);
+    expect((await connectorView(t.connector).workspace.current())?.kind).toBe('mismatch');
+    expect(await connectorView(t.connector).workspace.isLive()).toBe(false);
     expect(t.logs.some((l) => l.includes('belongs to another workspace') && l.includes('T0OTHER001'))).toBe(true);
     await homeText(t, 'U0SECADMIN', 'connected to another Slack workspace');
     // No admin action is accepted meanwhile, even from a Security Admin.

@@ -26,7 +26,20 @@ describe('Scheduler (embedded store)', () => {
   }
 
   function scheduler(): Scheduler {
-    return new Scheduler({ leases: new LeaseRepository(t.db), runs: new JobRunRepository(t.db), ticks: new JobTickRepository(t.db), clock, logger });
+    return new Scheduler({
+      leases: new LeaseRepository(t.db),
+      runs: new JobRunRepository(t.db),
+      ticks: new JobTickRepository(t.db),
+      // One tenant; these tests are about leases and ticks on a plain database.
+      tenants: {
+        scheduledIds: async function* () {
+          yield 'default';
+        },
+        run: (_id, work) => work(),
+      },
+      clock,
+      logger,
+    });
   }
 
   it('gives each cron tick to one process of eight asking at once', async () => {

@@ -7,10 +7,11 @@
  * No indexes beyond `_id`: a workspace has a handful of connections, and FerretDB 1.24 scans
  * the collection for most filters anyway.
  */
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../../db/indexes';
 import type { EncryptedSecret } from '../../../platform/secrets';
 import type { AshbyConnection } from './connection.types';
+import type { CollectionSource } from '../../../db/tenant-collection';
 
 interface ConnectionDocument extends Omit<AshbyConnection, 'id'> {
   _id: string;
@@ -24,7 +25,7 @@ const WITHOUT_KEY = { projection: { key: 0 } } as const;
 export class AshbyConnectionRepository {
   private readonly connections: Collection<ConnectionDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.connections = db.collection<ConnectionDocument>(ASHBY_CONNECTION_INDEXES.collection);
   }
 

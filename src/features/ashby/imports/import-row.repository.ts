@@ -7,9 +7,10 @@
  * and writes nothing for the unchanged ones.
  */
 import { createHash } from 'node:crypto';
-import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
+import { MongoBulkWriteError, type Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../../db/indexes';
 import { rowId, type ImportRow } from './import.types';
+import type { CollectionSource } from '../../../db/tenant-collection';
 
 interface RowDocument extends ImportRow {
   _id: string;
@@ -47,7 +48,7 @@ export function rowHash(row: ImportRow): string {
 export class ImportRowRepository {
   private readonly rows: Collection<RowDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.rows = db.collection<RowDocument>(ASHBY_IMPORT_ROW_INDEXES.collection);
   }
 

@@ -21,7 +21,7 @@ const paramsSchema = z.object({
 const querySchema = z.strictObject(pagingFields({ defaultLimit: ROWS_PAGE_DEFAULT_LIMIT, maxLimit: ROWS_PAGE_MAX_LIMIT }));
 
 export function registerImportRowRoutes(router: Router, deps: { imports: Pick<ImportRepository, 'findById'>; rows: Pick<ImportRowRepository, 'page'> }): void {
-  router.add('GET', '/api/v1/imports/:importId/rows', async ({ params, query }): Promise<ApiResponse> => {
+  router.addForTenant('GET', '/imports/:importId/rows', async ({ params, query }): Promise<ApiResponse> => {
     const { importId } = parseRequest(paramsSchema, params);
     // `?cursor=` with an empty value means the first page.
     const q = parseRequest(querySchema, Object.fromEntries([...query].filter(([, value]) => value !== '')));

@@ -3,9 +3,10 @@
  * starts and replaced once with its outcome, so each run costs two writes whatever its size.
  */
 import { randomUUID } from 'node:crypto';
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../../db/indexes';
 import { emptyCounts, type ImportRun, type ImportRunCounts, type ImportRunError, type ImportRunStatus, type ImportTrigger } from './import.types';
+import type { CollectionSource } from '../../../db/tenant-collection';
 
 interface ImportRunDocument extends Omit<ImportRun, 'id'> {
   _id: string;
@@ -34,7 +35,7 @@ export const ABANDONED_RUN_ERROR = 'The connector stopped during this run; the n
 export class ImportRunRepository {
   private readonly runs: Collection<ImportRunDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.runs = db.collection<ImportRunDocument>(ASHBY_IMPORT_RUN_INDEXES.collection);
   }
 

@@ -90,7 +90,7 @@ export function renderSetupModal(model: SetupModalModel): ModalView {
         {
           type: 'section',
           text: mrkdwn(
-            "No platform application is registered yet. The platform registers its applications through `PUT /api/v1/applications/:applicationId`; then add one to an Ashby connection's access list.",
+            "No platform application is registered yet. The platform registers its applications through `PUT /api/v1/workspaces/:workspaceId/applications/:applicationId`; then add one to an Ashby connection's access list.",
           ),
         },
       ],

@@ -3,9 +3,10 @@
  * whole. The sync token is written only by a run that succeeded.
  */
 import { randomUUID } from 'node:crypto';
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../../db/indexes';
 import type { AshbyImport, ChosenCustomField } from './import.types';
+import type { CollectionSource } from '../../../db/tenant-collection';
 
 interface ImportDocument extends Omit<AshbyImport, 'id'> {
   _id: string;
@@ -27,7 +28,7 @@ export interface ImportSettings {
 export class ImportRepository {
   private readonly imports: Collection<ImportDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.imports = db.collection<ImportDocument>(ASHBY_IMPORT_INDEXES.collection);
   }
 

@@ -61,7 +61,8 @@ export interface ImportServiceDeps {
   clock: Clock;
   logger: Logger;
   /** PIGMENT_BASE_URL, without trailing slash. */
-  pigmentBaseUrl: string;
+  /** The current tenant's platform base URL. */
+  pigmentBaseUrl: () => string;
 }
 
 export type RunImportResult = { ran: false; reason: 'not_found' } | { ran: true; run: ImportRun };
@@ -272,7 +273,7 @@ export class ImportService {
         imp,
         run,
         applicationName: await this.applicationName(imp.applicationId),
-        pigmentBaseUrl: this.deps.pigmentBaseUrl,
+        pigmentBaseUrl: this.deps.pigmentBaseUrl(),
       });
       await this.deps.notify(request);
     } catch (error) {

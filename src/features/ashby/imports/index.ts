@@ -16,6 +16,7 @@ import { ImportRowRepository } from './import-row.repository';
 import { registerImportRowRoutes } from './import-rows.routes';
 import { ImportRunRepository } from './import-run.repository';
 import { ImportService, type Notify } from './import.service';
+import { tenantBaseUrl } from '../../../tenancy/tenant-scope';
 import { registerImportsHome } from './imports-home.listeners';
 
 export { ASHBY_IMPORT_INDEXES, ImportRepository } from './import.repository';
@@ -61,7 +62,7 @@ export function createImports(deps: FeatureDeps, wiring: ImportsWiring): Imports
     notify: wiring.notify,
     clock: deps.clock,
     logger: deps.logger.child({ feature: 'ashby', component: 'imports' }),
-    pigmentBaseUrl: deps.config.pigmentBaseUrl,
+    pigmentBaseUrl: tenantBaseUrl,
   });
   return { imports, runs, rows, service };
 }

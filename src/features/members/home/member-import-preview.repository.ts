@@ -14,9 +14,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { Binary, type Collection, type Db } from 'mongodb';
+import { Binary, type Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../../db/indexes';
 import type { MemberImportPreview } from '../member-import.service';
+import type { CollectionSource } from '../../../db/tenant-collection';
 
 export const MEMBER_IMPORT_PREVIEW_INDEXES: CollectionIndexes = {
   collection: 'member_import_previews',
@@ -75,7 +76,7 @@ export interface StoredPreview {
 export class MemberImportPreviewRepository {
   private readonly previews: Collection<PreviewDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.previews = db.collection<PreviewDocument>(MEMBER_IMPORT_PREVIEW_INDEXES.collection);
   }
 

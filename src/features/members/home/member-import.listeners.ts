@@ -70,7 +70,7 @@ export function registerImportListeners(app: App, ctx: MembersHomeContext): void
         });
 
       const download = await downloadSlackFile(file.url, {
-        botToken: deps.config.slack.botToken,
+        botToken: String(context.botToken),
         apiUrl: deps.config.slack.apiUrl,
         maxBytes: MEMBER_CSV_DEFAULT_MAX_BYTES,
       });

@@ -1,15 +1,23 @@
 /**
  * The delivery worker: takes due notifications from the outbox and hands each to the delivery
- * decision (notification-delivery.service.ts), which sends it as a DM.
+ * decision (notification-delivery.service.ts), which sends it as a DM. One worker per process
+ * serves every tenant.
  *
+ * - Tenants take turns: each round reads the tenants with notifications due
+ *   (delivery-tenants.repository.ts) and claims for each in turn, at most its share of the
+ *   free slots, so one tenant's backlog never holds up another's notification.
  * - Claims with a lease (see the outbox); holds at most `concurrency` notifications, renews
  *   their leases while it holds them, and gives back the ones it has not started when it stops.
  * - One lane per recipient: a member's notifications go out one after another, in the order
  *   they were claimed, so a rate limit or a retry never lets a later one overtake.
- * - Token errors pause every delivery of this process until auth.test answers again; while
- *   paused (or while the workspace is not live) nothing is claimed.
+ * - Rate limits and token errors are per tenant (per Slack workspace): a 429 waits only that
+ *   tenant's lanes, and a token error pauses only that tenant until auth.test answers again;
+ *   while paused (or while its workspace is not live) nothing of it is claimed.
  */
 import { randomUUID } from 'node:crypto';
+import { PerTenant } from '../../../tenancy/per-tenant';
+import { currentTenant, currentTenantId, runInTenant, type TenantScope } from '../../../tenancy/tenant-scope';
+import { DELIVERY_TENANT_MAX_BACKOFF_MS } from '../outbox/delivery-tenants.repository';
 import { recipientKey, type Notification } from '../notification.types';
 import { NotificationDelivery, type DeliveryRun, type DeliveryWorkerDeps } from './notification-delivery.service';
 import { DmHistory } from './dm-history';
@@ -17,20 +25,34 @@ import { RateLimitGates } from './rate-limit-gates';
 
 export type { DeliveryWorkerDeps } from './notification-delivery.service';
 
+/** Tenants read per claim round (the most overdue first; a tenant served goes to the back). */
+const TENANTS_PER_ROUND = 200;
+
+interface Held {
+  scope: TenantScope;
+  notification: Notification;
+}
+
 export class DeliveryWorker {
   /** Names this process's claims. */
   readonly holder = `delivery-${process.pid}-${randomUUID().slice(0, 8)}`;
   private running = false;
   private loop: Promise<void> | undefined;
-  /** Claimed and not finished, by id. */
-  private readonly held = new Map<string, Notification>();
-  /** Held notifications whose lease another process took over (renewal failed): never sent from here. */
+  /** Claimed and not finished, by tenant and id (`tenant/id`). */
+  private readonly held = new Map<string, Held>();
+  /** Held notifications (`tenant/id`) whose lease another process took over (renewal failed): never sent from here. */
   private readonly lost = new Set<string>();
-  /** Per recipient, the notifications held for them, the first being delivered. */
+  /** Per tenant and recipient, the notifications held for them, the first being delivered. */
   private readonly lanes = new Map<string, Notification[]>();
   private readonly laneRuns = new Set<Promise<void>>();
-  private readonly gates: RateLimitGates;
-  private paused: { error: string; since: Date } | undefined;
+  /** Each tenant's Slack rate limits (one Slack workspace's limits never slow another). */
+  private readonly gates: PerTenant<RateLimitGates>;
+  /** Tenants paused on a token error, with their scope (to probe their token). */
+  private readonly paused = new Map<string, { scope: TenantScope; error: string; since: Date }>();
+  /** Tenants whose lanes just moved on: claimed again at once, whatever their mark says. */
+  private readonly dueNow = new Set<string>();
+  /** Per tenant, how long its mark is postponed while claims for it find nothing (ms). */
+  private readonly backoff = new Map<string, number>();
   /** The claim loop's idle wait, ended early by `wake`. */
   private readonly idleSleepers = new Set<() => void>();
   /** Every wait (idle, rate limit, backoff), ended early by `stop`. */
@@ -44,16 +66,20 @@ export class DeliveryWorker {
   private readonly delivery: NotificationDelivery;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
-    this.gates = new RateLimitGates((ms) => this.sleep(ms));
+    this.gates = new PerTenant(() => new RateLimitGates((ms) => this.sleep(ms)), 10_000);
+    const gates = this.gates;
+    // Called inside the notification's tenant (its lane runs there).
     const run: DeliveryRun = {
       holder: this.holder,
-      gates: this.gates,
+      get gates() {
+        return gates.get();
+      },
       history: new DmHistory(deps.dm, deps.historyReads, () => deps.clock.now().getTime()),
       isRunning: () => this.running,
-      isPaused: () => this.paused !== undefined,
+      isPaused: () => this.paused.has(currentTenantId()),
       mayClaim: () => this.mayClaim(),
-      isLost: (id) => this.lost.has(id),
-      markLost: (id) => void this.lost.add(id),
+      isLost: (id) => this.lost.has(heldKey(id)),
+      markLost: (id) => void this.lost.add(heldKey(id)),
       pause: (error) => this.pause(error),
       sleep: (ms) => this.sleep(ms),
     };
@@ -93,10 +119,13 @@ export class DeliveryWorker {
     for (const resolve of [...this.idleSleepers]) resolve();
   }
 
-  /** For /readyz: `running`, `paused: <Slack error>`, or `stopped`. */
+  /**
+   * For /readyz: `running`, or `stopped`. A tenant paused on its token is that tenant's problem
+   * (GET …/slack and the logs say so), not this process's readiness.
+   */
   status(): string {
     if (!this.running) return 'stopped';
-    return this.paused ? `paused: ${this.paused.error}` : 'running';
+    return this.paused.size > 0 ? `running (${this.paused.size} workspace${this.paused.size === 1 ? '' : 's'} paused on a token error)` : 'running';
   }
 
   /** Notifications this process holds right now. */
@@ -106,20 +135,33 @@ export class DeliveryWorker {
 
   private async claimLoop(): Promise<void> {
     const { logger, tuning } = this.deps;
+    let lastServed: string | undefined;
     while (this.running) {
       try {
-        // Claims a whole batch whenever fewer than `concurrency` are held: one read of the queue
-        // per batch, and the lanes never wait for the next claim (up to twice `concurrency` held).
-        if (!this.mayClaim() || this.held.size >= tuning.concurrency) {
+        // Claims whenever fewer than `concurrency` are held: the lanes never wait for the next
+        // claim (up to twice `concurrency` held).
+        if (this.held.size >= tuning.concurrency) {
           await this.sleep(tuning.pollIntervalMs, true);
           continue;
         }
-        const claimed = await this.deps.outbox.claimBatch(this.holder, tuning.leaseMs, this.deps.clock.now(), tuning.concurrency);
-        if (claimed.length === 0) {
-          await this.sleep(tuning.pollIntervalMs, true);
-          continue;
+        const now = this.deps.clock.now();
+        const marked = await this.deps.dueTenants.due(now, TENANTS_PER_ROUND);
+        const tenants = takeTurns([...new Set([...this.dueNow, ...marked])], lastServed);
+        this.dueNow.clear();
+        let claimed = 0;
+        for (const tenantId of tenants) {
+          const free = tuning.concurrency - this.held.size;
+          if (free <= 0 || !this.running) break;
+          const share = Math.max(1, Math.floor(free / tenants.length));
+          claimed += await this.deps.tenants
+            .run(tenantId, () => this.claimFor(tenantId, share))
+            .catch((error: unknown) => {
+              logger.warn({ err: error, tenantId }, 'could not claim notifications of a workspace; trying again');
+              return 0;
+            });
+          lastServed = tenantId;
         }
-        for (const notification of claimed) this.dispatch(notification);
+        if (claimed === 0) await this.sleep(tuning.pollIntervalMs, true);
       } catch (error) {
         logger.warn({ err: error }, 'could not claim notifications (is the store reachable?); trying again');
         await this.sleep(tuning.pollIntervalMs);
@@ -127,21 +169,47 @@ export class DeliveryWorker {
     }
   }
 
-  /**
-   * Claims only when something can come of it: the workspace is live and the token works, or
-   * it is disconnected (its notifications are skipped without calling Slack). Pending (not
-   * acknowledged yet) or another workspace's token: everything stays queued.
-   */
-  private mayClaim(): boolean {
-    const state = this.deps.workspace.current();
-    if (state?.kind !== 'attached') return false;
-    if (state.workspace.status === 'disconnected') return true;
-    return state.workspace.status === 'live' && !this.paused;
+  /** Claims up to `max` of the current tenant's notifications; the number claimed. */
+  private async claimFor(tenantId: string, max: number): Promise<number> {
+    const { outbox, dueTenants, clock, tuning } = this.deps;
+    const now = clock.now();
+    const claimed = (await this.mayClaim()) ? await outbox.claimBatch(this.holder, tuning.leaseMs, now, max) : [];
+    if (claimed.length === 0) {
+      if (!(await outbox.hasQueue())) {
+        this.backoff.delete(tenantId);
+        await dueTenants.unmarkIfEmpty(tenantId, () => outbox.hasQueue(), now);
+        return 0;
+      }
+      // Queued, but nothing claimable now (held elsewhere, waiting, paused): look later, less often while it stays so.
+      const waitMs = Math.min(DELIVERY_TENANT_MAX_BACKOFF_MS, Math.max(tuning.pollIntervalMs, (this.backoff.get(tenantId) ?? 0) * 2));
+      this.backoff.set(tenantId, waitMs);
+      await dueTenants.markDue(tenantId, new Date(now.getTime() + waitMs));
+      return 0;
+    }
+    this.backoff.delete(tenantId);
+    // To the back of the due list: the other tenants' turn comes first.
+    await dueTenants.markDue(tenantId, now);
+    for (const notification of claimed) this.dispatch(notification);
+    return claimed.length;
   }
 
+  /**
+   * Claims only when something can come of it: the current tenant's workspace is live and its
+   * token works, or it is disconnected (its notifications are skipped without calling Slack).
+   * Pending (not acknowledged yet) or another workspace's token: everything stays queued.
+   */
+  private async mayClaim(): Promise<boolean> {
+    const state = await this.deps.workspace.current();
+    if (state?.kind !== 'attached') return false;
+    if (state.workspace.status === 'disconnected') return true;
+    return state.workspace.status === 'live' && !this.paused.has(currentTenantId());
+  }
+
+  /** Starts (or extends) the lane of a notification claimed in the current tenant. */
   private dispatch(notification: Notification): void {
-    this.held.set(notification.id, notification);
-    const key = recipientKey(notification.recipient);
+    const scope = currentTenant();
+    this.held.set(heldKey(notification.id), { scope, notification });
+    const key = `${scope.tenantId}/${recipientKey(notification.recipient)}`;
     const lane = this.lanes.get(key);
     if (lane) {
       lane.push(notification);
@@ -167,30 +235,37 @@ export class DeliveryWorker {
         await this.delivery.interrupted(notification, error);
       }
       lane.shift();
-      this.held.delete(notification.id);
-      this.lost.delete(notification.id);
+      this.held.delete(heldKey(notification.id));
+      this.lost.delete(heldKey(notification.id));
+      // The recipient's next notification may be claimable now.
+      this.dueNow.add(currentTenantId());
       this.wake();
     }
     this.lanes.delete(key);
   }
 
+  /** Pauses the current tenant's delivery on a token error. */
   private pause(error: string): void {
-    if (this.paused) return;
-    this.paused = { error, since: new Date() };
-    this.deps.metrics.paused.set(1);
+    const scope = currentTenant();
+    if (this.paused.has(scope.tenantId)) return;
+    this.paused.set(scope.tenantId, { scope, error, since: new Date() });
+    this.deps.metrics.paused.set(this.paused.size);
     this.deps.logger.error(
-      { error },
-      'Slack refused the bot token; delivery paused with every notification kept queued. It resumes once the token works again (reinstall the app or fix SLACK_BOT_TOKEN).',
+      { error, tenantId: scope.tenantId },
+      "Slack refused the workspace's bot token; its delivery paused with every notification kept queued. It resumes once the token works again (reinstall the app, or fix SLACK_BOT_TOKEN in single-workspace mode).",
     );
   }
 
   private async probeToken(): Promise<void> {
-    if (!this.paused || !this.running) return;
-    if (!(await this.deps.dm.tokenWorks())) return;
-    this.deps.logger.info({ pausedSince: this.paused.since, error: this.paused.error }, 'the bot token works again; delivery resumed');
-    this.paused = undefined;
-    this.deps.metrics.paused.set(0);
-    this.wake();
+    for (const [tenantId, paused] of [...this.paused]) {
+      if (!this.running) return;
+      if (!(await runInTenant(paused.scope, () => this.deps.dm.tokenWorks()))) continue;
+      this.deps.logger.info({ tenantId, pausedSince: paused.since, error: paused.error }, 'the bot token works again; delivery resumed');
+      this.paused.delete(tenantId);
+      this.deps.metrics.paused.set(this.paused.size);
+      this.dueNow.add(tenantId);
+      this.wake();
+    }
   }
 
   private renewLeases(): void {
@@ -201,17 +276,21 @@ export class DeliveryWorker {
   }
 
   private async renewEach(): Promise<void> {
-    for (const [id, held] of [...this.held]) {
-      if (this.lost.has(id) || !this.running) continue;
+    for (const [key, { scope, notification: held }] of [...this.held]) {
+      if (this.lost.has(key) || !this.running) continue;
+      const id = held.id;
       // A fresh time per lease: a slow round must not hand out leases shorter than meant.
       const now = this.deps.clock.now();
       const expiresAt = new Date(now.getTime() + this.deps.tuning.leaseMs);
       try {
-        if (await this.deps.outbox.extendLease(id, this.holder, expiresAt, now)) {
+        if (await runInTenant(scope, () => this.deps.outbox.extendLease(id, this.holder, expiresAt, now))) {
           held.lease = { holder: this.holder, expiresAt };
-        } else if (this.held.has(id)) {
-          this.lost.add(id);
-          this.deps.logger.warn({ notificationId: id }, 'lease could not be renewed; leaving the notification to whoever took it over');
+        } else if (this.held.has(key)) {
+          this.lost.add(key);
+          this.deps.logger.warn(
+            { notificationId: id, tenantId: scope.tenantId },
+            'lease could not be renewed; leaving the notification to whoever took it over',
+          );
         }
       } catch (error) {
         this.deps.logger.warn({ err: error, notificationId: id }, 'could not renew a delivery lease');
@@ -234,4 +313,17 @@ export class DeliveryWorker {
       if (wakeable) this.idleSleepers.add(done);
     });
   }
+}
+
+/** A held notification's key: ids are unique only within their tenant. */
+function heldKey(notificationId: string): string {
+  return `${currentTenantId()}/${notificationId}`;
+}
+
+/** The tenants in turn order: those after the one served last, then the rest. */
+function takeTurns(tenants: string[], lastServed: string | undefined): string[] {
+  const sorted = [...tenants].sort();
+  if (lastServed === undefined) return sorted;
+  const after = sorted.findIndex((id) => id > lastServed);
+  return after <= 0 ? sorted : [...sorted.slice(after), ...sorted.slice(0, after)];
 }

@@ -5,7 +5,7 @@
  * Only one notification of a member is held at a time, so one read per DM is written at a time.
  * Reads are kept an hour; whoever saves purges older ones, at most every ten minutes per process.
  */
-import type { Db } from 'mongodb';
+import type { CollectionSource } from '../../../db/tenant-collection';
 import type { CollectionIndexes } from '../../../db/indexes';
 import type { HistoryRead } from './dm-history';
 
@@ -35,7 +35,7 @@ export class DmHistoryRepository {
   private lastPurge = 0;
 
   constructor(
-    db: Db,
+    db: CollectionSource,
     private readonly now: () => number,
   ) {
     this.reads = db.collection<ReadDocument>(DM_HISTORY_READS_COLLECTION);

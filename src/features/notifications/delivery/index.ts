@@ -14,6 +14,8 @@ import { DEFAULT_DELIVERY_TUNING, type DeliveryTuning } from './delivery-tuning'
 import { DeliveryWorker } from './delivery.worker';
 import { requeueOrphansJob, retentionJob, REQUEUE_ORPHANS_CRON, RETENTION_CRON } from './outbox-maintenance.job';
 import { SlackDm } from './slack-dm';
+import { DeliveryTenants } from '../outbox/delivery-tenants.repository';
+import { tenantBaseUrl } from '../../../tenancy/tenant-scope';
 
 export { DeliveryWorker } from './delivery.worker';
 export { DEFAULT_DELIVERY_TUNING, type DeliveryTuning } from './delivery-tuning';
@@ -43,12 +45,14 @@ export function registerDelivery(
     mappings: ports.mapping,
     preferences: services.preferences,
     workspace: deps.workspace,
-    dm: new SlackDm(deps.deliveryClient),
+    dm: new SlackDm(async () => (await deps.slack.current()).deliveryClient),
     historyReads: new DmHistoryRepository(deps.db, () => deps.clock.now().getTime()),
+    dueTenants: new DeliveryTenants(deps.globalDb),
+    tenants: deps.tenants,
     clock: deps.clock,
     logger: deps.logger.child({ component: 'delivery' }),
     metrics: createDeliveryMetrics(deps.metricsRegistry),
-    pigmentBaseUrl: deps.config.pigmentBaseUrl,
+    pigmentBaseUrl: tenantBaseUrl,
     tuning: deliveryTuning(deps),
   });
   const orphans = requeueOrphansJob(outbox);
@@ -59,7 +63,7 @@ export function registerDelivery(
     start: () => {
       worker.start();
       // A crash before the last start may have left notifications out of the queue.
-      void deps.scheduler.runExclusive(orphans, 'event');
+      void deps.scheduler.runForEveryTenant(orphans);
     },
     stop: () => worker.stop(),
     status: () => worker.status(),

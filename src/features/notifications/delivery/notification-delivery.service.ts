@@ -27,6 +27,7 @@ import { backoffMs, mappingRecheckAt, type DeliveryTuning } from './delivery-tun
 import type { RateLimitGates, SlackStep } from './rate-limit-gates';
 import { classifyDeliveryFailure } from './slack-errors';
 import type { DmHistory, HistoryReads } from './dm-history';
+import type { DeliveryTenants } from '../outbox/delivery-tenants.repository';
 import type { SlackDm } from './slack-dm';
 
 export interface DeliveryWorkerDeps {
@@ -34,15 +35,20 @@ export interface DeliveryWorkerDeps {
   members: MemberDirectory;
   mappings: MappingLookup;
   preferences: PreferencesService;
-  /** The workspace as this process last saw it (refreshed every few seconds). */
-  workspace: { current(): WorkspaceState | undefined };
+  /** The current tenant's workspace, read a few seconds ago at most. */
+  workspace: { current(): Promise<WorkspaceState | undefined> };
+  /** Where hand-offs and the worker mark tenants with notifications due. */
+  dueTenants: DeliveryTenants;
+  /** Opens tenant scopes (the worker claims tenant by tenant). */
+  tenants: { run<T>(tenantId: string, work: () => Promise<T>): Promise<T> };
   dm: SlackDm;
   /** DM history reads kept between attempts (dm-history.repository.ts). */
   historyReads: HistoryReads;
   clock: Clock;
   logger: Logger;
   metrics: DeliveryMetrics;
-  pigmentBaseUrl: string;
+  /** The current tenant's platform base URL. */
+  pigmentBaseUrl: () => string;
   tuning: DeliveryTuning;
 }
 
@@ -56,8 +62,8 @@ export interface DeliveryRun {
   isRunning(): boolean;
   /** Delivery paused on a token error. */
   isPaused(): boolean;
-  /** Whether the workspace lets anything be claimed now. */
-  mayClaim(): boolean;
+  /** Whether the current tenant's workspace lets anything be claimed now. */
+  mayClaim(): Promise<boolean>;
   /** A held notification whose lease another process took over: never sent from here. */
   isLost(id: string): boolean;
   markLost(id: string): void;
@@ -88,11 +94,11 @@ export class NotificationDelivery {
   /** Delivers, skips, fails or gives back one claimed notification. */
   async deliver(n: Notification): Promise<void> {
     if (this.run.isLost(n.id)) return;
-    const state = this.deps.workspace.current();
+    const state = await this.deps.workspace.current();
     if (state?.kind === 'attached' && state.workspace.status === 'disconnected') return this.skip(n, 'workspace_disconnected');
     // The workspace went back to pending, or the token turned out to be another workspace's,
     // since the claim: keep it queued, as mayClaim would have.
-    if (!this.run.mayClaim()) return this.giveBack(n);
+    if (!(await this.run.mayClaim())) return this.giveBack(n);
     const { member, allowed, mapping } = await this.lookUpRecipient(n);
     if (member?.status === 'deactivated') return this.skip(n, 'member_deactivated', member.id);
     if (member && !allowed) return this.skip(n, 'disabled_by_member', member.id);
@@ -131,7 +137,7 @@ export class NotificationDelivery {
 
   private async send(n: Notification, memberId: string, mapping: Mapping): Promise<void> {
     const { dm, tuning, logger, metrics } = this.deps;
-    const message = buildNotificationMessage(n, { pigmentBaseUrl: this.deps.pigmentBaseUrl, now: this.deps.clock.now() });
+    const message = buildNotificationMessage(n, { pigmentBaseUrl: this.deps.pigmentBaseUrl(), now: this.deps.clock.now() });
     let channel = mapping.dmChannelId;
     let reopened = false;
     let failures = n.failures ?? 0;

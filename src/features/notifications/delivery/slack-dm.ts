@@ -19,11 +19,12 @@ export interface HistoryPage {
 }
 
 export class SlackDm {
-  constructor(private readonly client: WebClient) {}
+  /** `client`: the current tenant's delivery client (TenantSlack). */
+  constructor(private readonly client: () => Promise<WebClient>) {}
 
   /** Opens (or finds) the app's DM with a Slack user: the channel id. */
   async open(slackUserId: string): Promise<string> {
-    const result = await this.client.conversations.open({ users: slackUserId });
+    const result = await (await this.client()).conversations.open({ users: slackUserId });
     const id = result.channel?.id;
     if (!id) throw new Error('conversations.open answered without a channel id');
     return id;
@@ -31,7 +32,7 @@ export class SlackDm {
 
   /** Posts the notification's message; where it landed. */
   async post(channel: string, message: NotificationMessage): Promise<SlackMessageRef> {
-    const result = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, metadata: message.metadata });
+    const result = await (await this.client()).chat.postMessage({ channel, text: message.text, blocks: message.blocks, metadata: message.metadata });
     if (!result.channel || !result.ts) throw new Error('chat.postMessage answered without channel and ts');
     return { channel: result.channel, ts: result.ts };
   }
@@ -42,7 +43,13 @@ export class SlackDm {
    * a distributed app outside the Marketplace, whatever `limit` asks).
    */
   async historyPage(channel: string, oldest: string, cursor: string | undefined): Promise<HistoryPage> {
-    const result = await this.client.conversations.history({ channel, oldest, limit: HISTORY_PAGE, include_all_metadata: true, ...(cursor ? { cursor } : {}) });
+    const result = await (await this.client()).conversations.history({
+      channel,
+      oldest,
+      limit: HISTORY_PAGE,
+      include_all_metadata: true,
+      ...(cursor ? { cursor } : {}),
+    });
     const messages = (result.messages ?? []).flatMap((message) => {
       if (!message.ts) return [];
       const metadata = message.metadata as { event_type?: string; event_payload?: { notification_id?: unknown } } | undefined;
@@ -56,7 +63,7 @@ export class SlackDm {
   /** Whether the bot token works again (auth.test), while delivery is paused. */
   async tokenWorks(): Promise<boolean> {
     try {
-      return (await this.client.auth.test()).ok === true;
+      return (await (await this.client()).auth.test()).ok === true;
     } catch {
       return false;
     }

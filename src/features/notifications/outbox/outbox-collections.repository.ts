@@ -26,9 +26,10 @@
  * Only plain indexes (FerretDB has no TTL or partial ones): retention is
  * `deleteFinishedBefore`, run by a scheduled job.
  */
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoServerError, type Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../../db/indexes';
 import { recipientKey, type Notification, type NotificationStatus, type SlackMessageRef } from '../notification.types';
+import type { CollectionSource } from '../../../db/tenant-collection';
 
 /** The notification as handed off. */
 export interface OutboxDocument {
@@ -138,7 +139,7 @@ export interface OutboxCollections {
   opens: Collection<OpenDocument>;
 }
 
-export function openOutboxCollections(db: Db): OutboxCollections {
+export function openOutboxCollections(db: CollectionSource): OutboxCollections {
   return {
     outbox: db.collection<OutboxDocument>(OUTBOX_INDEXES.collection),
     queue: db.collection<QueueDocument>(NOTIFICATION_QUEUE_INDEXES.collection),

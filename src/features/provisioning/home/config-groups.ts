@@ -10,6 +10,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../../platform/clock';
 import { slackErrorCode } from '../../../slack/slack-error';
+import { PerTenant } from '../../../tenancy/per-tenant';
 
 /** Slack's answer to user group methods on a plan without user groups (Free). */
 export const PLAN_UPGRADE_REQUIRED = 'plan_upgrade_required';
@@ -28,13 +29,23 @@ export interface UsergroupSummary {
 export const USERGROUPS_TTL_MS = 60_000;
 
 export class UsergroupCatalog {
-  private cached: { at: number; groups: UsergroupSummary[] } | undefined;
-  /** When Slack last said the plan has no user groups; asked again after a list's time, believed until a list succeeds. */
-  private refusedAt: number | undefined;
-  private loading: Promise<UsergroupSummary[]> | undefined;
+  /** Per tenant (see PerTenant). */
+  private readonly perTenant = new PerTenant<{
+    cached?: { at: number; groups: UsergroupSummary[] } | undefined;
+    refusedAt?: number | undefined;
+    loading?: Promise<UsergroupSummary[]> | undefined;
+  }>(() => ({}));
+  private get tenantState(): {
+    cached?: { at: number; groups: UsergroupSummary[] } | undefined;
+    refusedAt?: number | undefined;
+    loading?: Promise<UsergroupSummary[]> | undefined;
+  } {
+    return this.perTenant.get();
+  }
 
   constructor(
-    private readonly client: WebClient,
+    /** The current tenant's bot client (TenantSlack). */
+    private readonly client: () => Promise<WebClient>,
     private readonly clock: Clock,
     private readonly ttlMs = USERGROUPS_TTL_MS,
   ) {}
@@ -42,12 +53,12 @@ export class UsergroupCatalog {
   /** Every group, disabled ones included (read at most once per `ttlMs`; concurrent callers share one call). */
   async list(): Promise<UsergroupSummary[]> {
     const now = this.clock.now().getTime();
-    if (this.cached && now - this.cached.at < this.ttlMs) return this.cached.groups;
-    if (this.refusedAt !== undefined && now - this.refusedAt < this.ttlMs) return Promise.reject(new Error(PLAN_UPGRADE_REQUIRED));
-    this.loading ??= this.load().finally(() => {
-      this.loading = undefined;
+    if (this.tenantState.cached && now - this.tenantState.cached.at < this.ttlMs) return this.tenantState.cached.groups;
+    if (this.tenantState.refusedAt !== undefined && now - this.tenantState.refusedAt < this.ttlMs) return Promise.reject(new Error(PLAN_UPGRADE_REQUIRED));
+    this.tenantState.loading ??= this.load().finally(() => {
+      this.tenantState.loading = undefined;
     });
-    return this.loading;
+    return this.tenantState.loading;
   }
 
   /**
@@ -55,12 +66,12 @@ export class UsergroupCatalog {
    * kept list. Nothing kept yet: nothing to do, the next `list` reads it from Slack anyway.
    */
   remember(group: UsergroupSummary): void {
-    if (!this.cached) return;
-    const kept = this.cached.groups.find((g) => g.id === group.id);
+    if (!this.tenantState.cached) return;
+    const kept = this.tenantState.cached.groups.find((g) => g.id === group.id);
     // A late copy of the group must not undo a newer one.
     if (kept?.updated !== undefined && group.updated !== undefined && group.updated < kept.updated) return;
-    const groups = [...this.cached.groups.filter((g) => g.id !== group.id), group].sort((a, b) => a.handle.localeCompare(b.handle));
-    this.cached = { at: this.cached.at, groups };
+    const groups = [...this.tenantState.cached.groups.filter((g) => g.id !== group.id), group].sort((a, b) => a.handle.localeCompare(b.handle));
+    this.tenantState.cached = { at: this.tenantState.cached.at, groups };
   }
 
   /**
@@ -68,7 +79,7 @@ export class UsergroupCatalog {
    * plan): the configuration modal and the panel say so instead of offering groups.
    */
   needsPaidPlan(): boolean {
-    return this.refusedAt !== undefined;
+    return this.tenantState.refusedAt !== undefined;
   }
 
   /** Like `list`, but undefined when Slack does not answer (the panel then shows group ids). */
@@ -77,14 +88,14 @@ export class UsergroupCatalog {
   }
 
   private async load(): Promise<UsergroupSummary[]> {
-    const answer = await this.client.usergroups.list({ include_disabled: true }).catch((error: unknown) => {
-      if (slackErrorCode(error) === PLAN_UPGRADE_REQUIRED) this.refusedAt = this.clock.now().getTime();
+    const answer = await (await this.client()).usergroups.list({ include_disabled: true }).catch((error: unknown) => {
+      if (slackErrorCode(error) === PLAN_UPGRADE_REQUIRED) this.tenantState.refusedAt = this.clock.now().getTime();
       throw error;
     });
-    this.refusedAt = undefined;
+    this.tenantState.refusedAt = undefined;
     const groups = (answer.usergroups ?? []).flatMap((g) => (g.id ? [toUsergroupSummary({ ...g, id: g.id })] : []));
     groups.sort((a, b) => a.handle.localeCompare(b.handle));
-    this.cached = { at: this.clock.now().getTime(), groups };
+    this.tenantState.cached = { at: this.clock.now().getTime(), groups };
     return groups;
   }
 }

@@ -149,7 +149,7 @@ async function exportReport(deps: ScreenDeps, repos: HistoryRepos, client: WebCl
   if (!run) return dm(client, userId, REPORT_GONE_TEXT);
   if (isUnfinished(run)) return dm(client, userId, REPORT_RUNNING_TEXT);
   try {
-    const result = await sendCsvToDm(deps.slackClient, {
+    const result = await sendCsvToDm((await deps.slack.current()).client, {
       userId,
       filename: reportFilename(run),
       title: `${runTitle(run)} report`,

@@ -43,7 +43,7 @@ export function registerPanel(app: App, deps: ScreenDeps, services: { repos: Pro
     deps,
     repos: services.repos,
     sync: services.sync,
-    catalog: new UsergroupCatalog(deps.slackClient, deps.clock),
+    catalog: new UsergroupCatalog(async () => (await deps.slack.current()).client, deps.clock),
     logger,
   };
   const manage = deps.requirePermission(PROVISIONING_PERMISSION);
@@ -85,7 +85,7 @@ export function registerPanel(app: App, deps: ScreenDeps, services: { repos: Pro
   app.action(PROVISIONING_PANEL_IDS.preview, manage, async (args) => {
     const click = clickOf(args.context);
     const userId = click.userId;
-    if (!deps.workspace.isLive()) return tell(args.client, userId, { kind: 'workspace_not_live' });
+    if (!(await deps.workspace.isLive())) return tell(args.client, userId, { kind: 'workspace_not_live' });
     logger.info({ userId, memberId: click.member.id }, 'sync preview started from the App Home');
     await tell(args.client, userId, { kind: 'preview_started' });
     const outcome = await ctx.sync.run({ kind: 'preview', trigger: 'manual' });

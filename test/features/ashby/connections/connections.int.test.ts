@@ -82,7 +82,7 @@ describe('Ashby connections in the App Home', () => {
       ['app-fin', 'Finance & <Budget>'],
       ['app-ops', 'Operations'],
     ]) {
-      const res = await t.fetch(`/api/v1/applications/${id}`, { method: 'PUT', headers: AUTH, body: JSON.stringify({ name }) });
+      const res = await t.fetch(`/api/v1/workspaces/default/applications/${id}`, { method: 'PUT', headers: AUTH, body: JSON.stringify({ name }) });
       expect(res.status).toBe(201);
     }
   });

@@ -89,7 +89,7 @@ export async function startImportsWorld(label: string): Promise<ImportsWorld> {
     connections,
     applications,
     ashby: ashbyApi,
-    notify: createNotify(outbox, { clock: features.clock, pigmentBaseUrl: features.config.pigmentBaseUrl }),
+    notify: createNotify(outbox, { clock: features.clock, pigmentBaseUrl: () => features.config.pigmentBaseUrl! }),
     members: features.members,
   });
   return {

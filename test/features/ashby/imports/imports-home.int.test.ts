@@ -216,7 +216,7 @@ describe('Ashby imports in the App Home and over HTTP', () => {
     let cursor: string | null = '';
     let pages = 0;
     while (cursor !== null) {
-      const response = await t().fetch(`/api/v1/imports/${imp.id}/rows?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { headers: HEADERS });
+      const response = await t().fetch(`/api/v1/workspaces/default/imports/${imp.id}/rows?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { headers: HEADERS });
       expect(response.status).toBe(200);
       const body = (await response.json()) as { rows: Array<{ applicationId: string; employeeName: string; salary: number }>; nextCursor: string | null };
       expect(body.rows.length).toBeLessThanOrEqual(2);
@@ -227,7 +227,10 @@ describe('Ashby imports in the App Home and over HTTP', () => {
     expect(pages).toBe(3);
     expect(seen).toEqual(ids);
 
-    const all = (await (await t().fetch(`/api/v1/imports/${imp.id}/rows`, { headers: HEADERS })).json()) as { rows: unknown[]; nextCursor: null };
+    const all = (await (await t().fetch(`/api/v1/workspaces/default/imports/${imp.id}/rows`, { headers: HEADERS })).json()) as {
+      rows: unknown[];
+      nextCursor: null;
+    };
     expect(all.rows).toHaveLength(5);
     expect(all.rows[0]).toEqual(
       expect.objectContaining({
@@ -240,12 +243,12 @@ describe('Ashby imports in the App Home and over HTTP', () => {
     );
     expect(all.nextCursor).toBeNull();
 
-    expect((await t().fetch('/api/v1/imports/imp-unknown/rows', { headers: HEADERS })).status).toBe(404);
+    expect((await t().fetch('/api/v1/workspaces/default/imports/imp-unknown/rows', { headers: HEADERS })).status).toBe(404);
     for (const query of ['limit=0', 'limit=abc', 'limit=1001', 'cursor=!!', 'cursor=Zm9v_', 'other=1']) {
-      const response = await t().fetch(`/api/v1/imports/${imp.id}/rows?${query}`, { headers: HEADERS });
+      const response = await t().fetch(`/api/v1/workspaces/default/imports/${imp.id}/rows?${query}`, { headers: HEADERS });
       expect({ query, status: response.status }).toEqual({ query, status: 400 });
     }
-    expect((await t().fetch(`/api/v1/imports/${imp.id}/rows`)).status).toBe(401);
+    expect((await t().fetch(`/api/v1/workspaces/default/imports/${imp.id}/rows`)).status).toBe(401);
   });
 });
 

@@ -111,7 +111,7 @@ describe('the import setup modal', () => {
     const empty = renderSetupModal({ applications: [] });
     expect(validateView(empty)).toEqual([]);
     expect(empty.submit).toBeUndefined();
-    expect(JSON.stringify(empty.blocks)).toContain('PUT /api/v1/applications/:applicationId');
+    expect(JSON.stringify(empty.blocks)).toContain('PUT /api/v1/workspaces/:workspaceId/applications/:applicationId');
   });
 
   it("says to add the application to a connection's access list when none lists it", () => {

@@ -178,7 +178,7 @@ describe('member details in the App Home', () => {
     await eventually(() => t.emulator.messagesTo(STANDARD).find((m) => m.text.includes('You cannot manage members')), 5_000, 'the refusal DM');
     expect(t.emulator.callsOf('views.open')).toHaveLength(0);
 
-    const opened = await deps.slackClient.views.open({
+    const opened = await (await deps.slack.current()).client.views.open({
       trigger_id: t.emulator.issueTriggerId(STANDARD),
       view: {
         type: 'modal',
@@ -192,7 +192,7 @@ describe('member details in the App Home', () => {
     const refusedNow = async (what: string) => {
       await modalWith(t, STANDARD, PERMISSION_REFUSED_VIEW, (v) => textOf(v).includes('You cannot manage members'), what);
       // Back to the forged modal for the next attempt.
-      await deps.slackClient.views.update({
+      await (await deps.slack.current()).client.views.update({
         view_id: own.id,
         view: {
           type: 'modal',

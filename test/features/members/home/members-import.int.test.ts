@@ -158,7 +158,8 @@ describe('member import in the App Home', () => {
     expect(t.emulator.callsOf('views.open')).toHaveLength(0);
 
     // A modal of the standard member's own (as if they had one), for the forged payloads.
-    const forged = (await t.connector.deps.slackClient.views.open({ trigger_id: t.emulator.issueTriggerId(STANDARD), view: uploadLike() })).view!;
+    const forged = (await (await t.connector.deps.slack.current()).client.views.open({ trigger_id: t.emulator.issueTriggerId(STANDARD), view: uploadLike() }))
+      .view!;
     const view = t.emulator.modalStackOf(STANDARD)[0]!;
     expect(view.id).toBe(forged.id);
 

@@ -56,9 +56,9 @@ describe('notification DM and the "Open in Pigment" click', () => {
         actor: { name: '<@U0READER01> & co' },
         createdAt: new Date('2024-03-05T14:03:27Z'),
       },
-      { pigmentBaseUrl },
+      { pigmentBaseUrl: pigmentBaseUrl! },
     );
-    const client = t.connector.deps.slackClient;
+    const client = (await t.connector.deps.slack.current()).client;
     const opened = await client.conversations.open({ users: USER });
     const channel = opened.channel!.id!;
 

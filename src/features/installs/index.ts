@@ -1,0 +1,51 @@
+/**
+ * Slack installations: which Slack workspace (team) serves which platform workspace (tenant),
+ * with its encrypted tokens. Offers Bolt its `authorize` and tenant scope, the current
+ * tenant's Slack clients to everyone else (through TenantSlack), and handles Slack's
+ * uninstall and revocation events.
+ */
+import type { App } from '@slack/bolt';
+import type { Logger } from '../../platform/logger';
+import type { Clock } from '../../platform/clock';
+import { currentTenantId } from '../../tenancy/tenant-scope';
+import type { WorkspaceService } from '../workspace/workspace.service';
+import type { InstallationRepository } from './installation.repository';
+import type { InstallationCache } from './slack-authorize';
+import type { TenantSlack } from '../../slack/tenant-slack';
+
+export { INSTALLATION_INDEXES, InstallationRepository } from './installation.repository';
+export { createAuthorize, InstallationCache, tenantScope } from './slack-authorize';
+export { installFromToken } from './token-install';
+export type { Installation } from './installation.types';
+
+export interface InstallsDeps {
+  installations: InstallationRepository;
+  cache: InstallationCache;
+  slack: TenantSlack;
+  workspace: WorkspaceService;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function register(app: App, deps: InstallsDeps): void {
+  const logger = deps.logger.child({ feature: 'installs' });
+
+  const disconnect = async (teamId: string, reason: 'app_uninstalled' | 'tokens_revoked') => {
+    // Slack asks apps to delete the tokens; the binding and every record stay for a reinstall.
+    await deps.installations.revoke(teamId, reason, deps.clock.now());
+    deps.cache.forget(teamId);
+    deps.slack.forget(currentTenantId());
+    await deps.workspace.disconnect(teamId, reason);
+    logger.warn({ teamId, reason }, 'Slack tokens deleted');
+  };
+
+  app.event('app_uninstalled', async ({ body }) => {
+    await disconnect(String(body.team_id), 'app_uninstalled');
+  });
+
+  app.event('tokens_revoked', async ({ body, event }) => {
+    // User tokens alone (the optional admin token) leave the bot working.
+    if ((event.tokens.bot ?? []).length === 0) return;
+    await disconnect(String(body.team_id), 'tokens_revoked');
+  });
+}

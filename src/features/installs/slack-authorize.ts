@@ -1,0 +1,80 @@
+/**
+ * How Bolt finds the installation behind each event and interaction, and the tenant scope
+ * the listeners then run in.
+ *
+ * - `authorize` (Bolt's hook): the team's installation gives the bot token and the tenant. A
+ *   team without an installation, or whose tokens were revoked, is refused: Bolt logs it,
+ *   acknowledges, and calls no listener. Org-wide (Enterprise Grid) installs are not served.
+ * - `tenantScope` (the global middleware after it): runs the listeners inside the tenant.
+ *   `app_uninstalled` and `tokens_revoked` skip Bolt's authorize (the tokens may be gone), so
+ *   their tenant is read from the team's binding.
+ */
+import type { Authorize, Middleware, AnyMiddlewareArgs } from '@slack/bolt';
+import type { Logger } from '../../platform/logger';
+import type { TenantRegistry } from '../tenants/tenant-registry';
+import type { InstallationRepository } from './installation.repository';
+import type { Installation } from './installation.types';
+
+const CACHE_MS = 5_000;
+const KEPT = 5_000;
+
+/** The team → installation reads Bolt does for every payload, kept a few seconds. */
+export class InstallationCache {
+  private readonly byTeam = new Map<string, { installation: Installation | undefined; at: number }>();
+
+  constructor(
+    private readonly installations: InstallationRepository,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async forTeam(teamId: string): Promise<Installation | undefined> {
+    const cached = this.byTeam.get(teamId);
+    if (cached && this.now() - cached.at < CACHE_MS) return cached.installation;
+    const installation = await this.installations.forTeam(teamId);
+    this.byTeam.delete(teamId);
+    if (this.byTeam.size >= KEPT) this.byTeam.delete(this.byTeam.keys().next().value!);
+    this.byTeam.set(teamId, { installation, at: this.now() });
+    return installation;
+  }
+
+  forget(teamId: string): void {
+    this.byTeam.delete(teamId);
+  }
+}
+
+export function createAuthorize(cache: InstallationCache): Authorize<boolean> {
+  return async (source) => {
+    if (source.isEnterpriseInstall || !source.teamId)
+      throw new Error(`no installation serves ${source.enterpriseId ?? 'this'} org-wide; only workspace installs are served`);
+    const installation = await cache.forTeam(source.teamId);
+    if (!installation) throw new Error(`team ${source.teamId} has no installation`);
+    if (!installation.botToken) throw new Error(`team ${source.teamId} uninstalled the app or revoked its tokens`);
+    return {
+      teamId: installation.teamId,
+      botToken: installation.botToken,
+      botUserId: installation.botUserId,
+      ...(installation.botId ? { botId: installation.botId } : {}),
+      ...(installation.enterpriseId ? { enterpriseId: installation.enterpriseId } : {}),
+      tenantId: installation.tenantId,
+    };
+  };
+}
+
+/** Runs the listeners inside the payload's tenant; a payload with none is dropped (logged). */
+export function tenantScope(deps: { cache: InstallationCache; tenants: TenantRegistry; logger: Logger }): Middleware<AnyMiddlewareArgs> {
+  return async ({ context, body, next }) => {
+    const teamId = typeof context.teamId === 'string' ? context.teamId : undefined;
+    let tenantId = typeof context.tenantId === 'string' ? context.tenantId : undefined;
+    if (!tenantId && teamId) tenantId = (await deps.cache.forTeam(teamId))?.tenantId;
+    if (!tenantId) {
+      deps.logger.warn({ teamId, type: (body as { type?: unknown }).type }, 'a Slack payload for a team without an installation was ignored');
+      return;
+    }
+    const tenant = await deps.tenants.get(tenantId);
+    if (!tenant) {
+      deps.logger.error({ teamId, tenantId }, 'a Slack payload for an installation whose platform workspace is gone was ignored');
+      return;
+    }
+    await deps.tenants.run(tenantId, next);
+  };
+}
