@@ -35,9 +35,9 @@ export const teamMethods: MethodTable = {
   'team.info': {
     token: 'bot',
     scope: 'team:read',
-    // `plan` and `distributed_app` are the emulator's own fields: team.info does not tell them.
+    // `plan`, `distributed_app` and `app_approval_required` are the emulator's own fields: team.info does not tell them.
     handler: ({ services: { state } }) => {
-      const { plan: _plan, distributed_app: _distributed, ...team } = state.team;
+      const { plan: _plan, distributed_app: _distributed, app_approval_required: _approval, ...team } = state.team;
       return { team: { ...team, is_verified: false } };
     },
   },
