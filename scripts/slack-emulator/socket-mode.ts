@@ -37,6 +37,8 @@ export interface SocketModeServerOptions {
   botUserId?: string;
   /** The Enterprise Grid org of the workspace (`E…`), carried by `events_api` payloads; none by default. */
   enterpriseId?: string;
+  /** Whom `sendEvent` addresses, read at each send; overrides `teamId`, `botUserId` and `enterpriseId` (an install may change it). */
+  authorization?: () => EventAuthorization;
   /** Interval of server pings. Default 10 000 ms (the client gives up after 30 s without one). */
   pingIntervalMs?: number;
   /** How long one delivery attempt waits for its ack before redelivery. Default 3 000 ms (Slack's 3 s). */
@@ -443,10 +445,11 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
     return { ...envelope, retry_attempt: attempt, retry_reason: attempt === 0 ? '' : 'timeout' };
   }
 
-  const defaultAuthorization: EventAuthorization = { teamId, botUserId, ...(enterpriseId === null ? {} : { enterpriseId }) };
+  const fixedAuthorization: EventAuthorization = { teamId, botUserId, ...(enterpriseId === null ? {} : { enterpriseId }) };
+  const defaultAuthorization = options.authorization ?? (() => fixedAuthorization);
 
   /** The `event_callback` wrapper Slack puts around an event; built once so retries keep the same event_id. */
-  function eventCallback(event: Record<string, unknown>, authorization: EventAuthorization = defaultAuthorization): Record<string, unknown> {
+  function eventCallback(event: Record<string, unknown>, authorization: EventAuthorization = defaultAuthorization()): Record<string, unknown> {
     const team = authorization.teamId;
     const enterprise = authorization.enterpriseId ?? null;
     return {
