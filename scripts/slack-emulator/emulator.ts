@@ -1,43 +1,77 @@
 /**
  * The Slack emulator: one node:http server speaking Slack's Web API at `/api/<method>`,
- * hosting the Socket Mode WebSocket, file uploads and downloads, and a few control routes
- * under `/_emulator/`. It enforces Slack's auth rules and rate limits, injects faults on
- * demand and records every call, so integration tests run the real Bolt app against it.
+ * hosting the Socket Mode WebSocket, Slack's OAuth v2 authorize page, file uploads and
+ * downloads, and a few control routes under `/_emulator/`. It serves one app installed (or
+ * not yet) in several workspaces: each token names its workspace, each workspace has its own
+ * state, rate limits and faults, and one Socket Mode connection carries the events of all.
+ * It enforces Slack's auth rules and rate limits, injects faults on demand and records every
+ * call, so integration tests run the real Bolt app against it.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { FaultQueue, FaultSpecSchema, type FaultSpec } from './faults';
 import { AckTimeoutError, createSocketModeServer, type SocketModeServer, type SocketModeServerOptions } from './socket-mode';
-import { METHODS, SlackApiError, type MethodServices, type TokenKind } from './methods';
-import { createFile, DOWNLOAD_PATH, readFileForDownload, receiveUpload, UPLOAD_PATH } from './methods/files';
+import { METHODS, SlackApiError, type MethodSpec, type TokenKind } from './methods';
+import { DOWNLOAD_PATH, readFileForDownload, receiveUpload, UPLOAD_PATH } from './methods/files';
 import { BodyTooLargeError, bearerToken, decodeArgsForRecord, parseApiRequest, parseUploadBody, readBody } from './methods/request';
 import { applySubmissionAck } from './modal-stack';
-import { eventBuilders, interactionPayload, type EventBuilders } from './payloads';
+import type { EventBuilders } from './payloads';
+import { AUTHORIZE_PATH, OAuthApp, type OAuthOptions, type PageReply } from './oauth';
 import { RateLimiter } from './rate-limits';
-import { missingScopeAnswer, type TokenScopes } from './scopes';
+import { manifestAppName, missingScopeAnswer, type TokenScopes } from './scopes';
 import type { SocketModeAck } from './types';
-import { WorkspaceState, type Seed, type SeedUser, type SlackFile, type SlackMessage, type SlackUser, type SlackView } from './state';
+import {
+  IdSequence,
+  parseSeed,
+  type Seed,
+  type SeedUser,
+  type SlackFile,
+  type SlackMessage,
+  type SlackUser,
+  type SlackView,
+  type WorkspaceState,
+} from './state';
+import { createTeamHandle, type SlackTeamEmulator, type TeamHandleContext } from './team-handle';
+import { defaultsForTeam, startsInstalled, TeamRuntime } from './team-runtime';
+import { TokenRegistry, type IssuedToken } from './tokens';
 import { listen } from '../listen';
+
+export type { FaultSpec } from './faults';
+export type { SlackTeamEmulator } from './team-handle';
+export type { OAuthOptions } from './oauth';
 
 export interface SlackEmulatorOptions {
   /** Interface to listen on; `127.0.0.1` by default. */
   host?: string;
   /** Port; `0` (the default) picks a free one. */
   port?: number;
-  /** The workspace; defaults fill whatever is missing. */
+  /** The primary workspace; defaults fill whatever is missing. */
   seed?: Seed;
   /**
-   * The tokens' scopes, over the seed's `scopes`. By default the bot token holds exactly
-   * manifest.json's bot scopes and the app token `connections:write`.
+   * More workspaces besides the primary `seed`; each gets its own users, groups, channels,
+   * views, bot user, bot token, rate limiters and faults. They start without the app unless
+   * their seed says `installed: true`.
+   */
+  teams?: Seed[];
+  /**
+   * The app's configured scopes, over the seeds' `scopes`, in every workspace. By default the
+   * bot token holds exactly manifest.json's bot scopes and the app token `connections:write`.
    */
   scopes?: Partial<TokenScopes>;
+  /** The primary workspace's bot token (its first one, if it starts uninstalled). */
   botToken?: string;
   appToken?: string;
+  /**
+   * The app's OAuth credentials. Defaults: clientId `emulator-client-id`, clientSecret
+   * `emulator-client-secret`. With `redirectUris`, redirect_uri must be one of them (Slack's
+   * `bad_redirect_uri`); without, any http(s) URL is accepted.
+   */
+  oauth?: OAuthOptions;
   /** Multiplies every rate limit (tests use e.g. 50); 1 is Slack's own figures. */
   rateLimitScale?: number;
   /** Passed to the Socket Mode server. */
   socket?: Pick<SocketModeServerOptions, 'pingIntervalMs' | 'ackTimeoutMs' | 'maxRetries' | 'connectionLifetimeMs' | 'refreshGraceMs'>;
-  /** The clock in milliseconds, for trigger expiry, rate limits and timestamps. */
+  /** The clock in milliseconds, for trigger expiry, rate limits, OAuth codes and timestamps. */
   now?: () => number;
   /** How long a trigger id can be exchanged; Slack gives 3 seconds. */
   triggerTtlMs?: number;
@@ -65,7 +99,7 @@ function oneWay(latency: NetworkLatency | undefined): () => number {
   return () => eachWayMs + Math.random() * jitterMs;
 }
 
-/** What a token turned out to be: the two tokens the app holds, none, or something else. */
+/** What a token turned out to be: one of the app's tokens (bot, app-level, a user's), none, or something else. */
 export type CallTokenKind = TokenKind | 'none' | 'invalid';
 
 /** One Web API call as the emulator received and answered it. */
@@ -74,61 +108,50 @@ export interface RecordedCall {
   /** Arguments without the token, JSON-encoded values decoded. */
   args: Record<string, unknown>;
   tokenKind: CallTokenKind;
+  /** The workspace whose token made the call (none for the app-level token, no token or an unknown one). */
+  teamId?: string;
   status: number;
   response: Record<string, unknown>;
   /** The emulator clock when the call arrived (ms). */
   at: number;
 }
 
-/**
- * A failure to inject on the next `times` calls of a method (`'*'` for any method).
- * `status` answers that HTTP status (429 with `Retry-After: retryAfter`); `error` answers
- * HTTP 200 `{ok: false, error}`; `delayMs` alone only slows the call down.
- */
-export interface FaultSpec {
-  times?: number;
-  /**
-   * Hits each call with this chance (0–1) instead of the next `times` calls, until
-   * clearFaults(): "answer 429 to a fifth of calls" is `{status: 429, probability: 0.2}`.
-   */
-  probability?: number;
-  error?: string;
-  status?: number;
-  retryAfter?: number;
-  delayMs?: number;
-}
-
-/** Checked on injection, so a bad fault fails where it is written, not on a later call. */
-const FaultSpecSchema = z.object({
-  times: z.number().int().positive().optional(),
-  probability: z.number().gt(0).max(1).optional(),
-  error: z.string().min(1).optional(),
-  status: z.number().int().min(200).max(599).optional(),
-  retryAfter: z.number().int().nonnegative().optional(),
-  delayMs: z.number().nonnegative().optional(),
-});
-
 export interface RevokeOptions {
   bot?: boolean;
   app?: boolean;
+  /** The workspace's user tokens; like `bot` unless said. */
+  user?: boolean;
   /** What calls with a revoked token answer; `token_revoked` by default. */
   error?: 'token_revoked' | 'invalid_auth';
 }
 
+/**
+ * The emulator. Its per-workspace members (state, botToken, events, messagesTo…) act on the
+ * primary workspace (the `seed` option); `team(id)` has the same for any workspace.
+ */
 export interface SlackEmulator {
   /** `http://127.0.0.1:PORT/api/`, for `slackApiUrl` / `SLACK_API_URL`. */
   readonly apiUrl: string;
   /** `http://127.0.0.1:PORT`. */
   readonly baseUrl: string;
   readonly port: number;
+  /** The primary workspace's bot token (the configured one while the app is not installed there). */
   readonly botToken: string;
   readonly appToken: string;
   readonly socket: SocketModeServer;
   readonly state: WorkspaceState;
-  /** Every Web API call, oldest first. */
+  /** Every Web API call, of every workspace, oldest first. */
   readonly calls: readonly RecordedCall[];
-  /** The calls of one method. */
+  /** The calls of one method, of every workspace. */
   callsOf(method: string): RecordedCall[];
+  /** The handle of any workspace (primary included); throws for an unknown id. */
+  team(teamId: string): SlackTeamEmulator;
+  /** Every workspace, the primary first. */
+  readonly teams: readonly SlackTeamEmulator[];
+  /** Adds a workspace (without the app unless its seed says `installed: true`); throws for a team id already served. */
+  addTeam(seed: Seed): SlackTeamEmulator;
+  /** The app's OAuth credentials and where its install flow starts. */
+  readonly oauth: { clientId: string; clientSecret: string; authorizeUrl: string };
   /** A trigger id for `views.open` / `views.push`, valid once for `triggerTtlMs`. */
   issueTriggerId(userId: string): string;
   /**
@@ -140,12 +163,14 @@ export interface SlackEmulator {
   interactionPayload(userId: string, fields: { type: string } & Record<string, unknown>): Record<string, unknown>;
   /** Events as Slack sends them for what the workspace holds (the user's Home view, the full user…), for `socket.sendEvent`. */
   readonly events: EventBuilders;
+  /** A fault for every call, of every workspace and the app-level token. */
   injectFault(method: string, fault: FaultSpec): void;
+  /** Clears every fault, the workspaces' own included. */
   clearFaults(): void;
   setRateLimitScale(scale: number): void;
   /** Changes the network delay (see `SlackEmulatorOptions.latency`); `undefined` for none. */
   setLatency(latency: NetworkLatency | undefined): void;
-  /** Makes calls with the app's tokens fail as after an uninstall. */
+  /** Makes calls with the primary workspace's tokens and the app-level token fail as after an uninstall. */
   revokeTokens(options?: RevokeOptions): void;
   restoreTokens(): void;
   /** While set, every call answers `account_inactive`. */
@@ -176,11 +201,6 @@ const DEFAULT_APP_TOKEN = 'xapp-1-emulator-app-token';
 const DEFAULT_TRIGGER_TTL_MS = 3_000;
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
-interface QueuedFault {
-  spec: FaultSpec;
-  remaining: number;
-}
-
 type CallStart = Omit<RecordedCall, 'status' | 'response'>;
 
 interface Reply {
@@ -189,18 +209,30 @@ interface Reply {
   headers?: Record<string, string>;
 }
 
+/** Who made a call: the kind of token, and for a workspace token its workspace and entry. */
+interface Caller {
+  kind: CallTokenKind;
+  team?: TeamRuntime;
+  issued?: IssuedToken;
+}
+
 /** Starts an emulator; resolves once it listens. */
 export async function createSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
   const now = options.now ?? Date.now;
-  const botToken = options.botToken ?? DEFAULT_BOT_TOKEN;
+  const configuredBotToken = options.botToken ?? DEFAULT_BOT_TOKEN;
   const appToken = options.appToken ?? DEFAULT_APP_TOKEN;
-  const state = new WorkspaceState(options.seed, now);
-  if (options.scopes?.bot) state.scopes.bot = [...options.scopes.bot];
-  if (options.scopes?.app) state.scopes.app = [...options.scopes.app];
-  const limiter = new RateLimiter({ scale: options.rateLimitScale ?? 1, now, distributedApp: () => state.team.distributed_app });
+  const triggerTtlMs = options.triggerTtlMs ?? DEFAULT_TRIGGER_TTL_MS;
+  let rateLimitScale = options.rateLimitScale ?? 1;
+  const ids = new IdSequence(now);
+  const tokens = new TokenRegistry();
+  const runtimes: TeamRuntime[] = [];
+  const handles: SlackTeamEmulator[] = [];
   const calls: RecordedCall[] = [];
-  const faults = new Map<string, QueuedFault[]>();
-  const revoked = new Map<TokenKind, string>();
+  /** Faults for every call; each workspace has its own too. */
+  const faults = new FaultQueue();
+  /** The app-level token is the app's: shared by the workspaces, with its own rate limits. */
+  const appLimiter = new RateLimiter({ scale: rateLimitScale, now });
+  let appRevoked: string | undefined;
   let accountInactive = false;
   let triggerCounter = 0;
   let travel = oneWay(options.latency);
@@ -221,44 +253,101 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
       if (!(error instanceof BodyTooLargeError)) process.stderr.write(`[slack-emulator] ${(error as Error).stack ?? String(error)}\n`);
     });
   });
+
+  const newRuntime = (seed: Seed | undefined, index: number): TeamRuntime =>
+    new TeamRuntime({
+      seed,
+      now,
+      ids,
+      defaults: defaultsForTeam(index, runtimes[0]?.state.app.appId),
+      ...(options.scopes ? { scopes: options.scopes } : {}),
+      rateLimitScale,
+      triggerTtlMs,
+      openSocketUrl: (hostHeader) => socket.openConnectionUrl(hostHeader),
+      tokens,
+      installed: startsInstalled(seed, index === 0),
+      ...(index === 0 ? { firstBotToken: configuredBotToken } : {}),
+    });
+  const primary = newRuntime(options.seed, 0);
+  runtimes.push(primary);
+  const { state } = primary;
+
   const socket = createSocketModeServer({
     httpServer: server,
     appId: state.app.appId,
     teamId: state.team.id,
     botUserId: state.app.botUserId,
+    authorization: () => primary.authorization(),
     latency: () => travel(),
-    ...(state.team.enterprise_id ? { enterpriseId: state.team.enterprise_id } : {}),
     ...options.socket,
     // Slack applies a view_submission's response_action to the user's modals once the app acks.
     onAck: (envelope, ack) => {
-      if (envelope.type === 'interactive' && envelope.payload.type === 'view_submission') applySubmissionAck(state, envelope.payload, ack.payload);
+      if (envelope.type !== 'interactive' || envelope.payload.type !== 'view_submission') return;
+      const team = envelope.payload.team;
+      const teamId = isObject(team) && typeof team.id === 'string' ? team.id : undefined;
+      applySubmissionAck(findRuntime(teamId)?.state ?? state, envelope.payload, ack.payload);
     },
   });
   const { port, urlHost } = await listen(server, options.host, options.port);
   const baseUrl = `http://${urlHost}:${port}`;
-
-  const services: MethodServices = {
-    state,
+  const handleContext: TeamHandleContext = {
+    calls,
+    socket,
+    baseUrl,
+    host: `${urlHost}:${port}`,
     now,
-    triggerTtlMs: options.triggerTtlMs ?? DEFAULT_TRIGGER_TTL_MS,
-    openSocketUrl: (hostHeader) => socket.openConnectionUrl(hostHeader),
+    nextTriggerNumber: () => {
+      triggerCounter += 1;
+      return triggerCounter;
+    },
   };
+  handles.push(createTeamHandle(primary, handleContext));
+  const primaryHandle = handles[0] as SlackTeamEmulator;
 
-  function tokenKindOf(token: string | undefined): CallTokenKind {
-    if (token === undefined) return 'none';
-    if (token === botToken) return 'bot';
-    if (token === appToken) return 'app';
-    return 'invalid';
+  const oauth = new OAuthApp(options.oauth, {
+    teams: () => runtimes,
+    findTeam: (teamId) => findRuntime(teamId),
+    appName: manifestAppName() ?? state.app.botName,
+    appId: state.app.appId,
+    now,
+  });
+
+  function findRuntime(teamId: string | undefined): TeamRuntime | undefined {
+    return teamId === undefined ? undefined : runtimes.find((runtime) => runtime.teamId === teamId);
+  }
+
+  function addTeam(seed: Seed): SlackTeamEmulator {
+    const index = runtimes.length;
+    const teamId = parseSeed(seed).team?.id ?? defaultsForTeam(index, undefined).team?.id;
+    if (findRuntime(teamId)) throw new Error(`the emulator already serves team ${teamId}`);
+    const appId = parseSeed(seed).app?.app_id;
+    if (appId !== undefined && appId !== state.app.appId)
+      throw new Error(`team ${teamId}: one app has one app_id in every workspace (${state.app.appId}), not ${appId}`);
+    const runtime = newRuntime(seed, index);
+    runtimes.push(runtime);
+    const handle = createTeamHandle(runtime, handleContext);
+    handles.push(handle);
+    return handle;
+  }
+  for (const seed of options.teams ?? []) addTeam(seed);
+
+  function callerOf(token: string | undefined): Caller {
+    if (token === undefined) return { kind: 'none' };
+    if (token === appToken) return { kind: 'app' };
+    const issued = tokens.find(token);
+    const team = issued === undefined ? undefined : findRuntime(issued.teamId);
+    return issued && team ? { kind: issued.kind, team, issued } : { kind: 'invalid' };
   }
 
   /** Slack's auth errors, in Slack's order; undefined when the call may proceed. */
-  function authError(kind: CallTokenKind, required: TokenKind): string | undefined {
+  function authError(caller: Caller, spec: MethodSpec): string | undefined {
+    const { kind, team } = caller;
     if (kind === 'none') return 'not_authed';
     if (kind === 'invalid') return 'invalid_auth';
-    const revokedError = revoked.get(kind);
+    const revokedError = caller.issued?.revokedError ?? (kind === 'app' ? appRevoked : team?.testRevocations.get(kind));
     if (revokedError !== undefined) return revokedError;
-    if (accountInactive) return 'account_inactive';
-    if (kind !== required) return 'not_allowed_token_type';
+    if (accountInactive || team?.accountInactive) return 'account_inactive';
+    if (kind !== spec.token && !(kind === 'user' && spec.userToken)) return 'not_allowed_token_type';
     return undefined;
   }
 
@@ -266,58 +355,62 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
    * A message to a user id goes to the DM with that user: key DMs by the user so both
    * spellings (U… and D…) share the per-channel limit, even before the DM exists.
    */
-  function rateLimitChannel(channel: unknown): string | undefined {
+  function rateLimitChannel(teamState: WorkspaceState, channel: unknown): string | undefined {
     if (typeof channel !== 'string') return undefined;
-    const dm = state.channels.get(channel);
+    const dm = teamState.channels.get(channel);
     return dm?.is_im && dm.user !== undefined ? dm.user : channel;
   }
 
-  function takeFault(method: string): FaultSpec | undefined {
-    for (const key of [method, '*']) {
-      const queue = faults.get(key);
-      const next = queue?.[0];
-      if (!queue || !next) continue;
-      if (next.spec.probability !== undefined) {
-        if (Math.random() < next.spec.probability) return next.spec;
-        continue;
-      }
-      next.remaining -= 1;
-      if (next.remaining <= 0) queue.shift();
-      return next.spec;
-    }
-    return undefined;
-  }
-
-  /** Answers one Web API call: parse, faults, method, auth, rate limit, handler. */
+  /** Answers one Web API call: parse, faults, method, auth, scopes, rate limit, handler. */
   async function answerApi(req: IncomingMessage, method: string): Promise<{ call: CallStart; reply: Reply }> {
     const at = now();
+    const started = (caller: Caller, args: Record<string, unknown>): CallStart => ({
+      method,
+      args,
+      tokenKind: caller.kind,
+      ...(caller.team ? { teamId: caller.team.teamId } : {}),
+      at,
+    });
     let parsed;
     try {
       parsed = await parseApiRequest(req, await readBody(req));
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
-      return { call: { method, args: {}, tokenKind: tokenKindOf(bearerToken(req)), at }, reply: errorReply(error) };
+      return { call: started(callerOf(bearerToken(req)), {}), reply: errorReply(error) };
     }
     const { args, token } = parsed;
-    const call: CallStart = { method, args: decodeArgsForRecord(args), tokenKind: tokenKindOf(token), at };
+    const caller = callerOf(token);
+    const call = started(caller, decodeArgsForRecord(args));
     const answer = (reply: Reply) => ({ call, reply });
-    const fault = takeFault(method);
+    const fault = caller.team?.faults.take(method) ?? faults.take(method);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault?.status !== undefined) return answer(faultReply(fault));
     if (fault?.error !== undefined) return answer(slackError(fault.error));
+    // The code exchange needs no token: the client credentials authenticate it.
+    if (method === 'oauth.v2.access') return answer({ status: 200, body: oauth.exchange(args, req.headers.authorization) });
     const spec = METHODS[method];
     if (!spec) return answer({ status: 200, body: { ok: false, error: 'unknown_method', req_method: method } });
-    const denied = authError(call.tokenKind, spec.token);
+    const denied = authError(caller, spec);
     if (denied !== undefined) return answer(slackError(denied));
-    const held = state.scopes[spec.token];
+    const { team, issued } = caller;
+    const kind = caller.kind as TokenKind;
+    const held = team && issued ? team.scopesOf(issued) : primary.state.scopes.app;
     const needed = typeof spec.scope === 'function' ? spec.scope(args) : spec.scope;
     if (needed !== undefined && !held.includes(needed)) return answer({ status: 200, body: missingScopeAnswer(needed, held) });
-    const decision = limiter.check(method, token ?? '', rateLimitChannel(args.channel));
+    // Slack's limits are per workspace and app; the app-level token's are the app's.
+    const limiter = team?.limiter ?? appLimiter;
+    const decision = limiter.check(method, token ?? '', team ? rateLimitChannel(team.state, args.channel) : undefined);
     if (!decision.allowed) {
       return answer({ status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(decision.retryAfterSeconds) } });
     }
     try {
-      const result = await spec.handler({ args, services, host: req.headers.host ?? `${urlHost}:${port}`, scopes: new Set(held) });
+      const result = await spec.handler({
+        args,
+        services: (team ?? primary).services,
+        host: req.headers.host ?? `${urlHost}:${port}`,
+        scopes: new Set(held),
+        caller: { kind, ...(kind === 'user' && issued ? { userId: issued.userId } : {}) },
+      });
       return answer({ status: 200, body: { ok: true, ...result } });
     } catch (error) {
       if (error instanceof SlackApiError) return answer(errorReply(error));
@@ -326,7 +419,8 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', baseUrl).pathname;
+    const url = new URL(req.url ?? '/', baseUrl);
+    const path = url.pathname;
     if (path.startsWith('/api/')) {
       const method = safeDecode(path.slice('/api/'.length)).replace(/\/$/, '');
       // The request reaches Slack, is answered, and the answer travels back.
@@ -337,8 +431,15 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
       calls.push(recorded);
       options.onCall?.(recorded);
       send(res, reply);
+    } else if (path === AUTHORIZE_PATH && req.method === 'GET') {
+      sendPage(res, oauth.authorizePage(url.searchParams));
+    } else if (path === AUTHORIZE_PATH && req.method === 'POST') {
+      sendPage(res, oauth.decide(new URLSearchParams((await readBody(req)).toString('utf8'))));
     } else if (path.startsWith(UPLOAD_PATH) && req.method === 'POST') {
-      const stored = receiveUpload(state, path.slice(UPLOAD_PATH.length), await parseUploadBody(req, await readBody(req)));
+      const fileId = path.slice(UPLOAD_PATH.length);
+      const owner = runtimes.find((runtime) => runtime.state.files.has(fileId));
+      const bytes = await parseUploadBody(req, await readBody(req));
+      const stored = owner ? receiveUpload(owner.state, fileId, bytes) : undefined;
       res.writeHead(stored ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(stored ? `OK - ${stored.file.size}` : 'Not Found');
     } else if (path.startsWith(DOWNLOAD_PATH)) {
@@ -351,17 +452,20 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
   }
 
   /**
-   * Files need the bot token in the Authorization header, and the token needs `files:read`.
-   * Without either Slack answers a sign-in page with HTTP 200, not an error: emulate that so
-   * code that skips the header, or an app without the scope, notices.
+   * Files need a bot token of their workspace in the Authorization header, and the token
+   * needs `files:read`. Without either Slack answers a sign-in page with HTTP 200, not an
+   * error: emulate that so code that skips the header, or an app without the scope, notices.
    */
   function serveDownload(req: IncomingMessage, res: ServerResponse, path: string): void {
-    const kind = tokenKindOf(bearerToken(req));
-    const stored = readFileForDownload(state, path);
-    if (kind !== 'bot' || revoked.has('bot') || !state.scopes.bot.includes('files:read')) {
+    const caller = callerOf(bearerToken(req));
+    const team = caller.kind === 'bot' && caller.issued?.revokedError === undefined ? caller.team : undefined;
+    if (!team || team.testRevocations.has('bot') || !team.state.scopes.bot.includes('files:read')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<!DOCTYPE html><html><head><title>Sign in | Slack</title></head><body>Sign in to your workspace</body></html>');
-    } else if (!stored?.bytes) {
+      return;
+    }
+    const stored = readFileForDownload(team.state, path);
+    if (!stored?.bytes) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('File not found');
     } else {
@@ -374,29 +478,50 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
   async function control(req: IncomingMessage, route: string): Promise<Reply> {
     const input = req.method === 'POST' ? await readJson(req) : {};
     if (input === undefined) return { status: 400, body: { ok: false, error: 'invalid_json' } };
+    const query = new URL(req.url ?? '/', baseUrl).searchParams;
+    // `team_id` (body) or `team` (query) picks a workspace; the primary by default.
+    const teamId = typeof input.team_id === 'string' ? input.team_id : (query.get('team') ?? undefined);
+    const handle = teamId === undefined ? primaryHandle : handles.find((candidate) => candidate.teamId === teamId);
+    if (!handle) return { status: 404, body: { ok: false, error: 'team_not_found', team_id: teamId } };
     const key = `${req.method ?? 'GET'} ${route}`;
     switch (key) {
       case 'GET state':
-        return { status: 200, body: { ok: true, ...state.snapshot() } };
+        return { status: 200, body: { ok: true, ...handle.state.snapshot() } };
+      case 'GET teams':
+        return {
+          status: 200,
+          body: {
+            ok: true,
+            teams: handles.map((team) => ({ id: team.teamId, name: team.state.team.name, installed: team.installed, bot_token: team.botToken ?? null })),
+          },
+        };
       case 'GET calls': {
-        const method = new URL(req.url ?? '/', baseUrl).searchParams.get('method');
-        return { status: 200, body: { ok: true, calls: method ? emulator.callsOf(method) : calls } };
+        const method = query.get('method');
+        const listed = method ? emulator.callsOf(method) : calls;
+        return { status: 200, body: { ok: true, calls: teamId === undefined ? listed : listed.filter((call) => call.teamId === teamId) } };
       }
       case 'POST events':
-        if (!isObject(input.event)) return badRequest('body must be {"event": {...}}');
-        return deliver(socket.sendEvent(input.event));
+        if (!isObject(input.event)) return badRequest('body must be {"event": {...}, "team_id"?: "T…"}');
+        if (!handle.installed) return { status: 409, body: { ok: false, error: 'not_installed', team_id: handle.teamId } };
+        return deliver(handle.socket.sendEvent(input.event));
       case 'POST interactive':
         if (!isObject(input.payload)) return badRequest('body must be {"payload": {...}}');
         return deliver(socket.sendInteractive(input.payload));
+      case 'POST install':
+        return { status: 200, body: { ok: true, team_id: handle.teamId, bot_token: handle.install() } };
+      case 'POST uninstall':
+        await handle.uninstall();
+        return { status: 200, body: { ok: true, team_id: handle.teamId } };
       case 'POST faults': {
-        const { method, ...fault } = input;
+        const { method, team_id: _team, ...fault } = input;
         const spec = FaultSpecSchema.safeParse(fault);
         if (typeof method !== 'string' || !spec.success) {
           return badRequest(
-            'body must be {"method": "chat.postMessage", "times"?: 1, "error"?: "internal_error", "status"?: 503, "retryAfter"?: 5, "delayMs"?: 100}',
+            'body must be {"method": "chat.postMessage", "times"?: 1, "error"?: "internal_error", "status"?: 503, "retryAfter"?: 5, "delayMs"?: 100, "team_id"?: "T…"}',
           );
         }
-        emulator.injectFault(method, spec.data);
+        if (teamId === undefined) emulator.injectFault(method, spec.data);
+        else handle.injectFault(method, spec.data);
         return { status: 200, body: { ok: true } };
       }
       case 'DELETE faults':
@@ -419,10 +544,13 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
             ok: false,
             error: 'not_found',
             routes: [
-              'GET state',
-              'GET calls?method=',
+              'GET state?team=',
+              'GET teams',
+              'GET calls?method=&team=',
               'POST events',
               'POST interactive',
+              'POST install',
+              'POST uninstall',
               'POST faults',
               'DELETE faults',
               'POST rate-limit-scale',
@@ -437,72 +565,59 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     apiUrl: `${baseUrl}/api/`,
     baseUrl,
     port,
-    botToken,
+    get botToken() {
+      return primary.botToken ?? configuredBotToken;
+    },
     appToken,
     socket,
     state,
     calls,
     callsOf: (method) => calls.filter((call) => call.method === method),
-    issueTriggerId(userId) {
-      triggerCounter += 1;
-      const triggerId = `${state.nowSeconds()}.${triggerCounter}.${randomBytes(8).toString('hex')}`;
-      state.triggers.set(triggerId, { userId, issuedAt: now(), used: false });
-      return triggerId;
+    team(teamId) {
+      const handle = handles.find((candidate) => candidate.teamId === teamId);
+      if (!handle) throw new Error(`the emulator serves no team ${teamId} (it serves ${handles.map((candidate) => candidate.teamId).join(', ')})`);
+      return handle;
     },
-    interactionPayload: (userId, fields) => interactionPayload({ state, baseUrl, issueTriggerId: (id) => emulator.issueTriggerId(id) }, userId, fields),
-    events: eventBuilders(state),
-    injectFault(method, fault) {
-      const spec = FaultSpecSchema.parse(fault);
-      const queue = faults.get(method) ?? [];
-      queue.push({ spec, remaining: spec.times ?? 1 });
-      faults.set(method, queue);
+    teams: handles,
+    addTeam,
+    oauth: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, authorizeUrl: `${baseUrl}${AUTHORIZE_PATH}` },
+    issueTriggerId: (userId) => primaryHandle.issueTriggerId(userId),
+    interactionPayload: (userId, fields) => primaryHandle.interactionPayload(userId, fields),
+    events: primaryHandle.events,
+    injectFault: (method, fault) => faults.inject(method, fault),
+    clearFaults() {
+      faults.clear();
+      for (const runtime of runtimes) runtime.faults.clear();
     },
-    clearFaults: () => faults.clear(),
-    setRateLimitScale: (scale) => limiter.setScale(scale),
+    setRateLimitScale(scale) {
+      appLimiter.setScale(scale);
+      for (const runtime of runtimes) runtime.limiter.setScale(scale);
+      rateLimitScale = scale;
+    },
     setLatency(latency) {
       travel = oneWay(latency);
     },
     revokeTokens(revokeOptions = {}) {
       const error = revokeOptions.error ?? 'token_revoked';
-      if (revokeOptions.bot ?? true) revoked.set('bot', error);
-      if (revokeOptions.app ?? true) revoked.set('app', error);
+      const bot = revokeOptions.bot ?? true;
+      if (bot || revokeOptions.user) primaryHandle.revokeTokens({ bot, user: revokeOptions.user ?? bot, error });
+      if (revokeOptions.app ?? true) appRevoked = error;
     },
-    restoreTokens: () => revoked.clear(),
+    restoreTokens() {
+      primaryHandle.restoreTokens();
+      appRevoked = undefined;
+    },
     setAccountInactive(inactive) {
       accountInactive = inactive;
     },
-    addUser: (user) => state.putUser(user),
-    updateUser(userId, patch) {
-      const current = state.users.get(userId);
-      if (!current) throw new Error(`unknown user ${userId}`);
-      const billing = state.billingOverrides.get(userId);
-      return state.putUser({
-        ...(current as SeedUser),
-        ...(billing === undefined ? {} : { billing_active: billing }),
-        ...patch,
-        profile: { ...current.profile, ...patch.profile },
-      });
-    },
-    messagesTo(userId) {
-      const channel = state.dmChannelOf(userId);
-      return channel === undefined ? [] : [...(state.messages.get(channel) ?? [])];
-    },
-    homeViewOf: (userId) => state.homeViews.get(userId),
-    modalStackOf: (userId) => (state.modalStacks.get(userId) ?? []).flatMap((id) => state.views.get(id) ?? []),
-    viewErrorsOf(viewId) {
-      const last = state.submissions.findLast((submission) => submission.viewId === viewId);
-      return last?.action === 'errors' ? last.errors : undefined;
-    },
-    addFile(input) {
-      const bytes = Buffer.isBuffer(input.content) ? input.content : Buffer.from(input.content, 'utf8');
-      const stored = createFile(state, `${urlHost}:${port}`, { name: input.name, title: input.title, length: bytes.length, user: input.user });
-      receiveUpload(state, stored.file.id, bytes);
-      stored.completed = true;
-      return stored.file;
-    },
-    recordLogin: (userId, atSeconds) => {
-      state.recordLogin(userId, atSeconds);
-    },
+    addUser: (user) => primaryHandle.addUser(user),
+    updateUser: (userId, patch) => primaryHandle.updateUser(userId, patch),
+    messagesTo: (userId) => primaryHandle.messagesTo(userId),
+    homeViewOf: (userId) => primaryHandle.homeViewOf(userId),
+    modalStackOf: (userId) => primaryHandle.modalStackOf(userId),
+    viewErrorsOf: (viewId) => primaryHandle.viewErrorsOf(viewId),
+    addFile: (input) => primaryHandle.addFile(input),
+    recordLogin: (userId, atSeconds) => primaryHandle.recordLogin(userId, atSeconds),
     async close() {
       await socket.close();
       await new Promise<void>((resolve) => {
@@ -573,4 +688,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
   } catch {
     return undefined;
   }
+}
+
+function sendPage(res: ServerResponse, reply: PageReply): void {
+  res.writeHead(reply.status, reply.headers);
+  res.end(reply.body);
 }

@@ -3,13 +3,18 @@ export {
   createSlackEmulator,
   type CallTokenKind,
   type FaultSpec,
+  type NetworkLatency,
+  type OAuthOptions,
   type RecordedCall,
   type RevokeOptions,
   type SlackEmulator,
   type SlackEmulatorOptions,
+  type SlackTeamEmulator,
 } from './emulator';
+export { AUTHORIZE_PATH, CODE_TTL_MS } from './oauth';
 export {
   loadSeedFile,
+  loadSeedsFile,
   parseSeed,
   SeedError,
   WorkspaceState,
@@ -27,7 +32,7 @@ export {
 } from './state';
 export { METHOD_TIERS, POST_MESSAGE_PER_CHANNEL, POST_MESSAGE_PER_WORKSPACE, TIER_LIMITS, type RateLimit, type Tier } from './rate-limits';
 export type { EventBuilders } from './payloads';
-export { DEFAULT_APP_SCOPES, MANIFEST_PATH, manifestBotScopes, type TokenScopes } from './scopes';
-export { AckTimeoutError, type DisconnectReason, type SocketModeServer } from './socket-mode';
+export { BOT_SCOPES, DEFAULT_APP_SCOPES, isKnownScope, MANIFEST_PATH, manifestBotScopes, USER_ONLY_SCOPES, type TokenScopes } from './scopes';
+export { AckTimeoutError, type DisconnectReason, type EventAuthorization, type SocketModeServer, type TeamSocket } from './socket-mode';
 export { formatProblems, MAX_MESSAGE_BLOCKS_TEXT, messageBlocksTextLength, validateBlocks, validateView } from './block-kit';
 export type { BlockKitProblem, BlockSurface, SocketModeAck, SocketModeEnvelope } from './types';

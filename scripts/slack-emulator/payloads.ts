@@ -17,6 +17,8 @@ export interface PayloadContext {
   issueTriggerId(userId: string): string;
   /** `http://host:port`, for the `response_url` of message actions. */
   readonly baseUrl: string;
+  /** The app was installed on the whole Enterprise Grid org (payloads say `is_enterprise_install: true`). */
+  readonly isEnterpriseInstall?: boolean;
 }
 
 /** Where a pressed element was found. */
@@ -41,7 +43,7 @@ export function interactionPayload(ctx: PayloadContext, userId: string, fields: 
     user: { id: userId, username: user?.name ?? userId, name: user?.name ?? userId, team_id: user?.team_id ?? state.team.id },
     api_app_id: state.app.appId,
     token: VERIFICATION_TOKEN,
-    is_enterprise_install: false,
+    is_enterprise_install: ctx.isEnterpriseInstall ?? false,
     enterprise: enterpriseId ? { id: enterpriseId, name: enterpriseName } : null,
   };
   switch (fields.type) {

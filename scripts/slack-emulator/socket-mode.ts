@@ -37,6 +37,8 @@ export interface SocketModeServerOptions {
   botUserId?: string;
   /** The Enterprise Grid org of the workspace (`E…`), carried by `events_api` payloads; none by default. */
   enterpriseId?: string;
+  /** Whom `sendEvent` addresses, read at each send; overrides `teamId`, `botUserId` and `enterpriseId` (an install may change it). */
+  authorization?: () => EventAuthorization;
   /** Interval of server pings. Default 10 000 ms (the client gives up after 30 s without one). */
   pingIntervalMs?: number;
   /** How long one delivery attempt waits for its ack before redelivery. Default 3 000 ms (Slack's 3 s). */
@@ -61,6 +63,23 @@ export interface SocketModeServerOptions {
    */
   onAck?: (envelope: SocketModeEnvelope, ack: SocketModeAck) => void;
 }
+
+/**
+ * Whom an event is for: one workspace the app is installed in. Slack's single Socket Mode
+ * connection carries the events of every workspace, each with its own `team_id` and
+ * `authorizations` (the app's bot user in that workspace).
+ */
+export interface EventAuthorization {
+  teamId: string;
+  botUserId: string;
+  /** The workspace's Enterprise Grid org, if any. */
+  enterpriseId?: string;
+  /** The app was installed on the whole org rather than on this workspace. */
+  isEnterpriseInstall?: boolean;
+}
+
+/** The sends that belong to one workspace (see `SocketModeServer.forTeam`). */
+export type TeamSocket = Pick<SocketModeServer, 'sendEvent' | 'eventCallback' | 'sendEventCallback' | 'sendInteractive'>;
 
 /** Per-send overrides of the server's ack timeout and retry count. */
 export interface SendOptions {
@@ -103,6 +122,11 @@ export interface SocketModeServer {
    * so the default here is no retry; pass `maxRetries` to change that.
    */
   sendInteractive(payload: Record<string, unknown>, opts?: SendOptions): Promise<SocketModeAck>;
+  /**
+   * The same sends for another workspace of the app: events carry its `team_id`, enterprise
+   * and `authorizations`, read from `authorization()` at each send (an install may change them).
+   */
+  forTeam(authorization: () => EventAuthorization): TeamSocket;
   /** Sends a `slash_commands` envelope (`accepts_response_payload: true`); no retry by default, as for interactions. */
   sendSlashCommand(payload: Record<string, unknown>, opts?: SendOptions): Promise<SocketModeAck>;
   /**
@@ -421,21 +445,34 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
     return { ...envelope, retry_attempt: attempt, retry_reason: attempt === 0 ? '' : 'timeout' };
   }
 
+  const fixedAuthorization: EventAuthorization = { teamId, botUserId, ...(enterpriseId === null ? {} : { enterpriseId }) };
+  const defaultAuthorization = options.authorization ?? (() => fixedAuthorization);
+
   /** The `event_callback` wrapper Slack puts around an event; built once so retries keep the same event_id. */
-  function eventCallback(event: Record<string, unknown>): Record<string, unknown> {
+  function eventCallback(event: Record<string, unknown>, authorization: EventAuthorization = defaultAuthorization()): Record<string, unknown> {
+    const team = authorization.teamId;
+    const enterprise = authorization.enterpriseId ?? null;
     return {
       token: 'emulator-verification-token',
-      team_id: teamId,
+      team_id: team,
       // Slack adds the org's id to every event of a Grid workspace.
-      ...(enterpriseId === null ? {} : { enterprise_id: enterpriseId }),
+      ...(enterprise === null ? {} : { enterprise_id: enterprise }),
       api_app_id: appId,
       event,
       type: 'event_callback',
       event_id: `Ev${randomId(10)}`,
       event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ enterprise_id: enterpriseId, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
+      authorizations: [
+        {
+          enterprise_id: enterprise,
+          team_id: team,
+          user_id: authorization.botUserId,
+          is_bot: true,
+          is_enterprise_install: authorization.isEnterpriseInstall ?? false,
+        },
+      ],
       is_ext_shared_channel: false,
-      event_context: `4-${Buffer.from(JSON.stringify({ et: event['type'], tid: teamId, aid: appId })).toString('base64url')}`,
+      event_context: `4-${Buffer.from(JSON.stringify({ et: event['type'], tid: team, aid: appId })).toString('base64url')}`,
     };
   }
 
@@ -491,7 +528,13 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
       return `ws://${hostHeader}${SOCKET_MODE_PATH}?ticket=${ticket}&app_id=${appId}`;
     },
     sendEvent: (event, opts) => send('events_api', eventCallback(event), defaultEventRetries, opts),
-    eventCallback,
+    eventCallback: (event) => eventCallback(event),
+    forTeam: (authorization) => ({
+      sendEvent: (event, opts) => send('events_api', eventCallback(event, authorization()), defaultEventRetries, opts),
+      eventCallback: (event) => eventCallback(event, authorization()),
+      sendEventCallback: (callback, opts) => send('events_api', callback, defaultEventRetries, opts),
+      sendInteractive: (payload, opts) => send('interactive', payload, 0, opts),
+    }),
     sendEventCallback: (callback, opts) => send('events_api', callback, defaultEventRetries, opts),
     sendInteractive: (payload, opts) => send('interactive', payload, 0, opts),
     sendSlashCommand: (payload, opts) => send('slash_commands', payload, 0, opts),

@@ -52,6 +52,8 @@ export interface SlackTeam {
   /** Set when the workspace belongs to an Enterprise Grid org. */
   enterprise_id?: string;
   enterprise_name?: string;
+  /** Emulator extension: installing the app needs an admin's approval (Slack's app approval). */
+  app_approval_required: boolean;
 }
 
 /**
@@ -272,8 +274,19 @@ const SeedSchema = z
         distributed_app: z.boolean().optional(),
         /** Makes the workspace part of an Enterprise Grid org. */
         enterprise: z.object({ id: z.string().regex(/^E[A-Z0-9]{2,}$/, 'must look like a Slack enterprise id (E…)'), name: z.string().min(1) }).optional(),
+        /**
+         * Slack's app approval: members who are not admins or owners can only ask for the app
+         * (the authorize page offers "Submit request") until an admin approves it.
+         */
+        app_approval: z.enum(['required']).optional(),
       })
       .optional(),
+    /**
+     * Whether the app starts installed in this workspace (a bot token exists). The primary
+     * team starts installed unless this says false; the other teams start uninstalled unless
+     * this says true, as a new customer's workspace has not run the OAuth flow yet.
+     */
+    installed: z.boolean().optional(),
     app: z
       .object({
         app_id: z.string().optional(),
@@ -364,6 +377,13 @@ export function parseSeed(input: unknown, source = 'seed'): ParsedSeed {
 
 /** Reads and validates a seed file; a missing file or bad JSON is a {@link SeedError} too. */
 export function loadSeedFile(path: string): Seed {
+  const json = readJsonFile(path);
+  parseSeed(json, path);
+  return json as Seed;
+}
+
+/** A file's JSON; a missing file or bad JSON is a {@link SeedError} naming the file. */
+function readJsonFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -376,8 +396,36 @@ export function loadSeedFile(path: string): Seed {
   } catch (error) {
     throw new SeedError([`not valid JSON: ${(error as Error).message}`], path);
   }
-  parseSeed(json, path);
-  return json as Seed;
+  return json;
+}
+
+/**
+ * Reads a seed file that holds one workspace (a seed) or several (`{"teams": [seed, …]}`, the
+ * first being the primary team); every problem of every seed is reported, with its path.
+ */
+export function loadSeedsFile(path: string): Seed[] {
+  const json = readJsonFile(path);
+  if (typeof json !== 'object' || json === null || !('teams' in json)) {
+    parseSeed(json, path);
+    return [json as Seed];
+  }
+  const { teams } = json as { teams: unknown };
+  if (!Array.isArray(teams) || teams.length === 0) throw new SeedError(['teams: must be a non-empty list of seeds'], path);
+  const issues: string[] = [];
+  const ids = new Map<string, number>();
+  teams.forEach((team: unknown, index) => {
+    const result = SeedSchema.safeParse(team ?? {});
+    if (!result.success) {
+      issues.push(...formatIssues(result.error).map((issue) => `teams.${index}.${issue}`));
+      return;
+    }
+    const id = result.data.team?.id;
+    const earlier = id === undefined ? undefined : ids.get(id);
+    if (id !== undefined && earlier !== undefined) issues.push(`teams.${index}.team.id: duplicate team id ${id} (also teams.${earlier})`);
+    if (id !== undefined) ids.set(id, index);
+  });
+  if (issues.length > 0) throw new SeedError(issues, path);
+  return teams as Seed[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,6 +433,31 @@ export function loadSeedFile(path: string): Seed {
 // ---------------------------------------------------------------------------------------------
 
 const DEFAULT_TEAM = { id: 'T0EMULATOR', name: 'Emulated Workspace', domain: 'emulated' };
+
+/**
+ * Ids and message timestamps for the workspaces of one emulator: Slack's view, file and
+ * channel ids and message ts are unique across workspaces, so one sequence serves them all.
+ */
+export class IdSequence {
+  private counter = 0;
+  private lastTsMicros = 0;
+
+  constructor(private readonly now: () => number) {}
+
+  /** A new id such as `D0000000003`; deterministic so test failures are reproducible. */
+  nextId(prefix: string): string {
+    this.counter += 1;
+    return `${prefix}${this.counter.toString(36).toUpperCase().padStart(10, '0')}`;
+  }
+
+  /** A message ts, strictly increasing even within one millisecond (`1732230000.000100`). */
+  nextTs(): string {
+    const micros = Math.max(this.now() * 1000, this.lastTsMicros + 1);
+    this.lastTsMicros = micros;
+    const seconds = Math.floor(micros / 1_000_000);
+    return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  }
+}
 const DEFAULT_APP: AppIdentity = { appId: 'A0EMULATOR', botId: 'B0EMULATOR', botUserId: 'U0BOT0001', botName: 'pigment' };
 const DAY_SECONDS = 86_400;
 
@@ -413,15 +486,21 @@ export class WorkspaceState {
   /** Explicit `billing_active` values from the seed. */
   readonly billingOverrides = new Map<string, boolean>();
   private readonly dmByUser = new Map<string, string>();
-  private counter = 0;
-  private lastTsMicros = 0;
+  private readonly ids: IdSequence;
 
+  /**
+   * `options.ids` is shared by the workspaces of one emulator, so view, file and DM ids and
+   * message ts stay unique across them as on Slack; `options.defaults` names the team and
+   * bot a seed leaves out (each workspace of an app has its own bot user).
+   */
   constructor(
     seed: Seed | undefined,
     private readonly now: () => number,
+    options: { ids?: IdSequence; defaults?: { team?: { id: string; name: string; domain: string }; app?: Partial<AppIdentity> } } = {},
   ) {
+    this.ids = options.ids ?? new IdSequence(now);
     const parsed = parseSeed(seed);
-    const team = parsed.team ?? DEFAULT_TEAM;
+    const team = parsed.team ?? options.defaults?.team ?? DEFAULT_TEAM;
     this.team = {
       id: team.id,
       name: team.name,
@@ -429,14 +508,16 @@ export class WorkspaceState {
       email_domain: parsed.team?.email_domain ?? '',
       plan: parsed.team?.plan ?? 'pro',
       distributed_app: parsed.team?.distributed_app ?? false,
+      app_approval_required: parsed.team?.app_approval === 'required',
       icon: { image_default: 'true', image_34: 'https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-34.png' },
       ...(parsed.team?.enterprise ? { enterprise_id: parsed.team.enterprise.id, enterprise_name: parsed.team.enterprise.name } : {}),
     };
+    const defaultApp = { ...DEFAULT_APP, ...options.defaults?.app };
     this.app = {
-      appId: parsed.app?.app_id ?? DEFAULT_APP.appId,
-      botId: parsed.app?.bot_id ?? DEFAULT_APP.botId,
-      botUserId: parsed.app?.bot_user_id ?? DEFAULT_APP.botUserId,
-      botName: parsed.app?.bot_name ?? DEFAULT_APP.botName,
+      appId: parsed.app?.app_id ?? defaultApp.appId,
+      botId: parsed.app?.bot_id ?? defaultApp.botId,
+      botUserId: parsed.app?.bot_user_id ?? defaultApp.botUserId,
+      botName: parsed.app?.bot_name ?? defaultApp.botName,
     };
     this.scopes = { bot: [...(parsed.scopes?.bot ?? manifestBotScopes())], app: [...(parsed.scopes?.app ?? DEFAULT_APP_SCOPES)] };
     for (const user of parsed.users) this.putUser(user);
@@ -459,16 +540,12 @@ export class WorkspaceState {
 
   /** A new id such as `D0000000003`; deterministic so test failures are reproducible. */
   nextId(prefix: string): string {
-    this.counter += 1;
-    return `${prefix}${this.counter.toString(36).toUpperCase().padStart(10, '0')}`;
+    return this.ids.nextId(prefix);
   }
 
   /** A message ts, strictly increasing even within one millisecond (`1732230000.000100`). */
   nextTs(): string {
-    const micros = Math.max(this.now() * 1000, this.lastTsMicros + 1);
-    this.lastTsMicros = micros;
-    const seconds = Math.floor(micros / 1_000_000);
-    return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
+    return this.ids.nextTs();
   }
 
   /** Adds (or replaces) a user, filling Slack's defaults. */

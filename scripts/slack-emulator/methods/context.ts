@@ -8,8 +8,8 @@ import type { WorkspaceState } from '../state';
 /** Raw request arguments before a handler narrows them (the one place `any` is allowed). */
 export type RawArgs = Record<string, any>;
 
-/** Which token a method accepts. */
-export type TokenKind = 'bot' | 'app';
+/** The kinds of token: the bot's (`xoxb-`), the app-level one (`xapp-`) and a user's (`xoxp-`). */
+export type TokenKind = 'bot' | 'app' | 'user';
 
 /** The parts of the emulator a handler may use. */
 export interface MethodServices {
@@ -19,6 +19,8 @@ export interface MethodServices {
   /** How long a trigger id stays valid. */
   readonly triggerTtlMs: number;
   openSocketUrl(hostHeader: string): string;
+  /** The app was installed on the workspace's whole Enterprise Grid org. */
+  isEnterpriseInstall?(): boolean;
 }
 
 export interface MethodContext {
@@ -28,6 +30,8 @@ export interface MethodContext {
   readonly host: string;
   /** The scopes of the calling token (some answers depend on them, e.g. emails need `users:read.email`). */
   readonly scopes: ReadonlySet<string>;
+  /** Who calls: the kind of token and, for a user token, its user. */
+  readonly caller: { kind: TokenKind; userId?: string };
 }
 
 /** A successful answer; the dispatcher adds `ok: true`. */
@@ -43,7 +47,13 @@ export type MethodHandler = (context: MethodContext) => MethodSuccess | Promise<
 export type ScopeRule = string | ((args: RawArgs) => string);
 
 export interface MethodSpec {
-  token: TokenKind;
+  token: Exclude<TokenKind, 'user'>;
+  /**
+   * A user token is accepted too. Only the methods that answer the same for any caller say so
+   * (reads of the workspace); the others act as the app's bot user and refuse a user token
+   * with `not_allowed_token_type`, stricter than Slack, where they would act as the user.
+   */
+  userToken?: boolean;
   scope?: ScopeRule;
   handler: MethodHandler;
 }

@@ -34,15 +34,17 @@ function loginKey(entry: AccessLogEntry): string {
 export const teamMethods: MethodTable = {
   'team.info': {
     token: 'bot',
+    userToken: true,
     scope: 'team:read',
-    // `plan` and `distributed_app` are the emulator's own fields: team.info does not tell them.
+    // `plan`, `distributed_app` and `app_approval_required` are the emulator's own fields: team.info does not tell them.
     handler: ({ services: { state } }) => {
-      const { plan: _plan, distributed_app: _distributed, ...team } = state.team;
+      const { plan: _plan, distributed_app: _distributed, app_approval_required: _approval, ...team } = state.team;
       return { team: { ...team, is_verified: false } };
     },
   },
   'team.billableInfo': {
     token: 'bot',
+    userToken: true,
     // Only an admin's user token can hold `admin`: a bot token is always refused.
     scope: 'admin',
     handler: ({ args, services: { state } }) => {
@@ -56,6 +58,7 @@ export const teamMethods: MethodTable = {
   },
   'team.accessLogs': {
     token: 'bot',
+    userToken: true,
     // Only an admin's user token can hold `admin`: a bot token is always refused. Access logs are a paid feature too.
     scope: 'admin',
     handler: ({ args, services: { state } }) => (state.team.plan === 'free' ? fail('paid_only') : accessLogsPage(state, args)),

@@ -19,6 +19,7 @@ function present(group: SlackUsergroup, includeUsers: boolean, includeCount: boo
 export const usergroupsMethods: MethodTable = {
   'usergroups.list': {
     token: 'bot',
+    userToken: true,
     scope: 'usergroups:read',
     handler: ({ args, services: { state } }) => {
       requirePaidPlan(state);
@@ -29,6 +30,7 @@ export const usergroupsMethods: MethodTable = {
   },
   'usergroups.users.list': {
     token: 'bot',
+    userToken: true,
     scope: 'usergroups:read',
     handler: ({ args, services: { state } }) => {
       requirePaidPlan(state);

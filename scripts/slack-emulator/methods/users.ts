@@ -15,6 +15,7 @@ function asSeenBy(user: SlackUser, scopes: ReadonlySet<string>): SlackUser {
 export const usersMethods: MethodTable = {
   'users.list': {
     token: 'bot',
+    userToken: true,
     scope: 'users:read',
     // Deleted users and bots are included, as on Slack.
     handler: ({ args, services: { state }, scopes }) => {
@@ -24,6 +25,7 @@ export const usersMethods: MethodTable = {
   },
   'users.info': {
     token: 'bot',
+    userToken: true,
     scope: 'users:read',
     handler: ({ args, services: { state }, scopes }) => {
       const user = state.users.get(requiredString(args, 'user', 'user_not_found'));
@@ -33,6 +35,7 @@ export const usersMethods: MethodTable = {
   },
   'users.lookupByEmail': {
     token: 'bot',
+    userToken: true,
     scope: 'users:read.email',
     handler: ({ args, services: { state } }) => {
       const email = requiredString(args, 'email', 'users_not_found').toLowerCase();
