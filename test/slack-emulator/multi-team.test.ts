@@ -181,6 +181,36 @@ describe('several workspaces', () => {
     );
   });
 
+  it('starts the primary workspace uninstalled when its seed says so, its first install taking the configured token', async () => {
+    const emulator = await harness.start({ seed: { ...TEST_SEED, installed: false }, botToken: 'xoxb-configured' });
+    const first = emulator.team(FIRST_TEAM);
+    expect([first.installed, first.botToken, emulator.botToken]).toEqual([false, undefined, 'xoxb-configured']);
+    expect(await slackErrorOf(botClient(emulator).auth.test())).toBe('invalid_auth');
+    expect(first.install()).toBe('xoxb-configured');
+    await expect(botClient(emulator).auth.test()).resolves.toMatchObject({ team_id: FIRST_TEAM });
+  });
+
+  it('drives workspaces through the control routes', async () => {
+    const emulator = await harness.start({ teams: [{ ...SECOND_TEAM_SEED, installed: false }] });
+    const control = (route: string, body?: unknown) =>
+      fetch(`${emulator.baseUrl}/_emulator/${route}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }).then(async (response) => ({
+        status: response.status,
+        json: (await response.json()) as Record<string, unknown>,
+      }));
+    expect((await control('teams')).json.teams).toEqual([
+      { id: FIRST_TEAM, name: 'Test Workspace', installed: true, bot_token: emulator.botToken },
+      { id: SECOND_TEAM, name: 'Second Workspace', installed: false, bot_token: null },
+    ]);
+    expect(await control('events', { team_id: SECOND_TEAM, event: { type: 'app_home_opened', user: MEMBER } })).toMatchObject({
+      status: 409,
+      json: { error: 'not_installed' },
+    });
+    const installed = await control('install', { team_id: SECOND_TEAM });
+    expect(installed.json).toMatchObject({ ok: true, bot_token: emulator.team(SECOND_TEAM).botToken });
+    expect((await control(`state?team=${SECOND_TEAM}`)).json.team).toMatchObject({ id: SECOND_TEAM });
+    expect((await control('state?team=T0NOWHERE1')).status).toBe(404);
+  });
+
   it('builds interaction payloads with the acting user’s workspace', async () => {
     const emulator = await twoTeams();
     const payload = emulator.team(SECOND_TEAM).interactionPayload(MEMBER, { type: 'block_actions', actions: [{ action_id: 'go' }] });
