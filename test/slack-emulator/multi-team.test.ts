@@ -319,6 +319,9 @@ describe('uninstall', () => {
       expect(bodies[0]?.event).toEqual({ type: 'tokens_revoked', tokens: { oauth: [], bot: [second.state.app.botUserId] } });
       expect(bodies[1]?.event).toEqual({ type: 'app_uninstalled' });
       await expect(second.socket.sendEvent({ type: 'app_home_opened', user: MEMBER })).rejects.toThrow(/not installed/);
+      // Uninstalling again has nothing to remove and sends nothing.
+      await second.uninstall();
+      expect(socket.received).toHaveLength(2);
 
       // A new install gets a new token; the revoked one stays revoked.
       const newToken = second.install();

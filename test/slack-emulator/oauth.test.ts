@@ -4,7 +4,7 @@
  * Basic, Slack's errors, app approval, an org install and scopes an admin restricted.
  */
 import type { SlackEmulator } from '../../scripts/slack-emulator';
-import { clientFor, emulatorHarness, FakeClock, MEMBER, SECOND_TEAM, SECOND_TEAM_SEED, slackErrorOf, TEST_SEED } from './emulator-fixture';
+import { ackingSocketClient, clientFor, emulatorHarness, FakeClock, MEMBER, SECOND_TEAM, SECOND_TEAM_SEED, slackErrorOf, TEST_SEED } from './emulator-fixture';
 
 const harness = emulatorHarness();
 const FIRST_TEAM = 'T0TEST0001';
@@ -251,6 +251,22 @@ describe('oauth.v2.access', () => {
     // A user token does not act as the bot.
     expect(await slackErrorOf(user.chat.postMessage({ channel: MEMBER, text: 'hi' }))).toBe('not_allowed_token_type');
     expect(emulator.callsOf('auth.test').at(-1)).toMatchObject({ tokenKind: 'user', teamId: FIRST_TEAM });
+  });
+
+  it('revokes the user tokens on an uninstall and names their users in tokens_revoked', async () => {
+    const emulator = await twoTeams();
+    const answer = await exchange(emulator, await codeFor(emulator, `${SECOND_TEAM}:U0ADMIN001`, { user_scope: 'users:read' }));
+    const socket = await ackingSocketClient(emulator);
+    try {
+      await emulator.team(SECOND_TEAM).uninstall();
+      expect(socket.received[0]?.body.event).toEqual({
+        type: 'tokens_revoked',
+        tokens: { oauth: ['U0ADMIN001'], bot: [emulator.team(SECOND_TEAM).state.app.botUserId] },
+      });
+      expect(await slackErrorOf(clientFor(emulator, answer.authed_user?.access_token).users.list({}))).toBe('token_revoked');
+    } finally {
+      await socket.stop();
+    }
   });
 
   it('refuses the admin user scope to a member who is no admin', async () => {
