@@ -1,17 +1,21 @@
 /**
- * `npm run emulator -- [--seed FILE.json] [--port N] [--host H] [--rate-limit-scale X] [--quiet]`
+ * `npm run emulator -- [--seed FILE.json] [--port N] [--host H] [--rate-limit-scale X] [--redirect-uri URL]... [--quiet]`
  *
  * Runs the Slack emulator alone, seeded from a JSON file (default: the example seed), and
- * prints the settings that point the connector at it. Each Web API call is printed as it is
- * answered, unless --quiet. Stops on Ctrl-C or SIGTERM.
+ * prints the settings that point the connector at it. The file holds one workspace, or several
+ * as `{"teams": [seed, …]}` (the first is the primary); each is listed with its bot token
+ * when the app is installed there, with the app's OAuth credentials and authorize URL for the
+ * others. Each Web API call is printed as it is answered, unless --quiet. Stops on Ctrl-C or
+ * SIGTERM.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createSlackEmulator, loadSeedFile, SeedError, type RecordedCall } from './slack-emulator';
+import { createSlackEmulator, loadSeedsFile, SeedError, type RecordedCall, type SlackEmulator } from './slack-emulator';
 import { READS_NO_SETTINGS } from './cli-config';
 
 const DEFAULT_SEED = resolve(__dirname, 'slack-emulator/seed.example.json');
 const DEFAULT_PORT = 4100;
+const USAGE = 'Usage: npm run emulator -- [--seed FILE] [--port N] [--host H] [--rate-limit-scale X] [--redirect-uri URL]... [--quiet]';
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -20,52 +24,75 @@ function parseOptions() {
       port: { type: 'string', default: String(DEFAULT_PORT) },
       host: { type: 'string', default: '127.0.0.1' },
       'rate-limit-scale': { type: 'string', default: '1' },
+      /** The app's OAuth redirect URLs; without, any http(s) URL is accepted. */
+      'redirect-uri': { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    process.stdout.write(`Usage: npm run emulator -- [--seed FILE] [--port N] [--host H] [--rate-limit-scale X] [--quiet]\n${READS_NO_SETTINGS}\n`);
+    process.stdout.write(`${USAGE}\nThe seed file holds one workspace, or several as {"teams": [seed, …]} (the first is the primary).\n${READS_NO_SETTINGS}\n`);
     process.exit(0);
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number (0-65535)');
   const rateLimitScale = Number(values['rate-limit-scale']);
   if (!Number.isFinite(rateLimitScale) || rateLimitScale <= 0) throw new Error('--rate-limit-scale must be a positive number');
-  return { seedPath: resolve(values.seed), port, host: values.host, rateLimitScale, quiet: values.quiet };
+  return { seedPath: resolve(values.seed), port, host: values.host, rateLimitScale, redirectUris: values['redirect-uri'], quiet: values.quiet };
 }
 
 function describeCall(call: RecordedCall): string {
   const outcome = call.response.ok === true ? 'ok' : String(call.response.error ?? call.status);
-  return `${new Date(call.at).toISOString()} ${call.status} ${call.method} (${call.tokenKind}) → ${outcome}\n`;
+  const team = call.teamId === undefined ? '' : ` [${call.teamId}]`;
+  return `${new Date(call.at).toISOString()} ${call.status} ${call.method} (${call.tokenKind}) → ${outcome}${team}\n`;
+}
+
+/** One line per workspace: id, name, and its bot token or how to install the app there. */
+function describeTeams(emulator: SlackEmulator): string[] {
+  return emulator.teams.map((team, index) => {
+    const { state } = team;
+    const role = index === 0 ? ', primary' : '';
+    const what = `${state.users.size} users, ${state.usergroups.size} user groups${state.team.enterprise_id ? `, Grid ${state.team.enterprise_id}` : ''}${state.team.app_approval_required ? ', app approval required' : ''}`;
+    const install = team.botToken === undefined ? 'not installed (install it through OAuth)' : `bot token ${team.botToken}`;
+    return `  ${team.teamId} "${state.team.name}" (${what}${role}): ${install}`;
+  });
 }
 
 async function main(): Promise<void> {
   const options = parseOptions();
-  const seed = loadSeedFile(options.seedPath);
+  const [seed, ...teams] = loadSeedsFile(options.seedPath);
   const emulator = await createSlackEmulator({
     host: options.host,
     port: options.port,
     seed,
+    teams,
     rateLimitScale: options.rateLimitScale,
+    ...(options.redirectUris ? { oauth: { redirectUris: options.redirectUris } } : {}),
     onCall: options.quiet ? undefined : (call) => process.stdout.write(describeCall(call)),
   });
   const { state } = emulator;
+  const primaryInstalled = emulator.team(state.team.id).installed;
   const control = `${emulator.baseUrl}/_emulator`;
   process.stdout.write(
     [
       `Slack emulator for "${state.team.name}" (${state.team.id}) on ${emulator.baseUrl}`,
-      `Seed: ${options.seedPath} (${state.users.size} users, ${state.usergroups.size} user groups); rate limits x${options.rateLimitScale}`,
+      `Seed: ${options.seedPath} (${emulator.teams.length} workspace${emulator.teams.length === 1 ? '' : 's'}); rate limits x${options.rateLimitScale}`,
+      ...describeTeams(emulator),
       '',
       'Point the connector at it (.env or environment):',
       `  SLACK_API_URL=${emulator.apiUrl}`,
-      `  SLACK_BOT_TOKEN=${emulator.botToken}`,
+      ...(primaryInstalled ? [`  SLACK_BOT_TOKEN=${emulator.botToken}`] : []),
       `  SLACK_APP_TOKEN=${emulator.appToken}`,
+      `  SLACK_CLIENT_ID=${emulator.oauth.clientId}`,
+      `  SLACK_CLIENT_SECRET=${emulator.oauth.clientSecret}`,
+      `OAuth authorize URL: ${emulator.oauth.authorizeUrl}${options.redirectUris ? ` (redirect URLs: ${options.redirectUris.join(', ')})` : ''}`,
       '',
       'Drive it by hand:',
-      `  curl ${control}/state`,
+      `  curl ${control}/teams`,
+      `  curl '${control}/state?team=${state.team.id}'`,
       `  curl '${control}/calls?method=chat.postMessage'`,
-      `  curl -X POST ${control}/events -d '{"event":{"type":"app_home_opened","user":"U…","channel":"D…","tab":"home"}}'`,
+      `  curl -X POST ${control}/events -d '{"team_id":"${state.team.id}","event":{"type":"app_home_opened","user":"U…","channel":"D…","tab":"home"}}'`,
+      `  curl -X POST ${control}/install -d '{"team_id":"T…"}'   (and /uninstall)`,
       `  curl -X POST ${control}/faults -d '{"method":"chat.postMessage","times":2,"status":503}'`,
       `  curl -X DELETE ${control}/faults`,
       '',

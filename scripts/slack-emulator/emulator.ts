@@ -8,9 +8,10 @@
  * call, so integration tests run the real Bolt app against it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { z } from 'zod';
-import { FaultQueue, FaultSpecSchema, type FaultSpec } from './faults';
-import { AckTimeoutError, createSocketModeServer, type SocketModeServer, type SocketModeServerOptions } from './socket-mode';
+import { answerControl } from './control';
+import { FaultQueue, type FaultSpec } from './faults';
+import { oneWay, type NetworkLatency } from './latency';
+import { createSocketModeServer, type SocketModeServer, type SocketModeServerOptions } from './socket-mode';
 import { METHODS, SlackApiError, type MethodSpec, type TokenKind } from './methods';
 import { DOWNLOAD_PATH, readFileForDownload, receiveUpload, UPLOAD_PATH } from './methods/files';
 import { BodyTooLargeError, bearerToken, decodeArgsForRecord, parseApiRequest, parseUploadBody, readBody } from './methods/request';
@@ -19,7 +20,6 @@ import type { EventBuilders } from './payloads';
 import { AUTHORIZE_PATH, OAuthApp, type OAuthOptions, type PageReply } from './oauth';
 import { RateLimiter } from './rate-limits';
 import { manifestAppName, missingScopeAnswer, type TokenScopes } from './scopes';
-import type { SocketModeAck } from './types';
 import {
   IdSequence,
   parseSeed,
@@ -85,19 +85,7 @@ export interface SlackEmulatorOptions {
   onCall?: (call: RecordedCall) => void;
 }
 
-export interface NetworkLatency {
-  eachWayMs: number;
-  jitterMs?: number;
-}
-
-const LatencySchema = z.object({ eachWayMs: z.number().nonnegative().max(10_000), jitterMs: z.number().nonnegative().max(10_000).optional() });
-
-/** One way's delay drawn from a latency setting. */
-function oneWay(latency: NetworkLatency | undefined): () => number {
-  if (!latency) return () => 0;
-  const { eachWayMs, jitterMs = 0 } = LatencySchema.parse(latency);
-  return () => eachWayMs + Math.random() * jitterMs;
-}
+export type { NetworkLatency } from './latency';
 
 /** What a token turned out to be: one of the app's tokens (bot, app-level, a user's), none, or something else. */
 export type CallTokenKind = TokenKind | 'none' | 'invalid';
@@ -445,7 +433,7 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     } else if (path.startsWith(DOWNLOAD_PATH)) {
       serveDownload(req, res, path);
     } else if (path.startsWith('/_emulator/')) {
-      send(res, await control(req, path.slice('/_emulator/'.length)));
+      send(res, await answerControl(req, path.slice('/_emulator/'.length), emulator));
     } else {
       send(res, { status: 404, body: { ok: false, error: 'not_found' } });
     }
@@ -471,93 +459,6 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     } else {
       res.writeHead(200, { 'content-type': stored.file.mimetype, 'content-length': String(stored.bytes.length) });
       res.end(stored.bytes);
-    }
-  }
-
-  /** `/_emulator/*`: drive the emulator by hand (curl) while the connector runs against it. */
-  async function control(req: IncomingMessage, route: string): Promise<Reply> {
-    const input = req.method === 'POST' ? await readJson(req) : {};
-    if (input === undefined) return { status: 400, body: { ok: false, error: 'invalid_json' } };
-    const query = new URL(req.url ?? '/', baseUrl).searchParams;
-    // `team_id` (body) or `team` (query) picks a workspace; the primary by default.
-    const teamId = typeof input.team_id === 'string' ? input.team_id : (query.get('team') ?? undefined);
-    const handle = teamId === undefined ? primaryHandle : handles.find((candidate) => candidate.teamId === teamId);
-    if (!handle) return { status: 404, body: { ok: false, error: 'team_not_found', team_id: teamId } };
-    const key = `${req.method ?? 'GET'} ${route}`;
-    switch (key) {
-      case 'GET state':
-        return { status: 200, body: { ok: true, ...handle.state.snapshot() } };
-      case 'GET teams':
-        return {
-          status: 200,
-          body: {
-            ok: true,
-            teams: handles.map((team) => ({ id: team.teamId, name: team.state.team.name, installed: team.installed, bot_token: team.botToken ?? null })),
-          },
-        };
-      case 'GET calls': {
-        const method = query.get('method');
-        const listed = method ? emulator.callsOf(method) : calls;
-        return { status: 200, body: { ok: true, calls: teamId === undefined ? listed : listed.filter((call) => call.teamId === teamId) } };
-      }
-      case 'POST events':
-        if (!isObject(input.event)) return badRequest('body must be {"event": {...}, "team_id"?: "T…"}');
-        if (!handle.installed) return { status: 409, body: { ok: false, error: 'not_installed', team_id: handle.teamId } };
-        return deliver(handle.socket.sendEvent(input.event));
-      case 'POST interactive':
-        if (!isObject(input.payload)) return badRequest('body must be {"payload": {...}}');
-        return deliver(socket.sendInteractive(input.payload));
-      case 'POST install':
-        return { status: 200, body: { ok: true, team_id: handle.teamId, bot_token: handle.install() } };
-      case 'POST uninstall':
-        await handle.uninstall();
-        return { status: 200, body: { ok: true, team_id: handle.teamId } };
-      case 'POST faults': {
-        const { method, team_id: _team, ...fault } = input;
-        const spec = FaultSpecSchema.safeParse(fault);
-        if (typeof method !== 'string' || !spec.success) {
-          return badRequest(
-            'body must be {"method": "chat.postMessage", "times"?: 1, "error"?: "internal_error", "status"?: 503, "retryAfter"?: 5, "delayMs"?: 100, "team_id"?: "T…"}',
-          );
-        }
-        if (teamId === undefined) emulator.injectFault(method, spec.data);
-        else handle.injectFault(method, spec.data);
-        return { status: 200, body: { ok: true } };
-      }
-      case 'DELETE faults':
-        emulator.clearFaults();
-        return { status: 200, body: { ok: true } };
-      case 'POST latency': {
-        const latency = LatencySchema.safeParse(input);
-        if (!latency.success) return badRequest('body must be {"eachWayMs": 300, "jitterMs"?: 100}');
-        emulator.setLatency(latency.data.eachWayMs === 0 && !latency.data.jitterMs ? undefined : latency.data);
-        return { status: 200, body: { ok: true } };
-      }
-      case 'POST rate-limit-scale':
-        if (typeof input.scale !== 'number' || input.scale <= 0) return badRequest('body must be {"scale": 1}');
-        emulator.setRateLimitScale(input.scale);
-        return { status: 200, body: { ok: true } };
-      default:
-        return {
-          status: 404,
-          body: {
-            ok: false,
-            error: 'not_found',
-            routes: [
-              'GET state?team=',
-              'GET teams',
-              'GET calls?method=&team=',
-              'POST events',
-              'POST interactive',
-              'POST install',
-              'POST uninstall',
-              'POST faults',
-              'DELETE faults',
-              'POST rate-limit-scale',
-              'POST latency',
-            ],
-          },
-        };
     }
   }
 
@@ -647,16 +548,6 @@ function faultReply(fault: FaultSpec): Reply {
   return { status, body: { ok: false, error: fault.error ?? 'internal_error' } };
 }
 
-/** Waits for the app's ack of a pushed envelope; a missing ack is an answer, not a crash. */
-async function deliver(sending: Promise<SocketModeAck>): Promise<Reply> {
-  try {
-    return { status: 200, body: { ok: true, ack: await sending } };
-  } catch (error) {
-    if (error instanceof AckTimeoutError) return { status: 504, body: { ok: false, error: 'no_ack', message: error.message } };
-    throw error;
-  }
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -669,25 +560,9 @@ function safeDecode(text: string): string {
   }
 }
 
-function badRequest(message: string): Reply {
-  return { status: 400, body: { ok: false, error: 'invalid_arguments', message } };
-}
-
 function send(res: ServerResponse, reply: Reply): void {
   res.writeHead(reply.status, { ...JSON_HEADERS, ...reply.headers });
   res.end(JSON.stringify(reply.body));
-}
-
-/** A JSON object body; undefined when it is not one. */
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
-  const body = await readBody(req);
-  if (body.length === 0) return {};
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function sendPage(res: ServerResponse, reply: PageReply): void {

@@ -27,7 +27,8 @@ export interface SlackTeamEmulator {
    * Slack's uninstall from the workspace's app management: revokes the workspace's bot and
    * user tokens (calls then answer `token_revoked`), then sends `tokens_revoked` (the user ids
    * whose tokens went: `{oauth: [users], bot: [bot user]}`) and `app_uninstalled` over Socket
-   * Mode for this workspace. Resolves when both envelopes were acked or failed.
+   * Mode for this workspace. Resolves when both envelopes were acked or failed; at once, sending
+   * nothing, when the app holds no token there.
    */
   uninstall(): Promise<void>;
   /** App approval: lets members who are not admins or owners install the app from now on. */
@@ -102,6 +103,8 @@ export function createTeamHandle(team: TeamRuntime, context: TeamHandleContext):
     install: () => team.install(),
     async uninstall() {
       const revoked = team.uninstall();
+      // Nothing was installed: Slack has nothing to remove and nothing to tell.
+      if (revoked.bot.length === 0 && revoked.oauth.length === 0) return;
       // Both events go out at once, tokens_revoked first, as Slack sends them on an uninstall.
       await Promise.allSettled([raw.sendEvent(handle.events.tokensRevoked(revoked)), raw.sendEvent(handle.events.appUninstalled())]);
     },

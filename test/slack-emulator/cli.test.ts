@@ -54,6 +54,42 @@ describe('npm run emulator', () => {
     expect(code).toBe(0);
   });
 
+  it('serves every workspace of a {teams: [...]} seed, printing their bot tokens and the OAuth settings', async () => {
+    const seedPath = join(ROOT, 'scripts/slack-emulator/seed.teams.example.json');
+    const { child, output } = runCli(['--seed', seedPath, '--port', '0', '--redirect-uri', 'http://localhost:3000/slack/oauth_redirect']);
+    running = child;
+    const [, apiUrl] = await waitFor(output, /SLACK_API_URL=(\S+)/);
+    await waitFor(output, /OAuth authorize URL: /);
+    expect(output()).toMatch(/T0PIGMENT1 "Pigment Demo" \(.*primary\): bot token xoxb-/);
+    expect(output()).toMatch(/T0ACME0001 "Acme Planning" \(.*app approval required\): not installed/);
+    expect(output()).toMatch(/SLACK_CLIENT_ID=emulator-client-id/);
+    expect(output()).toMatch(/SLACK_CLIENT_SECRET=emulator-client-secret/);
+    expect(output()).toMatch(/OAuth authorize URL: http:\/\/\S+\/oauth\/v2\/authorize \(redirect URLs: http:\/\/localhost:3000\/slack\/oauth_redirect\)/);
+    const [, globexToken] = await waitFor(output, /T0GLOBEX01 "Globex" \(.*Grid E0GLOBEX01.*\): bot token (\S+)/);
+    const auth = await new WebClient(globexToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 } }).auth.test();
+    expect(auth).toMatchObject({ team_id: 'T0GLOBEX01', enterprise_id: 'E0GLOBEX01' });
+    await waitFor(output, /200 auth\.test \(bot\) → ok \[T0GLOBEX01\]/);
+
+    // SIGTERM reaches the emulator through tsx (SIGKILL would leave it running).
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    expect((await exited)[0]).toBe(0);
+  });
+
+  it('exits 1 naming the seed of a {teams: [...]} file that is wrong', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emulator-seed-'));
+    const seedPath = join(dir, 'teams.json');
+    const team = { team: { id: 'T0SAME0001', name: 'Same', domain: 'same' } };
+    writeFileSync(seedPath, JSON.stringify({ teams: [team, { users: [{ id: 'nope', name: 'x' }] }, team] }));
+    const { child, output } = runCli(['--seed', seedPath, '--port', '0']);
+    running = child;
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(output()).toContain(`Invalid ${seedPath}:`);
+    expect(output()).toContain('teams.1.users.0.id: must look like a Slack user id');
+    expect(output()).toContain('teams.2.team.id: duplicate team id T0SAME0001 (also teams.0)');
+  });
+
   it('exits 1 with the problems of a bad seed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emulator-seed-'));
     const seedPath = join(dir, 'seed.json');

@@ -2,6 +2,7 @@
  * Test data and helpers for the emulator's own tests: a small seed, a controllable clock,
  * emulators closed after each test, and real WebClients pointed at them.
  */
+import { SocketModeClient } from '@slack/socket-mode';
 import { LogLevel, WebClient, type Logger, type WebClientOptions } from '@slack/web-api';
 import { createSlackEmulator, type Seed, type SlackEmulator, type SlackEmulatorOptions } from '../../scripts/slack-emulator';
 
@@ -22,6 +23,22 @@ export const TEST_SEED: Seed = {
     { id: 'S0OLDGROUP', handle: 'old', name: 'Old group', users: ['U0MEMBER02'], disabled: true },
   ],
 };
+
+/**
+ * A second customer's workspace whose ids overlap the first's, as they may on Slack: the same
+ * user ids and user group id, and the same email for U0ADMIN001. Installed from the start.
+ */
+export const SECOND_TEAM_SEED: Seed = {
+  team: { id: 'T0SECOND01', name: 'Second Workspace', domain: 'second-ws' },
+  installed: true,
+  users: [
+    { id: 'U0ADMIN001', name: 'anna', real_name: 'Anna Second', is_admin: true, profile: { email: 'alice@example.com' } },
+    { id: 'U0MEMBER01', name: 'marc', real_name: 'Marc Second', profile: { email: 'marc@second.example.com' } },
+    { id: 'U0MEMBER02', name: 'nina', profile: { email: 'nina@second.example.com' } },
+  ],
+  usergroups: [{ id: 'S0FINANCE1', handle: 'compta', name: 'Compta', users: ['U0MEMBER02'] }],
+};
+export const SECOND_TEAM = 'T0SECOND01';
 
 export const MEMBER = 'U0MEMBER01';
 export const OTHER_MEMBER = 'U0MEMBER02';
@@ -99,4 +116,40 @@ export async function slackErrorOf(promise: Promise<unknown>): Promise<string> {
 export async function rawPost(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(url, { method: 'POST', body, headers });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+/** The body of one Socket Mode envelope as the real client hands it over. */
+export interface ReceivedEnvelope {
+  type: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * The real Socket Mode client on the emulator's app-level token, acking every envelope and
+ * recording what it got; `stop()` disconnects it.
+ */
+export async function ackingSocketClient(emulator: SlackEmulator): Promise<{ received: ReceivedEnvelope[]; stop(): Promise<void> }> {
+  const client = new SocketModeClient({
+    appToken: emulator.appToken,
+    logger: silentLogger,
+    clientOptions: { slackApiUrl: emulator.apiUrl, retryConfig: { retries: 0 } },
+  });
+  const received: ReceivedEnvelope[] = [];
+  client.on('slack_event', async (args: { ack: () => Promise<void>; type: string; body: Record<string, unknown> }) => {
+    received.push({ type: args.type, body: args.body });
+    await args.ack();
+  });
+  await client.start();
+  await emulator.socket.waitForConnections(1);
+  return {
+    received,
+    async stop() {
+      await client.disconnect();
+    },
+  };
+}
+
+/** Waits (polling, at most 5 s) until `condition` holds. */
+export async function until(condition: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 250 && !condition(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
 }

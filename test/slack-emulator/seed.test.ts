@@ -1,8 +1,9 @@
 /** Seed validation and defaults, and the example seed shipped for `npm run emulator`. */
 import { join } from 'node:path';
-import { loadSeedFile, parseSeed, SeedError, WorkspaceState } from '../../scripts/slack-emulator';
+import { loadSeedFile, loadSeedsFile, parseSeed, SeedError, WorkspaceState } from '../../scripts/slack-emulator';
 
 const EXAMPLE_SEED = join(__dirname, '../../scripts/slack-emulator/seed.example.json');
+const TEAMS_EXAMPLE_SEED = join(__dirname, '../../scripts/slack-emulator/seed.teams.example.json');
 
 describe('seed', () => {
   it('reports every problem with its path', () => {
@@ -43,6 +44,15 @@ describe('seed', () => {
     expect(users.some((user) => user.deleted)).toBe(true);
     expect(users.filter((user) => user.is_bot && user.id !== state.app.botUserId)).toHaveLength(1);
     expect(state.usergroups.size).toBe(2);
+  });
+
+  it('reads a one-workspace seed file as one seed, and a {teams} file as its seeds, primary first', () => {
+    expect(loadSeedsFile(EXAMPLE_SEED)).toEqual([loadSeedFile(EXAMPLE_SEED)]);
+    const teams = loadSeedsFile(TEAMS_EXAMPLE_SEED);
+    expect(teams.map((seed) => seed.team?.id)).toEqual(['T0PIGMENT1', 'T0ACME0001', 'T0GLOBEX01']);
+    const acme = new WorkspaceState(teams[1], Date.now);
+    expect(acme.team.app_approval_required).toBe(true);
+    expect(parseSeed(teams[2]).installed).toBe(true);
   });
 
   it('names the file in the error for an unreadable seed', () => {
