@@ -132,29 +132,28 @@ type Settings = z.infer<typeof settingsSchema>;
 
 const OAUTH_SETTINGS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
 
-/** Rules across settings: how Slack is reached (a bot token, OAuth, or both) and what each needs. */
-const connectorSchema = settingsSchema.superRefine((s, ctx) => {
-  const oauthGiven = OAUTH_SETTINGS.filter((name) => s[name] !== undefined);
+/**
+ * Rules across settings: how Slack is reached (a bot token, OAuth, or both) and what each
+ * needs. Read from what is present, so they are reported with every other problem at once.
+ */
+function crossSettingProblems(present: (name: SettingName) => boolean): string[] {
+  const problems: string[] = [];
+  const oauthGiven = OAUTH_SETTINGS.filter(present);
   if (oauthGiven.length > 0 && oauthGiven.length < OAUTH_SETTINGS.length) {
-    for (const name of OAUTH_SETTINGS.filter((n) => s[n] === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [name], message: `is required with ${oauthGiven.join(' and ')} (OAuth installs need all three)` });
+    for (const name of OAUTH_SETTINGS.filter((n) => !present(n))) {
+      problems.push(`${name} is required with ${oauthGiven.join(' and ')} (OAuth installs need all three)`);
     }
   }
-  if (s.SLACK_BOT_TOKEN === undefined && oauthGiven.length === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['SLACK_BOT_TOKEN'],
-      message: 'is required (the bot token, xoxb-…) unless SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are set for OAuth installs',
-    });
+  if (!present('SLACK_BOT_TOKEN') && oauthGiven.length === 0) {
+    problems.push(
+      'SLACK_BOT_TOKEN is required (the bot token, xoxb-…) unless SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are set for OAuth installs',
+    );
   }
-  if (s.SLACK_BOT_TOKEN !== undefined && s.PIGMENT_BASE_URL === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['PIGMENT_BASE_URL'],
-      message: 'is required with SLACK_BOT_TOKEN (the platform base URL, e.g. https://acme.pigment.app)',
-    });
+  if (present('SLACK_BOT_TOKEN') && !present('PIGMENT_BASE_URL')) {
+    problems.push('PIGMENT_BASE_URL is required with SLACK_BOT_TOKEN (the platform base URL, e.g. https://acme.pigment.app)');
   }
-});
+  return problems;
+}
 
 /** The connector's typed, frozen configuration. */
 export interface Config {
@@ -205,18 +204,17 @@ export class ConfigError extends Error {
  * Throws `ConfigError` listing every problem; messages never contain the values.
  */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return toConfig(checked(connectorSchema, env));
+  return toConfig(checked(settingsSchema, env, crossSettingProblems));
 }
 
 /** Parses `env` with `schema`, or throws `ConfigError` with one line per problem (never a value). */
-function checked<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
+function checked<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv, across?: (present: (name: SettingName) => boolean) => string[]): T {
   // Empty strings in .env mean "not set", so defaults and "is required" apply.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${String(issue.path[0] ?? 'settings')} ${issue.message}`);
-    throw new ConfigError([...new Set(problems)]);
-  }
+  const problems = result.success ? [] : result.error.issues.map((issue) => `${String(issue.path[0] ?? 'settings')} ${issue.message}`);
+  if (across) problems.push(...across((name) => typeof cleaned[name] === 'string' && cleaned[name].trim() !== ''));
+  if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)]);
   return result.data;
 }
 

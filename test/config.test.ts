@@ -36,10 +36,28 @@ describe('parseConfig', () => {
 
   it('reports every missing required setting, one line each', () => {
     const problems = problemsOf({});
-    expect(problems).toHaveLength(5);
-    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'API_TOKEN', 'PIGMENT_BASE_URL', 'ENCRYPTION_KEY']) {
+    expect(problems).toHaveLength(4);
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'API_TOKEN', 'ENCRYPTION_KEY']) {
       expect(problems.filter((p) => p.startsWith(`${name} `))).toHaveLength(1);
     }
+    // A bot token needs its workspace's base URL, named in the same pass as the other problems.
+    expect(problemsOf({ SLACK_BOT_TOKEN: TEST_SECRETS.botToken })).toContain(
+      'PIGMENT_BASE_URL is required with SLACK_BOT_TOKEN (the platform base URL, e.g. https://acme.pigment.app)',
+    );
+  });
+
+  it('runs on OAuth alone (no bot token, no base URL), and wants all three OAuth settings together', () => {
+    const { SLACK_BOT_TOKEN: _token, PIGMENT_BASE_URL: _base, ...rest } = validEnv({});
+    const oauth = { SLACK_CLIENT_ID: '1234.5678', SLACK_CLIENT_SECRET: 'c'.repeat(32), SLACK_STATE_SECRET: 's'.repeat(40) };
+    const config = parseConfig({ ...rest, ...oauth });
+    expect(config.slack.botToken).toBeUndefined();
+    expect(config.slack.oauth).toEqual({ clientId: '1234.5678', clientSecret: 'c'.repeat(32), stateSecret: 's'.repeat(40) });
+    expect(config.publicUrl).toBe('http://127.0.0.1:3000');
+    expect(config.defaultWorkspaceId).toBe('default');
+    expect(problemsOf({ ...rest, SLACK_CLIENT_ID: '1234.5678' })).toEqual([
+      'SLACK_CLIENT_SECRET is required with SLACK_CLIENT_ID (OAuth installs need all three)',
+      'SLACK_STATE_SECRET is required with SLACK_CLIENT_ID (OAuth installs need all three)',
+    ]);
   });
 
   it('catches swapped Slack tokens and says which is which', () => {

@@ -280,7 +280,10 @@ describe('notification delivery', () => {
     // Readiness shows it, without taking the process out (the API still accepts and keeps).
     const ready = await t.fetch('/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', workers: { 'notifications.delivery': 'paused: invalid_auth' } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      workers: { 'notifications.delivery': 'running; paused on a token error: default (invalid_auth)' },
+    });
     // Every notification given back to the queue, none lost or failed.
     await eventually(
       async () => {

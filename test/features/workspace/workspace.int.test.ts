@@ -147,16 +147,25 @@ describe('workspace connection', () => {
     }
   });
 
-  it("refuses to go live with another workspace's token, in the logs and the App Home", async () => {
+  it("refuses to go live with another workspace's token, says so in the logs, and ignores that workspace's events", async () => {
     const other = { id: 'T0OTHER001', name: 'Other Inc', domain: 'other' };
     t = await startTestConnector({ emulator: { seed: { team: other, users: USERS } }, env: { MONGODB_DB: dbName } });
     expect((await connectorView(t.connector).workspace.current())?.kind).toBe('mismatch');
     expect(await connectorView(t.connector).workspace.isLive()).toBe(false);
     expect(t.logs.some((l) => l.includes('belongs to another workspace') && l.includes('T0OTHER001'))).toBe(true);
-    await homeText(t, 'U0SECADMIN', 'connected to another Slack workspace');
+    // The token's workspace has no installation (the default workspace is bound to TEAM): its events reach no listener.
+    await openHome(t, 'U0SECADMIN');
+    await eventually(() => (t.logs.some((l) => l.includes('T0OTHER001 has no installation')) ? true : undefined), 5_000, 'the ignored event');
+    expect(t.emulator.callsOf('views.publish')).toHaveLength(0);
     // No admin action is accepted meanwhile, even from a Security Admin.
     expect((await connectorView(t.connector).actors.authorise('U0SECADMIN', 'mapping.manage')).allowed).toBe(false);
     // The stored workspace is untouched.
     expect((await storeRepos(t.connector.store.db).workspaces.get())?.teamId).toBe(TEAM.id);
+    expect(
+      await t.connector.store.db
+        .collection('slack_installations')
+        .find({}, { projection: { _id: 1, tenantId: 1 } })
+        .toArray(),
+    ).toEqual([{ _id: TEAM.id, tenantId: 'default' }]);
   });
 });

@@ -120,12 +120,16 @@ export class DeliveryWorker {
   }
 
   /**
-   * For /readyz: `running`, or `stopped`. A tenant paused on its token is that tenant's problem
-   * (GET …/slack and the logs say so), not this process's readiness.
+   * For /readyz: `running`, `stopped`, or `running; paused on a token error: <workspace>
+   * (<Slack error>), …` naming up to three workspaces. A paused workspace does not make the
+   * process unready: the others deliver.
    */
   status(): string {
     if (!this.running) return 'stopped';
-    return this.paused.size > 0 ? `running (${this.paused.size} workspace${this.paused.size === 1 ? '' : 's'} paused on a token error)` : 'running';
+    if (this.paused.size === 0) return 'running';
+    const named = [...this.paused].slice(0, 3).map(([tenantId, paused]) => `${tenantId} (${paused.error})`);
+    const more = this.paused.size > named.length ? ` and ${this.paused.size - named.length} more` : '';
+    return `running; paused on a token error: ${named.join(', ')}${more}`;
   }
 
   /** Notifications this process holds right now. */
