@@ -43,6 +43,7 @@ const settingsSchema = z.object({
     .trim()
     .default('default')
     .pipe(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit')),
+  INSTALL_DISCLAIMER: z.string().trim().max(4_000, 'must be at most 4,000 characters').optional(),
   PUBLIC_URL: z
     .string()
     .trim()
@@ -167,6 +168,8 @@ export interface Config {
   };
   /** Where admins' browsers reach the install pages and the OAuth redirect. */
   readonly publicUrl: string;
+  /** The install page's disclaimer, one paragraph per blank-line-separated block; the default when unset. */
+  readonly installDisclaimer: readonly string[] | undefined;
   /** The platform workspace the SLACK_BOT_TOKEN installation and migrated single-workspace data belong to. */
   readonly defaultWorkspaceId: string;
   readonly mongo: { readonly uri: string | undefined; readonly dbName: string };
@@ -261,6 +264,13 @@ function toConfig(s: Settings): Config {
     }),
     publicUrl: s.PUBLIC_URL ?? `http://${s.HTTP_HOST.includes(':') ? `[${s.HTTP_HOST}]` : s.HTTP_HOST}:${s.HTTP_PORT}`,
     defaultWorkspaceId: s.DEFAULT_WORKSPACE_ID,
+    installDisclaimer: s.INSTALL_DISCLAIMER
+      ? Object.freeze(
+          s.INSTALL_DISCLAIMER.split(/\n\s*\n|\\n\\n/)
+            .map((p) => p.trim())
+            .filter(Boolean),
+        )
+      : undefined,
     mongo: Object.freeze({ uri: s.MONGODB_URI, dbName: s.MONGODB_DB }),
     dataDir: path.resolve(s.DATA_DIR),
     http: Object.freeze({ host: s.HTTP_HOST, port: s.HTTP_PORT, apiToken: s.API_TOKEN }),

@@ -31,11 +31,17 @@ import type { CollectionIndexes } from '../db/indexes';
 import { SEEN_EVENT_INDEXES } from '../slack/repeated-events';
 import { TENANT_INDEXES } from './tenants/tenant.repository';
 import { INSTALLATION_INDEXES } from './installs/installation.repository';
+import { INSTALL_LINK_INDEXES, INSTALL_LINK_USE_INDEXES } from './installs/install-link.repository';
+import { OAUTH_STATE_INDEXES, OAUTH_STATE_USE_INDEXES } from './installs/oauth-state.store';
 import { DELIVERY_TENANT_INDEXES } from './notifications/outbox/delivery-tenants.repository';
 
 export const ALL_INDEXES: readonly CollectionIndexes[] = [
   TENANT_INDEXES,
   INSTALLATION_INDEXES,
+  INSTALL_LINK_INDEXES,
+  INSTALL_LINK_USE_INDEXES,
+  OAUTH_STATE_INDEXES,
+  OAUTH_STATE_USE_INDEXES,
   DELIVERY_TENANT_INDEXES,
   LEASE_INDEXES,
   LEASE_CLAIM_INDEXES,

@@ -80,6 +80,11 @@ export function registerFeatures(app: App, deps: FeatureDeps, installParts: Inst
     cache: installParts.installationCache,
     slack: deps.slack,
     workspace: workspaceService,
+    members: memberServices.directory,
+    tenants: deps.tenants,
+    globalDb: deps.globalDb,
+    config: deps.config,
+    router: deps.router,
     clock: deps.clock,
     logger: deps.logger,
   });

@@ -46,6 +46,11 @@ export async function startTestConnector(
     clock?: Clock;
     /** Fast polls, short leases and backoff by default (see TEST_TUNING). */
     tuning?: ConnectorTuning;
+    /**
+     * Several tenants: no single-tenant fallback scope, so every service call the test makes
+     * must open its tenant's scope, as production code must.
+     */
+    multiTenant?: boolean;
   } = {},
 ): Promise<TestConnector> {
   const emulator = options.sharedEmulator ?? (await createSlackEmulator({ rateLimitScale: 50, ...options.emulator }));
@@ -93,7 +98,9 @@ export async function startTestConnector(
     throw error;
   }
   // The suite's one tenant: services called directly run in it (see useSingleTenantScopeInTests).
-  useSingleTenantScopeInTests({ tenantId: config.defaultWorkspaceId, baseUrl: config.pigmentBaseUrl ?? 'https://acme.pigment.test' });
+  useSingleTenantScopeInTests(
+    options.multiTenant ? undefined : { tenantId: config.defaultWorkspaceId, baseUrl: config.pigmentBaseUrl ?? 'https://acme.pigment.test' },
+  );
   return {
     emulator,
     connector,

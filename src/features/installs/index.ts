@@ -12,8 +12,20 @@ import type { WorkspaceService } from '../workspace/workspace.service';
 import type { InstallationRepository } from './installation.repository';
 import type { InstallationCache } from './slack-authorize';
 import type { TenantSlack } from '../../slack/tenant-slack';
+import type { Db } from 'mongodb';
+import type { Config } from '../../config';
+import type { Router } from '../../platform/http/router';
+import type { MemberDirectory } from '../members/member-directory';
+import type { TenantRegistry } from '../tenants/tenant-registry';
+import { InstallFlow } from './install-flow';
+import { DEFAULT_DISCLAIMER } from './install-pages';
+import { InstallLinkRepository } from './install-link.repository';
+import { MongoStateStore } from './oauth-state.store';
+import { registerInstallRoutes } from './install.routes';
 
 export { INSTALLATION_INDEXES, InstallationRepository } from './installation.repository';
+export { INSTALL_LINK_INDEXES, INSTALL_LINK_USE_INDEXES } from './install-link.repository';
+export { OAUTH_STATE_INDEXES, OAUTH_STATE_USE_INDEXES } from './oauth-state.store';
 export { createAuthorize, InstallationCache, tenantScope } from './slack-authorize';
 export { installFromToken } from './token-install';
 export type { Installation } from './installation.types';
@@ -23,12 +35,37 @@ export interface InstallsDeps {
   cache: InstallationCache;
   slack: TenantSlack;
   workspace: WorkspaceService;
+  members: Pick<MemberDirectory, 'findById'>;
+  tenants: TenantRegistry;
+  globalDb: Db;
+  config: Config;
+  router: Router;
   clock: Clock;
   logger: Logger;
 }
 
 export function register(app: App, deps: InstallsDeps): void {
   const logger = deps.logger.child({ feature: 'installs' });
+  const { oauth } = deps.config.slack;
+  const flow = oauth
+    ? new InstallFlow({
+        oauth,
+        apiUrl: deps.config.slack.apiUrl,
+        publicUrl: deps.config.publicUrl,
+        disclaimer: deps.config.installDisclaimer ?? DEFAULT_DISCLAIMER,
+        links: new InstallLinkRepository(deps.globalDb),
+        states: new MongoStateStore(deps.globalDb),
+        installations: deps.installations,
+        cache: deps.cache,
+        slack: deps.slack,
+        tenants: deps.tenants,
+        members: deps.members,
+        workspace: deps.workspace,
+        clock: deps.clock,
+        logger,
+      })
+    : undefined;
+  registerInstallRoutes(deps.router, { flow, installations: deps.installations, workspace: deps.workspace });
 
   const disconnect = async (teamId: string, reason: 'app_uninstalled' | 'tokens_revoked') => {
     // Slack asks apps to delete the tokens; the binding and every record stay for a reinstall.

@@ -85,7 +85,10 @@ export class WorkspaceService {
     } else if (workspace.teamName !== tokenTeam.name) {
       workspace = (await this.deps.workspaces.update(tokenTeam.id, { teamName: tokenTeam.name })) ?? workspace;
     }
-    return this.remember({ kind: 'attached', workspace });
+    const state = this.remember({ kind: 'attached', workspace });
+    // Live through this install (OAuth, or a reinstall of an acknowledged one): match members now.
+    if (workspace.status === 'live' && (workspace.connectedAt.getTime() === now.getTime() || options.acknowledgedBy)) this.deps.onWentLive(workspace);
+    return state;
   }
 
   /** The current tenant's connection, read at most WORKSPACE_CACHE_MS ago (undefined: never installed). */
