@@ -178,9 +178,7 @@ function crossSettingProblems(present: (name: SettingName) => boolean, value: (n
 }
 
 /** Socket Mode with its app-level token, or HTTPS Request URLs with the app's signing secret. */
-export type SlackReceiverSettings =
-  | { readonly kind: 'socket'; readonly appToken: string }
-  | { readonly kind: 'http'; readonly signingSecret: string };
+export type SlackReceiverSettings = { readonly kind: 'socket'; readonly appToken: string } | { readonly kind: 'http'; readonly signingSecret: string };
 
 /** The connector's typed, frozen configuration. */
 export interface Config {
@@ -288,7 +286,9 @@ function toConfig(s: Settings): Config {
     slack: Object.freeze({
       botToken: s.SLACK_BOT_TOKEN,
       receiver: Object.freeze(
-        s.SLACK_RECEIVER === 'http' ? { kind: 'http' as const, signingSecret: s.SLACK_SIGNING_SECRET! } : { kind: 'socket' as const, appToken: s.SLACK_APP_TOKEN! },
+        s.SLACK_RECEIVER === 'http'
+          ? { kind: 'http' as const, signingSecret: s.SLACK_SIGNING_SECRET! }
+          : { kind: 'socket' as const, appToken: s.SLACK_APP_TOKEN! },
       ),
       apiUrl: s.SLACK_API_URL,
       oauth:

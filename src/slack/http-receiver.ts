@@ -31,7 +31,10 @@ export const SIGNATURE_MAX_AGE_SECONDS = 5 * 60;
 class RoutedHttpReceiver implements Receiver {
   private accepting = false;
 
-  constructor(private readonly inner: HTTPReceiver) {}
+  constructor(
+    private readonly inner: HTTPReceiver,
+    private readonly logger: Logger,
+  ) {}
 
   init(app: App): void {
     this.inner.init(app);
@@ -54,7 +57,13 @@ class RoutedHttpReceiver implements Receiver {
     if (!this.accepting) return refuse(res, 503);
     // Bolt checks only that the timestamp is not too old; one far in the future is refused too.
     const timestamp = Number(req.headers['x-slack-request-timestamp']);
-    if (Number.isFinite(timestamp) && Math.abs(Date.now() / 1000 - timestamp) > SIGNATURE_MAX_AGE_SECONDS) return refuse(res, 401);
+    if (Number.isFinite(timestamp) && Math.abs(Date.now() / 1000 - timestamp) > SIGNATURE_MAX_AGE_SECONDS) {
+      this.logger.warn(
+        { skewSeconds: Math.round(timestamp - Date.now() / 1000) },
+        'Slack request refused: its timestamp is more than 5 minutes from this clock',
+      );
+      return refuse(res, 401);
+    }
     const answered = new Promise<void>((resolve) => res.once('close', resolve));
     try {
       this.inner.requestListener(req, res);
@@ -82,6 +91,7 @@ export function createHttpReceiver(options: { signingSecret: string }, logger: L
       processBeforeResponse: false,
       processEventErrorHandler: createHttpProcessEventErrorHandler(logger.child({ component: 'bolt' })),
     }),
+    logger.child({ component: 'http-receiver' }),
   );
   return {
     kind: 'http',
