@@ -1,11 +1,12 @@
 /**
- * `npm run emulator -- [--seed FILE.json] [--port N] [--host H] [--rate-limit-scale X] [--redirect-uri URL]... [--quiet]`
+ * `npm run emulator -- [--seed FILE.json] [--port N] [--host H] [--rate-limit-scale X] [--redirect-uri URL]... [--request-url URL --signing-secret S] [--quiet]`
  *
  * Runs the Slack emulator alone, seeded from a JSON file (default: the example seed), and
  * prints the settings that point the connector at it. The file holds one workspace, or several
  * as `{"teams": [seed, …]}` (the first is the primary); each is listed with its bot token
  * when the app is installed there, with the app's OAuth credentials and authorize URL for the
- * others. Each Web API call is printed as it is answered, unless --quiet. Stops on Ctrl-C or
+ * others. With --request-url, events and interactions go to that URL as signed HTTP requests
+ * (the connector's SLACK_RECEIVER=http) instead of Socket Mode. Each Web API call is printed as it is answered, unless --quiet. Stops on Ctrl-C or
  * SIGTERM.
  */
 import { resolve } from 'node:path';
@@ -15,7 +16,8 @@ import { READS_NO_SETTINGS } from './cli-config';
 
 const DEFAULT_SEED = resolve(__dirname, 'slack-emulator/seed.example.json');
 const DEFAULT_PORT = 4100;
-const USAGE = 'Usage: npm run emulator -- [--seed FILE] [--port N] [--host H] [--rate-limit-scale X] [--redirect-uri URL]... [--quiet]';
+const USAGE =
+  'Usage: npm run emulator -- [--seed FILE] [--port N] [--host H] [--rate-limit-scale X] [--redirect-uri URL]... [--request-url URL --signing-secret S] [--quiet]';
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -26,6 +28,9 @@ function parseOptions() {
       'rate-limit-scale': { type: 'string', default: '1' },
       /** The app's OAuth redirect URLs; without, any http(s) URL is accepted. */
       'redirect-uri': { type: 'string', multiple: true },
+      /** HTTP delivery: the app's Request URL (e.g. http://127.0.0.1:3000/slack/events) and its signing secret. */
+      'request-url': { type: 'string' },
+      'signing-secret': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -38,7 +43,11 @@ function parseOptions() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number (0-65535)');
   const rateLimitScale = Number(values['rate-limit-scale']);
   if (!Number.isFinite(rateLimitScale) || rateLimitScale <= 0) throw new Error('--rate-limit-scale must be a positive number');
-  return { seedPath: resolve(values.seed), port, host: values.host, rateLimitScale, redirectUris: values['redirect-uri'], quiet: values.quiet };
+  const requestUrl = values['request-url'];
+  const signingSecret = values['signing-secret'];
+  if ((requestUrl === undefined) !== (signingSecret === undefined)) throw new Error('--request-url and --signing-secret go together (HTTP delivery)');
+  const http = requestUrl !== undefined && signingSecret !== undefined ? { requestUrl, signingSecret } : undefined;
+  return { seedPath: resolve(values.seed), port, host: values.host, rateLimitScale, redirectUris: values['redirect-uri'], http, quiet: values.quiet };
 }
 
 function describeCall(call: RecordedCall): string {
@@ -68,6 +77,7 @@ async function main(): Promise<void> {
     teams,
     rateLimitScale: options.rateLimitScale,
     ...(options.redirectUris ? { oauth: { redirectUris: options.redirectUris } } : {}),
+    ...(options.http ? { delivery: { mode: 'http' as const, ...options.http } } : {}),
     onCall: options.quiet ? undefined : (call) => process.stdout.write(describeCall(call)),
   });
   const { state } = emulator;
@@ -82,7 +92,9 @@ async function main(): Promise<void> {
       'Point the connector at it (.env or environment):',
       `  SLACK_API_URL=${emulator.apiUrl}`,
       ...(primaryInstalled ? [`  SLACK_BOT_TOKEN=${emulator.botToken}`] : []),
-      `  SLACK_APP_TOKEN=${emulator.appToken}`,
+      ...(options.http
+        ? ['  SLACK_RECEIVER=http', '  SLACK_SIGNING_SECRET=(the --signing-secret given)', `Events and interactions are POSTed to ${options.http.requestUrl}`]
+        : [`  SLACK_APP_TOKEN=${emulator.appToken}`]),
       `  SLACK_CLIENT_ID=${emulator.oauth.clientId}`,
       `  SLACK_CLIENT_SECRET=${emulator.oauth.clientSecret}`,
       `OAuth authorize URL: ${emulator.oauth.authorizeUrl}${options.redirectUris ? ` (redirect URLs: ${options.redirectUris.join(', ')})` : ''}`,

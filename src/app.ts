@@ -1,6 +1,6 @@
 /**
  * The composition root: builds everything in order (logger, metrics, store, Slack app,
- * features, HTTP server, Socket Mode) and stops it in reverse. No other module creates
+ * features, HTTP server, the Slack receiver) and stops it in reverse. No other module creates
  * long-lived objects.
  */
 import { dropRepeatedEvents } from './slack/repeated-events';
@@ -17,7 +17,7 @@ import { startHttpServer, type RunningHttpServer } from './platform/http/http-se
 import { Router } from './platform/http/router';
 import { createLogger, type LoggerHandle } from './platform/logger';
 import { createMetrics } from './platform/metrics';
-import { createSlackApp, stopSocketMode, WEB_API_RETRY, WEB_API_TIMEOUT_MS, type SlackApp, type SlackAppOptions } from './slack/bolt-app';
+import { createSlackApp, WEB_API_RETRY, WEB_API_TIMEOUT_MS, type SlackApp, type SlackAppOptions } from './slack/bolt-app';
 import { TenantSlack, type TenantInstallation } from './slack/tenant-slack';
 import { TenantRegistry, UnknownTenantError } from './features/tenants/tenant-registry';
 import { TenantRepository } from './features/tenants/tenant.repository';
@@ -27,7 +27,7 @@ import { MANIFEST_BOT_SCOPES } from './slack/manifest-scopes';
 import type { ApiResponse } from './platform/http/router';
 import type { Logger } from './platform/logger';
 import { toSlackLogger } from './slack/bolt-logger';
-import { explainSocketStartError, type BotIdentity } from './slack/token-check';
+import type { BotIdentity } from './slack/token-check';
 
 export interface ConnectorOptions {
   config: Config;
@@ -121,20 +121,16 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       router,
       {
         storeAnswers: () => store.ping(),
-        socketOpen: () => slack.socket.isOpen(),
+        slackReceiver: () => slack.receiver.readiness(),
         workers: () => Object.fromEntries(deps.background.map((worker) => [worker.name, worker.status()])),
       },
       metrics,
     );
+    slack.receiver.registerRoutes(router);
     const http = await startHttpServer({ router, apiToken: config.http.apiToken, logger, metrics }, config.http.host, config.http.port);
     stack.push(() => http.close());
 
-    try {
-      await slack.app.start();
-    } catch (error) {
-      throw explainSocketStartError(error);
-    }
-    slack.guardReconnects();
+    await slack.start();
     deps.scheduler.start();
     for (const worker of deps.background) {
       worker.start();
@@ -142,8 +138,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       stack.push(() => worker.stop());
     }
     stack.push(async () => {
-      slack.watchdog.stop();
-      await stopSocketMode(slack.receiver);
+      await slack.stopReceiving();
       // No new events arrive now; let listeners that are running finish with the store open.
       const unfinished = await slack.inFlight.drain(5_000);
       if (unfinished > 0) logger.warn({ unfinished }, 'listeners still running at shutdown');

@@ -10,6 +10,9 @@ import { validate as validateCron } from 'node-cron';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** How Slack's events and interactions reach the connector: Socket Mode, or HTTPS requests signed by Slack. */
+export const SLACK_RECEIVERS = ['socket', 'http'] as const;
+
 const cron = (fallback: string) =>
   z
     .string()
@@ -50,12 +53,22 @@ const settingsSchema = z.object({
     .pipe(z.url({ protocol: /^https?$/, message: "must be an http(s) URL where admins' browsers reach the connector" }))
     .transform((v) => v.replace(/\/+$/, ''))
     .optional(),
+  SLACK_RECEIVER: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default('socket')
+    .pipe(z.enum(SLACK_RECEIVERS, { message: 'must be socket (Socket Mode, the default) or http (HTTPS Request URLs with request signing)' })),
+  // Required in Socket Mode only: see crossSettingProblems.
   SLACK_APP_TOKEN: z
-    .string({ message: 'is required (the app-level token for Socket Mode, xapp-…)' })
+    .string()
     .trim()
     .refine((v) => v.startsWith('xapp-'), {
       message: 'must be an app-level token starting with "xapp-" (is it the bot token? that one goes in SLACK_BOT_TOKEN)',
-    }),
+    })
+    .optional(),
+  // Required with SLACK_RECEIVER=http only: see crossSettingProblems.
+  SLACK_SIGNING_SECRET: z.string().trim().min(16, "must be the app's Signing Secret (Basic Information → App Credentials)").optional(),
   SLACK_API_URL: z
     .string()
     .trim()
@@ -134,11 +147,20 @@ type Settings = z.infer<typeof settingsSchema>;
 const OAUTH_SETTINGS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
 
 /**
- * Rules across settings: how Slack is reached (a bot token, OAuth, or both) and what each
- * needs. Read from what is present, so they are reported with every other problem at once.
+ * Rules across settings: how Slack is reached (a bot token, OAuth, or both; Socket Mode or
+ * HTTP) and what each needs. Read from what is present, so they are reported with every other
+ * problem at once.
  */
-function crossSettingProblems(present: (name: SettingName) => boolean): string[] {
+function crossSettingProblems(present: (name: SettingName) => boolean, value: (name: SettingName) => string | undefined): string[] {
   const problems: string[] = [];
+  // A malformed SLACK_RECEIVER is reported by the schema; nothing is asked of it here.
+  const receiver = value('SLACK_RECEIVER')?.trim().toLowerCase() ?? 'socket';
+  if (receiver === 'socket' && !present('SLACK_APP_TOKEN')) {
+    problems.push('SLACK_APP_TOKEN is required in Socket Mode (the app-level token, xapp-…), unless SLACK_RECEIVER=http receives over HTTPS');
+  }
+  if (receiver === 'http' && !present('SLACK_SIGNING_SECRET')) {
+    problems.push("SLACK_SIGNING_SECRET is required with SLACK_RECEIVER=http (the app's Signing Secret, Basic Information → App Credentials)");
+  }
   const oauthGiven = OAUTH_SETTINGS.filter(present);
   if (oauthGiven.length > 0 && oauthGiven.length < OAUTH_SETTINGS.length) {
     for (const name of OAUTH_SETTINGS.filter((n) => !present(n))) {
@@ -156,12 +178,16 @@ function crossSettingProblems(present: (name: SettingName) => boolean): string[]
   return problems;
 }
 
+/** Socket Mode with its app-level token, or HTTPS Request URLs with the app's signing secret. */
+export type SlackReceiverSettings = { readonly kind: 'socket'; readonly appToken: string } | { readonly kind: 'http'; readonly signingSecret: string };
+
 /** The connector's typed, frozen configuration. */
 export interface Config {
   readonly slack: {
     /** The single-workspace installation (of `defaultWorkspaceId`), when set. */
     readonly botToken: string | undefined;
-    readonly appToken: string;
+    /** How events and interactions arrive, with the secret that receiver needs. */
+    readonly receiver: SlackReceiverSettings;
     readonly apiUrl: string;
     /** OAuth installs into any number of Slack workspaces, when set. */
     readonly oauth: { readonly clientId: string; readonly clientSecret: string; readonly stateSecret: string } | undefined;
@@ -211,12 +237,19 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** Parses `env` with `schema`, or throws `ConfigError` with one line per problem (never a value). */
-function checked<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv, across?: (present: (name: SettingName) => boolean) => string[]): T {
+function checked<T>(
+  schema: z.ZodType<T>,
+  env: NodeJS.ProcessEnv,
+  across?: (present: (name: SettingName) => boolean, value: (name: SettingName) => string | undefined) => string[],
+): T {
   // Empty strings in .env mean "not set", so defaults and "is required" apply.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
   const problems = result.success ? [] : result.error.issues.map((issue) => `${String(issue.path[0] ?? 'settings')} ${issue.message}`);
-  if (across) problems.push(...across((name) => typeof cleaned[name] === 'string' && cleaned[name].trim() !== ''));
+  if (across) {
+    const value = (name: SettingName) => (typeof cleaned[name] === 'string' && cleaned[name].trim() !== '' ? cleaned[name] : undefined);
+    problems.push(...across((name) => value(name) !== undefined, value));
+  }
   if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)]);
   return result.data;
 }
@@ -255,7 +288,11 @@ function toConfig(s: Settings): Config {
   return Object.freeze({
     slack: Object.freeze({
       botToken: s.SLACK_BOT_TOKEN,
-      appToken: s.SLACK_APP_TOKEN,
+      receiver: Object.freeze(
+        s.SLACK_RECEIVER === 'http'
+          ? { kind: 'http' as const, signingSecret: s.SLACK_SIGNING_SECRET! }
+          : { kind: 'socket' as const, appToken: s.SLACK_APP_TOKEN! },
+      ),
       apiUrl: s.SLACK_API_URL,
       oauth:
         s.SLACK_CLIENT_ID && s.SLACK_CLIENT_SECRET && s.SLACK_STATE_SECRET
@@ -290,11 +327,12 @@ function toConfig(s: Settings): Config {
 
 /**
  * Every secret value in the configuration, in each spelling it may take, for the logger's
- * scrubber: tokens, the API token, the encryption key (as written and as re-encoded) and the
+ * scrubber: tokens, the signing secret, the API token, the encryption key (as written and as re-encoded) and the
  * password of MONGODB_URI.
  */
 export function secretsOf(config: Config, env: NodeJS.ProcessEnv = process.env): string[] {
-  const secrets = [config.slack.appToken, config.http.apiToken, config.encryptionKey.toString('base64')];
+  const { receiver } = config.slack;
+  const secrets = [receiver.kind === 'socket' ? receiver.appToken : receiver.signingSecret, config.http.apiToken, config.encryptionKey.toString('base64')];
   if (config.slack.botToken) secrets.push(config.slack.botToken);
   if (config.slack.oauth) secrets.push(config.slack.oauth.clientSecret, config.slack.oauth.stateSecret);
   const rawKey = env.ENCRYPTION_KEY?.trim();

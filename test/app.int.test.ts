@@ -48,7 +48,7 @@ describe('connector against the Slack emulator', () => {
   });
 
   it('reconnects after the socket drops and handles the next event', async () => {
-    const connectsBefore = t.connector.slack.socket.connects();
+    const connectsBefore = t.connector.slack.socket!.connects();
     t.emulator.socket.dropAll();
     // While the link is down, readiness says so.
     const notReady = await eventually(
@@ -62,8 +62,8 @@ describe('connector against the Slack emulator', () => {
     expect(notReady).toMatchObject({ status: 'not_ready', checks: { store: 'ok', slackSocket: 'closed' } });
 
     await t.emulator.socket.waitForConnections(1, 15_000);
-    await eventually(() => (t.connector.slack.socket.isOpen() ? true : undefined), 5_000, 'the socket to reopen');
-    expect(t.connector.slack.socket.connects()).toBeGreaterThan(connectsBefore);
+    await eventually(() => (t.connector.slack.socket!.isOpen() ? true : undefined), 5_000, 'the socket to reopen');
+    expect(t.connector.slack.socket!.connects()).toBeGreaterThan(connectsBefore);
     await t.emulator.socket.sendEvent(homeOpened('U0BRUNO001'));
     const view = await eventually(() => t.emulator.homeViewOf('U0BRUNO001'), 5_000, 'the home after reconnect');
     expect(validateView(view)).toEqual([]);
@@ -71,10 +71,10 @@ describe('connector against the Slack emulator', () => {
   });
 
   it('reconnects when Slack asks for a refresh', async () => {
-    const connectsBefore = t.connector.slack.socket.connects();
+    const connectsBefore = t.connector.slack.socket!.connects();
     t.emulator.socket.disconnectAll('refresh_requested');
     await eventually(
-      () => (t.connector.slack.socket.connects() > connectsBefore && t.connector.slack.socket.isOpen() ? true : undefined),
+      () => (t.connector.slack.socket!.connects() > connectsBefore && t.connector.slack.socket!.isOpen() ? true : undefined),
       15_000,
       'a new connection',
     );
@@ -109,7 +109,7 @@ describe('connector against the Slack emulator', () => {
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     const text = await metrics.text();
     expect(text).toMatch(/^pigment_slack_socket_open 1$/m);
-    expect(text).toMatch(new RegExp(`^pigment_slack_socket_connects_total ${t.connector.slack.socket.connects()}$`, 'm'));
+    expect(text).toMatch(new RegExp(`^pigment_slack_socket_connects_total ${t.connector.slack.socket!.connects()}$`, 'm'));
     expect(text).toContain('pigment_slack_process_cpu_user_seconds_total');
   });
 

@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '../src/config';
+import { ConfigError, parseConfig, secretsOf } from '../src/config';
 import { TEST_SECRETS, validEnv } from './support/factories';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -15,6 +15,7 @@ describe('parseConfig', () => {
   it('applies the contract defaults', () => {
     const config = parseConfig(validEnv());
     expect(config.slack.apiUrl).toBe('https://slack.com/api/');
+    expect(config.slack.receiver).toEqual({ kind: 'socket', appToken: TEST_SECRETS.appToken });
     expect(config.mongo).toEqual({ uri: undefined, dbName: 'pigment_slack' });
     expect(config.http).toMatchObject({ host: '127.0.0.1', port: 3000 });
     expect(config.schedules).toEqual({ mapping: '0 * * * *', provisioning: '0 3 * * *', imports: '30 * * * *' });
@@ -60,6 +61,35 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('receives over HTTP with SLACK_RECEIVER=http and a signing secret, without an app-level token', () => {
+    const signingSecret = 'f'.repeat(32);
+    const config = parseConfig(validEnv({ SLACK_RECEIVER: 'http', SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: undefined }));
+    expect(config.slack.receiver).toEqual({ kind: 'http', signingSecret });
+    expect(Object.isFrozen(config.slack.receiver)).toBe(true);
+    // The signing secret is scrubbed from the logs like the tokens.
+    expect(secretsOf(config, {})).toContain(signingSecret);
+    // An app-level token left in .env is not needed, and not an error.
+    expect(parseConfig(validEnv({ SLACK_RECEIVER: 'HTTP', SLACK_SIGNING_SECRET: signingSecret })).slack.receiver.kind).toBe('http');
+  });
+
+  it('asks for the secret the receiver needs, in the same pass as every other problem', () => {
+    // HTTP: the signing secret, not the app-level token.
+    expect(problemsOf(validEnv({ SLACK_RECEIVER: 'http', SLACK_APP_TOKEN: undefined, API_TOKEN: undefined }))).toEqual([
+      'API_TOKEN is required (the bearer token for /api/*)',
+      "SLACK_SIGNING_SECRET is required with SLACK_RECEIVER=http (the app's Signing Secret, Basic Information → App Credentials)",
+    ]);
+    // Socket Mode (the default): the app-level token, not the signing secret.
+    expect(problemsOf(validEnv({ SLACK_APP_TOKEN: undefined, HTTP_PORT: 'abc' }))).toEqual([
+      'HTTP_PORT must be a port number',
+      'SLACK_APP_TOKEN is required in Socket Mode (the app-level token, xapp-…), unless SLACK_RECEIVER=http receives over HTTPS',
+    ]);
+    expect(problemsOf(validEnv({ SLACK_RECEIVER: 'socket', SLACK_APP_TOKEN: undefined }))).toHaveLength(1);
+    // An unknown receiver is one problem: neither secret is asked for.
+    expect(problemsOf(validEnv({ SLACK_RECEIVER: 'websocket', SLACK_APP_TOKEN: undefined }))).toEqual([
+      'SLACK_RECEIVER must be socket (Socket Mode, the default) or http (HTTPS Request URLs with request signing)',
+    ]);
+  });
+
   it('catches swapped Slack tokens and says which is which', () => {
     const problems = problemsOf(validEnv({ SLACK_BOT_TOKEN: TEST_SECRETS.appToken, SLACK_APP_TOKEN: TEST_SECRETS.botToken }));
     expect(problems).toEqual([
@@ -80,6 +110,7 @@ describe('parseConfig', () => {
     ['SLACK_API_URL', 'not a url', /http\(s\) URL/],
     ['LOG_LEVEL', 'verbose', /one of fatal, error/],
     ['MONGODB_DB', 'bad name!', /letters, digits/],
+    ['SLACK_SIGNING_SECRET', 'short', /Signing Secret/],
   ])('rejects a malformed %s with a specific reason', (name, value, reason) => {
     const problems = problemsOf(validEnv({ [name]: value }));
     expect(problems).toHaveLength(1);

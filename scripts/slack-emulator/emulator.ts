@@ -12,11 +12,12 @@ import { answerControl } from './control';
 import { FaultQueue, type FaultSpec } from './faults';
 import { oneWay, type NetworkLatency } from './latency';
 import { createSocketModeServer, type SocketModeServer, type SocketModeServerOptions } from './socket-mode';
+import { createHttpDelivery, type HttpDelivery, type HttpDeliveryOptions, type HttpDeliveryRecord, type UrlVerificationResult } from './http-delivery';
 import { METHODS, SlackApiError, type MethodSpec, type TokenKind } from './methods';
 import { DOWNLOAD_PATH, readFileForDownload, receiveUpload, UPLOAD_PATH } from './methods/files';
 import { BodyTooLargeError, bearerToken, decodeArgsForRecord, parseApiRequest, parseUploadBody, readBody } from './methods/request';
 import { applySubmissionAck } from './modal-stack';
-import type { EventBuilders } from './payloads';
+import { VERIFICATION_TOKEN, type EventBuilders } from './payloads';
 import { AUTHORIZE_PATH, OAuthApp, type OAuthOptions, type PageReply } from './oauth';
 import { RateLimiter } from './rate-limits';
 import { manifestAppName, missingScopeAnswer, type TokenScopes } from './scopes';
@@ -69,7 +70,12 @@ export interface SlackEmulatorOptions {
   oauth?: OAuthOptions;
   /** Multiplies every rate limit (tests use e.g. 50); 1 is Slack's own figures. */
   rateLimitScale?: number;
-  /** Passed to the Socket Mode server. */
+  /**
+   * How the app receives: Socket Mode (the default), or signed HTTP requests to its Request
+   * URLs (see `useHttpDelivery`; a test usually sets that after the app listens).
+   */
+  delivery?: { mode: 'socket' } | ({ mode: 'http' } & HttpDeliveryOptions);
+  /** Passed to the Socket Mode server (`ackTimeoutMs` and `maxRetries` apply to HTTP delivery too). */
   socket?: Pick<SocketModeServerOptions, 'pingIntervalMs' | 'ackTimeoutMs' | 'maxRetries' | 'connectionLifetimeMs' | 'refreshGraceMs'>;
   /** The clock in milliseconds, for trigger expiry, rate limits, OAuth codes and timestamps. */
   now?: () => number;
@@ -126,7 +132,25 @@ export interface SlackEmulator {
   /** The primary workspace's bot token (the configured one while the app is not installed there). */
   readonly botToken: string;
   readonly appToken: string;
+  /**
+   * Sends events, interactions and commands (and receives their acks): over the Socket Mode
+   * connection, or, after `useHttpDelivery`, as signed HTTP requests.
+   */
   readonly socket: SocketModeServer;
+  /** How the app receives right now. */
+  readonly delivery: 'socket' | 'http';
+  /**
+   * From now on, `socket.sendEvent`, `sendEventCallback`, `sendInteractive`, `sendSlashCommand`
+   * (and each workspace's `socket`) POST signed requests to the app's Request URL(s), as Slack
+   * does for an app with Socket Mode off; the acks they resolve with keep their shape.
+   */
+  useHttpDelivery(requestUrl: string, signingSecret: string, options?: Omit<HttpDeliveryOptions, 'requestUrl' | 'signingSecret'>): void;
+  /** Back to Socket Mode. */
+  useSocketModeDelivery(): void;
+  /** Sends Slack's `url_verification` challenge to the events Request URL, as when it is entered in the app config. */
+  verifyRequestUrl(): Promise<UrlVerificationResult>;
+  /** Every HTTP request sent to the app (each attempt, url_verification included), oldest first. */
+  readonly httpRequests: readonly HttpDeliveryRecord[];
   readonly state: WorkspaceState;
   /** Every Web API call, of every workspace, oldest first. */
   readonly calls: readonly RecordedCall[];
@@ -187,6 +211,7 @@ export interface SlackEmulator {
 const DEFAULT_BOT_TOKEN = 'xoxb-emulator-bot-token';
 const DEFAULT_APP_TOKEN = 'xapp-1-emulator-app-token';
 const DEFAULT_TRIGGER_TTL_MS = 3_000;
+
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 type CallStart = Omit<RecordedCall, 'status' | 'response'>;
@@ -276,6 +301,20 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
       applySubmissionAck(findRuntime(teamId)?.state ?? state, envelope.payload, ack.payload);
     },
   });
+  const httpRequests: HttpDeliveryRecord[] = [];
+  /** Set while the app receives over HTTP. */
+  let httpDelivery: HttpDelivery | undefined;
+  function useHttpDelivery(deliveryOptions: HttpDeliveryOptions): void {
+    httpDelivery = createHttpDelivery(deliveryOptions, {
+      now,
+      latency: () => travel(),
+      ackTimeoutMs: options.socket?.ackTimeoutMs ?? 3_000,
+      verificationToken: VERIFICATION_TOKEN,
+      records: httpRequests,
+    });
+    socket.setHttpDelivery(httpDelivery);
+  }
+  if (options.delivery?.mode === 'http') useHttpDelivery(options.delivery);
   const { port, urlHost } = await listen(server, options.host, options.port);
   const baseUrl = `http://${urlHost}:${port}`;
   const handleContext: TeamHandleContext = {
@@ -471,6 +510,19 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     },
     appToken,
     socket,
+    get delivery() {
+      return httpDelivery ? 'http' : 'socket';
+    },
+    useHttpDelivery: (requestUrl, signingSecret, more = {}) => useHttpDelivery({ ...more, requestUrl, signingSecret }),
+    useSocketModeDelivery() {
+      httpDelivery = undefined;
+      socket.setHttpDelivery(undefined);
+    },
+    async verifyRequestUrl() {
+      if (!httpDelivery) throw new Error('the app receives over Socket Mode: call useHttpDelivery first');
+      return httpDelivery.verifyUrl();
+    },
+    httpRequests,
     state,
     calls,
     callsOf: (method) => calls.filter((call) => call.method === method),

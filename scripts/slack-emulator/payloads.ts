@@ -25,7 +25,7 @@ export interface PayloadContext {
 type Source = { kind: 'view'; view: Record<string, unknown> } | { kind: 'message'; channelId: string; message: Record<string, unknown> };
 
 /** Slack's legacy verification token, sent in every payload. */
-const VERIFICATION_TOKEN = 'emulator-verification-token';
+export const VERIFICATION_TOKEN = 'emulator-verification-token';
 
 /**
  * A complete interactive payload from `userId`: the fields every interaction carries, then

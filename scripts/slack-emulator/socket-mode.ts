@@ -13,7 +13,12 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { SocketModeAck, SocketModeEnvelope } from './types';
+import { AckTimeoutError } from './ack-timeout';
+import type { HttpDelivery } from './http-delivery';
+import type { SendOptions, SocketModeAck, SocketModeEnvelope } from './types';
+
+export { AckTimeoutError } from './ack-timeout';
+export type { SendOptions } from './types';
 
 /** Path of the WebSocket endpoint, as on `wss-primary.slack.com/link/`. */
 export const SOCKET_MODE_PATH = '/link/';
@@ -81,17 +86,6 @@ export interface EventAuthorization {
 /** The sends that belong to one workspace (see `SocketModeServer.forTeam`). */
 export type TeamSocket = Pick<SocketModeServer, 'sendEvent' | 'eventCallback' | 'sendEventCallback' | 'sendInteractive'>;
 
-/** Per-send overrides of the server's ack timeout and retry count. */
-export interface SendOptions {
-  ackTimeoutMs?: number;
-  maxRetries?: number;
-  /**
-   * The attempt number of the first delivery: above 0, the envelope is Slack's redelivery of
-   * one sent before (`retry_attempt`, `retry_reason: timeout`), e.g. a callback sent again.
-   */
-  retryAttempt?: number;
-}
-
 /** One envelope written to one connection (each delivery attempt is recorded). */
 export interface SocketModeDelivery {
   envelope: SocketModeEnvelope;
@@ -148,19 +142,14 @@ export interface SocketModeServer {
   readonly acks: readonly SocketModeAck[];
   /** Every envelope written to a socket, one entry per delivery attempt. */
   readonly deliveries: readonly SocketModeDelivery[];
+  /**
+   * Sends every envelope from now on as a signed HTTP request instead (http-delivery.ts), as
+   * Slack does for an app without Socket Mode; `undefined` goes back to Socket Mode. Acks keep
+   * their shape (`connectionId` -1) and are recorded in `acks`; `deliveries` lists socket writes only.
+   */
+  setHttpDelivery(delivery: HttpDelivery | undefined): void;
   /** Clears timers, rejects pending sends, terminates sockets and closes the WebSocket server (not the HTTP server). */
   close(): Promise<void>;
-}
-
-/** Rejection of a send whose every delivery attempt went un-acked. */
-export class AckTimeoutError extends Error {
-  constructor(
-    readonly envelopeType: SocketModeEnvelope['type'],
-    readonly attempts: number,
-  ) {
-    super(`no ack for ${envelopeType} envelope after ${attempts} attempt(s)`);
-    this.name = 'AckTimeoutError';
-  }
 }
 
 interface Connection {
@@ -223,6 +212,7 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
   let answerPings = true;
   let closed = false;
   let latency = options.latency ?? (() => 0);
+  let httpDelivery: HttpDelivery | undefined;
 
   /** Runs `deliver` after one way's network delay (at once when there is none, as before). */
   function afterTravel(deliver: () => void): void {
@@ -357,6 +347,13 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
     opts: SendOptions | undefined,
   ): Promise<SocketModeAck> {
     if (closed) return Promise.reject(new Error('Socket Mode server is closed'));
+    if (httpDelivery) {
+      return httpDelivery.send(type, payload, defaultRetries, opts).then(({ envelope, ack }) => {
+        acks.push(ack);
+        options.onAck?.(envelope, ack);
+        return ack;
+      });
+    }
     // Slack's samples: only slash commands accept a response payload in the ack.
     const acceptsResponsePayload = type === 'slash_commands';
     return new Promise<SocketModeAck>((resolve, reject) => {
@@ -511,6 +508,7 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
   function close(): Promise<void> {
     if (closed) return Promise.resolve();
     closed = true;
+    httpDelivery?.close();
     clearInterval(pingTimer);
     httpServer.off('upgrade', onUpgrade);
     const error = new Error('Socket Mode server closed');
@@ -553,6 +551,10 @@ export function createSocketModeServer(options: SocketModeServerOptions): Socket
     },
     setLatency(next: () => number): void {
       latency = next;
+    },
+    setHttpDelivery(delivery) {
+      if (httpDelivery !== delivery) httpDelivery?.close();
+      httpDelivery = delivery;
     },
     connectionCount,
     waitForConnections,

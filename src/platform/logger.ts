@@ -24,6 +24,7 @@ const REDACTED_KEYS = [
   'password',
   'secret',
   'client_secret',
+  'signingSecret',
 ];
 
 const REDACT_PATHS = [

@@ -1,22 +1,24 @@
 /**
- * The Bolt app in Socket Mode, pointed at `SLACK_API_URL` for both the Web API and the
- * Socket Mode connection (`apps.connections.open`).
- *
- * We build the receiver ourselves: it is the only way to set ping timeouts and the retry
- * policy of `apps.connections.open`, and to reach its client for connection state.
+ * The Bolt app, pointed at `SLACK_API_URL` for the Web API, with the receiver the settings
+ * choose (slack-receiver.ts): Socket Mode by default, Slack's signed HTTPS requests with
+ * `SLACK_RECEIVER=http`. Everything after the receiver (authorize, middleware, listeners,
+ * error handling, the ack of unhandled payloads, in-flight tracking) is the same for both.
  */
 import { markReceived } from './ack-deadline';
-import { App, SocketModeReceiver, type Authorize } from '@slack/bolt';
+import { App, type Authorize } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import type { Config } from '../config';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import { ackUnhandledPayloads } from './ack-unhandled';
 import { toSlackLogger } from './bolt-logger';
-import { createProcessEventErrorHandler, registerErrorHandler } from './error-handler';
+import { registerErrorHandler } from './error-handler';
+import { createHttpReceiver } from './http-receiver';
 import { InFlightTracker } from './in-flight';
-import { trackSocketStatus, type SocketStatus } from './socket-status';
-import { guardReconnects, startSocketWatchdog, type SocketWatchdogOptions } from './socket-watchdog';
+import type { SlackReceiver } from './slack-receiver';
+import { createSocketReceiver } from './socket-receiver';
+import type { SocketStatus } from './socket-status';
+import type { SocketWatchdogOptions } from './socket-watchdog';
 
 /**
  * Web API calls made by listeners and workers: a few quick retries for network blips and 5xx.
@@ -28,39 +30,18 @@ export const WEB_API_RETRY: RetryOptions = { retries: 3, factor: 2, minTimeout: 
 /** A request that hangs is abandoned after this long (the SDK default is no timeout). */
 export const WEB_API_TIMEOUT_MS = 30_000;
 
-/**
- * `apps.connections.open` when (re)connecting, for HTTP and network errors (Slack's own
- * `ok:false` errors such as internal_error are retried by the socket client itself): about
- * 1-2 minutes of tries instead of the client's default of 100 retries. If they all fail, the
- * client stops for good and the watchdog (socket-watchdog.ts) starts it again later.
- */
-export const CONNECTIONS_OPEN_RETRY: RetryOptions = { retries: 8, factor: 1.5, minTimeout: 1_000, maxTimeout: 30_000, randomize: true };
-
 export interface SlackApp {
   app: App;
-  receiver: SocketModeReceiver;
-  socket: SocketStatus;
-  watchdog: { stop(): void };
+  /** Socket Mode or HTTP, as SLACK_RECEIVER says. */
+  receiver: SlackReceiver;
+  /** Socket Mode's connection state; undefined with the HTTP receiver. */
+  socket: SocketStatus | undefined;
   /** Listener runs in progress; shutdown waits for them before closing the store. */
   inFlight: InFlightTracker;
-  /** Call once the first start succeeded: later reconnect failures are logged, not thrown. */
-  guardReconnects(): void;
-}
-
-/**
- * Closes the Socket Mode connection and waits for the close handshake (at most `deadlineMs`).
- * Bolt's `app.stop()` only starts the disconnect and returns at once, which leaves the
- * socket and its timers behind in a process that is about to exit or start again.
- */
-export async function stopSocketMode(receiver: SocketModeReceiver, deadlineMs = 3_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    receiver.client.disconnect(),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, deadlineMs);
-    }),
-  ]);
-  clearTimeout(timer);
+  /** Starts receiving; a failure names the setting to fix. Later failures are logged and retried, not thrown. */
+  start(): Promise<void>;
+  /** Takes no new payloads from now on (listeners already running go on; see inFlight). */
+  stopReceiving(): Promise<void>;
 }
 
 export interface SlackAppOptions {
@@ -77,21 +58,11 @@ export interface SlackAppOptions {
 
 export function createSlackApp(config: Config, logger: Logger, metrics: Metrics, options: SlackAppOptions = {}): SlackApp {
   const slackLogger = toSlackLogger(logger, 'bolt');
-  const receiver = new SocketModeReceiver({
-    appToken: config.slack.appToken,
-    logger: toSlackLogger(logger, 'socket-mode'),
-    autoReconnectEnabled: true,
-    clientPingTimeout: options.clientPingTimeout,
-    serverPingTimeout: options.serverPingTimeout,
-    installerOptions: {
-      clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: options.connectionsOpenRetry ?? CONNECTIONS_OPEN_RETRY, timeout: WEB_API_TIMEOUT_MS },
-    },
-    processEventErrorHandler: createProcessEventErrorHandler(logger.child({ component: 'bolt' })),
-  });
   if (!options.authorize) throw new Error('the Slack app needs an authorize function (installations)');
+  const receiver = createReceiver(config, logger, metrics, options);
   const app = new App({
     authorize: options.authorize,
-    receiver,
+    receiver: receiver.bolt,
     logger: slackLogger,
     // Token verification (auth.test) runs in our own start-up check with a clearer error.
     deferInitialization: true,
@@ -101,10 +72,6 @@ export function createSlackApp(config: Config, logger: Logger, metrics: Metrics,
   });
   registerErrorHandler(app, logger.child({ component: 'bolt' }), metrics);
   ackUnhandledPayloads(app, logger.child({ component: 'bolt' }));
-  const socket = trackSocketStatus(receiver.client, logger.child({ component: 'socket-mode' }), metrics);
-  const watchdog = startSocketWatchdog(receiver.client, socket, logger.child({ component: 'socket-mode' }), options.watchdog);
-  // Installed by the caller after the first start, whose errors must reach it.
-  const guard = () => guardReconnects(receiver.client, logger.child({ component: 'socket-mode' }));
   const inFlight = new InFlightTracker();
   // First middleware: every listener run, event or interaction, is counted while it runs, and
   // the moment it arrived is kept for the ack's deadline (ack-deadline.ts).
@@ -112,5 +79,37 @@ export function createSlackApp(config: Config, logger: Logger, metrics: Metrics,
     markReceived(context);
     await inFlight.track(next());
   });
-  return { app, receiver, socket, watchdog, inFlight, guardReconnects: guard };
+  return {
+    app,
+    receiver,
+    socket: receiver.socket,
+    inFlight,
+    async start() {
+      try {
+        await app.start();
+      } catch (error) {
+        throw receiver.explainStartError(error);
+      }
+      receiver.started();
+    },
+    stopReceiving: () => receiver.stop(),
+  };
+}
+
+function createReceiver(config: Config, logger: Logger, metrics: Metrics, options: SlackAppOptions): SlackReceiver {
+  const settings = config.slack.receiver;
+  if (settings.kind === 'http') return createHttpReceiver({ signingSecret: settings.signingSecret }, logger);
+  return createSocketReceiver(
+    {
+      appToken: settings.appToken,
+      apiUrl: config.slack.apiUrl,
+      requestTimeoutMs: WEB_API_TIMEOUT_MS,
+      clientPingTimeout: options.clientPingTimeout,
+      serverPingTimeout: options.serverPingTimeout,
+      connectionsOpenRetry: options.connectionsOpenRetry,
+      watchdog: options.watchdog,
+    },
+    logger,
+    metrics,
+  );
 }

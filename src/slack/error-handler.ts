@@ -7,7 +7,14 @@
  * handler acknowledges every envelope that ended in an error. Nothing ever hangs, and each
  * error is logged exactly once.
  */
-import type { App, CodedError, SocketModeReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
+import {
+  HTTPModuleFunctions,
+  type App,
+  type BufferedIncomingMessage,
+  type CodedError,
+  type ReceiverProcessEventErrorHandlerArgs,
+  type SocketModeReceiverProcessEventErrorHandlerArgs,
+} from '@slack/bolt';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 
@@ -39,6 +46,33 @@ export function createProcessEventErrorHandler(logger: Logger) {
     }
     return true;
   };
+}
+
+/**
+ * The same for the HTTP receiver: the envelope's ack is the HTTP answer, so an empty 200 is
+ * written here unless an ack already answered (Bolt's own handler would answer 500 or 401, and
+ * Slack would retry the event or show the user an error).
+ */
+export function createHttpProcessEventErrorHandler(logger: Logger) {
+  return async ({ error, request, response }: ReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
+    if (!(error as unknown as Record<symbol, boolean>)[LOGGED]) {
+      logger.error({ err: error, ...describePayload(bodyOf(request)) }, 'event processing failed');
+    }
+    if (!response.headersSent) {
+      response.writeHead(200);
+      response.end();
+    }
+    return true;
+  };
+}
+
+/** The parsed body of a request the HTTP receiver has read (it keeps the raw bytes on it). */
+function bodyOf(request: ReceiverProcessEventErrorHandlerArgs['request']): Record<string, unknown> | undefined {
+  try {
+    return HTTPModuleFunctions.parseHTTPRequestBody(request as BufferedIncomingMessage) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What identifies a payload in a log line, without its content (which may hold personal data). */

@@ -23,10 +23,10 @@ describe('Socket Mode watchdog', () => {
     // The SDK's reconnect uses 2 calls (1 retry) and gives up; the watchdog's first restart
     // uses 2 more and fails; the next one succeeds.
     t.emulator.injectFault('apps.connections.open', { times: 4, status: 500 });
-    const connectsBefore = t.connector.slack.socket.connects();
+    const connectsBefore = t.connector.slack.socket!.connects();
     t.emulator.socket.dropAll();
     await eventually(
-      () => (t.connector.slack.socket.connects() > connectsBefore && t.connector.slack.socket.isOpen() ? true : undefined),
+      () => (t.connector.slack.socket!.connects() > connectsBefore && t.connector.slack.socket!.isOpen() ? true : undefined),
       20_000,
       'the watchdog to reconnect',
     );
@@ -44,9 +44,9 @@ describe('Slack’s periodic connection refresh', () => {
   it('reconnects after each refresh_requested and answers every App Home opened across them', async () => {
     // Slack recycles connections every few hours; here every 2 seconds.
     t = await startTestConnector({ emulator: { seed: SEED, socket: { connectionLifetimeMs: 2_000 } }, slack: { clientPingTimeout: 500 } });
-    const connectsBefore = t.connector.slack.socket.connects();
+    const connectsBefore = t.connector.slack.socket!.connects();
     const opens: Promise<unknown>[] = [];
-    while (t.connector.slack.socket.connects() < connectsBefore + 2) {
+    while (t.connector.slack.socket!.connects() < connectsBefore + 2) {
       opens.push(t.emulator.socket.sendEvent({ type: 'app_home_opened', user: 'U0ALICE001', tab: 'home', channel: 'D1', event_ts: String(opens.length) }));
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -55,7 +55,7 @@ describe('Slack’s periodic connection refresh', () => {
     await eventually(() => (t.emulator.callsOf('views.publish').length >= opens.length ? true : undefined), 10_000, 'a publish per open');
     const eventIds = new Set(t.emulator.socket.deliveries.map((d) => String(d.envelope.payload['event_id'])));
     expect(eventIds.size).toBe(opens.length);
-    expect(t.connector.slack.socket.isOpen()).toBe(true);
+    expect(t.connector.slack.socket!.isOpen()).toBe(true);
   });
 });
 

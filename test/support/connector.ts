@@ -5,13 +5,14 @@
 import { Writable } from 'node:stream';
 import { startConnector, type Connector } from '../../src/app';
 import type { SlackAppOptions } from '../../src/slack/bolt-app';
+import { SLACK_EVENTS_PATH } from '../../src/slack/http-receiver';
 import type { ConnectorTuning } from '../../src/features/deps';
 import type { Clock } from '../../src/platform/clock';
 import { parseConfig, secretsOf } from '../../src/config';
 import { useSingleTenantScopeInTests } from '../../src/tenancy/tenant-scope';
 import { createLogger } from '../../src/platform/logger';
 import { createSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../../scripts/slack-emulator';
-import { validEnv } from './factories';
+import { TEST_SECRETS, validEnv } from './factories';
 import { testStoreUri, uniqueDbName } from './store';
 import { appendSuiteLog, registerSuiteSecret } from './suite-log';
 
@@ -51,12 +52,19 @@ export async function startTestConnector(
      * must open its tenant's scope, as production code must.
      */
     multiTenant?: boolean;
+    /**
+     * `http`: SLACK_RECEIVER=http with TEST_SECRETS.signingSecret and no app-level token; once the
+     * connector listens (HTTP_PORT=0 picks the port at start), the emulator delivers to its
+     * `/slack/events`. Socket Mode by default.
+     */
+    receiver?: 'socket' | 'http';
   } = {},
 ): Promise<TestConnector> {
   const emulator = options.sharedEmulator ?? (await createSlackEmulator({ rateLimitScale: 50, ...options.emulator }));
   const closeEmulator = () => (options.sharedEmulator ? Promise.resolve() : emulator.close());
   registerSuiteSecret('Slack emulator bot token', emulator.botToken);
   registerSuiteSecret('Slack emulator app token', emulator.appToken);
+  const overHttp = options.receiver === 'http';
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -69,7 +77,9 @@ export async function startTestConnector(
     validEnv({
       SLACK_API_URL: emulator.apiUrl,
       SLACK_BOT_TOKEN: emulator.botToken,
-      SLACK_APP_TOKEN: emulator.appToken,
+      ...(overHttp
+        ? { SLACK_RECEIVER: 'http', SLACK_SIGNING_SECRET: TEST_SECRETS.signingSecret, SLACK_APP_TOKEN: undefined }
+        : { SLACK_APP_TOKEN: emulator.appToken }),
       MONGODB_URI: testStoreUri(),
       MONGODB_DB: uniqueDbName(options.label ?? 'connector'),
       HTTP_PORT: '0',
@@ -97,6 +107,7 @@ export async function startTestConnector(
     await closeEmulator();
     throw error;
   }
+  if (overHttp) emulator.useHttpDelivery(`${connector.http.url}${SLACK_EVENTS_PATH}`, TEST_SECRETS.signingSecret);
   // The suite's one tenant: services called directly run in it (see useSingleTenantScopeInTests).
   useSingleTenantScopeInTests(
     options.multiTenant ? undefined : { tenantId: config.defaultWorkspaceId, baseUrl: config.pigmentBaseUrl ?? 'https://acme.pigment.test' },

@@ -1,13 +1,18 @@
 /**
- * `/healthz` (the process lives), `/readyz` (the store answers and the Socket Mode connection
- * is open) and `/metrics` (Prometheus text). No auth: bind HTTP_HOST accordingly.
+ * `/healthz` (the process lives), `/readyz` (the store answers and the Slack receiver takes
+ * payloads: the Socket Mode connection is open, or the HTTP receiver is started) and `/metrics`
+ * (Prometheus text). No auth: bind HTTP_HOST accordingly.
  */
 import type { Metrics } from '../metrics';
 import type { Router } from './router';
 
 export interface ReadinessProbe {
   storeAnswers(): Promise<boolean>;
-  socketOpen(): boolean;
+  /**
+   * The Slack receiver's state and its checks (`slackSocket: open|closed` in Socket Mode,
+   * `slackReceiver: http` over HTTP, where no connection has to be held).
+   */
+  slackReceiver(): { ready: boolean; checks: Record<string, string> };
   /**
    * Background workers' states, shown but not counted: a paused delivery (Slack refuses the
    * token) is not a reason to take the process out of a load balancer, whose HTTP API still
@@ -21,14 +26,14 @@ export function registerHealthRoutes(router: Router, probe: ReadinessProbe, metr
 
   router.add('GET', '/readyz', async () => {
     const store = await probe.storeAnswers();
-    const socket = probe.socketOpen();
+    const slack = probe.slackReceiver();
     metrics.storeUp.set(store ? 1 : 0);
-    const ready = store && socket;
+    const ready = store && slack.ready;
     return {
       status: ready ? 200 : 503,
       body: {
         status: ready ? 'ready' : 'not_ready',
-        checks: { store: store ? 'ok' : 'unreachable', slackSocket: socket ? 'open' : 'closed' },
+        checks: { store: store ? 'ok' : 'unreachable', ...slack.checks },
         ...(probe.workers ? { workers: probe.workers() } : {}),
       },
     };
