@@ -6,6 +6,7 @@
  * serving thousands of tenants holds clients only for the ones it worked for lately.
  */
 import { WebClient, type Logger as SlackLogger } from '@slack/web-api';
+import { TtlCache } from '../platform/ttl-cache';
 import { currentTenantId } from '../tenancy/tenant-scope';
 import { WEB_API_RETRY } from './bolt-app';
 
@@ -57,12 +58,13 @@ const INSTALLATION_CACHE_MS = 5_000;
 const KEPT = 2_000;
 
 export class TenantSlack {
-  private readonly installations = new Map<string, { installation: TenantInstallation | undefined; at: number }>();
+  private readonly installations: TtlCache<TenantInstallation | undefined>;
   private readonly clients = new Map<string, TenantSlackClients>();
   private readonly now: () => number;
 
   constructor(private readonly options: TenantSlackOptions) {
     this.now = options.now ?? Date.now;
+    this.installations = new TtlCache(INSTALLATION_CACHE_MS, KEPT, this.now);
   }
 
   /** The current tenant's clients; throws NotInstalledError when it has no usable installation. */
@@ -87,17 +89,11 @@ export class TenantSlack {
 
   /** Forgets what this process knows of a tenant's installation (after an install or uninstall). */
   forget(tenantId: string): void {
-    this.installations.delete(tenantId);
+    this.installations.forget(tenantId);
   }
 
-  private async installationOf(tenantId: string): Promise<TenantInstallation | undefined> {
-    const cached = this.installations.get(tenantId);
-    if (cached && this.now() - cached.at < INSTALLATION_CACHE_MS) return cached.installation;
-    const installation = await this.options.installationOf(tenantId);
-    this.installations.delete(tenantId);
-    if (this.installations.size >= KEPT) this.installations.delete(this.installations.keys().next().value!);
-    this.installations.set(tenantId, { installation, at: this.now() });
-    return installation;
+  private installationOf(tenantId: string): Promise<TenantInstallation | undefined> {
+    return this.installations.get(tenantId, () => this.options.installationOf(tenantId));
   }
 
   private build(installation: TenantInstallation): TenantSlackClients {

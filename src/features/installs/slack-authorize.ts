@@ -11,6 +11,7 @@
  */
 import type { Authorize, Middleware, AnyMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../../platform/logger';
+import { TtlCache } from '../../platform/ttl-cache';
 import type { TenantRegistry } from '../tenants/tenant-registry';
 import type { InstallationRepository } from './installation.repository';
 import type { Installation } from './installation.types';
@@ -20,25 +21,21 @@ const KEPT = 5_000;
 
 /** The team → installation reads Bolt does for every payload, kept a few seconds. */
 export class InstallationCache {
-  private readonly byTeam = new Map<string, { installation: Installation | undefined; at: number }>();
+  private readonly byTeam: TtlCache<Installation | undefined>;
 
   constructor(
     private readonly installations: InstallationRepository,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.byTeam = new TtlCache(CACHE_MS, KEPT, now);
+  }
 
-  async forTeam(teamId: string): Promise<Installation | undefined> {
-    const cached = this.byTeam.get(teamId);
-    if (cached && this.now() - cached.at < CACHE_MS) return cached.installation;
-    const installation = await this.installations.forTeam(teamId);
-    this.byTeam.delete(teamId);
-    if (this.byTeam.size >= KEPT) this.byTeam.delete(this.byTeam.keys().next().value!);
-    this.byTeam.set(teamId, { installation, at: this.now() });
-    return installation;
+  forTeam(teamId: string): Promise<Installation | undefined> {
+    return this.byTeam.get(teamId, () => this.installations.forTeam(teamId));
   }
 
   forget(teamId: string): void {
-    this.byTeam.delete(teamId);
+    this.byTeam.forget(teamId);
   }
 }
 

@@ -5,6 +5,7 @@
  * base URL, and a renamed or re-based workspace is seen by every process within seconds.
  */
 import type { Clock } from '../../platform/clock';
+import { TtlCache } from '../../platform/ttl-cache';
 import { runInTenant } from '../../tenancy/tenant-scope';
 import type { TenantRepository } from './tenant.repository';
 import type { Tenant } from './tenant.types';
@@ -22,35 +23,28 @@ export class UnknownTenantError extends Error {
 }
 
 export class TenantRegistry {
-  private readonly cache = new Map<string, { tenant: Tenant | undefined; at: number }>();
+  private readonly cache: TtlCache<Tenant | undefined>;
 
   constructor(
     private readonly repository: TenantRepository,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.cache = new TtlCache(CACHE_MS, CACHE_MAX, () => clock.now().getTime());
+  }
 
-  async get(id: string): Promise<Tenant | undefined> {
-    const now = this.clock.now().getTime();
-    const cached = this.cache.get(id);
-    if (cached && now - cached.at < CACHE_MS) {
-      this.cache.delete(id);
-      this.cache.set(id, cached);
-      return cached.tenant;
-    }
-    const tenant = await this.repository.get(id);
-    this.remember(id, tenant, now);
-    return tenant;
+  get(id: string): Promise<Tenant | undefined> {
+    return this.cache.get(id, () => this.repository.get(id));
   }
 
   async put(id: string, fields: { name: string; baseUrl: string }): Promise<{ tenant: Tenant; created: boolean }> {
     const result = await this.repository.put(id, fields, this.clock.now());
-    this.remember(id, result.tenant, this.clock.now().getTime());
+    this.cache.set(id, result.tenant);
     return result;
   }
 
   async ensure(id: string, fields: { name: string; baseUrl: string }): Promise<Tenant> {
     const tenant = await this.repository.ensure(id, fields, this.clock.now());
-    this.remember(id, tenant, this.clock.now().getTime());
+    this.cache.set(id, tenant);
     return tenant;
   }
 
@@ -63,11 +57,5 @@ export class TenantRegistry {
 
   ids(): AsyncGenerator<string> {
     return this.repository.ids();
-  }
-
-  private remember(id: string, tenant: Tenant | undefined, at: number): void {
-    this.cache.delete(id);
-    this.cache.set(id, { tenant, at });
-    if (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
   }
 }
