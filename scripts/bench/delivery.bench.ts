@@ -36,7 +36,7 @@ import { ALL_INDEXES } from '../../src/features/index-registry';
 import { ensureIndexes } from '../../src/db/indexes';
 import type { Mapping } from '../../src/features/mapping/mapping.types';
 import type { Member } from '../../src/features/members/member.types';
-import { OutboxRepository } from '../../src/features/notifications';
+import { createNotificationRepos } from '../../src/features/notifications';
 import { WorkspaceRepository } from '../../src/features/workspace/workspace.repository';
 import { createLogger } from '../../src/platform/logger';
 import { createSlackEmulator, POST_MESSAGE_PER_WORKSPACE, type SeedUser } from '../slack-emulator';
@@ -296,7 +296,7 @@ export async function benchDelivery(): Promise<BenchmarkSection> {
     // Let the outbox catch up with Slack (the last outcomes are written after the last post).
     const outbox = connector.deps.db.collection('notification_queue');
     for (let i = 0; i < 100 && (await outbox.countDocuments({})) > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 200));
-    const counts = await new OutboxRepository(connector.deps.db).countByStatus();
+    const counts = await createNotificationRepos(connector.deps).outbox.countByStatus();
     const statuses = Object.entries(counts).filter(([, n]) => n > 0);
     const delivered = counts.delivered;
     const lost = ids.filter((id) => !arrived.posted[id]).length;

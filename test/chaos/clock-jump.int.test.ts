@@ -53,7 +53,7 @@ describe('a clock that jumps an hour', () => {
     offset = HOUR;
     await posting;
 
-    const repo = createNotificationRepos(connectors[0]!.connector.deps.db).outbox;
+    const repo = createNotificationRepos(connectors[0]!.connector.deps).outbox;
     for (const body of bodies) {
       const final = await eventually(
         async () => {

@@ -4,7 +4,7 @@
  * here rather than in production.
  */
 import { ALL_INDEXES } from '../../src/features/index-registry';
-import { ensureIndexes } from '../../src/db/indexes';
+import { ensureIndexes, indexesToCreate } from '../../src/db/indexes';
 import { openTestDatabase, type TestDatabase } from '../support/store';
 
 describe('index definitions on the embedded store', () => {
@@ -18,9 +18,11 @@ describe('index definitions on the embedded store', () => {
     expect(ALL_INDEXES.length).toBeGreaterThan(0);
     await ensureIndexes(t.db, ALL_INDEXES);
     await ensureIndexes(t.db, ALL_INDEXES);
-    for (const { collection, indexes } of ALL_INDEXES.filter((d) => d.indexes.length > 0)) {
-      const names = (await t.db.collection(collection).listIndexes().toArray()).map((i) => i.name);
-      for (const index of indexes) expect(names).toContain(index.name);
+    for (const definition of ALL_INDEXES.filter((d) => indexesToCreate(d).length > 0)) {
+      const names = (await t.db.collection(definition.collection).listIndexes().toArray()).map((i) => i.name);
+      for (const index of indexesToCreate(definition)) expect(names).toContain(index.name);
+      // Tenant data: every index leads with the tenant, so uniqueness is per tenant.
+      if (!definition.global) expect(names.filter((n) => n !== '_id_').every((n) => n?.startsWith('tenantId'))).toBe(true);
     }
   });
 

@@ -43,7 +43,7 @@ describe('an Enterprise Grid workspace', () => {
     expect(users.get('W0ADA00001')).toMatchObject({ team_id: HQ, enterprise_user: { enterprise_id: ORG.id, teams: [HQ, TEAM.id] } });
     expect(users.get('W0BEN00001')).toMatchObject({ team_id: TEAM.id, enterprise_user: { teams: [TEAM.id] } });
     expect(users.get('U0STRANGER')?.enterprise_user).toBeUndefined();
-    const auth = await t.connector.slack.app.client.auth.test();
+    const auth = await (await t.connector.deps.slack.current()).client.auth.test();
     expect(auth.enterprise_id).toBe(ORG.id);
     await t.emulator.socket.sendEvent({ type: 'user_change', user: users.get('W0BEN00001') });
     const delivered = t.emulator.socket.deliveries.at(-1)?.envelope.payload as { enterprise_id?: string; authorizations?: Array<{ enterprise_id: string }> };

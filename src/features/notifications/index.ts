@@ -24,7 +24,6 @@ import {
 } from './notification-services';
 import { WELCOME_MESSAGE_IDS } from './messages';
 import { registerNotificationRoutes } from './notifications.routes';
-import { DeliveryTenants } from './outbox/delivery-tenants.repository';
 import { tenantBaseUrl } from '../../tenancy/tenant-scope';
 
 export {
@@ -65,10 +64,7 @@ export function register(
   app: App,
   deps: ScreenDeps,
   ports: NotificationPorts,
-  services: NotificationServices = createNotificationServices(
-    { clock: deps.clock, members: ports.members },
-    createNotificationRepos(deps.db, new DeliveryTenants(deps.globalDb)),
-  ),
+  services: NotificationServices = createNotificationServices({ clock: deps.clock, members: ports.members }, createNotificationRepos(deps)),
 ): NotificationServices & { notify: Notify; welcome: WelcomeMember } {
   const worker = registerDelivery(deps, ports, services);
   registerNotificationRoutes(deps.router, {

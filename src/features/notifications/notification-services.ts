@@ -12,11 +12,15 @@ import { OutboxRepository, type EnqueueResult } from './outbox.repository';
 import { PreferencesRepository } from './preferences.repository';
 import { PreferencesService } from './preferences.service';
 import type { CollectionSource } from '../../db/tenant-collection';
-import type { DeliveryTenants } from './outbox/delivery-tenants.repository';
+import type { Db } from 'mongodb';
+import { DeliveryTenants } from './outbox/delivery-tenants.repository';
 
-/** The notification repositories, built from the database (the composition root and tests). */
-export function createNotificationRepos(db: CollectionSource, dueTenants?: DeliveryTenants): { outbox: OutboxRepository; preferences: PreferencesRepository } {
-  return { outbox: new OutboxRepository(db, dueTenants), preferences: new PreferencesRepository(db) };
+/**
+ * The notification repositories, built from the tenant-scoped database and the raw one (where
+ * the delivery worker's marks of due tenants live), for the composition root and tests.
+ */
+export function createNotificationRepos(deps: { db: CollectionSource; globalDb: Db }): { outbox: OutboxRepository; preferences: PreferencesRepository } {
+  return { outbox: new OutboxRepository(deps.db, new DeliveryTenants(deps.globalDb)), preferences: new PreferencesRepository(deps.db) };
 }
 export type NotificationRepos = ReturnType<typeof createNotificationRepos>;
 

@@ -41,11 +41,12 @@ export class OutboxRepository {
 
   /**
    * `dueTenants`: where a hand-off marks its tenant due for the delivery worker (see
-   * delivery-tenants.repository.ts); tests of the outbox alone go without.
+   * delivery-tenants.repository.ts). Required: a queue entry whose tenant is not marked would
+   * wait until the worker's periodic sweep instead of going out at once.
    */
   constructor(
     db: CollectionSource,
-    private readonly dueTenants?: DeliveryTenants,
+    private readonly dueTenants: DeliveryTenants,
   ) {
     const collections = openOutboxCollections(db);
     this.collections = collections;
@@ -123,7 +124,7 @@ export class OutboxRepository {
   }
 
   private async markDue(now: Date): Promise<void> {
-    await this.dueTenants?.markDue(currentTenantId('the delivery queue'), now);
+    await this.dueTenants.markDue(currentTenantId('the delivery queue'), now);
   }
   deleteFinishedBefore(date: Date): Promise<number> {
     return this.maintenance.deleteFinishedBefore(date);

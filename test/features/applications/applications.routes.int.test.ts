@@ -4,6 +4,7 @@
  * and 503 while the store is unreachable.
  */
 import type { RunningEmbeddedStore } from '../../../src/db/embedded-store';
+import { TenantDb } from '../../../src/db/tenant-collection';
 import { ApplicationRepository } from '../../../src/features/applications/application.repository';
 import { startTestConnector, type TestConnector } from '../../support/connector';
 import { TEST_SECRETS } from '../../support/factories';
@@ -21,7 +22,7 @@ describe('platform applications HTTP API', () => {
   let repo: ApplicationRepository;
   beforeAll(async () => {
     t = await startTestConnector({ label: 'applicationsapi' });
-    repo = new ApplicationRepository(t.connector.store.db);
+    repo = new ApplicationRepository(new TenantDb(t.connector.store.db));
   });
   afterAll(async () => {
     await t.stop();

@@ -5,6 +5,7 @@
 import { MappingService, type MappingServiceDeps } from '../../../src/features/mapping/mapping.service';
 import type { Mapping } from '../../../src/features/mapping/mapping.types';
 import { createLogger } from '../../../src/platform/logger';
+import { useSingleTenantScopeInTests } from '../../../src/tenancy/tenant-scope';
 
 function deps(data: { members: string[]; deactivated?: string[]; mappings: Array<Pick<Mapping, 'memberId' | 'active'>> }, gate: { wait: Promise<void> }) {
   const at = new Date('2026-01-01T00:00:00Z');
@@ -29,6 +30,10 @@ function deps(data: { members: string[]; deactivated?: string[]; mappings: Array
 }
 
 describe('MappingService counts', () => {
+  // The counts are kept per tenant: these run as one.
+  beforeAll(() => useSingleTenantScopeInTests({ tenantId: 'acme', baseUrl: 'https://acme.pigment.test' }));
+  afterAll(() => useSingleTenantScopeInTests(undefined));
+
   it('counts members that are not deactivated: connected, inactive, not connected', async () => {
     const service = new MappingService(
       deps(

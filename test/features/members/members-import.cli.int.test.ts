@@ -75,9 +75,9 @@ describe('members:import command line', () => {
       actor: { slackUserId: expect.stringMatching(/^cli/) },
       after: { created: 1, updated: 1, failed: 1 },
     });
-    // The command also creates the indexes, so email uniqueness holds on a fresh database.
+    // The command also creates the indexes, so email uniqueness (per tenant) holds on a fresh database.
     const indexes = await database.db.collection('members').indexes();
-    expect(indexes.map((i) => i.name)).toContain('emailKey_unique');
+    expect(indexes.map((i) => i.name)).toContain('tenantId_emailKey_unique');
   });
 
   it('exits 1 and writes nothing when the file cannot be read as a member CSV', async () => {

@@ -95,7 +95,7 @@ export async function postAll(t: TestConnector, bodies: Array<Record<string, unk
 }
 
 export function findNotification(t: TestConnector, id: string): Promise<Notification | undefined> {
-  return createNotificationRepos(t.connector.deps.db).outbox.findById(id);
+  return createNotificationRepos(t.connector.deps).outbox.findById(id);
 }
 
 /** Waits until the notification reached a final status. */

@@ -5,7 +5,9 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { MongoClient } from 'mongodb';
+import { TenantDb } from '../../../src/db/tenant-collection';
 import { createNotificationRepos } from '../../../src/features/notifications';
+import { runInTenant } from '../../../src/tenancy/tenant-scope';
 import { createSlackEmulator, type SlackEmulator } from '../../../scripts/slack-emulator';
 import { startTestConnector, type TestConnector } from '../../support/connector';
 import { validEnv } from '../../support/factories';
@@ -112,7 +114,9 @@ describe('delivery across processes', () => {
     // notification over before any read from the test.
     const client = await new MongoClient(testStoreUri()).connect();
     try {
-      const stranded = await createNotificationRepos(client.db(dbName)).outbox.findById(body.id as string);
+      const db = client.db(dbName);
+      const outbox = createNotificationRepos({ db: new TenantDb(db), globalDb: db }).outbox;
+      const stranded = await runInTenant({ tenantId: 'default', baseUrl: 'https://acme.pigment.test' }, () => outbox.findById(body.id as string));
       expect(stranded).toMatchObject({ status: 'delivering', attempts: 1 });
     } finally {
       await client.close();

@@ -202,7 +202,7 @@ describe('notification delivery', () => {
     await finished(t, skipped.id as string);
     expect(features().scheduler.plannedJobs()).toEqual(expect.arrayContaining([{ name: OUTBOX_JOBS.retention, expression: '20 4 * * *' }]));
 
-    const job = retentionJob(createNotificationRepos(features().db).outbox, features().config.notifications.retentionDays);
+    const job = retentionJob(createNotificationRepos(features()).outbox, features().config.notifications.retentionDays);
     clock.advance(29 * 86_400_000);
     expect(await features().scheduler.runExclusive(job, 'manual')).toMatchObject({ ran: true, status: 'completed', report: { deleted: 0 } });
     clock.advance(2 * 86_400_000);
@@ -313,7 +313,7 @@ describe('notification delivery', () => {
     // claims the notification with a 1-second lease, posts the DM, and dies before writing.
     const body = notificationBody({ recipient: { memberId: 'm-ana' } });
     await postAll(t, [body]);
-    const { outbox } = createNotificationRepos(features().db);
+    const { outbox } = createNotificationRepos(features());
     const claimed = await outbox.claimNext('dead-process', 1_000, clock.now());
     expect(claimed?.id).toBe(body.id);
     const dead = new WebClient(t.emulator.botToken, { slackApiUrl: t.emulator.apiUrl });

@@ -45,7 +45,7 @@ describe('delivery as a distributed app outside the Marketplace', () => {
     await postAll(t, [body]);
     // Before the workspace is live this process claims nothing: a "dead" process claims the
     // notification, posts it, and dies before writing; 30 later messages bury it in the DM.
-    const { outbox } = createNotificationRepos(connectorView(t.connector).db);
+    const { outbox } = createNotificationRepos(connectorView(t.connector));
     const claimed = await outbox.claimNext('dead-process', 1_000, clock.now());
     const dead = new WebClient(t.emulator.botToken, { slackApiUrl: t.emulator.apiUrl });
     const channel = (await dead.conversations.open({ users: 'U0ANA00001' })).channel!.id!;

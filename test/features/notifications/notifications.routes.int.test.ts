@@ -38,7 +38,7 @@ describe('notification hand-off and preferences HTTP API', () => {
   let repos: NotificationRepos;
   beforeAll(async () => {
     t = await startTestConnector({ label: 'notifyapi' });
-    repos = createNotificationRepos(t.connector.deps.db);
+    repos = createNotificationRepos(t.connector.deps);
   });
   afterAll(async () => {
     await t.stop();

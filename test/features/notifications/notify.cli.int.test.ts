@@ -30,7 +30,7 @@ describe('notify command line', () => {
     const { code } = await exitOf(child);
     return { code, stdout: output.stdout(), stderr: output.stderr() };
   }
-  const outbox = () => createNotificationRepos(t.connector.deps.db).outbox;
+  const outbox = () => createNotificationRepos(t.connector.deps).outbox;
   const base = [
     '--api-url',
     '',

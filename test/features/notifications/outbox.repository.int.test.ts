@@ -15,6 +15,8 @@ import {
 } from '../../../src/features/notifications/outbox.repository';
 import { notificationFingerprint } from '../../../src/features/notifications/notification.schema';
 import type { NotificationRequest } from '../../../src/features/notifications/notification.types';
+import { DeliveryTenants } from '../../../src/features/notifications/outbox/delivery-tenants.repository';
+import { useSingleTenantScopeInTests } from '../../../src/tenancy/tenant-scope';
 import { openTestDatabase, type TestDatabase } from '../../support/store';
 
 const t0 = new Date('2026-11-21T10:00:00Z');
@@ -45,6 +47,8 @@ describe('OutboxRepository (embedded store)', () => {
   const nextId = (prefix: string) => `${prefix}-${(counter += 1)}`;
 
   beforeAll(async () => {
+    // The outbox on its own (no tenant-scoped wrapper); a hand-off still marks its tenant due.
+    useSingleTenantScopeInTests({ tenantId: 'default', baseUrl: 'https://acme.pigment.test' });
     t = await openTestDatabase('outbox');
     await ensureIndexes(t.db, [
       OUTBOX_INDEXES,
@@ -53,7 +57,7 @@ describe('OutboxRepository (embedded store)', () => {
       NOTIFICATION_OUTCOME_INDEXES,
       NOTIFICATION_OPEN_INDEXES,
     ]);
-    outbox = new OutboxRepository(t.db);
+    outbox = new OutboxRepository(t.db, new DeliveryTenants(t.db));
   });
   afterAll(() => t.dispose());
   // Each test starts from an empty outbox, since claimNext looks at everything due.
@@ -162,7 +166,7 @@ describe('OutboxRepository (embedded store)', () => {
     try {
       await Promise.all(
         clients.map(async (client, k) => {
-          const repo = new OutboxRepository(client.db(t.dbName));
+          const repo = new OutboxRepository(client.db(t.dbName), new DeliveryTenants(client.db(t.dbName)));
           const holder = `worker-${k}`;
           for (;;) {
             const claimed = await repo.claimNext(holder, LEASE, at(1_000));
@@ -216,7 +220,7 @@ describe('OutboxRepository (embedded store)', () => {
     try {
       await Promise.all(
         clients.map(async (client, k) => {
-          const repo = new OutboxRepository(client.db(t.dbName));
+          const repo = new OutboxRepository(client.db(t.dbName), new DeliveryTenants(client.db(t.dbName)));
           for (;;) {
             const claimed = await repo.claimNext(`w${k}`, LEASE, at(1_000 + TAKEOVER_DELAY));
             if (!claimed) {

@@ -69,7 +69,7 @@ describe('the welcome DM', () => {
   it('reaches a member who turned every notification type off (it is not a preference), and skips a deactivated member', async () => {
     await goLive(t);
     const { repos } = connectorView(t.connector);
-    await createNotificationRepos(t.connector.deps.db).preferences.set(
+    await createNotificationRepos(t.connector.deps).preferences.set(
       'm-ana',
       { conversation: false, automation: false, scheduled_import: false, async_task: false },
       new Date(),
@@ -108,7 +108,7 @@ describe('the welcome DM', () => {
     // Before the workspace is live this process's worker claims nothing: a "dead" process
     // claims the welcome with a 1-second lease, posts the DM, and dies before writing.
     await welcome();
-    const { outbox } = createNotificationRepos(t.connector.deps.db);
+    const { outbox } = createNotificationRepos(t.connector.deps);
     const claimed = await outbox.claimNext('dead-process', 1_000, clock.now());
     expect(claimed?.id).toBe('welcome:m-ana');
     const dead = new WebClient(t.emulator.botToken, { slackApiUrl: t.emulator.apiUrl });

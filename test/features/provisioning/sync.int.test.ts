@@ -234,7 +234,7 @@ describe('provisioning sync', () => {
     // Not in a synced group: not created, not welcomed.
     expect(t.emulator.messagesTo('U0DAN00001')).toEqual([]);
     await syncNow();
-    expect(await createNotificationRepos(t.connector.deps.db).outbox.findById(welcomeNotificationId('slack-U0DAN00001'))).toBeUndefined();
+    expect(await createNotificationRepos(t.connector.deps).outbox.findById(welcomeNotificationId('slack-U0DAN00001'))).toBeUndefined();
     expect(t.emulator.messagesTo('U0ADA00001')).toHaveLength(1);
     expect(t.emulator.callsOf('chat.postMessage')).toHaveLength(3);
   });

@@ -84,7 +84,7 @@ export async function startImportsWorld(label: string): Promise<ImportsWorld> {
   if (!created.ok) throw new Error(`could not create the connection: ${JSON.stringify(created)}`);
   // The key check's calls are not the tests' business.
   ashby.clearCalls();
-  const outbox = createNotificationRepos(features.db).outbox;
+  const outbox = createNotificationRepos(features).outbox;
   const feature = createImports(features, {
     connections,
     applications,
@@ -108,7 +108,7 @@ export async function startImportsWorld(label: string): Promise<ImportsWorld> {
 
 /** The notification of a run, once the delivery worker finished with it. */
 export async function deliveredNotification(world: ImportsWorld, id: string): Promise<Notification> {
-  const outbox = createNotificationRepos(world.t.connector.deps.db).outbox;
+  const outbox = createNotificationRepos(world.t.connector.deps).outbox;
   return eventually(
     async () => {
       const found = await outbox.findById(id);

@@ -7,7 +7,13 @@
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
 import type { AccountType, MemberStatus } from '../../../../src/features/members/member.types';
 import { NOTIFICATIONS_HOME_IDS } from '../../../../src/features/notifications/home/ids';
-import { OutboxRepository, PreferencesRepository, PreferencesService, type NotificationType } from '../../../../src/features/notifications';
+import {
+  createNotificationRepos,
+  type OutboxRepository,
+  type PreferencesRepository,
+  PreferencesService,
+  type NotificationType,
+} from '../../../../src/features/notifications';
 import { eventually, startTestConnector, type TestConnector } from '../../../support/connector';
 import { storeRepos } from '../../../support/store-repos';
 
@@ -37,9 +43,7 @@ describe('notifications in the App Home', () => {
 
   beforeEach(async () => {
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, label: 'notif-home' });
-    const db = t.connector.store.db;
-    preferences = new PreferencesRepository(db);
-    outbox = new OutboxRepository(db);
+    ({ preferences, outbox } = createNotificationRepos(t.connector.deps));
     await member('m-mia', 'mia@acme.test');
     await member('m-gone', 'gus@acme.test', 'standard_member', 'deactivated');
     // Pat is in the directory (found by email) but not connected.

@@ -65,7 +65,7 @@ describe.each(['free', 'pro'] as const)('provisioning on a Slack workspace on th
   });
 
   it('the emulator refuses user groups and access logs only on Free, as Slack does', async () => {
-    const client = t.connector.slack.app.client;
+    const { client } = await t.connector.deps.slack.current();
     const groups = () => client.usergroups.list({});
     const logs = () => client.team.accessLogs({ limit: 1 });
     if (plan === 'free') {
