@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient } from 'mongodb';
+import { TenantDb, type CollectionSource } from '../../src/db/tenant-collection';
 import { createSlackEmulator, type SeedUser, type SlackEmulator } from '../../scripts/slack-emulator';
 import { startEmbeddedStore, type RunningEmbeddedStore } from '../../src/db/embedded-store';
 import { createLogger } from '../../src/platform/logger';
@@ -33,14 +34,18 @@ export interface ChaosWorld {
   /** The store's URI (the same after a restart: same port). */
   storeUri: string;
   dbName: string;
-  /** The test's own connection to the connectors' database (reconnects after an outage). */
-  db: Db;
+  /**
+   * The test's own connection to the connectors' database (reconnects after an outage),
+   * scoped like the connector's: the default workspace's documents, with their own ids.
+   */
+  db: CollectionSource;
   processes: ConnectorProcess[];
   startProcess(name: string): Promise<ConnectorProcess>;
   /** SIGKILL, as a crash would; resolves once the process is gone. */
   killProcess(process: ConnectorProcess): Promise<void>;
   stopStore(): Promise<void>;
   startStore(): Promise<void>;
+  /** Stops the processes, drops the database and closes the emulator. */
   close(): Promise<void>;
 }
 
@@ -80,7 +85,7 @@ export async function createChaosWorld(options: { users: SeedUser[]; env?: Recor
     storeHandler,
     storeUri: uri,
     dbName,
-    db: client.db(dbName),
+    db: new TenantDb(client.db(dbName)),
     processes,
     async startProcess(name) {
       const child = spawnTs('src/index.ts', [], {
@@ -120,6 +125,10 @@ export async function createChaosWorld(options: { users: SeedUser[]; env?: Recor
           await exited;
         }),
       );
+      await client
+        .db(dbName)
+        .dropDatabase()
+        .catch(() => undefined);
       await client.close();
       await emulator.close();
       await store?.stop();

@@ -286,7 +286,6 @@ describe('three connector processes, one store, one Slack workspace, under fault
   }, 240_000);
 
   afterAll(async () => {
-    await world?.db.dropDatabase().catch(() => undefined);
     await world?.close();
     await ashby?.close();
   });

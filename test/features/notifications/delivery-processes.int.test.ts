@@ -80,7 +80,7 @@ describe('delivery across processes', () => {
     const sent = USERS.flatMap((user) => notificationIdsIn(emulator.messagesTo(user.id)));
     expect(sent.sort()).toEqual(bodies.map((body) => body.id as string).sort());
     // Both workers took part.
-    const holders = await a.connector.deps.db.collection('notification_claims').distinct('holder');
+    const holders = await a.connector.store.db.collection('notification_claims').distinct('holder', { tenantId: 'default' });
     expect(holders).toHaveLength(2);
   });
 
