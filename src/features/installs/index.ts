@@ -81,8 +81,16 @@ export function register(app: App, deps: InstallsDeps): void {
   });
 
   app.event('tokens_revoked', async ({ body, event }) => {
-    // User tokens alone (the optional admin token) leave the bot working.
-    if ((event.tokens.bot ?? []).length === 0) return;
-    await disconnect(String(body.team_id), 'tokens_revoked');
+    const teamId = String(body.team_id);
+    if ((event.tokens.bot ?? []).length > 0) {
+      await disconnect(teamId, 'tokens_revoked');
+      return;
+    }
+    // User tokens alone (the optional admin token): the bot keeps working, the user token goes.
+    if ((event.tokens.oauth ?? []).length === 0) return;
+    await deps.installations.forgetAdminUserToken(teamId);
+    deps.cache.forget(teamId);
+    deps.slack.forget(currentTenantId());
+    logger.warn({ teamId, users: event.tokens.oauth }, 'Slack user token deleted; the bot token stays');
   });
 }

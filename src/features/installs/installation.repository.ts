@@ -94,6 +94,16 @@ export class InstallationRepository {
   }
 
   /** Deletes the team's tokens (uninstall, revocation); the binding stays. Returns the tenant, if bound. */
+  /**
+   * Deletes the installing admin's user token only (Slack revoked it, e.g. the admin left or
+   * removed their authorization): the bot keeps working, the inventory loses its admin-only
+   * columns until an admin installs again with them.
+   */
+  async forgetAdminUserToken(teamId: string): Promise<string | undefined> {
+    const doc = await this.installations.findOneAndUpdate({ _id: teamId }, { $unset: { adminUserToken: '' } }, { returnDocument: 'after' });
+    return doc?.tenantId;
+  }
+
   async revoke(teamId: string, reason: 'app_uninstalled' | 'tokens_revoked', now: Date): Promise<string | undefined> {
     const doc = await this.installations.findOneAndUpdate(
       { _id: teamId },

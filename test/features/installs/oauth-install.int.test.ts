@@ -262,4 +262,21 @@ describe('installing from Slack with OAuth', () => {
     await notify('acme', 'n-3');
     await eventually(async () => ((await statusOf('acme', 'n-3')) === 'delivered' ? true : undefined), 10_000, 'acme delivered again');
   });
+
+  it("deletes only the admin's user token when Slack revokes user tokens alone, and keeps delivering", async () => {
+    t = await startOAuthConnector({ seed: ACME });
+    await registerTenant(t, 'acme', ADMIN, [ADA]);
+    await installThroughSlack(t.emulator, (await installLink(t, 'acme', ADMIN.id)).url!, `${ACME_TEAM}:U0ADMIN001`, { adminScope: true });
+    const installation = () => t.connector.store.db.collection('slack_installations').findOne({ _id: ACME_TEAM as never });
+    expect((await installation())?.adminUserToken).toBeDefined();
+
+    const team = t.emulator.team(ACME_TEAM);
+    await team.socket.sendEvent(team.events.tokensRevoked({ oauth: ['U0ADMIN001'] }));
+    await eventually(async () => ((await installation())?.adminUserToken === undefined ? true : undefined), 5_000, 'the user token deleted');
+    expect((await installation())?.botToken).toBeDefined();
+    expect(await slackState('acme')).toMatchObject({ status: 'live' });
+    await notify('acme', 'n-user-revoked');
+    await eventually(async () => ((await statusOf('acme', 'n-user-revoked')) === 'delivered' ? true : undefined), 10_000, 'delivered with the bot token');
+    expect(t.logs.some((line) => line.includes('Slack user token deleted'))).toBe(true);
+  });
 });
