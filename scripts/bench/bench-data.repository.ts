@@ -2,8 +2,10 @@
  * Bench-only bulk writes: fills the `members` and `mappings` collections with documents of the
  * same shape as their repositories write (`_id` = member id), thousands at a time, so a
  * benchmark can start from 100,000 members in seconds instead of saving them one by one.
+ * Built on a TenantDb and called inside a tenant's scope, like the repositories.
  */
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
+import type { CollectionSource } from '../../src/db/tenant-collection';
 import type { Member } from '../../src/features/members/member.types';
 import { MEMBER_INDEXES } from '../../src/features/members/member.repository';
 import type { Mapping } from '../../src/features/mapping/mapping.types';
@@ -23,7 +25,7 @@ export class BenchDataRepository {
   private readonly members: Collection<MemberDocument>;
   private readonly mappings: Collection<MappingDocument>;
 
-  constructor(db: Db) {
+  constructor(db: CollectionSource) {
     this.members = db.collection<MemberDocument>(MEMBER_INDEXES.collection);
     this.mappings = db.collection<MappingDocument>(MAPPING_INDEXES.collection);
   }

@@ -40,6 +40,8 @@ import { createNotificationRepos } from '../../src/features/notifications';
 import { WorkspaceRepository } from '../../src/features/workspace/workspace.repository';
 import { createLogger } from '../../src/platform/logger';
 import { createSlackEmulator, POST_MESSAGE_PER_WORKSPACE, type SeedUser } from '../slack-emulator';
+import { TenantDb } from '../../src/db/tenant-collection';
+import { runInTenant } from '../../src/tenancy/tenant-scope';
 import { BenchDataRepository } from './bench-data.repository';
 import { requestChild, stopChild } from './child-ipc';
 import { fmt, seconds } from './measure';
@@ -49,6 +51,8 @@ const CHILD_FLAG = '--delivery-bench-emulator';
 const TEAM = { id: 'T0DELIVBEN', name: 'Delivery Bench', domain: 'delivery-bench' };
 const API_TOKEN = 'd'.repeat(40);
 const BASE_URL = 'https://bench.pigment.test';
+/** The tenant of the connector's SLACK_BOT_TOKEN installation (DEFAULT_WORKSPACE_ID left at its default). */
+const BENCH_DEFAULT_TENANT = { tenantId: 'default', baseUrl: BASE_URL };
 /** Concurrent POSTs while offering as fast as the API takes them. */
 const POSTERS = 16;
 const LATENCY_RATE_PER_S = 50;
@@ -232,10 +236,19 @@ export async function benchDelivery(): Promise<BenchmarkSection> {
       createdAt: now,
       updatedAt: now,
     }));
-    const data = new BenchDataRepository(db);
-    await data.insertMembers(members);
-    await data.insertMappings(mappings);
-    await new WorkspaceRepository(db).createIfAbsent({ teamId: TEAM.id, teamName: TEAM.name, status: 'live', connectedAt: now, acknowledgedAt: now });
+    // The connector's default workspace (SLACK_BOT_TOKEN's installation), seeded as it stores it.
+    await runInTenant(BENCH_DEFAULT_TENANT, async () => {
+      const data = new BenchDataRepository(new TenantDb(db));
+      await data.insertMembers(members);
+      await data.insertMappings(mappings);
+      await new WorkspaceRepository(new TenantDb(db)).createIfAbsent({
+        teamId: TEAM.id,
+        teamName: TEAM.name,
+        status: 'live',
+        connectedAt: now,
+        acknowledgedAt: now,
+      });
+    });
 
     const config = parseConfig({
       SLACK_API_URL: ready.apiUrl,
@@ -294,9 +307,10 @@ export async function benchDelivery(): Promise<BenchmarkSection> {
     const perMinute = (ids.length / wallMs) * 60_000;
     const floorMs = Math.max(0, ((ids.length - burst) / ceilingPerMinute) * 60_000);
     // Let the outbox catch up with Slack (the last outcomes are written after the last post).
-    const outbox = connector.deps.db.collection('notification_queue');
-    for (let i = 0; i < 100 && (await outbox.countDocuments({})) > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 200));
-    const counts = await createNotificationRepos(connector.deps).outbox.countByStatus();
+    const { deps } = connector;
+    const queued = () => runInTenant(BENCH_DEFAULT_TENANT, () => deps.db.collection('notification_queue').countDocuments({}));
+    for (let i = 0; i < 100 && (await queued()) > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 200));
+    const counts = await runInTenant(BENCH_DEFAULT_TENANT, () => createNotificationRepos(deps).outbox.countByStatus());
     const statuses = Object.entries(counts).filter(([, n]) => n > 0);
     const delivered = counts.delivered;
     const lost = ids.filter((id) => !arrived.posted[id]).length;
