@@ -6,8 +6,21 @@
  * (see tenant-isolation.world.ts).
  */
 import { MEMBERS_HOME_IDS as MEMBERS } from '../../src/features/members/home/ids';
+import { INVENTORY_IDS } from '../../src/features/inventory/ids';
+import { ASHBY_CONNECTION_IDS as CONNECTION } from '../../src/features/ashby/connections/ids';
 import { eventually } from '../support/connector';
-import { ADMIN_USER, othersOf, settleListeners, settleTenant, slackOutput, snapshot, startWorld, TENANTS, type World } from './tenant-isolation.world';
+import {
+  ASHBY_KEY,
+  ADMIN_USER,
+  othersOf,
+  settleListeners,
+  settleTenant,
+  slackOutput,
+  snapshot,
+  startWorld,
+  TENANTS,
+  type World,
+} from './tenant-isolation.world';
 
 const ids = TENANTS.map((tenant) => tenant.id);
 
@@ -18,6 +31,12 @@ function revealed(text: string, index: number): string[] {
     return at < 0 ? [] : [`${tenant.marker}: …${text.slice(Math.max(0, at - 200), at + 60)}…`];
   });
 }
+
+const text = (value: unknown) => ({ type: 'plain_text_input', value });
+const multi = (values: unknown[]) => ({
+  type: 'multi_static_select',
+  selected_options: values.map((value) => ({ text: { type: 'plain_text', text: 'x' }, value })),
+});
 
 describe('tenant isolation', () => {
   let world: World;
@@ -101,5 +120,65 @@ describe('tenant isolation', () => {
     const refusals = world.t.logs.slice(logsBefore).filter((line) => line.includes('another Slack workspace'));
     expect(refusals.length).toBeGreaterThanOrEqual(2);
     expect(revealed(slackOutput(globex), 1)).toEqual([]);
+  });
+
+  it("keeps each tenant's Home paging apart for a Slack user id that both teams have", async () => {
+    const [acme, globex] = [world.team(0), world.team(1)];
+    // Globex gets two pages of Ashby connections.
+    for (let i = 0; i < 5; i += 1) {
+      await globex.socket.sendInteractive(
+        globex.interactionPayload(ADMIN_USER, {
+          type: 'view_submission',
+          view: {
+            id: `V0MORE${i}0000`,
+            type: 'modal',
+            callback_id: CONNECTION.createView,
+            hash: '1',
+            state: {
+              values: {
+                [CONNECTION.name]: { [CONNECTION.name]: text(`More ${i} ${TENANTS[1]!.marker}`) },
+                [CONNECTION.apiKey]: { [CONNECTION.apiKey]: text(ASHBY_KEY) },
+                [CONNECTION.applications]: { [CONNECTION.applications]: multi([]) },
+              },
+            },
+          },
+        }),
+      );
+      await settleListeners(world);
+    }
+    const globexHome = async () => {
+      await globex.socket.sendEvent(globex.events.appHomeOpened(ADMIN_USER));
+      await settleListeners(world);
+      return JSON.stringify(globex.homeViewOf(ADMIN_USER)?.blocks ?? []);
+    };
+    const first = await globexHome();
+    expect(first).toContain(CONNECTION.next);
+    expect(first).not.toContain(CONNECTION.previous);
+    // Acme's admin (the same Slack user id) pages Acme's connections: Globex's Home stays on its first page.
+    await acme.socket.sendInteractive(
+      acme.interactionPayload(ADMIN_USER, { type: 'block_actions', actions: [{ type: 'button', action_id: CONNECTION.next, block_id: 'x', value: '1' }] }),
+    );
+    await settleListeners(world);
+    expect(await globexHome()).toEqual(first);
+  });
+
+  it("runs one tenant's inventory export while another tenant's export for the same Slack user id is running", async () => {
+    const [acme, globex] = [world.team(0), world.team(1)];
+    const press = (team: typeof acme) =>
+      team.socket.sendInteractive(
+        team.interactionPayload(ADMIN_USER, {
+          type: 'block_actions',
+          actions: [{ type: 'button', action_id: INVENTORY_IDS.exportCsv, block_id: 'inventory.actions', value: 'export' }],
+        }),
+      );
+    const files = (team: typeof acme) => team.messagesTo(ADMIN_USER).filter((m) => (m.files?.length ?? 0) > 0).length;
+    const before = [files(acme), files(globex)];
+    // Acme's export is slow (Slack takes 2 s to complete its upload); Globex's admin exports meanwhile.
+    acme.injectFault('files.completeUploadExternal', { delayMs: 2_000, times: 1 });
+    await press(acme);
+    await eventually(() => (acme.callsOf('files.getUploadURLExternal').length > 0 ? true : undefined), 5_000, "acme's export to start");
+    await press(globex);
+    await settleListeners(world);
+    expect([files(acme), files(globex)]).toEqual([before[0]! + 1, before[1]! + 1]);
   });
 });
