@@ -8,6 +8,14 @@
  * - `tenantScope` (the global middleware after it): runs the listeners inside the tenant.
  *   `app_uninstalled` and `tokens_revoked` skip Bolt's authorize (the tokens may be gone), so
  *   their tenant is read from the team's binding.
+ *
+ * An interaction names its workspace more than once: `team.id`, and the view's `team_id` and
+ * `app_installed_team_id`. Bolt picks one (the view's `app_installed_team_id` first, for a
+ * submission) and the others are not checked; every one of them must be the installation's
+ * team, or the payload is ignored (logged, acknowledged empty). Otherwise a user of one
+ * workspace submitting a view of another (a Slack Connect modal, or a forged payload) would act
+ * in the other's tenant as whoever has their Slack user id there. This app serves nobody
+ * outside the workspace it is installed in, so nothing legitimate is refused.
  */
 import type { Authorize, Middleware, AnyMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../../platform/logger';
@@ -67,6 +75,14 @@ export function tenantScope(deps: { cache: InstallationCache; tenants: TenantReg
       deps.logger.warn({ teamId, type: (body as { type?: unknown }).type }, 'a Slack payload for a team without an installation was ignored');
       return;
     }
+    const foreign = teamId === undefined ? undefined : teamsNamedBy(body).find((named) => named !== teamId);
+    if (foreign !== undefined) {
+      deps.logger.warn(
+        { teamId, tenantId, namedTeam: foreign, type: (body as { type?: unknown }).type },
+        'a Slack interaction naming another Slack workspace than its installation’s was ignored',
+      );
+      return;
+    }
     const tenant = await deps.tenants.get(tenantId);
     if (!tenant) {
       deps.logger.error({ teamId, tenantId }, 'a Slack payload for an installation whose platform workspace is gone was ignored');
@@ -74,4 +90,11 @@ export function tenantScope(deps: { cache: InstallationCache; tenants: TenantReg
     }
     await deps.tenants.run(tenantId, next);
   };
+}
+
+/** The workspaces an interaction payload names besides the one Bolt authorized (events name theirs in `authorizations`). */
+function teamsNamedBy(body: unknown): string[] {
+  const payload = body as { type?: unknown; team?: { id?: unknown } | null; view?: { team_id?: unknown; app_installed_team_id?: unknown } | null };
+  if (payload.type === 'event_callback') return [];
+  return [payload.team?.id, payload.view?.team_id, payload.view?.app_installed_team_id].filter((id): id is string => typeof id === 'string' && id !== '');
 }

@@ -8,6 +8,7 @@
  */
 import type { App } from '@slack/bolt';
 import { sendCsvToDm } from '../../slack/csv-to-dm';
+import { tenantKey } from '../../tenancy/per-tenant';
 import type { ScreenDeps } from '../ports';
 import type { MappingLookup } from '../mapping/mapping-lookup';
 import type { MemberDirectory } from '../members/member-directory';
@@ -45,7 +46,7 @@ export function register(app: App, deps: ScreenDeps, ports: { members: MemberDir
     clock: deps.clock,
     logger,
   });
-  /** Slack users whose export is running in this process: a second click waits for the first. */
+  /** Slack users (tenantKey: by tenant too) whose export is running in this process: a second click waits for the first. */
   const exporting = new Set<string>();
 
   deps.home.sections.add({
@@ -60,11 +61,12 @@ export function register(app: App, deps: ScreenDeps, ports: { members: MemberDir
 
   app.action(INVENTORY_IDS.exportCsv, deps.requirePermission(PERMISSION), async ({ context, client }) => {
     const user = { id: gated(context).actor.slackUserId };
-    if (exporting.has(user.id)) {
+    const running = tenantKey(user.id);
+    if (exporting.has(running)) {
       logger.info({ userId: user.id }, 'user inventory export already running for this user');
       return;
     }
-    exporting.add(user.id);
+    exporting.add(running);
     try {
       const date = deps.clock.now().toISOString().slice(0, 10);
       const result = await sendCsvToDm((await deps.slack.current()).client, {
@@ -81,7 +83,7 @@ export function register(app: App, deps: ScreenDeps, ports: { members: MemberDir
       await client.chat.postMessage({ channel: user.id, text: EXPORT_FAILED_TEXT });
       throw error;
     } finally {
-      exporting.delete(user.id);
+      exporting.delete(running);
     }
   });
 

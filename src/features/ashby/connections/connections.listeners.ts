@@ -14,6 +14,7 @@
  * never the key) with the problem above it, or "Saved".
  */
 import { ackBudgetLeft } from '../../../slack/ack-deadline';
+import { tenantKey } from '../../../tenancy/per-tenant';
 import type { App, Context, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { withinBudget } from '../../../platform/within-budget';
@@ -63,7 +64,10 @@ const viewAck = (ack: unknown): Ack => ack as Ack;
 export function registerConnectionListeners(app: App, input: ConnectionListenerDeps): void {
   const { deps, service, applications } = input;
   const manage = deps.requirePermission(ASHBY_PERMISSION);
-  /** Each viewer's page and the outcome of their last action (shown once), in this process. */
+  /**
+   * Each viewer's page and the outcome of their last action (shown once), in this process, by
+   * tenant and Slack user (tenantKey): the same user id in two Slack workspaces is two viewers.
+   */
   const pages = new Map<string, number>();
   const notices = new Map<string, string>();
 
@@ -72,11 +76,11 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
     name: 'ashby.connections',
     render: async ({ actor }) => {
       if (!isAllowed(actor.member, ASHBY_PERMISSION)) return [];
-      const notice = notices.get(actor.slackUserId);
-      notices.delete(actor.slackUserId);
+      const notice = notices.get(tenantKey(actor.slackUserId));
+      notices.delete(tenantKey(actor.slackUserId));
       const all = await service.list();
       const lastPage = Math.max(0, Math.ceil(all.length / CONNECTIONS_PAGE_SIZE) - 1);
-      const page = Math.min(pages.get(actor.slackUserId) ?? 0, lastPage);
+      const page = Math.min(pages.get(tenantKey(actor.slackUserId)) ?? 0, lastPage);
       const shown = all.slice(page * CONNECTIONS_PAGE_SIZE, (page + 1) * CONNECTIONS_PAGE_SIZE);
       return renderConnectionsSection({
         connections: shown,
@@ -94,7 +98,7 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
   }
 
   async function tell(client: WebClient, userId: string, notice: string): Promise<void> {
-    notices.set(userId, notice);
+    notices.set(tenantKey(userId), notice);
     await publishHome(client, deps.home, userId);
   }
 
@@ -145,7 +149,7 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
     app.action(actionId, manage, async ({ context, client }) => {
       const pressed = click(context);
       const page = Number.parseInt(pressed.value, 10);
-      pages.set(pressed.userId, Number.isSafeInteger(page) && page >= 0 ? page : 0);
+      pages.set(tenantKey(pressed.userId), Number.isSafeInteger(page) && page >= 0 ? page : 0);
       await publishHome(client, deps.home, pressed.userId);
     });
   }

@@ -7,6 +7,7 @@
 import type { App, Context } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { tenantKey } from '../../../tenancy/per-tenant';
 import type { ScreenDeps } from '../../ports';
 import { publishHome } from '../../home';
 import { isAllowed, type Permission } from '../../members/permissions';
@@ -42,7 +43,7 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
   const { deps } = ctx;
   const manage = deps.requirePermission(IMPORTS_PERMISSION);
   const logger = deps.logger.child({ feature: 'ashby', component: 'imports-home' });
-  /** The outcome of each viewer's last click, shown once by the next render in this process. */
+  /** The outcome of each viewer's last click, shown once by the next render in this process; by tenant and Slack user (tenantKey). */
   const notices = new Map<string, ImportsNotice>();
 
   deps.home.sections.add({
@@ -50,14 +51,14 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
     name: 'ashby.imports',
     render: async ({ actor }) => {
       if (!isAllowed(actor.member, IMPORTS_PERMISSION)) return [];
-      const notice = notices.get(actor.slackUserId);
-      notices.delete(actor.slackUserId);
+      const notice = notices.get(tenantKey(actor.slackUserId));
+      notices.delete(tenantKey(actor.slackUserId));
       return renderImportsSection({ items: await loadItems(ctx), ...(notice ? { notice } : {}), now: deps.clock.now() });
     },
   });
 
   async function tell(client: WebClient, userId: string, notice: ImportsNotice): Promise<void> {
-    notices.set(userId, notice);
+    notices.set(tenantKey(userId), notice);
     await publishHome(client, deps.home, userId);
   }
 
