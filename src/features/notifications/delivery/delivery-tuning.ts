@@ -27,6 +27,8 @@ export interface DeliveryTuning {
    * back, due when the wait ends, instead of holding a delivery slot (other members go on).
    */
   settleWaitInLaneMs: number;
+  /** How often, at most, the worker counts a tenant's queue for the queue depth metric (only while it looks at that tenant). */
+  queueDepthRefreshMs: number;
 }
 
 export const DEFAULT_DELIVERY_TUNING: DeliveryTuning = {
@@ -41,6 +43,7 @@ export const DEFAULT_DELIVERY_TUNING: DeliveryTuning = {
   mappingRecheckMaxMs: 15 * 60_000,
   pauseProbeMs: 30_000,
   settleWaitInLaneMs: 2_000,
+  queueDepthRefreshMs: 15_000,
 };
 
 /** Exponential backoff with jitter: uniform between half the base and base·2^(failures-1), capped. */

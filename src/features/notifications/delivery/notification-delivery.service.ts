@@ -29,6 +29,7 @@ import { classifyDeliveryFailure } from './slack-errors';
 import type { DmHistory, HistoryReads } from './dm-history';
 import type { DeliveryTenants } from '../outbox/delivery-tenants.repository';
 import type { SlackDm } from './slack-dm';
+import { currentTenantId } from '../../../tenancy/tenant-scope';
 
 export interface DeliveryWorkerDeps {
   outbox: OutboxRepository;
@@ -186,7 +187,7 @@ export class NotificationDelivery {
         const failure = classifyDeliveryFailure(error);
         switch (failure.kind) {
           case 'rate_limited':
-            metrics.rateLimited.inc({ method: step });
+            metrics.rateLimited.inc(currentTenantId(), { method: step });
             this.run.gates.limited(step, channel, failure.retryAfterMs);
             continue;
           case 'token':
@@ -251,6 +252,7 @@ export class NotificationDelivery {
     );
     if (!recorded) return;
     this.deps.metrics.finished.inc({ status: 'failed', reason: error });
+    this.deps.metrics.failed.inc(currentTenantId());
     this.deps.logger.warn({ notificationId: n.id, memberId, error }, 'notification failed');
   }
 
@@ -319,6 +321,7 @@ export class NotificationDelivery {
       if (failures >= this.deps.tuning.maxAttempts) {
         if (await this.deps.outbox.markFailed(n.id, this.run.holder, 'connector_error', this.deps.clock.now(), this.heldUntil(n))) {
           this.deps.metrics.finished.inc({ status: 'failed', reason: 'connector_error' });
+          this.deps.metrics.failed.inc(currentTenantId());
         }
         return;
       }
