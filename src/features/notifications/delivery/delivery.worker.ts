@@ -12,7 +12,9 @@
  *   they were claimed, so a rate limit or a retry never lets a later one overtake.
  * - Rate limits and token errors are per tenant (per Slack workspace): a 429 waits only that
  *   tenant's lanes, and a token error pauses only that tenant until auth.test answers again;
- *   while paused (or while its workspace is not live) nothing of it is claimed.
+ *   while paused (or while its workspace is not live) nothing of it is claimed. A long
+ *   Retry-After is waited in the queue, not in a delivery slot, and nothing more of that tenant
+ *   is claimed until it ends: a tenant Slack holds back never fills the slots others need.
  */
 import { randomUUID } from 'node:crypto';
 import { PerTenant } from '../../../tenancy/per-tenant';
@@ -177,6 +179,14 @@ export class DeliveryWorker {
   private async claimFor(tenantId: string, max: number): Promise<number> {
     const { outbox, dueTenants, clock, tuning, metrics } = this.deps;
     const now = clock.now();
+    // Slack told this workspace to hold its posts (a 429 with a long Retry-After): whatever is
+    // claimed now would only go back to the queue. Look again when the wait ends.
+    const postWaitMs = this.gates.get().waitMs('chat.postMessage');
+    if (postWaitMs > tuning.settleWaitInLaneMs) {
+      await dueTenants.markDue(tenantId, new Date(now.getTime() + postWaitMs));
+      await this.countQueue(tenantId, now);
+      return 0;
+    }
     const claimed = (await this.mayClaim()) ? await outbox.claimBatch(this.holder, tuning.leaseMs, now, max) : [];
     if (claimed.length === 0) {
       if (!(await outbox.hasQueue())) {
