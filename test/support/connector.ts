@@ -21,7 +21,15 @@ import { appendSuiteLog, registerSuiteSecret } from './suite-log';
  * production length; tests that need them to pass move the clock.
  */
 export const TEST_TUNING: ConnectorTuning = {
-  delivery: { pollIntervalMs: 50, backoffBaseMs: 20, backoffMaxMs: 200, pauseProbeMs: 100, mappingRecheckMinMs: 1_000, mappingRecheckMaxMs: 1_000 },
+  delivery: {
+    pollIntervalMs: 50,
+    backoffBaseMs: 20,
+    backoffMaxMs: 200,
+    pauseProbeMs: 100,
+    mappingRecheckMinMs: 1_000,
+    mappingRecheckMaxMs: 1_000,
+    queueDepthRefreshMs: 100,
+  },
 };
 
 export interface TestConnector {

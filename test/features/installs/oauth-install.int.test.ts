@@ -1,10 +1,13 @@
 /**
  * Connecting Slack through OAuth, end to end: the platform asks for an install link, the admin's
  * browser acknowledges the disclaimer, Slack's consent page (the emulator's) is answered, and
- * the callback binds the Slack workspace to the platform workspace. Two tenants side by side,
+ * the callback binds the Slack workspace to the platform workspace. Two tenants side by side
+ * (delivering, and each syncing its own Slack users into its own directory),
  * and every way an install can fail, each showing its page and storing nothing.
  */
-import type { Seed } from '../../../scripts/slack-emulator';
+import type { Seed, SeedUser } from '../../../scripts/slack-emulator';
+import { createProvisioningRepos, DEFAULT_MAX_DEACTIVATION_SHARE } from '../../../src/features/provisioning';
+import { PROVISIONING_JOB } from '../../../src/features/provisioning/sync.job';
 import { eventually, type TestConnector } from '../../support/connector';
 import { AUTH, Browser, consentFields, installLink, installThroughSlack, putJson, registerTenant, startOAuthConnector } from './oauth-fixture';
 
@@ -120,6 +123,80 @@ describe('installing from Slack with OAuth', () => {
     expect(acmeDms.map((m) => m.text)).toEqual([expect.stringContaining('Hello from acme')]);
     expect(globexDms.map((m) => m.text)).toEqual([expect.stringContaining('Hello from globex')]);
     expect(JSON.stringify(acmeDms[0]?.blocks)).toContain('https://acme.pigment.test/boards/1');
+  });
+
+  it("runs both tenants' provisioning syncs side by side, each importing only its own Slack workspace's users into its own directory", async () => {
+    const person = (id: string, name: string, email: string): SeedUser => ({ id, name, real_name: name, profile: { email, real_name: name } });
+    // Besides the admin and Ada (the same in both), U0SAMEID01 is a different person in each
+    // Slack workspace, and each has someone the other has not.
+    const acmeSlack: Seed = {
+      ...ACME,
+      users: [...users('Acme'), person('U0SAMEID01', 'Ann Acme', 'ann@acme.test'), person('U0ACME0002', 'Abe Acme', 'abe@acme.test')],
+    };
+    const globexSlack: Seed = {
+      ...GLOBEX,
+      users: [...users('Globex'), person('U0SAMEID01', 'Gus Globex', 'gus@globex.test'), person('U0GLBX0002', 'Gil Globex', 'gil@globex.test')],
+    };
+    t = await startOAuthConnector({ seed: acmeSlack, teams: [globexSlack] });
+    for (const [tenantId, teamId] of [
+      ['acme', ACME_TEAM],
+      ['globex', GLOBEX_TEAM],
+    ] as const) {
+      await registerTenant(t, tenantId, ADMIN, [ADA]);
+      await installThroughSlack(t.emulator, (await installLink(t, tenantId, ADMIN.id)).url!, `${teamId}:U0ADMIN001`);
+    }
+    await eventually(async () => ((await t.connector.store.db.collection('mappings').countDocuments()) === 4 ? true : undefined), 10_000, 'both mapped');
+
+    // An admin of each configures the sync (everyone, no invitations) and presses "Sync now", both at once.
+    const sync = (tenantId: string) =>
+      t.connector.deps.tenants.run(tenantId, async () => {
+        await createProvisioningRepos(t.connector.deps.db).config.save(
+          {
+            scope: 'everyone',
+            groupIds: [],
+            teamMapping: { enabled: false, groupToTeam: {} },
+            includeGuests: false,
+            inviteNewMembers: false,
+            maxDeactivationShare: DEFAULT_MAX_DEACTIVATION_SHARE,
+          },
+          ADMIN.id,
+          new Date(),
+        );
+        return t.connector.deps.scheduler.runPlannedNow(PROVISIONING_JOB);
+      });
+    const [acmeRun, globexRun] = await Promise.all([sync('acme'), sync('globex')]);
+    for (const outcome of [acmeRun, globexRun]) {
+      expect(outcome).toMatchObject({ ran: true, status: 'completed', report: { status: 'completed', counts: { created: 2 } } });
+    }
+
+    const directory = async (tenantId: string) => {
+      const response = await t.fetch(`/api/v1/workspaces/${tenantId}/members?limit=100`, { headers: AUTH });
+      expect(response.status).toBe(200);
+      const { members } = (await response.json()) as { members: Array<{ id: string; name: string; email: string }> };
+      return members.map(({ id, name, email }) => ({ id, name, email })).sort((a, b) => a.id.localeCompare(b.id));
+    };
+    expect(await directory('acme')).toEqual([
+      { id: ADA.id, name: 'Ada Acme', email: ADA.email },
+      { id: ADMIN.id, name: 'Root Admin', email: ADMIN.email },
+      { id: 'slack-U0ACME0002', name: 'Abe Acme', email: 'abe@acme.test' },
+      { id: 'slack-U0SAMEID01', name: 'Ann Acme', email: 'ann@acme.test' },
+    ]);
+    expect(await directory('globex')).toEqual([
+      { id: ADA.id, name: 'Ada Globex', email: ADA.email },
+      { id: ADMIN.id, name: 'Root Admin', email: ADMIN.email },
+      { id: 'slack-U0GLBX0002', name: 'Gil Globex', email: 'gil@globex.test' },
+      { id: 'slack-U0SAMEID01', name: 'Gus Globex', email: 'gus@globex.test' },
+    ]);
+    // Each synced member is connected to its own workspace's Slack user of that id.
+    for (const tenantId of ['acme', 'globex']) {
+      const member = (await (await t.fetch(`/api/v1/workspaces/${tenantId}/members/slack-U0SAMEID01`, { headers: AUTH })).json()) as {
+        mapping?: { status: string; slackUserId?: string };
+      };
+      expect(member.mapping).toMatchObject({ status: 'connected', slackUserId: 'U0SAMEID01' });
+    }
+    // Each read only its own Slack workspace.
+    expect(t.emulator.team(ACME_TEAM).callsOf('users.list').length).toBeGreaterThan(0);
+    expect(t.emulator.team(GLOBEX_TEAM).callsOf('users.list').length).toBeGreaterThan(0);
   });
 
   it('refuses links to anyone but a Security Admin or Primary Owner, and to unknown workspaces', async () => {

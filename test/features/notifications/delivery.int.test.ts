@@ -276,7 +276,7 @@ describe('notification delivery', () => {
     await postAll(t, bodies);
     await eventually(() => t.logs.find((line) => line.includes('delivery paused')), 5_000, 'the pause');
     const metrics = await (await t.fetch('/metrics')).text();
-    expect(metrics).toMatch(/^pigment_slack_delivery_paused 1$/m);
+    expect(metrics).toMatch(/^pigment_slack_delivery_paused\{tenant="default"\} 1$/m);
     // Readiness shows it, without taking the process out (the API still accepts and keeps).
     const ready = await t.fetch('/readyz');
     expect(ready.status).toBe(200);
@@ -304,7 +304,9 @@ describe('notification delivery', () => {
 
     t.emulator.restoreTokens();
     for (const body of bodies) expect(await finished(t, body.id as string)).toMatchObject({ status: 'delivered' });
-    expect(await (await t.fetch('/metrics')).text()).toMatch(/^pigment_slack_delivery_paused 0$/m);
+    const resumed = await (await t.fetch('/metrics')).text();
+    expect(resumed).not.toMatch(/^pigment_slack_delivery_paused\{tenant="default"\}/m);
+    expect(resumed).toMatch(/^pigment_slack_delivery_paused\{tenant="_other"\} 0$/m);
     expect(await (await t.fetch('/readyz')).json()).toMatchObject({ workers: { 'notifications.delivery': 'running' } });
   });
 

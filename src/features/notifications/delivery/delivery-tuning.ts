@@ -23,10 +23,14 @@ export interface DeliveryTuning {
   /** How often a paused worker asks Slack whether the token works again (auth.test). */
   pauseProbeMs: number;
   /**
-   * A DM history read that must wait longer than this for its rate limit gives the notification
-   * back, due when the wait ends, instead of holding a delivery slot (other members go on).
+   * A Slack call (DM open, history read, post) that must wait longer than this for its rate
+   * limit gives the notification back, due when the wait ends, instead of holding a delivery
+   * slot (other members and other tenants go on); the worker claims nothing more for a
+   * tenant whose posts must wait that long.
    */
   settleWaitInLaneMs: number;
+  /** How often, at most, the worker counts a tenant's queue for the queue depth metric (only while it looks at that tenant). */
+  queueDepthRefreshMs: number;
 }
 
 export const DEFAULT_DELIVERY_TUNING: DeliveryTuning = {
@@ -41,6 +45,7 @@ export const DEFAULT_DELIVERY_TUNING: DeliveryTuning = {
   mappingRecheckMaxMs: 15 * 60_000,
   pauseProbeMs: 30_000,
   settleWaitInLaneMs: 2_000,
+  queueDepthRefreshMs: 15_000,
 };
 
 /** Exponential backoff with jitter: uniform between half the base and base·2^(failures-1), capped. */

@@ -1,15 +1,30 @@
-/** The worker's Prometheus metrics (see README, Operations). */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+/**
+ * The worker's Prometheus metrics (see README, Operations). The per-workspace figures an
+ * operator acts on (failures, 429s, a refused token, the queue) carry a `tenant` label, bounded
+ * to the 50 tenants with the most to report plus `_other` (src/platform/tenant-metrics.ts).
+ */
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { TenantCounter, TenantGauge } from '../../../platform/tenant-metrics';
+import { DELIVERY_TENANT_MAX_BACKOFF_MS } from '../outbox/delivery-tenants.repository';
+import type { SlackStep } from './rate-limit-gates';
 
 export interface DeliveryMetrics {
   finished: Counter<'status' | 'reason'>;
-  rateLimited: Counter<'method'>;
-  paused: Gauge;
+  /** Failed notifications per tenant (the reasons are on `finished`). */
+  failed: TenantCounter;
+  rateLimited: TenantCounter<'method'>;
+  /** 1 per tenant paused on a token error. */
+  paused: TenantGauge;
+  /** Notifications in each tenant's queue, as this process last counted them. */
+  queueDepth: TenantGauge;
   foundInHistory: Counter;
   deliverySeconds: Histogram;
 }
 
-export function createDeliveryMetrics(registry: Registry): DeliveryMetrics {
+const STEPS: SlackStep[] = ['conversations.open', 'conversations.history', 'chat.postMessage'];
+
+/** `now`: the connector's clock (ms), which also times the queue depth's refreshes. */
+export function createDeliveryMetrics(registry: Registry, now: () => number = Date.now): DeliveryMetrics {
   return {
     finished: new Counter({
       name: 'pigment_slack_notifications_finished_total',
@@ -17,16 +32,34 @@ export function createDeliveryMetrics(registry: Registry): DeliveryMetrics {
       labelNames: ['status', 'reason'],
       registers: [registry],
     }),
-    rateLimited: new Counter({
-      name: 'pigment_slack_delivery_rate_limited_total',
-      help: 'Slack 429 answers to delivery calls, by method',
-      labelNames: ['method'],
-      registers: [registry],
+    failed: new TenantCounter({
+      name: 'pigment_slack_notifications_failed_total',
+      help: 'Notifications that failed, by workspace (the 50 with the most failures in the last hour or two; the rest under tenant="_other")',
+      registry,
+      now,
     }),
-    paused: new Gauge({
+    rateLimited: new TenantCounter({
+      name: 'pigment_slack_delivery_rate_limited_total',
+      help: 'Slack 429 answers to delivery calls, by workspace (the 50 with the most in the last hour or two; the rest under tenant="_other") and method',
+      labelNames: ['method'],
+      otherLabels: STEPS.map((method) => ({ method })),
+      registry,
+      now,
+    }),
+    paused: new TenantGauge({
       name: 'pigment_slack_delivery_paused',
-      help: '1 while delivery is paused because Slack refuses the bot token',
-      registers: [registry],
+      help: '1 per workspace whose delivery is paused because Slack refuses its bot token (50 named; the count of the others under tenant="_other")',
+      registry,
+      now,
+    }),
+    queueDepth: new TenantGauge({
+      name: 'pigment_slack_delivery_queue_depth',
+      help: 'Notifications waiting in the queue of a workspace (queued or delivering), as this process last counted them (the 50 largest; the rest summed under tenant="_other")',
+      registry,
+      now,
+      // Every tenant with a queue is looked at again within the longest backoff: a count not
+      // refreshed for twice that belongs to a tenant another process serves now, or emptied.
+      staleAfterMs: 2 * DELIVERY_TENANT_MAX_BACKOFF_MS,
     }),
     foundInHistory: new Counter({
       name: 'pigment_slack_notifications_found_in_history_total',

@@ -12,7 +12,9 @@
  *   they were claimed, so a rate limit or a retry never lets a later one overtake.
  * - Rate limits and token errors are per tenant (per Slack workspace): a 429 waits only that
  *   tenant's lanes, and a token error pauses only that tenant until auth.test answers again;
- *   while paused (or while its workspace is not live) nothing of it is claimed.
+ *   while paused (or while its workspace is not live) nothing of it is claimed. A long
+ *   Retry-After is waited in the queue, not in a delivery slot, and nothing more of that tenant
+ *   is claimed until it ends: a tenant Slack holds back never fills the slots others need.
  */
 import { randomUUID } from 'node:crypto';
 import { PerTenant } from '../../../tenancy/per-tenant';
@@ -175,12 +177,21 @@ export class DeliveryWorker {
 
   /** Claims up to `max` of the current tenant's notifications; the number claimed. */
   private async claimFor(tenantId: string, max: number): Promise<number> {
-    const { outbox, dueTenants, clock, tuning } = this.deps;
+    const { outbox, dueTenants, clock, tuning, metrics } = this.deps;
     const now = clock.now();
+    // Slack told this workspace to hold its posts (a 429 with a long Retry-After): whatever is
+    // claimed now would only go back to the queue. Look again when the wait ends.
+    const postWaitMs = this.gates.get().waitMs('chat.postMessage');
+    if (postWaitMs > tuning.settleWaitInLaneMs) {
+      await dueTenants.markDue(tenantId, new Date(now.getTime() + postWaitMs));
+      await this.countQueue(tenantId, now);
+      return 0;
+    }
     const claimed = (await this.mayClaim()) ? await outbox.claimBatch(this.holder, tuning.leaseMs, now, max) : [];
     if (claimed.length === 0) {
       if (!(await outbox.hasQueue())) {
         this.backoff.delete(tenantId);
+        metrics.queueDepth.delete(tenantId);
         await dueTenants.unmarkIfEmpty(tenantId, () => outbox.hasQueue(), now);
         return 0;
       }
@@ -188,13 +199,31 @@ export class DeliveryWorker {
       const waitMs = Math.min(DELIVERY_TENANT_MAX_BACKOFF_MS, Math.max(tuning.pollIntervalMs, (this.backoff.get(tenantId) ?? 0) * 2));
       this.backoff.set(tenantId, waitMs);
       await dueTenants.markDue(tenantId, new Date(now.getTime() + waitMs));
+      await this.countQueue(tenantId, now);
       return 0;
     }
     this.backoff.delete(tenantId);
     // To the back of the due list: the other tenants' turn comes first.
     await dueTenants.markDue(tenantId, now);
     for (const notification of claimed) this.dispatch(notification);
+    await this.countQueue(tenantId, now);
     return claimed.length;
+  }
+
+  /**
+   * Counts the current tenant's queue for the queue depth metric, at most every
+   * `queueDepthRefreshMs`: only tenants the worker is looking at anyway (due ones), so idle
+   * tenants cost nothing. A failed count only leaves the last figure.
+   */
+  private async countQueue(tenantId: string, now: Date): Promise<void> {
+    const { metrics, outbox, tuning } = this.deps;
+    const countedAt = metrics.queueDepth.updatedAt(tenantId);
+    if (countedAt !== undefined && now.getTime() - countedAt < tuning.queueDepthRefreshMs) return;
+    try {
+      metrics.queueDepth.set(tenantId, await outbox.backlog());
+    } catch (error) {
+      this.deps.logger.debug({ err: error, tenantId }, 'could not count the queue for the queue depth metric');
+    }
   }
 
   /**
@@ -253,7 +282,7 @@ export class DeliveryWorker {
     const scope = currentTenant();
     if (this.paused.has(scope.tenantId)) return;
     this.paused.set(scope.tenantId, { scope, error, since: new Date() });
-    this.deps.metrics.paused.set(this.paused.size);
+    this.deps.metrics.paused.set(scope.tenantId, 1);
     this.deps.logger.error(
       { error, tenantId: scope.tenantId },
       "Slack refused the workspace's bot token; its delivery paused with every notification kept queued. It resumes once the token works again (reinstall the app, or fix SLACK_BOT_TOKEN in single-workspace mode).",
@@ -266,7 +295,7 @@ export class DeliveryWorker {
       if (!(await runInTenant(paused.scope, () => this.deps.dm.tokenWorks()))) continue;
       this.deps.logger.info({ tenantId, pausedSince: paused.since, error: paused.error }, 'the bot token works again; delivery resumed');
       this.paused.delete(tenantId);
-      this.deps.metrics.paused.set(this.paused.size);
+      this.deps.metrics.paused.delete(tenantId);
       this.dueNow.add(tenantId);
       this.wake();
     }

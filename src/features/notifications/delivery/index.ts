@@ -51,7 +51,7 @@ export function registerDelivery(
     tenants: deps.tenants,
     clock: deps.clock,
     logger: deps.logger.child({ component: 'delivery' }),
-    metrics: createDeliveryMetrics(deps.metricsRegistry),
+    metrics: createDeliveryMetrics(deps.metricsRegistry, () => deps.clock.now().getTime()),
     pigmentBaseUrl: tenantBaseUrl,
     tuning: deliveryTuning(deps),
   });

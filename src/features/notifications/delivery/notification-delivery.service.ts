@@ -6,7 +6,8 @@
  *   (released with a re-check time, skipped after the wait window), or send;
  * - sending: conversations.open once per member (the channel is cached on the mapping), a
  *   history check when an earlier attempt may have reached Slack, then chat.postMessage;
- * - Slack errors (see slack-errors.ts): 429 waits Retry-After in the lane; transient errors
+ * - Slack errors (see slack-errors.ts): 429 waits Retry-After (in the lane when short, back
+ *   in the queue when longer than `settleWaitInLaneMs`, freeing the slot); transient errors
  *   back off with jitter up to `maxAttempts`; token errors pause the worker; the rest fail the
  *   notification with Slack's error;
  * - outcomes are written only while this process holds the lease.
@@ -29,6 +30,7 @@ import { classifyDeliveryFailure } from './slack-errors';
 import type { DmHistory, HistoryReads } from './dm-history';
 import type { DeliveryTenants } from '../outbox/delivery-tenants.repository';
 import type { SlackDm } from './slack-dm';
+import { currentTenantId } from '../../../tenancy/tenant-scope';
 
 export interface DeliveryWorkerDeps {
   outbox: OutboxRepository;
@@ -150,20 +152,21 @@ export class NotificationDelivery {
       if (!this.run.isRunning() || this.run.isPaused())
         return this.giveBack(n, { failures, sendUncertain: uncertain, uncertainUntil, ...(lastError ? { error: lastError } : {}) });
       let step: SlackStep = 'conversations.open';
+      // A long rate-limit wait is spent in the queue, not in a delivery slot (see waitInQueueUntil).
+      const waitInQueue = (dueAt: Date) =>
+        this.giveBack(n, { failures, sendUncertain: uncertain, uncertainUntil, ...(lastError ? { error: lastError } : {}) }, dueAt);
       try {
         if (!channel) {
+          const dueAt = this.waitInQueueUntil(n, step);
+          if (dueAt) return waitInQueue(dueAt);
           await this.run.gates.wait(step);
           channel = await dm.open(mapping.slackUserId);
           await this.cacheDmChannel(memberId, mapping.slackUserId, channel);
         }
         if (uncertain) {
           step = 'conversations.history';
-          const waitMs = this.run.gates.waitMs(step);
-          if (waitMs > tuning.settleWaitInLaneMs) {
-            const dueAt = new Date(this.deps.clock.now().getTime() + waitMs);
-            logger.info({ notificationId: n.id, waitMs }, 'DM history is rate limited; the notification waits in the queue, not in a delivery slot');
-            return this.giveBack(n, { failures, sendUncertain: true, uncertainUntil, ...(lastError ? { error: lastError } : {}) }, dueAt);
-          }
+          const dueAt = this.waitInQueueUntil(n, step);
+          if (dueAt) return waitInQueue(dueAt);
           await this.run.gates.wait(step);
           if (!(await this.stillHeld(n))) return;
           const found = await this.run.history.find(channel, n, uncertainUntil);
@@ -175,6 +178,8 @@ export class NotificationDelivery {
           uncertain = false;
         }
         step = 'chat.postMessage';
+        const dueAt = this.waitInQueueUntil(n, step, channel);
+        if (dueAt) return waitInQueue(dueAt);
         await this.run.gates.wait(step, channel);
         if (!this.run.isRunning() || this.run.isLost(n.id)) continue;
         // Never post on a lease about to run out: another process may be taking it over.
@@ -186,7 +191,7 @@ export class NotificationDelivery {
         const failure = classifyDeliveryFailure(error);
         switch (failure.kind) {
           case 'rate_limited':
-            metrics.rateLimited.inc({ method: step });
+            metrics.rateLimited.inc(currentTenantId(), { method: step });
             this.run.gates.limited(step, channel, failure.retryAfterMs);
             continue;
           case 'token':
@@ -223,6 +228,20 @@ export class NotificationDelivery {
     }
   }
 
+  /**
+   * When `step` (to `channel`) must wait for a rate limit longer than `settleWaitInLaneMs`: the
+   * time the wait ends, for the notification to wait in the queue until then instead of holding
+   * a delivery slot, which other members (and other tenants, whose Slack did not say "wait")
+   * need meanwhile. Undefined for a short wait, spent here.
+   */
+  private waitInQueueUntil(n: Notification, step: SlackStep, channel?: string): Date | undefined {
+    const waitMs = this.run.gates.waitMs(step, channel);
+    if (waitMs <= this.deps.tuning.settleWaitInLaneMs) return undefined;
+    const what = step === 'conversations.history' ? 'DM history' : step;
+    this.deps.logger.info({ notificationId: n.id, step, waitMs }, `${what} is rate limited; the notification waits in the queue, not in a delivery slot`);
+    return new Date(this.deps.clock.now().getTime() + waitMs);
+  }
+
   private async finishDelivered(n: Notification, ref: SlackMessageRef, memberId: string): Promise<void> {
     const recorded = await this.writeOutcome(n, () =>
       this.deps.outbox.markDelivered(n.id, this.run.holder, ref, this.deps.clock.now(), { memberId, ...this.heldUntil(n) }),
@@ -251,6 +270,7 @@ export class NotificationDelivery {
     );
     if (!recorded) return;
     this.deps.metrics.finished.inc({ status: 'failed', reason: error });
+    this.deps.metrics.failed.inc(currentTenantId());
     this.deps.logger.warn({ notificationId: n.id, memberId, error }, 'notification failed');
   }
 
@@ -319,6 +339,7 @@ export class NotificationDelivery {
       if (failures >= this.deps.tuning.maxAttempts) {
         if (await this.deps.outbox.markFailed(n.id, this.run.holder, 'connector_error', this.deps.clock.now(), this.heldUntil(n))) {
           this.deps.metrics.finished.inc({ status: 'failed', reason: 'connector_error' });
+          this.deps.metrics.failed.inc(currentTenantId());
         }
         return;
       }
