@@ -42,7 +42,6 @@ import { Writable } from 'node:stream';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { BENCH_TENANT, benchFeatureDeps } from './bench-deps';
 import { runInTenant } from '../../src/tenancy/tenant-scope';
-import { TenantDb } from '../../src/db/tenant-collection';
 import { startEmbeddedStore } from '../../src/db/embedded-store';
 import { ALL_INDEXES } from '../../src/features/index-registry';
 import { ensureIndexes } from '../../src/db/indexes';
