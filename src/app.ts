@@ -22,6 +22,8 @@ import { TenantSlack, type TenantInstallation } from './slack/tenant-slack';
 import { TenantRegistry, UnknownTenantError } from './features/tenants/tenant-registry';
 import { TenantRepository } from './features/tenants/tenant.repository';
 import { registerTenantRoutes } from './features/tenants/tenants.routes';
+import { migrateSingleWorkspaceStore } from './features/tenants/single-workspace-migration';
+import { DeliveryTenants } from './features/notifications/outbox/delivery-tenants.repository';
 import { createAuthorize, InstallationCache, InstallationRepository, installFromToken, tenantScope, type Installation } from './features/installs';
 import { MANIFEST_BOT_SCOPES } from './slack/manifest-scopes';
 import type { ApiResponse } from './platform/http/router';
@@ -77,6 +79,17 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
 
     const clock = options.clock ?? systemClock;
     const tenants = new TenantRegistry(new TenantRepository(store.db), clock);
+    // After ensureIndexes (the old unique indexes are gone), before any feature reads the store.
+    const migration = await migrateSingleWorkspaceStore({
+      db: store.db,
+      definitions: ALL_INDEXES,
+      tenants,
+      defaultWorkspaceId: config.defaultWorkspaceId,
+      baseUrl: config.pigmentBaseUrl,
+      logger,
+    });
+    // The old queue goes on: the delivery worker only looks at tenants marked due.
+    if (migration.migrated) await new DeliveryTenants(store.db).markDue(migration.tenantId, clock.now());
     const installations = new InstallationRepository(store.db, config.encryptionKey);
     const installationCache = new InstallationCache(installations, () => clock.now().getTime());
     const tenantSlack = new TenantSlack({

@@ -1,5 +1,7 @@
 /**
- * Every collection's index definitions, gathered from the repositories that own them.
+ * Every collection's index definitions, gathered from the repositories that own them: every
+ * collection the connector writes is listed, even without an index of its own, since this list
+ * is also what says which collections hold tenant data (the single-workspace migration).
  * Created at start (`ensureIndexes`) and run against the embedded store by a test, so an
  * index FerretDB 1.24 cannot build fails the suite rather than production.
  */
@@ -9,7 +11,8 @@ import { ASHBY_IMPORT_RUN_INDEXES } from './ashby/imports/import-run.repository'
 import { APPLICATION_INDEXES } from './applications/application.repository';
 import { ASHBY_CONNECTION_INDEXES } from './ashby/connections/connection.repository';
 import { AUDIT_INDEXES } from './audit/audit.repository';
-import { MAPPING_INDEXES } from './mapping/mapping.repository';
+import { MAPPING_EXCLUSION_INDEXES, MAPPING_INDEXES, MAPPING_PASS_INDEXES } from './mapping/mapping.repository';
+import { PREFERENCES_INDEXES } from './notifications/preferences.repository';
 import { SLACK_USER_VERSION_INDEXES } from './mapping/slack-user-versions.repository';
 import { DM_HISTORY_READ_INDEXES } from './notifications/delivery/dm-history.repository';
 import { MEMBER_IMPORT_PREVIEW_INDEXES } from './members/home/member-import-preview.repository';
@@ -51,6 +54,9 @@ export const ALL_INDEXES: readonly CollectionIndexes[] = [
   WORKSPACE_INDEXES,
   MEMBER_INDEXES,
   MAPPING_INDEXES,
+  MAPPING_PASS_INDEXES,
+  MAPPING_EXCLUSION_INDEXES,
+  PREFERENCES_INDEXES,
   SLACK_USER_VERSION_INDEXES,
   DM_HISTORY_READ_INDEXES,
   AUDIT_INDEXES,

@@ -19,6 +19,10 @@ export const MAPPING_INDEXES: CollectionIndexes = {
   ],
 };
 
+/** By `_id` only; declared so the store knows them as tenant data (indexes, the single-workspace migration). */
+export const MAPPING_PASS_INDEXES: CollectionIndexes = { collection: 'mapping_passes', indexes: [] };
+export const MAPPING_EXCLUSION_INDEXES: CollectionIndexes = { collection: 'mapping_exclusions', indexes: [] };
+
 /** What the last full pass saw: the strategy's Slack user count comes from here. */
 export interface FullPassRecord {
   slackUsers: number;
@@ -60,8 +64,8 @@ export class MappingRepository {
 
   constructor(db: CollectionSource) {
     this.mappings = db.collection<MappingDocument>(MAPPING_INDEXES.collection);
-    this.passes = db.collection<FullPassDocument>('mapping_passes');
-    this.exclusions = db.collection<ExclusionDocument>('mapping_exclusions');
+    this.passes = db.collection<FullPassDocument>(MAPPING_PASS_INDEXES.collection);
+    this.exclusions = db.collection<ExclusionDocument>(MAPPING_EXCLUSION_INDEXES.collection);
   }
 
   async findByMember(memberId: string): Promise<Mapping | undefined> {
