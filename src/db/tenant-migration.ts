@@ -18,7 +18,7 @@
  * Batches of BATCH_SIZE: one read, one insert and one delete command each, so a collection of
  * 100,000 members never sits in memory and each write command carries many documents.
  */
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type Filter } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Db, type Document, type Filter } from 'mongodb';
 
 /** Any document: string `_id`s, ObjectIds, whatever the old version wrote. */
 type StoredDocument = Document & { _id: unknown };
@@ -103,32 +103,48 @@ async function copyAll(collection: Collection<StoredDocument>, originals: Stored
   for (const id of refusedIds) if (await collection.findOne({ _id: id } as unknown as Filter<StoredDocument>, { projection: { _id: 1 } })) existing.add(id);
   const conflicts = originals.filter((_doc, index) => refused.has(index) && !existing.has(copies[index]!._id)).map((doc) => doc._id);
   const copiedOriginals = originals.filter((_doc, index) => !refused.has(index) || existing.has(copies[index]!._id));
-  await deleteOriginals(collection, copiedOriginals.map((doc) => doc._id));
+  await deleteOriginals(
+    collection,
+    copiedOriginals.map((doc) => doc._id),
+  );
   return { moved: originals.length - refused.size, alreadyMoved: existing.size, conflicts };
 }
 
-/** By `_id` and still untenanted: never matches a copy, and deleting twice is harmless. */
+/**
+ * One command per batch, still untenanted (never a copy; deleting twice is harmless). Not one
+ * delete per `_id`: FerretDB 1.24 reads the whole collection for each delete or update, so
+ * 100,000 single deletes would read it 100,000 times.
+ */
 async function deleteOriginals(collection: Collection<StoredDocument>, ids: unknown[]): Promise<void> {
   if (ids.length === 0) return;
-  const operations: AnyBulkWriteOperation<StoredDocument>[] = ids.map((id) => ({ deleteOne: { filter: untenantedById(id) } }));
-  await collection.bulkWrite(operations, { ordered: false });
+  await collection.deleteMany({ _id: { $in: ids }, ...UNTENANTED } as unknown as Filter<StoredDocument>);
 }
 
+/** One update per batch, as for deletes; a unique index refusing it falls back to one document at a time. */
 async function setTenantInPlace(collection: Collection<StoredDocument>, originals: StoredDocument[], tenantId: string): Promise<BatchOutcome> {
   if (originals.length === 0) return { moved: 0, alreadyMoved: 0, conflicts: [] };
-  const operations: AnyBulkWriteOperation<StoredDocument>[] = originals.map((doc) => ({
-    updateOne: { filter: untenantedById(doc._id), update: { $set: { [TENANT_FIELD]: tenantId } } },
-  }));
-  let modified: number;
-  const conflicts: unknown[] = [];
+  const set = { $set: { [TENANT_FIELD]: tenantId } };
   try {
-    modified = (await collection.bulkWrite(operations, { ordered: false })).modifiedCount;
+    const { modifiedCount } = await collection.updateMany(
+      { _id: { $in: originals.map((doc) => doc._id) }, ...UNTENANTED } as unknown as Filter<StoredDocument>,
+      set,
+    );
+    return { moved: modifiedCount, alreadyMoved: originals.length - modifiedCount, conflicts: [] };
   } catch (error) {
-    if (!(error instanceof MongoBulkWriteError)) throw error;
-    for (const writeError of refusals(error)) conflicts.push(originals[writeError.index]!._id);
-    modified = error.result.modifiedCount;
+    if ((error as { code?: unknown }).code !== 11000) throw error;
   }
-  return { moved: modified, alreadyMoved: originals.length - modified - conflicts.length, conflicts };
+  const outcome: BatchOutcome = { moved: 0, alreadyMoved: 0, conflicts: [] };
+  for (const doc of originals) {
+    try {
+      const { modifiedCount } = await collection.updateOne(untenantedById(doc._id), set);
+      if (modifiedCount === 1) outcome.moved += 1;
+      else outcome.alreadyMoved += 1;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 11000) throw error;
+      outcome.conflicts.push(doc._id);
+    }
+  }
+  return outcome;
 }
 
 /** The writes of a bulk refused by a unique index; any other error is rethrown. */
@@ -140,5 +156,5 @@ function refusals(error: MongoBulkWriteError): Array<{ index: number }> {
 
 /** The original by its `_id`, only while untenanted: never a copy. */
 function untenantedById(id: unknown): Filter<StoredDocument> {
-  return { _id: id, ...UNTENANTED } as Filter<StoredDocument>;
+  return { _id: id, ...UNTENANTED } as unknown as Filter<StoredDocument>;
 }

@@ -27,7 +27,9 @@ export interface SingleWorkspaceMigrationDeps {
   logger: Logger;
 }
 
-export type SingleWorkspaceMigrationResult = { migrated: false } | { migrated: true; tenantId: string; registered: boolean; collections: CollectionMigration[] };
+export type SingleWorkspaceMigrationResult =
+  | { migrated: false }
+  | { migrated: true; tenantId: string; registered: boolean; collections: CollectionMigration[] };
 
 /** Moves a single-workspace store's documents into the default tenant; nothing when there are none. */
 export async function migrateSingleWorkspaceStore(deps: SingleWorkspaceMigrationDeps): Promise<SingleWorkspaceMigrationResult> {
@@ -41,7 +43,8 @@ export async function migrateSingleWorkspaceStore(deps: SingleWorkspaceMigration
   const registered = await registerDefaultTenant(deps, logger);
   const results = await moveIntoTenant(deps.db, collections, tenantId);
   const touched = results.filter((r) => r.moved + r.alreadyMoved + r.conflicts > 0);
-  for (const r of touched) logger.info({ collection: r.collection, moved: r.moved, alreadyMoved: r.alreadyMoved, conflicts: r.conflicts }, 'collection migrated');
+  for (const r of touched)
+    logger.info({ collection: r.collection, moved: r.moved, alreadyMoved: r.alreadyMoved, conflicts: r.conflicts }, 'collection migrated');
   const conflicts = results.reduce((sum, r) => sum + r.conflicts, 0);
   if (conflicts > 0) {
     logger.error(
