@@ -8,7 +8,8 @@
  *   insert decides races: a duplicate `_id` means another process (or an earlier, interrupted
  *   start) copied it already, and the original is deleted all the same;
  * - any other `_id` (ObjectId: job runs, audit entries…) cannot be copied within the same
- *   collection, so `tenantId` is set in place, filtered on its absence (idempotent).
+ *   collection, so `tenantId` is set in place, filtered on its absence (idempotent; on
+ *   FerretDB 1.24, whose update filters are not atomic, two processes may both count it).
  * A copy refused by another unique index (the tenant already has a member with that email,
  * say) is a conflict: the original stays where it is, counted and logged, never dropped.
  *
