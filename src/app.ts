@@ -87,6 +87,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       defaultWorkspaceId: config.defaultWorkspaceId,
       baseUrl: config.pigmentBaseUrl,
       logger,
+      now: () => clock.now(),
     });
     // The old queue goes on: the delivery worker only looks at tenants marked due.
     if (migration.migrated) await new DeliveryTenants(store.db).markDue(migration.tenantId, clock.now());

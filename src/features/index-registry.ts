@@ -33,6 +33,7 @@ import { JOB_TICK_INDEXES } from '../platform/scheduler/tick.repository';
 import type { CollectionIndexes } from '../db/indexes';
 import { SEEN_EVENT_INDEXES } from '../slack/repeated-events';
 import { TENANT_INDEXES } from './tenants/tenant.repository';
+import { STORE_MIGRATION_INDEXES } from './tenants/single-workspace-migration';
 import { INSTALLATION_INDEXES } from './installs/installation.repository';
 import { INSTALL_LINK_INDEXES, INSTALL_LINK_USE_INDEXES } from './installs/install-link.repository';
 import { OAUTH_STATE_INDEXES, OAUTH_STATE_USE_INDEXES } from './installs/oauth-state.store';
@@ -40,6 +41,7 @@ import { DELIVERY_TENANT_INDEXES } from './notifications/outbox/delivery-tenants
 
 export const ALL_INDEXES: readonly CollectionIndexes[] = [
   TENANT_INDEXES,
+  STORE_MIGRATION_INDEXES,
   INSTALLATION_INDEXES,
   INSTALL_LINK_INDEXES,
   INSTALL_LINK_USE_INDEXES,

@@ -176,6 +176,7 @@ describe('upgrading a single-workspace store', () => {
       expect(indexNames).toContain('tenantId_emailKey_unique');
       expect(indexNames).not.toContain('emailKey_unique');
       expect(t.logs.some((line) => line.includes('single-workspace store migrated'))).toBe(true);
+      expect(await db.collection('store_migrations').findOne({ _id: 'single-workspace' as never })).not.toBeNull();
     } finally {
       await t.stop();
     }
@@ -216,9 +217,12 @@ describe('upgrading a single-workspace store', () => {
       const tenants = new TenantRegistry(new TenantRepository(t.db), systemClock);
       await tenants.put('other', { name: 'Other', baseUrl: 'https://other.pigment.test' });
       await tenants.run('other', () => new MemberRepository(new TenantDb(t.db)).insertNew([member(0), member(1)]));
-      const deps = { db: t.db, definitions: ALL_INDEXES, tenants, defaultWorkspaceId: DEFAULT, baseUrl: BASE_URL, logger: silent };
+      const deps = { db: t.db, definitions: ALL_INDEXES, tenants, defaultWorkspaceId: DEFAULT, baseUrl: BASE_URL, logger: silent, now: () => NOW };
       expect(await migrateSingleWorkspaceStore(deps)).toEqual({ migrated: false });
       expect(await tenants.get(DEFAULT)).toBeUndefined();
+      // Nothing to move is recorded: later starts read only that. An old backup restored has no record.
+      expect(await t.db.collection('store_migrations').findOne({ _id: 'single-workspace' as never })).toMatchObject({ at: NOW });
+      await t.db.collection('store_migrations').deleteMany({});
 
       const othersBefore = await t.db.collection('members').find({}).sort({ _id: 1 }).toArray();
       // Same ids and emails as the other tenant's, from the old version.
@@ -229,6 +233,9 @@ describe('upgrading a single-workspace store', () => {
       expect(await tenants.run(DEFAULT, () => new MemberRepository(new TenantDb(t.db)).findById('m000002'))).toMatchObject({ email: 'member2@acme.test' });
       // No workspace document: the tenant is named by default.
       expect(await tenants.get(DEFAULT)).toMatchObject({ name: 'Default workspace', baseUrl: BASE_URL });
+      expect(await migrateSingleWorkspaceStore(deps)).toEqual({ migrated: false });
+      // Recorded as done: an untenanted document written now (by an old process still running) waits.
+      await t.db.collection('members').insertOne({ _id: 'late', tenantIdless: true } as never);
       expect(await migrateSingleWorkspaceStore(deps)).toEqual({ migrated: false });
     });
 
