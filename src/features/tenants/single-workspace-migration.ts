@@ -16,6 +16,7 @@
 import type { Db } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import { firstUntenantedCollection, moveIntoTenant, tenantCollections, type CollectionMigration } from '../../db/tenant-migration';
+import { isDuplicateKey } from '../../db/store-errors';
 import type { Logger } from '../../platform/logger';
 import type { TenantRegistry } from './tenant-registry';
 
@@ -45,7 +46,8 @@ export type SingleWorkspaceMigrationResult =
 export async function migrateSingleWorkspaceStore(deps: SingleWorkspaceMigrationDeps): Promise<SingleWorkspaceMigrationResult> {
   const done = deps.db.collection<{ _id: string; at: Date }>(STORE_MIGRATION_INDEXES.collection);
   if (await done.findOne({ _id: MIGRATION_ID })) return { migrated: false };
-  const markDone = () => done.updateOne({ _id: MIGRATION_ID }, { $setOnInsert: { at: deps.now() } }, { upsert: true });
+  // Upserts of one `_id` from two processes: on FerretDB one of them may fail as a duplicate, which is the same outcome.
+  const markDone = () => ignoreDuplicate(done.updateOne({ _id: MIGRATION_ID }, { $setOnInsert: { at: deps.now() } }, { upsert: true }));
   const collections = tenantCollections(deps.definitions);
   const found = await firstUntenantedCollection(deps.db, collections);
   if (!found) {
@@ -90,7 +92,21 @@ async function registerDefaultTenant(deps: SingleWorkspaceMigrationDeps, logger:
     // The copy too: a process starting beside this one may have moved it already.
     .findOne({ _id: { $in: [OLD_WORKSPACE.id, `${tenantId}/${OLD_WORKSPACE.id}`] } }, { projection: { teamName: 1 } });
   const name = typeof old?.teamName === 'string' && old.teamName.trim() !== '' ? old.teamName.trim() : 'Default workspace';
-  const tenant = await deps.tenants.ensure(tenantId, { name, baseUrl: deps.baseUrl });
+  const fields = { name, baseUrl: deps.baseUrl };
+  // Another process registering it at the same moment may win the upsert (a duplicate on
+  // FerretDB); the second try then finds it, and refreshes the registry's cache.
+  const tenant = await deps.tenants.ensure(tenantId, fields).catch((error: unknown) => {
+    if (!isDuplicateKey(error)) throw error;
+    return deps.tenants.ensure(tenantId, fields);
+  });
   logger.info({ name: tenant.name, baseUrl: tenant.baseUrl }, 'default workspace registered');
   return true;
+}
+
+async function ignoreDuplicate(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
 }

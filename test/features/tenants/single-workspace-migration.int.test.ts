@@ -212,6 +212,29 @@ describe('upgrading a single-workspace store', () => {
       expect([...a, ...b].every((r) => r.conflicts === 0)).toBe(true);
     }, 240_000);
 
+    it('two starts migrating at once both succeed, and register the default workspace once', async () => {
+      await writeOldStore(t.db, 300);
+      await ensureIndexes(t.db, ALL_INDEXES);
+      const start = () => {
+        const tenants = new TenantRegistry(new TenantRepository(t.db), systemClock);
+        return migrateSingleWorkspaceStore({
+          db: t.db,
+          definitions: ALL_INDEXES,
+          tenants,
+          defaultWorkspaceId: DEFAULT,
+          baseUrl: BASE_URL,
+          logger: silent,
+          now: () => NOW,
+        });
+      };
+      const results = await Promise.all([start(), start()]);
+      expect(results.every((r) => r.migrated)).toBe(true);
+      expect(await untenantedCount(t.db)).toBe(0);
+      expect(await t.db.collection('platform_workspaces').find({}).toArray()).toEqual([expect.objectContaining({ _id: DEFAULT, name: EMULATED_TEAM.name })]);
+      expect(await t.db.collection('members').countDocuments({ tenantId: DEFAULT })).toBe(300);
+      expect(await start()).toEqual({ migrated: false });
+    }, 240_000);
+
     it("leaves another tenant's documents as they were, and does nothing on a store that is already new", async () => {
       await ensureIndexes(t.db, ALL_INDEXES);
       const tenants = new TenantRegistry(new TenantRepository(t.db), systemClock);
