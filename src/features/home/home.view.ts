@@ -56,12 +56,14 @@ export function renderHome(model: HomeModel): HomeView {
   const body: KnownBlock[] = [];
   const room = HOME_BLOCK_LIMIT - head.length - tail.length - 1;
   for (const section of model.sections.filter((s) => s.length > 0)) {
-    const needed = section.length + 1;
+    // A section that opens with its own divider gets no second one.
+    const separator: KnownBlock[] = section[0]?.type === 'divider' ? [] : [{ type: 'divider' }];
+    const needed = section.length + separator.length;
     if (body.length + needed > room) {
       body.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Some panels are hidden: the Home tab is full.' }] });
       break;
     }
-    body.push({ type: 'divider' }, ...section);
+    body.push(...separator, ...section);
   }
   return { type: 'home', blocks: [...head, ...body, ...tail] };
 }
