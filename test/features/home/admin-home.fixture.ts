@@ -1,5 +1,5 @@
 /**
- * A Security Admin's Home as the features render it, from their real views with a plausible
+ * A Primary Owner's Home (every admin permission) as the features render it, from their real views with a plausible
  * day's data: a live workspace, 7 members not connected, a configured sync with five runs, the
  * inventory, two Ashby connections and two imports, and the admin's own settings with five
  * recent notifications. Each section carries the area its feature registers it in (the
@@ -33,7 +33,7 @@ export const ADMIN: Member = {
   name: 'Ada Admin',
   email: 'ada@acme.test',
   emailKey: 'ada@acme.test',
-  accountType: 'security_admin',
+  accountType: 'primary_owner',
   status: 'activated',
   groups: [],
   source: 'api',
