@@ -4,7 +4,7 @@
  * keeps to Slack's 100-block limit (sections past it are cut with a note).
  */
 import type { Button, HomeView, KnownBlock } from '@slack/types';
-import { cutEscaped, mrkdwnText, plain } from '../../slack/block-text';
+import { cutEscaped, mrkdwn, mrkdwnText, plain } from '../../slack/block-text';
 import { HOME_AREA_LABELS, type HomeArea } from './home-areas';
 import type { AttentionItem } from './home-sections';
 import { HOME_BLOCKS, HOME_IDS } from './ids';
@@ -83,7 +83,7 @@ function renderAttention(items: readonly AttentionItem[], selected: HomeArea | u
     return {
       type: 'section',
       block_id: HOME_BLOCKS.attention(index),
-      text: { type: 'mrkdwn', text: cutEscaped(item.text, ATTENTION_TEXT_MAX) },
+      text: mrkdwn(cutEscaped(item.text, ATTENTION_TEXT_MAX)),
       ...(selected !== undefined && selected !== item.area ? { accessory: button } : {}),
     };
   });
