@@ -9,6 +9,8 @@ import { eventually, startTestConnector, type TestConnector } from './support/co
 import { connectorView, storeRepos } from './support/store-repos';
 import { PERMISSION_REFUSED_VIEW } from '../src/features/members/require-permission';
 import { SCHEDULER_COLLECTIONS } from './support/scheduler-collections';
+import { HOME_AREAS } from '../src/features/home/home-areas';
+import { HOME_IDS } from '../src/features/home/ids';
 
 /**
  * Actions anyone may use: links and one's own settings. The notification link only records
@@ -16,11 +18,18 @@ import { SCHEDULER_COLLECTIONS } from './support/scheduler-collections';
  */
 const OPEN_TO_EVERYONE = new Set(['home.open_in_pigment', 'notifications.open_in_pigment']);
 /**
- * Actions any member may use on their own things: their notification settings and the welcome
- * DM's link. Sent by others they must still change nothing, but they are not admin actions, so
- * they do not go through the permission middleware.
+ * Actions any member may use on their own things: their notification settings, the welcome
+ * DM's link, and the App Home's area buttons (the row and the attention items' "Open …"),
+ * which change only the clicker's own view. Sent by others they must still change nothing
+ * (the Home remembers only an area the clicker has, and none of these senders has one), but
+ * they are not admin actions, so they do not go through the permission middleware.
  */
-const OWN_THINGS = new Set(['notifications.settings', 'provisioning.welcome_open_pigment']);
+const OWN_THINGS = new Set([
+  'notifications.settings',
+  'provisioning.welcome_open_pigment',
+  ...HOME_AREAS.map((area) => HOME_IDS.area(area)),
+  HOME_IDS.attention(0),
+]);
 
 /** The permission middleware's log line for one refused action or submission. */
 function refusedLine(logs: readonly string[], key: 'actionId' | 'callbackId', id: string, user: string): boolean {
@@ -120,6 +129,8 @@ describe('admin actions are authorised on the server', () => {
       ]),
     );
     expect(views.map((c) => sampleId(c, 'callback_id'))).toContain('ashby.imports.setup');
+    // The Home's areas (open to everyone, for their own view) and the inventory's "About these columns" (admin).
+    expect(actionIds).toEqual(expect.arrayContaining([...HOME_AREAS.map((area) => HOME_IDS.area(area)), 'home.attention:0', 'inventory.about_columns']));
     // Ashby connections (issue 6): Add, the row buttons, paging, and every modal that writes.
     expect(actionIds).toEqual(
       expect.arrayContaining([

@@ -27,6 +27,7 @@ import {
 import { PROVISIONING_CONFIG_INDEXES } from './provisioning/provisioning-config.repository';
 import { SYNC_ACTION_INDEXES, SYNC_PAGE_INDEXES, SYNC_RUN_INDEXES } from './provisioning/sync-run.repository';
 import { WORKSPACE_INDEXES } from './workspace/workspace.repository';
+import { HOME_AREA_INDEXES } from './home/home-area.repository';
 import { JOB_RUN_INDEXES } from '../platform/scheduler/job-run.repository';
 import { LEASE_CLAIM_INDEXES, LEASE_INDEXES } from '../platform/scheduler/lease.repository';
 import { JOB_TICK_INDEXES } from '../platform/scheduler/tick.repository';
@@ -77,4 +78,5 @@ export const ALL_INDEXES: readonly CollectionIndexes[] = [
   ASHBY_IMPORT_ROW_INDEXES,
   APPLICATION_INDEXES,
   ASHBY_CONNECTION_INDEXES,
+  HOME_AREA_INDEXES,
 ];

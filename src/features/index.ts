@@ -16,7 +16,7 @@ import * as ashby from './ashby';
 import { createAuditLog, type AuditLog } from './audit';
 import type { FeatureDeps } from './deps';
 import * as home from './home';
-import { HomeSections, publishHome, type HomeDeps } from './home';
+import { HomeAreaRepository, HomeSections, publishHome, type HomeDeps } from './home';
 import * as installs from './installs';
 import * as inventory from './inventory';
 import * as mapping from './mapping';
@@ -65,8 +65,10 @@ export function registerFeatures(app: App, deps: FeatureDeps, installParts: Inst
   );
   const homeDeps: HomeDeps = {
     logger: deps.logger,
+    clock: deps.clock,
     pigmentBaseUrl: tenantBaseUrl,
     sections: new HomeSections(),
+    areas: new HomeAreaRepository(deps.db),
     actors,
     workspace: workspaceService,
   };

@@ -724,6 +724,14 @@ describe('tenant isolation', () => {
       await settleListeners(world);
       return JSON.stringify(globex.homeViewOf(ADMIN_USER)?.blocks ?? []);
     };
+    // The connections are in the admin's Ashby area: open it once in Globex (remembered there only).
+    await globex.socket.sendInteractive(
+      globex.interactionPayload(ADMIN_USER, {
+        type: 'block_actions',
+        actions: [{ type: 'button', action_id: HOME_IDS.area('ashby'), block_id: 'home.areas', value: 'ashby' }],
+      }),
+    );
+    await settleListeners(world);
     const first = await globexHome();
     expect(first).toContain(CONNECTION.next);
     expect(first).not.toContain(CONNECTION.previous);

@@ -28,6 +28,8 @@ import {
 import { CONNECTIONS_PAGE_SIZE, renderConnectionsSection } from '../../src/features/ashby/connections/connections-section.view';
 import type { AshbyConnection } from '../../src/features/ashby/connections/connection.types';
 import { renderHome } from '../../src/features/home/home.view';
+import { HOME_AREAS } from '../../src/features/home/home-areas';
+import { escapeMrkdwn } from '../../src/slack/block-text';
 import { renderOwnStatus } from '../../src/features/mapping/own-status.view';
 import { renderInventorySection } from '../../src/features/inventory/inventory-section.view';
 import type { InventorySummary, Refusal } from '../../src/features/inventory/inventory.types';
@@ -388,6 +390,23 @@ const provisioningConfig = fc.record({
 // ---------------------------------------------------------------------------------------------
 
 describe('App Home sections, property-based', () => {
+  it('the Home frame keeps any attention items and any row of areas within the limits', () => {
+    const area = fc.constantFrom(...HOME_AREAS);
+    const item = fc.record({ area, text: longText(5000).map((t) => escapeMrkdwn(t)) });
+    const section = fc.array(fc.constant<KnownBlock>({ type: 'divider' }), { maxLength: 120 });
+    fc.assert(
+      fc.property(
+        fc.array(item, { maxLength: 30 }),
+        fc.uniqueArray(area, { minLength: 1 }),
+        fc.array(section, { maxLength: 8 }),
+        (attention, available, sections) => {
+          expectValidView(renderHome({ workspaceName: 'Acme', pigmentBaseUrl: BASE, sections, attention, areas: { available, selected: available[0]! } }));
+        },
+      ),
+      RUNS,
+    );
+  });
+
   it('the Home frame keeps any team name and any number of full sections within the limits', () => {
     const section = fc.array(fc.constant<KnownBlock>({ type: 'divider' }), { maxLength: 120 });
     fc.assert(

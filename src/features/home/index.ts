@@ -1,37 +1,52 @@
 /**
  * The App Home: published with views.publish on app_home_opened (Home tab only), composed of
- * every feature's sections for this viewer. Features call `publish` after an action changes
- * what someone sees.
+ * every feature's sections for this viewer. Features call `publishHome` after an action changes
+ * what someone sees; the area buttons call it with the area clicked, which is remembered.
  */
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { ActorService } from '../members/actor.service';
 import type { WorkspaceService } from '../workspace/workspace.service';
+import type { HomeAreaRepository } from './home-area.repository';
+import { HOME_AREAS, parseHomeArea, type HomeArea } from './home-areas';
+import { arrangeHome } from './home-layout';
 import type { HomeSections } from './home-sections';
 import { renderHome } from './home.view';
-import { HOME_IDS } from './ids';
+import { HOME_ATTENTION_PATTERN, HOME_IDS } from './ids';
 
-export { HomeSections, type HomeSection, type HomeContext } from './home-sections';
+export { HomeSections, type HomeSection, type HomeContext, type AttentionItem, type HomeSectionOutput } from './home-sections';
+export { HomeAreaRepository, HOME_AREA_INDEXES } from './home-area.repository';
+export type { HomeArea } from './home-areas';
 export { escapeMrkdwn } from './home.view';
 
 export interface HomeDeps {
   logger: Logger;
+  clock: Clock;
   /** The current tenant's platform base URL. */
   pigmentBaseUrl: () => string;
   sections: HomeSections;
+  /** Each person's last chosen area. */
+  areas: HomeAreaRepository;
   actors: ActorService;
   workspace: WorkspaceService;
 }
 
-/** Renders and publishes the Home tab for one Slack user. */
-export async function publishHome(client: WebClient, deps: HomeDeps, slackUserId: string): Promise<void> {
+/**
+ * Renders and publishes the Home tab for one Slack user, on the area they chose last or, with
+ * `area`, on that one, remembered when it is one of theirs (a member has none to choose, and
+ * an area that is not theirs is ignored, so a click can only change one's own view).
+ */
+export async function publishHome(client: WebClient, deps: HomeDeps, slackUserId: string, area?: HomeArea): Promise<void> {
   const actor = await deps.actors.resolve(slackUserId);
   // Read through a cache of a few seconds, and kept current by this process's own changes.
-  const workspace = await deps.workspace.current();
+  const [workspace, remembered] = await Promise.all([deps.workspace.current(), deps.areas.rememberedBy(slackUserId)]);
   const sections = await deps.sections.render({ actor, workspace });
+  const layout = arrangeHome({ sections, ...(remembered !== undefined ? { remembered } : {}), ...(area ? { requested: area } : {}) });
+  if (area && layout.areas?.selected === area) await deps.areas.remember(slackUserId, area, deps.clock.now());
   const workspaceName = workspace?.workspace.teamName ?? 'Slack';
-  await client.views.publish({ user_id: slackUserId, view: renderHome({ workspaceName, pigmentBaseUrl: deps.pigmentBaseUrl(), sections }) });
+  await client.views.publish({ user_id: slackUserId, view: renderHome({ workspaceName, pigmentBaseUrl: deps.pigmentBaseUrl(), ...layout }) });
 }
 
 export function register(app: App, deps: HomeDeps): void {
@@ -47,5 +62,23 @@ export function register(app: App, deps: HomeDeps): void {
   // The "Open Pigment" button is a link; Slack still sends block_actions and expects an ack.
   app.action(HOME_IDS.openInPigment, async ({ ack }) => {
     await ack();
+  });
+
+  // The area row: open to everyone, as it changes only the clicker's own view (publishHome
+  // remembers an area only when it is one of theirs). The area comes from the action id.
+  for (const area of HOME_AREAS) {
+    app.action(HOME_IDS.area(area), async ({ ack, body, client }) => {
+      await ack();
+      await publishHome(client, deps, body.user.id, area);
+      logger.debug({ userId: body.user.id, area }, 'home area opened');
+    });
+  }
+
+  // An attention item's button opens the area named by its value; anything else reopens the Home as it was.
+  app.action(HOME_ATTENTION_PATTERN, async ({ ack, body, action, client }) => {
+    await ack();
+    const area = parseHomeArea('value' in action ? action.value : undefined);
+    await publishHome(client, deps, body.user.id, area);
+    logger.debug({ userId: body.user.id, area }, 'home area opened from an attention item');
   });
 }

@@ -2,6 +2,10 @@
 export const INVENTORY_IDS = {
   /** The Home's "Export inventory (CSV)" button. */
   exportCsv: 'inventory.export_csv',
+  /** "About these columns": the billing caveat, in a modal rather than in the Home. */
+  aboutColumns: 'inventory.about_columns',
+  /** The callback id of that modal (it has no submit; Slack reports only its closing, which nothing listens to). */
+  aboutColumnsView: 'inventory.about_columns_view',
 } as const;
 
 /** Block ids of the Home section. */

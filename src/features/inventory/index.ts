@@ -16,7 +16,7 @@ import { isAllowed } from '../members/permissions';
 import { gated } from '../members/require-permission';
 import { INVENTORY_IDS } from './ids';
 import { INVENTORY_CSV_HEADER, inventoryCsvRow } from './inventory-row';
-import { EXPORT_FAILED_TEXT, renderInventorySection } from './inventory-section.view';
+import { EXPORT_FAILED_TEXT, renderAboutColumnsModal, renderInventorySection } from './inventory-section.view';
 import { InventoryService } from './inventory.service';
 import { TeamUsageClient } from './team-usage.client';
 
@@ -52,11 +52,19 @@ export function register(app: App, deps: ScreenDeps, ports: { members: MemberDir
   deps.home.sections.add({
     order: INVENTORY_SECTION_ORDER,
     name: 'inventory',
+    area: 'members',
     render: async ({ actor }) => {
       if (!isAllowed(actor.member, PERMISSION)) return [];
       const result = await service.summaryForHome(INVENTORY_HOME_BUDGET_MS, INVENTORY_COUNTS_MAX_AGE_MS);
       return renderInventorySection(result ?? {});
     },
+  });
+
+  // Read-only, but it sits in an admin section: authorised like the export beside it.
+  app.action(INVENTORY_IDS.aboutColumns, deps.requirePermission(PERMISSION), async ({ context, client }) => {
+    const { interaction } = gated(context);
+    if (!interaction.triggerId) throw new Error('"About these columns" arrived without a trigger id');
+    await client.views.open({ trigger_id: interaction.triggerId, view: renderAboutColumnsModal() });
   });
 
   app.action(INVENTORY_IDS.exportCsv, deps.requirePermission(PERMISSION), async ({ context, client }) => {

@@ -1,10 +1,11 @@
 /**
  * The user inventory's App Home section, for admins: users by status as Slack reports them,
- * what Slack would not tell and why, the caveat on Slack's billing status, and the CSV
- * export button. Pure.
+ * what Slack would not tell and why, and the CSV export button; the caveat on Slack's billing
+ * status is one click away ("About these columns"), not a paragraph in the way. Pure.
  */
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import { mrkdwn, plain } from '../../slack/block-text';
+import { renderNoticeModal } from '../../slack/notice-modal';
 import { INVENTORY_BLOCKS, INVENTORY_IDS } from './ids';
 import type { InventorySummary, Refusal } from './inventory.types';
 import { slackDateText } from '../../slack/slack-date';
@@ -72,13 +73,28 @@ export function renderInventorySection(model: InventorySectionModel): KnownBlock
       blocks.push({ type: 'section', block_id: INVENTORY_BLOCKS.availability, text: mrkdwn(`*Not available from Slack*\n${missing.join('\n')}`) });
     }
   }
-  blocks.push({ type: 'context', block_id: INVENTORY_BLOCKS.billingNote, elements: [mrkdwn(BILLING_STATUS_NOTE)] });
   blocks.push({
     type: 'actions',
     block_id: INVENTORY_BLOCKS.actions,
-    elements: [{ type: 'button', action_id: INVENTORY_IDS.exportCsv, text: plain('Export inventory (CSV)', 75), value: 'export' }],
+    elements: [
+      { type: 'button', action_id: INVENTORY_IDS.exportCsv, text: plain('Export inventory (CSV)', 75), value: 'export' },
+      { type: 'button', action_id: INVENTORY_IDS.aboutColumns, text: plain('About these columns', 75), value: 'about' },
+    ],
   });
   return blocks;
+}
+
+/** What the columns mean and how far to trust them: the modal behind "About these columns". */
+export function renderAboutColumnsModal(): ModalView {
+  return renderNoticeModal({
+    callbackId: INVENTORY_IDS.aboutColumnsView,
+    title: 'About these columns',
+    blockId: INVENTORY_BLOCKS.billingNote,
+    text:
+      `*${COLUMN_NAMES.billing}*\n${BILLING_STATUS_NOTE}\n\n` +
+      `*${COLUMN_NAMES.lastActivity}*\nWhen the user last used Slack, from \`team.accessLogs\` (paid plans only). ` +
+      'The export has every user with both columns, or the reason Slack gave none.',
+  });
 }
 
 /** The DM an admin gets when an export did not reach them. */

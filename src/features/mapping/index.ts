@@ -15,7 +15,7 @@ import { MappingLookup } from './mapping-lookup';
 import { MappingRepository } from './mapping.repository';
 import { isAllowed } from '../members/permissions';
 import type { RawSlackUser } from '../../slack/slack-directory';
-import { renderMappingCounts } from './mapping-home.view';
+import { mappingAttention, renderMappingCounts } from './mapping-home.view';
 import { fullPassJob, scheduledPassJob } from './mapping.job';
 import { MappingService } from './mapping.service';
 import { MemberChangeQueue } from './member-change.queue';
@@ -100,10 +100,12 @@ export function register(app: App, deps: ScreenDeps, feature: MappingFeature, po
   deps.home.sections.add({
     order: 30,
     name: 'mapping.counts',
+    area: 'overview',
     render: async ({ actor }) => {
       if (!isAllowed(actor.member, 'mapping.manage')) return [];
       const result = await service.countsForHome(HOME_COUNTS_BUDGET_MS);
-      return renderMappingCounts({ counts: result?.counts, asOf: result?.asOf });
+      const model = { counts: result?.counts, asOf: result?.asOf };
+      return { blocks: renderMappingCounts(model), attention: mappingAttention(model) };
     },
   });
 

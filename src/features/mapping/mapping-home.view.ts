@@ -3,6 +3,7 @@
  * connected and inactive members, and "Review members". Pure.
  */
 import type { KnownBlock } from '@slack/types';
+import type { AttentionItem } from '../home';
 import { MAPPING_BLOCKS, MAPPING_IDS } from './ids';
 import type { MappingCounts } from './mapping.service';
 import { slackDateText } from '../../slack/slack-date';
@@ -55,6 +56,16 @@ export function renderMappingCounts(model: MappingCountsModel): KnownBlock[] {
     ],
   });
   return blocks;
+}
+
+/** Members not connected get no notifications in Slack: "Review members" (in the Overview) deals with them. */
+export function mappingAttention(model: MappingCountsModel): AttentionItem[] {
+  const waiting = model.counts?.notConnected ?? 0;
+  if (waiting <= 0) return [];
+  const who = waiting === 1 ? '1 member is' : `${formatCount(waiting)} members are`;
+  return [
+    { area: 'overview', text: `:bust_in_silhouette: *${who} not connected to Slack* and get no notifications here. Review them under Slack connections.` },
+  ];
 }
 
 /** 12345 → "12,345". */

@@ -15,6 +15,7 @@ export function ownStatusSection(
   return {
     order: 20,
     name: 'home.own_status',
+    area: 'notifications',
     render: async ({ actor }) => {
       const member = actor.member;
       const mapping = member ? await mappings.lookup(member.id) : undefined;

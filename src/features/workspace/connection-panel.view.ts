@@ -2,6 +2,7 @@
  * The workspace connection as each viewer sees it in the App Home. Pure.
  */
 import type { KnownBlock } from '@slack/types';
+import type { AttentionItem } from '../home';
 import { mrkdwnText } from '../../slack/block-text';
 import type { WorkspaceState } from './workspace.types';
 import { WORKSPACE_IDS } from './ids';
@@ -78,6 +79,27 @@ export function renderConnectionPanel(model: ConnectionPanelModel): KnownBlock[]
   const when = workspace.acknowledgedAt ? slackDateText(workspace.acknowledgedAt, { format: 'date' }) : 'an unknown date';
   const who = workspace.acknowledgedBy ? `<@${workspace.acknowledgedBy.slackUserId}>` : 'an admin';
   return [section(`:white_check_mark: *Connected.* ${teamName(workspace.teamName)} is live since ${when}, acknowledged by ${who}.`)];
+}
+
+/**
+ * What needs an admin who manages the connection: acknowledging a pending one, a token for
+ * another workspace, a removed app. Nothing for anyone else, and nothing once it is live.
+ */
+export function connectionAttention(model: ConnectionPanelModel): AttentionItem[] {
+  const { state } = model;
+  if (!state || !model.canManage) return [];
+  if (state.kind === 'mismatch')
+    return [{ area: 'overview', text: ':warning: *Connected to another Slack workspace.* Admin actions are refused until it is resolved.' }];
+  const { workspace } = state;
+  if (workspace.status === 'pending')
+    return [
+      {
+        area: 'overview',
+        text: `:hourglass_flowing_sand: *Acknowledge the connection.* Pigment reaches nobody in ${teamName(workspace.teamName)} until you do.`,
+      },
+    ];
+  if (workspace.status === 'disconnected') return [{ area: 'overview', text: ':no_entry: *Disconnected.* Nothing is delivered until the app is reinstalled.' }];
+  return [];
 }
 
 function teamName(name: string): string {

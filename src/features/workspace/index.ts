@@ -6,7 +6,7 @@ import type { Logger } from '../../platform/logger';
 import { publishHome, type HomeDeps } from '../home';
 import { isAllowed } from '../members/permissions';
 import { gated, type RequirePermission } from '../members/require-permission';
-import { renderConnectionPanel } from './connection-panel.view';
+import { connectionAttention, renderConnectionPanel } from './connection-panel.view';
 import { WORKSPACE_IDS } from './ids';
 import { WorkspaceRepository } from './workspace.repository';
 import { WorkspaceService } from './workspace.service';
@@ -41,7 +41,11 @@ export function register(app: App, deps: WorkspaceDeps): void {
   deps.home.sections.add({
     order: 10,
     name: 'workspace.connection',
-    render: async ({ actor, workspace }) => renderConnectionPanel({ state: workspace, canManage: isAllowed(actor.member, 'workspace.manage') }),
+    area: 'overview',
+    render: async ({ actor, workspace }) => {
+      const model = { state: workspace, canManage: isAllowed(actor.member, 'workspace.manage') };
+      return { blocks: renderConnectionPanel(model), attention: connectionAttention(model) };
+    },
   });
 
   // The service checks again when it writes (and refuses a workspace that is live already).

@@ -1,6 +1,6 @@
-import { validateBlocks } from '../../../scripts/slack-emulator/block-kit';
+import { validateBlocks, validateView } from '../../../scripts/slack-emulator/block-kit';
 import { INVENTORY_IDS } from '../../../src/features/inventory/ids';
-import { BILLING_STATUS_NOTE, refusalText, renderInventorySection } from '../../../src/features/inventory/inventory-section.view';
+import { BILLING_STATUS_NOTE, refusalText, renderAboutColumnsModal, renderInventorySection } from '../../../src/features/inventory/inventory-section.view';
 import type { InventorySummary } from '../../../src/features/inventory/inventory.types';
 
 const summary = (fields: Partial<InventorySummary> = {}): InventorySummary => ({
@@ -17,18 +17,33 @@ const summary = (fields: Partial<InventorySummary> = {}): InventorySummary => ({
 const text = (blocks: unknown) => JSON.stringify(blocks);
 
 describe('renderInventorySection', () => {
-  it('shows counts by status, admins, mapped and billing, with the billing caveat and the export button', () => {
+  it('shows counts by status, admins, mapped and billing, with the billing caveat one click away and the export button', () => {
     const blocks = renderInventorySection({ summary: summary(), counting: false });
     expect(validateBlocks(blocks, 'home')).toEqual([]);
     expect(text(blocks)).toContain('1,234 users');
     expect(text(blocks)).toContain('1,000 active · 200 guests · 30 bots · 4 deactivated');
     expect(text(blocks)).toContain('7 admins or owners · 900 mapped to a member');
     expect(text(blocks)).toContain('950 billing active, per Slack');
-    expect(text(blocks)).toContain('not a real-time view');
-    expect(text(blocks)).toContain('Fair Billing Policy');
+    // The caveat is behind "About these columns", not a paragraph in the Home.
+    expect(text(blocks)).not.toContain('Fair Billing Policy');
+    expect(text(renderAboutColumnsModal())).toContain('not a real-time view');
+    expect(text(renderAboutColumnsModal())).toContain('Fair Billing Policy');
     expect(text(blocks)).not.toContain('Not available from Slack');
     expect(text(blocks)).toContain('_Counted <!date^1732183200^{date_short_pretty} at {time}|2024-11-21 10:00 UTC>._');
-    expect(blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ action_id: INVENTORY_IDS.exportCsv, text: { text: 'Export inventory (CSV)' } }] });
+    expect(blocks.at(-1)).toMatchObject({
+      type: 'actions',
+      elements: [
+        { action_id: INVENTORY_IDS.exportCsv, text: { text: 'Export inventory (CSV)' } },
+        { action_id: INVENTORY_IDS.aboutColumns, text: { text: 'About these columns' } },
+      ],
+    });
+  });
+
+  it('puts the whole billing caveat in a valid modal', () => {
+    const modal = renderAboutColumnsModal();
+    expect(validateView(modal)).toEqual([]);
+    expect(modal.callback_id).toBe(INVENTORY_IDS.aboutColumnsView);
+    expect(text(modal)).toContain(JSON.stringify(BILLING_STATUS_NOTE).slice(1, -1));
   });
 
   it('says which columns Slack refused and why, instead of figures', () => {
@@ -46,7 +61,8 @@ describe('renderInventorySection', () => {
     );
     expect(text(blocks)).toContain('*Billing status*: not available. Slack answered `not_allowed_token_type`');
     expect(text(blocks)).not.toContain('billing active, per Slack');
-    expect(text(blocks)).toContain(JSON.stringify(BILLING_STATUS_NOTE).slice(1, -1));
+    expect(text(blocks)).not.toContain(JSON.stringify(BILLING_STATUS_NOTE).slice(1, -1));
+    expect(text(blocks)).toContain(INVENTORY_IDS.aboutColumns);
   });
 
   it('dates counts from an earlier render, and says when the first count is still running', () => {

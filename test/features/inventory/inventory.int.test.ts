@@ -4,6 +4,7 @@
  * the seeded users; a plan that refuses team.accessLogs shows Slack's reason in both; a
  * standard member's forged export sends nothing.
  */
+import { openHomeArea } from '../../support/home-areas';
 import { manifestBotScopes, type Seed } from '../../../scripts/slack-emulator';
 import { INVENTORY_IDS } from '../../../src/features/inventory/ids';
 import { INVENTORY_CSV_HEADER } from '../../../src/features/inventory/inventory-row';
@@ -91,10 +92,9 @@ describe('user inventory', () => {
 
   const settle = () => eventually(() => (t.connector.slack.inFlight.size === 0 ? true : undefined), 10_000, 'listeners to finish');
 
+  /** The Home as `user` sees it on the Members area, where an admin finds the inventory (one publish, as opening the tab). */
   async function homeOf(user: string): Promise<string> {
-    const before = t.emulator.callsOf('views.publish').length;
-    await t.emulator.socket.sendEvent({ type: 'app_home_opened', user, tab: 'home', channel: 'D0HOME0001', event_ts: '1' });
-    await eventually(() => (t.emulator.callsOf('views.publish').length > before ? true : undefined), 10_000, 'the Home');
+    await openHomeArea(t, user, 'members');
     return JSON.stringify(t.emulator.homeViewOf(user)?.blocks ?? []);
   }
 
@@ -131,9 +131,18 @@ describe('user inventory', () => {
     expect(home).toContain('2 admins or owners · 3 mapped to a member');
     // Billed: Wanda, Sam, Gus (multi-channel guest); not Olga (seeded false), Sia (single-channel), the deactivated, bots.
     expect(home).toContain('3 billing active, per Slack');
-    expect(home).toContain('not a real-time view');
     expect(home).toContain(INVENTORY_IDS.exportCsv);
     expect(home).not.toContain('Not available from Slack');
+    // The billing caveat is one click away: "About these columns" opens it in a modal.
+    expect(home).not.toContain('Fair Billing Policy');
+    await t.emulator.socket.sendInteractive(
+      t.emulator.interactionPayload(ADMIN, {
+        type: 'block_actions',
+        actions: [{ type: 'button', action_id: INVENTORY_IDS.aboutColumns, block_id: 'inventory.actions', value: 'about', action_ts: '1' }],
+      }),
+    );
+    const about = await eventually(() => t.emulator.callsOf('views.open').at(-1), 10_000, 'the About these columns modal');
+    expect(JSON.stringify(about.args)).toContain('not a real-time view');
 
     expect(await homeOf(STANDARD)).not.toContain('User inventory');
 

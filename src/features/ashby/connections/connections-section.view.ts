@@ -7,6 +7,7 @@ import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { escapeMrkdwn, mrkdwn, mrkdwnText, plain } from '../../../slack/block-text';
 import { ASHBY_CONNECTION_IDS as IDS } from './ids';
 import type { AshbyConnection } from './connection.types';
+import type { AttentionItem } from '../../home';
 
 /** Connections per Home page: 2 blocks each keeps the section small beside the others. */
 export const CONNECTIONS_PAGE_SIZE = 5;
@@ -50,6 +51,14 @@ function statusText(connection: AshbyConnection): string {
 
 function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
   return { type: 'button', text: plain(text, 75), action_id: actionId, value, ...(style ? { style } : {}) };
+}
+
+/** Connections whose key Ashby refused (imports through them fail until the key is replaced). */
+export function connectionsAttention(connections: readonly Pick<AshbyConnection, 'status'>[]): AttentionItem[] {
+  const broken = connections.filter((c) => c.status === 'broken').length;
+  if (broken === 0) return [];
+  const which = broken === 1 ? 'An Ashby connection has a key' : `${broken.toLocaleString('en-US')} Ashby connections have keys`;
+  return [{ area: 'ashby', text: `:key: *${which} Ashby refused.* Imports through ${broken === 1 ? 'it' : 'them'} fail until the key is replaced.` }];
 }
 
 export function renderConnectionsSection(model: ConnectionsSectionModel): KnownBlock[] {

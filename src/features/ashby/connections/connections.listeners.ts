@@ -39,7 +39,7 @@ import {
   renderRemoveModal,
   renderReplaceKeyModal,
 } from './connection-modals.view';
-import { CONNECTIONS_PAGE_SIZE, renderConnectionsSection, rowActionPattern } from './connections-section.view';
+import { CONNECTIONS_PAGE_SIZE, connectionsAttention, renderConnectionsSection, rowActionPattern } from './connections-section.view';
 import { ASHBY_CONNECTION_IDS as IDS } from './ids';
 
 /**
@@ -74,6 +74,7 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
   deps.home.sections.add({
     order: ASHBY_CONNECTIONS_ORDER,
     name: 'ashby.connections',
+    area: 'ashby',
     render: async ({ actor }) => {
       if (!isAllowed(actor.member, ASHBY_PERMISSION)) return [];
       const notice = notices.get(tenantKey(actor.slackUserId));
@@ -82,13 +83,17 @@ export function registerConnectionListeners(app: App, input: ConnectionListenerD
       const lastPage = Math.max(0, Math.ceil(all.length / CONNECTIONS_PAGE_SIZE) - 1);
       const page = Math.min(pages.get(tenantKey(actor.slackUserId)) ?? 0, lastPage);
       const shown = all.slice(page * CONNECTIONS_PAGE_SIZE, (page + 1) * CONNECTIONS_PAGE_SIZE);
-      return renderConnectionsSection({
-        connections: shown,
-        applicationNames: await namesOf(shown.flatMap((c) => c.applicationIds)),
-        page,
-        total: all.length,
-        ...(notice ? { notice } : {}),
-      });
+      return {
+        blocks: renderConnectionsSection({
+          connections: shown,
+          applicationNames: await namesOf(shown.flatMap((c) => c.applicationIds)),
+          page,
+          total: all.length,
+          ...(notice ? { notice } : {}),
+        }),
+        // Every page's broken keys, not only the page shown.
+        attention: connectionsAttention(all),
+      };
     },
   });
 

@@ -49,6 +49,7 @@ export function registerImportsHome(app: App, ctx: ImportsHomeContext): void {
   deps.home.sections.add({
     order: IMPORTS_SECTION_ORDER,
     name: 'ashby.imports',
+    area: 'ashby',
     render: async ({ actor }) => {
       if (!isAllowed(actor.member, IMPORTS_PERMISSION)) return [];
       const notice = notices.get(tenantKey(actor.slackUserId));

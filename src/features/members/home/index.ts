@@ -33,6 +33,7 @@ export function register(app: App, deps: ScreenDeps, ports: MembersHomePorts): v
   deps.home.sections.add({
     order: MEMBERS_SECTION_ORDER,
     name: 'members.directory',
+    area: 'members',
     render: async ({ actor }) => {
       if (!isAllowed(actor.member, 'members.manage')) return [];
       return renderMembersSection({ canManage: true, counts: await ports.members.directory.countByStatus() });

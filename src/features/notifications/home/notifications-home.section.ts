@@ -21,6 +21,7 @@ export function notificationsHomeSection(deps: NotificationsHomeSectionDeps): Ho
   return {
     order: NOTIFICATIONS_SECTION_ORDER,
     name: 'notifications.home',
+    area: 'notifications',
     render: async (context) => renderNotificationsHome(await loadNotificationsHome(deps, context)),
   };
 }

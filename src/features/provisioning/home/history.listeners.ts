@@ -71,6 +71,7 @@ export function registerHistory(app: App, deps: ScreenDeps, repos: HistoryRepos)
   deps.home.sections.add({
     order: HISTORY_SECTION_ORDER,
     name: 'provisioning.history',
+    area: 'sync',
     render: async ({ actor }) => {
       if (!isAllowed(actor.member, 'provisioning.manage')) return [];
       return renderHistory({ runs: await repos.runs.latest(HISTORY_RUNS_SHOWN), now: deps.clock.now() });

@@ -23,7 +23,7 @@ import { UsergroupCatalog } from './config-groups';
 import { PROVISIONING_PERMISSION, type PanelContext } from './panel-context';
 import { PROVISIONING_PANEL_IDS } from './config-ids';
 import { registerConfigListeners } from './config.listeners';
-import { renderProvisioningPanel, type PanelModel, type PanelNotice } from './panel.view';
+import { provisioningAttention, renderProvisioningPanel, type PanelModel, type PanelNotice } from './panel.view';
 import { registerReviewListeners } from './review.listeners';
 
 /**
@@ -53,11 +53,13 @@ export function registerPanel(app: App, deps: ScreenDeps, services: { repos: Pro
   deps.home.sections.add({
     order: PROVISIONING_PANEL_ORDER,
     name: 'provisioning.panel',
+    area: 'sync',
     render: async ({ actor }) => {
       if (!isAllowed(actor.member, PROVISIONING_PERMISSION)) return [];
       const notice = notices.get(actor.slackUserId);
       notices.delete(actor.slackUserId);
-      return renderProvisioningPanel(await loadPanel(ctx, notice));
+      const model = await loadPanel(ctx, notice);
+      return { blocks: renderProvisioningPanel(model), attention: provisioningAttention(model) };
     },
   });
 

@@ -11,6 +11,7 @@ import type { SyncActionKind } from '../provisioning.types';
 import type { SyncRun, SyncRunStatus } from '../sync-run.repository';
 import { PROVISIONING_PANEL_IDS as IDS } from './config-ids';
 import type { UsergroupSummary } from './config-groups';
+import type { AttentionItem } from '../../home';
 
 /** Groups and mapping lines named in the summary before "and N more". */
 export const SUMMARY_GROUPS_SHOWN = 10;
@@ -129,6 +130,14 @@ export function summaryText(config: StoredProvisioningConfig, groups: readonly U
 
 function button(text: string, actionId: string, extra: Partial<Button> = {}): Button {
   return { type: 'button', text: plain(text, 75), action_id: actionId, ...extra };
+}
+
+/** A sync the safety limit stopped waits for an admin's Approve or Cancel in the Sync area. */
+export function provisioningAttention(model: PanelModel): AttentionItem[] {
+  if (!model.review) return [];
+  const deactivations = model.review.counts.deactivated ?? 0;
+  const what = deactivations > 0 ? `: it would deactivate ${deactivations.toLocaleString('en-US')} ${deactivations === 1 ? 'member' : 'members'}` : '';
+  return [{ area: 'sync', text: `:raised_hand: *A sync is waiting for your review*${what}. Approve or cancel it.` }];
 }
 
 export function renderProvisioningPanel(model: PanelModel): KnownBlock[] {

@@ -5,6 +5,7 @@
  * access list, replaces its key, and removes it after a confirmation. The stored document
  * holds no key, no log line does, and a standard member's forged payloads change nothing.
  */
+import { openHomeArea } from '../../../support/home-areas';
 import { createAshbyEmulator, type AshbyEmulator } from '../../../../scripts/ashby-emulator';
 import { validateView } from '../../../../scripts/slack-emulator/block-kit';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
@@ -93,10 +94,9 @@ describe('Ashby connections in the App Home', () => {
 
   const raw = () => deps.db.collection('ashby_connections').find({}).toArray();
 
+  /** The Home on the Ashby area, where an admin finds the connections (one publish, as opening the tab). */
   async function openHome(userId: string): Promise<Block[]> {
-    const before = t.emulator.callsOf('views.publish').length;
-    await t.emulator.socket.sendEvent({ type: 'app_home_opened', user: userId, tab: 'home', channel: 'D0HOME0001', event_ts: '1' });
-    await eventually(() => (t.emulator.callsOf('views.publish').length > before ? true : undefined), 5_000, 'the Home');
+    await openHomeArea(t, userId, 'ashby');
     return homeBlocks(userId);
   }
 

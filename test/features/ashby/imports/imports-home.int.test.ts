@@ -3,6 +3,7 @@
  * through the Slack emulator (an admin sets an import up in the modal, runs it now and opens
  * its history; a standard member forges the same payloads) and the HTTP API paging the rows.
  */
+import { openHomeArea } from '../../../support/home-areas';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
 import { IMPORTS_JOB, importLeaseName } from '../../../../src/features/ashby/imports';
 import { IMPORT_HOME_IDS, IMPORT_SETUP_BLOCKS as BLOCKS, IMPORT_SETUP_IDS as IDS } from '../../../../src/features/ashby/imports/ids';
@@ -84,6 +85,8 @@ describe('Ashby imports in the App Home and over HTTP', () => {
 
   it('an admin sets an import up in the modal, runs it now and opens its history', async () => {
     hire('Ada');
+    // The imports are in the admin's Ashby area.
+    await openHomeArea(t(), OWNER, 'ashby');
     await click(OWNER, IMPORT_HOME_IDS.newImport);
     const modal = await eventually(
       () =>

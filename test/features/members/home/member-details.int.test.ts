@@ -4,6 +4,7 @@
  * when the member owns something) and reactivate; every change audited; forged payloads from
  * a standard member refused with nothing changed.
  */
+import { openHomeArea } from '../../../support/home-areas';
 import { validateView } from '../../../../scripts/slack-emulator/block-kit';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
 
@@ -128,6 +129,8 @@ describe('member details in the App Home', () => {
   });
 
   it('deactivates and reactivates, audited, updating the modal and the Home', async () => {
+    // The directory's counts are in the admin's Members area.
+    await openHomeArea(t, ADMIN, 'members');
     const details = await openMember(t, 'ada');
     const publishesBefore = t.emulator.callsOf('views.publish').length;
     await press(t, ADMIN, MEMBERS_HOME_IDS.deactivate, { value: 'deactivate', view: details });
@@ -267,6 +270,7 @@ describe('deactivating a member who owns something', () => {
   });
 
   it('asks for a successor among activated members, then hands over and deactivates', async () => {
+    await openHomeArea(t, ADMIN, 'members');
     await deps.repos.members.transitionStatus('m-sam', ['activated'], 'deactivated', new Date());
     const details = await openMember(t, 'ada');
     await press(t, ADMIN, MEMBERS_HOME_IDS.deactivate, { value: 'deactivate', view: details });

@@ -3,6 +3,7 @@
  * the embedded store. A CSV uploaded through the modal's file input is fetched from Slack with
  * the bot token, previewed, and written only when the admin confirms.
  */
+import { openHomeArea } from '../../../support/home-areas';
 import { validateView } from '../../../../scripts/slack-emulator/block-kit';
 import { MEMBERS_HOME_IDS } from '../../../../src/features/members/home/ids';
 import { MEMBER_IMPORT_PREVIEW_INDEXES } from '../../../../src/features/members/home/member-import-preview.repository';
@@ -46,7 +47,8 @@ describe('member import in the App Home', () => {
   }
 
   it('shows the member section with counts to admins only', async () => {
-    await t.emulator.socket.sendEvent({ type: 'app_home_opened', user: ADMIN, channel: 'D0ADMIN001', tab: 'home' });
+    // The directory is in the admin's Members area.
+    await openHomeArea(t, ADMIN, 'members');
     const home = await eventually(() => t.emulator.homeViewOf(ADMIN), 5_000, 'the admin home');
     expect(validateView(home)).toEqual([]);
     expect(textOf(home)).toContain('5 members: 5 activated · 0 pending · 0 deactivated');
@@ -60,6 +62,7 @@ describe('member import in the App Home', () => {
   });
 
   it('previews an uploaded CSV, then writes it once confirmed', async () => {
+    await openHomeArea(t, ADMIN, 'members');
     const upload = await openUpload();
     expect(validateView(upload)).toEqual([]);
     const file = t.emulator.addFile({ name: 'members.csv', content: CSV, user: ADMIN });

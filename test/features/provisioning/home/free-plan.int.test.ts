@@ -3,6 +3,7 @@
  * `usergroups.list` and `usergroups.users.list`. The configuration modal, the panel and the
  * sync say so plainly instead of failing or offering groups that cannot be read.
  */
+import { openHomeArea } from '../../../support/home-areas';
 import type { SeedUser } from '../../../../scripts/slack-emulator';
 import { manifestBotScopes } from '../../../../scripts/slack-emulator/scopes';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
@@ -137,7 +138,8 @@ describe.each(['free', 'pro'] as const)('provisioning on a Slack workspace on th
     if (plan === 'free') expect(ack.payload).toEqual({ response_action: 'errors', errors: { [BLOCKS.scope]: PAID_PLAN_ERROR } });
     else expect(ack.payload).toEqual({});
 
-    await t.emulator.socket.sendEvent({ type: 'app_home_opened', user: ADMIN, tab: 'home', channel: 'D0HOME0001', event_ts: '1' });
+    // The panel is in the admin's Sync area.
+    await openHomeArea(t, ADMIN, 'sync');
     await eventually(() => (JSON.stringify(t.emulator.homeViewOf(ADMIN)?.blocks ?? []).includes('Provisioning sync') ? true : undefined), 8_000, 'the panel');
     expect(JSON.stringify(t.emulator.homeViewOf(ADMIN)?.blocks).includes('User groups need a paid Slack plan')).toBe(plan === 'free');
   });

@@ -4,6 +4,7 @@
  * views.update, the CSV downloaded from the admin's DM and compared line by line, and forged
  * presses from a standard member refused with nothing sent.
  */
+import { openHomeArea } from '../../../support/home-areas';
 import { validateView } from '../../../../scripts/slack-emulator/block-kit';
 import type { SeedUser } from '../../../../scripts/slack-emulator';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
@@ -138,7 +139,8 @@ describe('sync history, reports and export', () => {
   }
 
   it('shows the run in the admin’s Home, and nothing to a standard member', async () => {
-    await t.emulator.socket.sendEvent({ type: 'app_home_opened', user: ADMIN, tab: 'home', channel: 'D1', event_ts: '1' });
+    // The history is in the admin's Sync area.
+    await openHomeArea(t, ADMIN, 'sync');
     const home = await eventually(
       () => (textOf(t.emulator.homeViewOf(ADMIN)).includes('Sync history') ? t.emulator.homeViewOf(ADMIN) : undefined),
       10_000,
@@ -260,7 +262,7 @@ describe('sync history, reports and export', () => {
 
   it('refuses to open or export a report while its run is running', async () => {
     const running = await createProvisioningRepos(deps.db).runs.start('sync', 'manual', new Date());
-    await t.emulator.socket.sendEvent({ type: 'app_home_opened', user: ADMIN, tab: 'home', channel: 'D1', event_ts: '3' });
+    await openHomeArea(t, ADMIN, 'sync');
     const home = await eventually(
       () => {
         const view = t.emulator.homeViewOf(ADMIN);

@@ -3,6 +3,7 @@
  * Security Admin configures the sync in the modal, runs it, previews it, and approves or
  * cancels a run the safety limit stopped; and as a standard member forges the same payloads.
  */
+import { openHomeArea } from '../../../support/home-areas';
 import type { SeedUser } from '../../../../scripts/slack-emulator';
 import type { SlackView } from '../../../../scripts/slack-emulator/state';
 import { emailKey, type AccountType } from '../../../../src/features/members/member.types';
@@ -53,6 +54,8 @@ describe('the provisioning panel in the App Home', () => {
     await workspace.refresh();
     await member('m-admin', 'admin@acme.test', 'security_admin');
     await member('m-std', 'std@acme.test', 'standard_member');
+    // The panel is in the admin's Sync area: open it once, as the admin would (it is remembered).
+    await openHomeArea(t, ADMIN, 'sync');
   });
   afterEach(() => t.stop());
 
