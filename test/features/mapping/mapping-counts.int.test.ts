@@ -102,7 +102,7 @@ describe('maintained Home counts', () => {
     await Promise.all([service.onSlackUser(slackUser('U0BOB00001')), service.onSlackUser(slackUser('U0BOB00001'))]);
     await expectExact({ connected: 3, inactive: 1, notConnected: 2 });
 
-    // An admin connects dan by hand, removes carol's connection (twice, racing), then reconnects her.
+    // An admin connects dan by hand; carol's connection is removed (twice, racing), then reconnected by hand.
     const repository = features().mapping.repository;
     const saved = await repository.save(
       { memberId: 'm-dan', slackUserId: 'U0OTHER001', source: 'manual', slackEmail: 'other@count.test', active: true },
@@ -110,7 +110,7 @@ describe('maintained Home counts', () => {
     );
     expect(saved.ok).toBe(true);
     await expectExact({ connected: 4, inactive: 1, notConnected: 1 });
-    await Promise.all([repository.removeByAdmin('m-carol', new Date()), repository.removeByAdmin('m-carol', new Date())]);
+    await Promise.all([repository.remove('m-carol'), repository.remove('m-carol')]);
     await expectExact({ connected: 3, inactive: 1, notConnected: 2 });
     await repository.save({ memberId: 'm-carol', slackUserId: 'U0CAROL001', source: 'manual', slackEmail: 'carol@count.test', active: true }, new Date());
     await expectExact({ connected: 4, inactive: 1, notConnected: 1 });
