@@ -11,6 +11,7 @@ import { MappingRepository } from '../../src/features/mapping/mapping.repository
 import { MemberImportPreviewRepository } from '../../src/features/members/home/member-import-preview.repository';
 import { MemberRepository } from '../../src/features/members/member.repository';
 import { WorkspaceRepository } from '../../src/features/workspace/workspace.repository';
+import { systemClock } from '../../src/platform/clock';
 
 export interface StoreRepos {
   members: MemberRepository;
@@ -23,9 +24,14 @@ export interface StoreRepos {
 /** The repositories on the store, scoped like the connector's (the current tenant, or the suite's single tenant). */
 export function storeRepos(raw: Db): StoreRepos {
   const db = new TenantDb(raw);
+  const members = new MemberRepository(db);
   return {
-    members: new MemberRepository(db),
-    mappings: new MappingRepository(db),
+    members,
+    // Writes here keep the Home's maintained counts as the connector's own do.
+    mappings: new MappingRepository(db, {
+      clock: systemClock,
+      memberCounted: async (memberId) => ((await members.findById(memberId))?.status ?? 'deactivated') !== 'deactivated',
+    }),
     workspaces: new WorkspaceRepository(db),
     audit: new AuditRepository(db),
     memberImportPreviews: new MemberImportPreviewRepository(db),

@@ -19,6 +19,7 @@ import { mappingAttention, renderMappingCounts } from './mapping-home.view';
 import { fullPassJob, scheduledPassJob } from './mapping.job';
 import { MappingService } from './mapping.service';
 import { MemberChangeQueue } from './member-change.queue';
+import { MemberCountRecorder } from './member-counts.recorder';
 import { SlackUserVersionRepository } from './slack-user-versions.repository';
 
 export { MappingService, type MappingCounts } from './mapping.service';
@@ -27,8 +28,9 @@ export { fullPassJob, scheduledPassJob } from './mapping.job';
 export { MAPPING_IDS, MAPPING_JOBS } from './ids';
 
 /**
- * How long the Home waits for fresh counts; past it, the last counts are shown (only large
- * directories on FerretDB take that long: about 15 s for 100,000 members).
+ * How long the Home waits for the one count a tenant without maintained counts needs (its
+ * data predates them); past it, "Counting members…" (about 24 s for 100,000 members on
+ * FerretDB). Every later render reads the maintained counts.
  */
 export const HOME_COUNTS_BUDGET_MS = 2_500;
 
@@ -61,6 +63,8 @@ export interface MappingFeature {
   service: MappingService;
   /** Private to the feature (its manual screens write through it). */
   repository: MappingRepository;
+  /** Keeps the Home's counts current as members are created, deactivated and reactivated. */
+  memberCounts: MemberCountRecorder;
 }
 
 export interface MappingPorts {
@@ -70,7 +74,13 @@ export interface MappingPorts {
 
 /** The mapping feature on the kernel (the composition root, tests and the benchmark build it the same way). */
 export function createMapping(deps: Pick<FeatureDeps, 'db' | 'directory' | 'clock' | 'logger'>, ports: MappingPorts): MappingFeature {
-  const repository = new MappingRepository(deps.db);
+  const repository = new MappingRepository(deps.db, {
+    clock: deps.clock,
+    memberCounted: async (memberId) => {
+      const member = await ports.members.findById(memberId);
+      return member !== undefined && member.status !== 'deactivated';
+    },
+  });
   const service = new MappingService({
     members: ports.members,
     mappings: repository,
@@ -79,7 +89,13 @@ export function createMapping(deps: Pick<FeatureDeps, 'db' | 'directory' | 'cloc
     clock: deps.clock,
     logger: deps.logger,
   });
-  return { lookup: new MappingLookup(repository), service, repository };
+  const memberCounts = new MemberCountRecorder({
+    counts: repository.homeCounts,
+    mappings: repository,
+    clock: deps.clock,
+    logger: deps.logger.child({ feature: 'mapping' }),
+  });
+  return { lookup: new MappingLookup(repository), service, repository, memberCounts };
 }
 
 export function register(app: App, deps: ScreenDeps, feature: MappingFeature, ports: MappingPorts): { service: MappingService; changes: MemberChangeQueue } {
@@ -104,7 +120,7 @@ export function register(app: App, deps: ScreenDeps, feature: MappingFeature, po
     render: async ({ actor }) => {
       if (!isAllowed(actor.member, 'mapping.manage')) return [];
       const result = await service.countsForHome(HOME_COUNTS_BUDGET_MS);
-      const model = { counts: result?.counts, asOf: result?.asOf };
+      const model = { counts: result?.counts };
       return { blocks: renderMappingCounts(model), attention: mappingAttention(model) };
     },
   });
@@ -135,6 +151,8 @@ export function register(app: App, deps: ScreenDeps, feature: MappingFeature, po
     void deps.scheduler.runExclusive(fullPass, 'event');
   });
   deps.hooks.memberChanged.push((member, before) => changes.onMemberChanged(member, before));
+  deps.hooks.memberChanged.push((member, before) => feature.memberCounts.onMemberChanged(member, before));
   deps.hooks.stopping.push(() => changes.idle());
+  deps.hooks.stopping.push(() => feature.memberCounts.idle());
   return { service, changes };
 }

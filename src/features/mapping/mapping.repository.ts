@@ -1,11 +1,18 @@
 /**
  * Mappings of members to Slack users: one document per member (`_id` = member id), one member
  * per Slack user (a unique index). Automatic writes never replace a manual mapping.
+ *
+ * Every write that connects, disconnects or (de)activates a mapping of a member who is not
+ * deactivated records the change in the Home's maintained counts (mapping-counts.repository.ts),
+ * named by the mapping's state before and after, so the same change is counted once.
  */
+import { randomUUID } from 'node:crypto';
 import { MongoBulkWriteError, MongoServerError, type Collection } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import type { Mapping, MappingSource } from './mapping.types';
 import type { CollectionSource } from '../../db/tenant-collection';
+import type { Clock } from '../../platform/clock';
+import { MappingCountsRepository, type CountDelta } from './mapping-counts.repository';
 
 interface MappingDocument extends Omit<Mapping, 'memberId'> {
   _id: string;
@@ -57,15 +64,41 @@ interface ExclusionDocument {
   removedAt: Date;
 }
 
+/** What a write may say about the member when its caller knows: saves a read of the member. */
+export interface MemberHint {
+  /** The member is not deactivated (their mapping is counted). */
+  memberCounted?: boolean;
+}
+
+export interface MappingRepositoryOptions {
+  /** Whether the member is counted (exists, not deactivated): the members feature's answer. */
+  memberCounted(memberId: string): Promise<boolean>;
+  /** Times the counts' deltas (the passes' bases are timed by the same clock). */
+  clock: Clock;
+}
+
 export class MappingRepository {
   private readonly mappings: Collection<MappingDocument>;
   private readonly passes: Collection<FullPassDocument>;
   private readonly exclusions: Collection<ExclusionDocument>;
+  readonly homeCounts: MappingCountsRepository;
 
-  constructor(db: CollectionSource) {
+  constructor(
+    db: CollectionSource,
+    private readonly options: MappingRepositoryOptions,
+  ) {
     this.mappings = db.collection<MappingDocument>(MAPPING_INDEXES.collection);
     this.passes = db.collection<FullPassDocument>(MAPPING_PASS_INDEXES.collection);
     this.exclusions = db.collection<ExclusionDocument>(MAPPING_EXCLUSION_INDEXES.collection);
+    this.homeCounts = new MappingCountsRepository(db);
+  }
+
+  /** Records what one write did to the member's counted state (nothing when it stays the same). */
+  private async counted(memberId: string, before: Mapping | undefined, after: Mapping | undefined, hint: MemberHint | undefined): Promise<void> {
+    const delta = mappingDelta(memberId, before, after);
+    if (!delta) return;
+    if (!(hint?.memberCounted ?? (await this.options.memberCounted(memberId)))) return;
+    await this.homeCounts.record([delta], this.options.clock.now());
   }
 
   async findByMember(memberId: string): Promise<Mapping | undefined> {
@@ -95,6 +128,7 @@ export class MappingRepository {
   async save(
     input: { memberId: string; slackUserId: string; source: MappingSource; slackEmail: string; active: boolean },
     now: Date,
+    hint?: MemberHint,
   ): Promise<SaveMappingResult> {
     const holder = await this.mappings.findOne({ slackUserId: input.slackUserId }, { projection: { _id: 1 } });
     if (holder && holder._id !== input.memberId) return { ok: false, reason: 'slack_user_taken', takenBy: holder._id };
@@ -141,13 +175,18 @@ export class MappingRepository {
     }
     // An admin connecting the member by hand lifts an earlier removal (once the write succeeded).
     if (input.source === 'manual') await this.exclusions.deleteOne({ _id: input.memberId });
+    await this.counted(input.memberId, before, toMapping(doc), hint);
     return { ok: true, outcome: existing ? 'updated' : 'created', mapping: toMapping(doc), before };
   }
 
   /** Marks every mapping of a Slack user active or inactive (user deactivated/reactivated in Slack). */
-  async setActiveForSlackUser(slackUserId: string, active: boolean, now: Date): Promise<Mapping | undefined> {
-    const before = await this.mappings.findOneAndUpdate({ slackUserId, active: !active }, { $set: { active, updatedAt: now } }, { returnDocument: 'after' });
-    return before ? toMapping(before) : undefined;
+  async setActiveForSlackUser(slackUserId: string, active: boolean, now: Date, hint?: MemberHint): Promise<Mapping | undefined> {
+    const found = await this.mappings.findOneAndUpdate({ slackUserId, active: !active }, { $set: { active, updatedAt: now } }, { returnDocument: 'before' });
+    if (!found) return undefined;
+    const before = toMapping(found);
+    const after: Mapping = { ...before, active, updatedAt: now };
+    await this.counted(before.memberId, before, after, hint);
+    return after;
   }
 
   async setDmChannel(memberId: string, slackUserId: string, dmChannelId: string): Promise<void> {
@@ -155,17 +194,20 @@ export class MappingRepository {
   }
 
   /** Removes the mapping; returns what it was. */
-  async remove(memberId: string): Promise<Mapping | undefined> {
+  async remove(memberId: string, hint?: MemberHint): Promise<Mapping | undefined> {
     const doc = await this.mappings.findOneAndDelete({ _id: memberId });
-    return doc ? toMapping(doc) : undefined;
+    if (!doc) return undefined;
+    const removed = toMapping(doc);
+    await this.counted(memberId, removed, undefined, hint);
+    return removed;
   }
 
   /**
    * An admin's removal: removes the mapping and remembers the member, so automatic matching
    * does not connect them again, to any Slack user, until an admin connects them by hand.
    */
-  async removeByAdmin(memberId: string, now: Date): Promise<Mapping | undefined> {
-    const removed = await this.remove(memberId);
+  async removeByAdmin(memberId: string, now: Date, hint?: MemberHint): Promise<Mapping | undefined> {
+    const removed = await this.remove(memberId, hint);
     if (removed) {
       await this.exclusions.replaceOne({ _id: memberId }, { slackUserId: removed.slackUserId, removedAt: now }, { upsert: true });
     }
@@ -191,6 +233,7 @@ export class MappingRepository {
     return new Set(all.map((e) => e._id).filter((id) => wanted.has(id)));
   }
 
+  /** Mappings by state, of every member (deactivated ones too): a full count, for tests. */
   async counts(): Promise<{ active: number; inactive: number }> {
     const [active, inactive] = await Promise.all([this.mappings.countDocuments({ active: true }), this.mappings.countDocuments({ active: false })]);
     return { active, inactive };
@@ -199,6 +242,8 @@ export class MappingRepository {
    * Inserts new automatic mappings in one unordered batch (the full pass, a page at a time).
    * Inserts only: an existing mapping of the member, manual or not, is never replaced here,
    * and the unique indexes refuse a member or Slack user that got a mapping meanwhile.
+   * Callers give members that are not deactivated (the passes' candidates, provisioning's new
+   * members): each mapping created counts as connected at once.
    */
   async insertAutoMany(candidates: ReadonlyArray<{ memberId: string; slackUserId: string; slackEmail: string }>, now: Date): Promise<InsertAutoManyResult> {
     if (candidates.length === 0) return { created: [], refused: [] };
@@ -229,6 +274,10 @@ export class MappingRepository {
       }
     }
     const result: InsertAutoManyResult = { created: [], refused: [...removedByAdmin] };
+    // Each insert that succeeded was this call's alone (the unique _id decided): one delta for them all.
+    const created = docs.length - failed.size;
+    if (created > 0)
+      await this.homeCounts.record([{ key: `auto:${docs[0]!._id}:${now.getTime()}:${randomUUID()}`, connected: created }], this.options.clock.now());
     for (const [index, doc] of docs.entries()) {
       if (!failed.has(index)) {
         result.created.push(toMapping(doc));
@@ -245,9 +294,12 @@ export class MappingRepository {
    * Removes the member's mapping only if it is still the automatic one to `slackUserId`
    * (a manual mapping written meanwhile stays). Returns what was removed.
    */
-  async removeAuto(memberId: string, slackUserId: string): Promise<Mapping | undefined> {
+  async removeAuto(memberId: string, slackUserId: string, hint?: MemberHint): Promise<Mapping | undefined> {
     const doc = await this.mappings.findOneAndDelete({ _id: memberId, slackUserId, source: 'auto' });
-    return doc ? toMapping(doc) : undefined;
+    if (!doc) return undefined;
+    const removed = toMapping(doc);
+    await this.counted(memberId, removed, undefined, hint);
+    return removed;
   }
 
   /** Records what the last full pass saw (the strategy reads the Slack user count from it). */
@@ -261,6 +313,27 @@ export class MappingRepository {
     const { _id, ...record } = doc;
     return record;
   }
+}
+
+/** How a mapping counts: connected, inactive, or (none) not connected. */
+function contribution(mapping: Mapping | undefined): { connected: number; inactive: number } {
+  if (!mapping) return { connected: 0, inactive: 0 };
+  return mapping.active ? { connected: 1, inactive: 0 } : { connected: 0, inactive: 1 };
+}
+
+/**
+ * The change one write made to a counted member, named by the state it started from (its
+ * updatedAt included) and the state it ended in: racing writers that both saw the same state
+ * and made the same change (FerretDB lets both "succeed") name it alike. A mapping created
+ * where there was none is named by its creation time (inserts are decided by the unique _id).
+ */
+export function mappingDelta(memberId: string, before: Mapping | undefined, after: Mapping | undefined): CountDelta | undefined {
+  const from = contribution(before);
+  const to = contribution(after);
+  if (from.connected === to.connected && from.inactive === to.inactive) return undefined;
+  const state = (m: Mapping | undefined) => (m ? `${m.slackUserId}.${m.active ? 1 : 0}` : '-');
+  const origin = before ? `${state(before)}@${before.updatedAt.getTime()}` : `-@${after!.createdAt.getTime()}`;
+  return { key: `map:${memberId}:${origin}>${state(after)}`, connected: to.connected - from.connected, inactive: to.inactive - from.inactive };
 }
 
 function toMapping(doc: MappingDocument): Mapping {

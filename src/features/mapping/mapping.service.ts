@@ -32,6 +32,7 @@ import { chooseStrategy, type StrategyChoice } from './mapping-strategy';
 import type { Mapping, MappingSource, SlackUserSummary } from './mapping.types';
 import type { RawSlackUser } from '../../slack/slack-directory';
 import { PerTenant } from '../../tenancy/per-tenant';
+import type { CountTotals } from './mapping-counts.repository';
 
 export interface MappingServiceDeps {
   members: MemberDirectory;
@@ -131,6 +132,8 @@ interface HeldMapping {
   source: MappingSource;
   active: boolean;
   slackEmail: string;
+  /** Its member is not deactivated (the mapping is in the Home's counts). */
+  counted: boolean;
 }
 
 /** What a pass starts from, read once from the store. */
@@ -141,6 +144,8 @@ interface PassSnapshot {
   replaceable: Set<string>;
   /** Existing mappings by Slack user. */
   bySlackUser: Map<string, HeldMapping>;
+  /** The Home's counts as read (stored as the counts' new base). */
+  totals: CountTotals;
   startedAt: Date;
   readMs: number;
 }
@@ -154,12 +159,10 @@ export class MappingService {
   private readonly perTenant = new PerTenant<{
     running?: Promise<unknown> | undefined;
     counting?: Promise<MappingCounts> | undefined;
-    lastCounts?: { counts: MappingCounts; at: Date } | undefined;
   }>(() => ({}));
   private get tenantState(): {
     running?: Promise<unknown> | undefined;
     counting?: Promise<MappingCounts> | undefined;
-    lastCounts?: { counts: MappingCounts; at: Date } | undefined;
   } {
     return this.perTenant.get();
   }
@@ -232,7 +235,7 @@ export class MappingService {
     const check = user ? mappability(user) : undefined;
     if (!user || !check?.ok) {
       if (existing && moved) {
-        const released = await this.deps.mappings.removeAuto(member.id, existing.slackUserId);
+        const released = await this.deps.mappings.removeAuto(member.id, existing.slackUserId, { memberCounted: true });
         if (released) {
           this.logger.info(
             { memberId: member.id, slackUserId: existing.slackUserId },
@@ -246,6 +249,7 @@ export class MappingService {
     const saved = await this.deps.mappings.save(
       { memberId: member.id, slackUserId: user.id, source: 'auto', slackEmail: user.email ?? member.email, active: true },
       this.deps.clock.now(),
+      { memberCounted: true },
     );
     if (!saved.ok) return { ok: false, reason: saved.reason };
     if (saved.outcome !== 'unchanged') this.logger.info({ memberId: member.id, slackUserId: user.id, outcome: saved.outcome }, 'member mapped by email');
@@ -290,43 +294,42 @@ export class MappingService {
 
   /**
    * Connected / not connected / inactive, over members that are not deactivated (mappings of
-   * deactivated members are kept but not counted). Two streamed reads, whatever the number of
-   * deactivated members: FerretDB 1.24 answers every count and `$in` with a full scan anyway.
+   * deactivated members are kept but not counted), counted afresh: two streamed reads of the
+   * whole directory (about 24 s at 100,000 members on FerretDB), and stored as the maintained
+   * counts' new base. The Home reads {@link countsForHome} instead.
    */
   async counts(): Promise<MappingCounts> {
+    const startedAt = this.deps.clock.now();
     const members = new Set<string>();
     for await (const member of this.deps.members.streamActiveEmails()) members.add(member.id);
-    let connected = 0;
-    let inactive = 0;
+    const totals: CountTotals = { members: members.size, connected: 0, inactive: 0 };
     for await (const mapping of this.deps.mappings.streamAll()) {
       if (!members.has(mapping.memberId)) continue;
-      if (mapping.active) connected += 1;
-      else inactive += 1;
+      if (mapping.active) totals.connected += 1;
+      else totals.inactive += 1;
     }
-    return { connected, inactive, notConnected: members.size - connected - inactive };
+    await this.deps.mappings.homeCounts.rebase(totals, startedAt);
+    return toMappingCounts(totals);
   }
 
   /**
-   * The counts for the App Home: fresh when they come within `budgetMs` (always, below tens of
-   * thousands of members), else the last ones counted, with their time, while the count goes
-   * on in the background; undefined before the first count ever finished. Concurrent callers
-   * share one count.
+   * The counts for the App Home: the maintained ones (a base counted by the last mapping pass
+   * plus the changes since, a read of a few small documents). A tenant with no base yet (its
+   * data predates maintained counts) is counted once, within `budgetMs` or in the background
+   * (undefined meanwhile: "Counting members…"); concurrent callers share that count.
    */
-  async countsForHome(budgetMs: number): Promise<{ counts: MappingCounts; asOf?: Date } | undefined> {
-    this.tenantState.counting ??= this.counts()
-      .then((counts) => {
-        this.tenantState.lastCounts = { counts, at: this.deps.clock.now() };
-        return counts;
-      })
-      .finally(() => {
-        this.tenantState.counting = undefined;
-      });
+  async countsForHome(budgetMs: number): Promise<{ counts: MappingCounts } | undefined> {
+    const maintained = await this.deps.mappings.homeCounts.current();
+    if (maintained) return { counts: toMappingCounts(maintained.totals) };
+    this.tenantState.counting ??= this.counts().finally(() => {
+      this.tenantState.counting = undefined;
+    });
     const counting = this.tenantState.counting;
     const counts = await withinBudget(counting, budgetMs);
     if (counts) return { counts };
     // Too slow for this render: keep counting for the next one, and never leave a rejection unhandled.
     counting.catch((error: unknown) => this.logger.error({ err: error }, 'counting mappings failed'));
-    return this.tenantState.lastCounts ? { counts: this.tenantState.lastCounts.counts, asOf: this.tenantState.lastCounts.at } : undefined;
+    return undefined;
   }
 
   // ----------------------------------------------------------------------------------------
@@ -343,6 +346,7 @@ export class MappingService {
     const saved = await this.deps.mappings.save(
       { memberId: member.id, slackUserId: user.id, source: 'auto', slackEmail: user.email ?? member.email, active: true },
       now,
+      { memberCounted: true },
     );
     if (!saved.ok) return { ok: false, reason: saved.reason };
     this.logger.info({ memberId: member.id, slackUserId: user.id, outcome: saved.outcome }, 'Slack user mapped by email');
@@ -359,14 +363,22 @@ export class MappingService {
     const bySlackUser = new Map<string, HeldMapping>();
     const byMember = new Map<string, HeldMapping>();
     for await (const mapping of this.deps.mappings.streamAll()) {
-      const held: HeldMapping = { memberId: mapping.memberId, source: mapping.source, active: mapping.active, slackEmail: mapping.slackEmail };
+      const held: HeldMapping = { memberId: mapping.memberId, source: mapping.source, active: mapping.active, slackEmail: mapping.slackEmail, counted: false };
       bySlackUser.set(mapping.slackUserId, held);
       byMember.set(mapping.memberId, held);
     }
     const candidates = new Map<string, string>();
     const replaceable = new Set<string>();
+    // The Home's counts come with this read: stored as their new base below.
+    const totals: CountTotals = { members: 0, connected: 0, inactive: 0 };
     for await (const member of this.deps.members.streamActiveEmails()) {
       const held = byMember.get(member.id);
+      totals.members += 1;
+      if (held) {
+        held.counted = true;
+        if (held.active) totals.connected += 1;
+        else totals.inactive += 1;
+      }
       if (!held) {
         candidates.set(member.emailKey, member.id);
       } else if (held.source === 'auto' && (!held.active || normaliseEmail(held.slackEmail) !== member.emailKey)) {
@@ -374,7 +386,8 @@ export class MappingService {
         replaceable.add(member.id);
       }
     }
-    return { candidates, replaceable, bySlackUser, startedAt, readMs: this.deps.clock.now().getTime() - startedAt.getTime() };
+    await this.deps.mappings.homeCounts.rebase(totals, startedAt);
+    return { candidates, replaceable, bySlackUser, totals, startedAt, readMs: this.deps.clock.now().getTime() - startedAt.getTime() };
   }
 
   private async fullPass(snapshot: PassSnapshot): Promise<FullPassReport> {
@@ -432,7 +445,7 @@ export class MappingService {
     if (held) {
       const change = activityChange(held, user);
       if (change) {
-        await this.deps.mappings.setActiveForSlackUser(user.id, change === 'reactivate', now);
+        await this.deps.mappings.setActiveForSlackUser(user.id, change === 'reactivate', now, { memberCounted: held.counted });
         held.active = change === 'reactivate';
       }
       if (!isStaleAutoMapping(held, user)) {
@@ -443,7 +456,7 @@ export class MappingService {
       }
       // The Slack email changed: the automatic mapping no longer holds. The member may match a
       // user with their email further on; this user may match another member below.
-      if (await this.deps.mappings.removeAuto(held.memberId, user.id)) {
+      if (await this.deps.mappings.removeAuto(held.memberId, user.id, { memberCounted: held.counted })) {
         report.released += 1;
         snapshot.bySlackUser.delete(user.id);
         // (A member whose own email moved is already a candidate under the new one.)
@@ -464,6 +477,7 @@ export class MappingService {
     const saved = await this.deps.mappings.save(
       { memberId, slackUserId: user.id, source: 'auto', slackEmail: user.email ?? check.emailKey, active: true },
       now,
+      { memberCounted: true },
     );
     if (!saved.ok) return 'conflicts';
     if (saved.before) snapshot.bySlackUser.delete(saved.before.slackUserId);
@@ -506,6 +520,7 @@ export class MappingService {
       const saved = await this.deps.mappings.save(
         { memberId, slackUserId: user.id, source: 'auto', slackEmail: user.email ?? key, active: true },
         this.deps.clock.now(),
+        { memberCounted: true },
       );
       if (!saved.ok) report.conflicts += 1;
       else if (saved.before?.slackUserId === user.id) report.reactivated += 1;
@@ -517,6 +532,11 @@ export class MappingService {
     report.totalMs = this.deps.clock.now().getTime() - snapshot.startedAt.getTime();
     return report;
   }
+}
+
+function toMappingCounts(totals: CountTotals): MappingCounts {
+  const notConnected = totals.members - totals.connected - totals.inactive;
+  return { connected: Math.max(0, totals.connected), inactive: Math.max(0, totals.inactive), notConnected: Math.max(0, notConnected) };
 }
 
 type Bucket = 'remapped' | 'reactivated' | 'deactivated' | 'unchanged' | 'unmatched' | 'conflicts' | SkipReason;

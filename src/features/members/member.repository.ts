@@ -1,11 +1,18 @@
 /**
  * The member directory in MongoDB: one document per member, `_id` = the platform's member id,
  * one member per email (a unique index on the normalised email).
+ *
+ * The counts by status (the admin Home's) are maintained (src/db/maintained-counts.ts): every
+ * write that creates a member or changes a status records the change, named by the member's
+ * state before it, so the same change counts once.
  */
 import { MongoBulkWriteError, MongoServerError, type Collection, type Filter } from 'mongodb';
 import type { CollectionIndexes } from '../../db/indexes';
 import type { AccountType, Member, MemberSource, MemberStatus } from './member.types';
 import type { CollectionSource } from '../../db/tenant-collection';
+import { MaintainedCounts, type CountDelta } from '../../db/maintained-counts';
+import { randomUUID } from 'node:crypto';
+import { MEMBER_STATUSES } from './member.types';
 
 interface MemberDocument extends Omit<Member, 'id'> {
   _id: string;
@@ -36,11 +43,28 @@ export interface MemberPageQuery {
   limit: number;
 }
 
+/** A tenant's base and deltas of the counts by status: a few documents each (no index needed). */
+export const MEMBER_COUNTS_COLLECTION = 'member_counts';
+
 export class MemberRepository {
   private readonly members: Collection<MemberDocument>;
+  private readonly statusCounts: MaintainedCounts<MemberStatus>;
 
   constructor(db: CollectionSource) {
     this.members = db.collection<MemberDocument>(MEMBER_INDEXES.collection);
+    this.statusCounts = new MaintainedCounts(db, MEMBER_COUNTS_COLLECTION, MEMBER_STATUSES);
+  }
+
+  /**
+   * Records a member created or a status changed (nothing when the status stayed). Timed by
+   * this machine's clock, as the bases are, whatever time the caller writes with.
+   */
+  private async statusChanged(id: string, before: { status: MemberStatus; updatedAt: Date } | undefined, after: MemberDocument): Promise<void> {
+    if (before?.status === after.status) return;
+    const delta: CountDelta<MemberStatus> = before
+      ? { key: `status:${id}:${before.status}@${before.updatedAt.getTime()}>${after.status}`, [before.status]: -1, [after.status]: 1 }
+      : { key: `status:${id}:created`, [after.status]: 1 };
+    await this.statusCounts.record([delta], new Date());
   }
 
   /**
@@ -101,6 +125,7 @@ export class MemberRepository {
         if (racer && racer._id !== input.id) return { ok: false, reason: 'email_taken', takenBy: racer._id };
         continue; // created by another writer meanwhile: read again
       }
+      await this.statusChanged(input.id, existing ?? undefined, doc);
       return { ok: true, outcome: existing ? 'updated' : 'created', member: toMember(doc), before };
     }
     throw new Error(`member ${input.id} kept changing while being saved (${SAVE_ATTEMPTS} attempts)`);
@@ -123,19 +148,27 @@ export class MemberRepository {
   async insertNew(members: readonly Member[]): Promise<{ inserted: Member[]; refused: Array<{ member: Member; reason: string }> }> {
     if (members.length === 0) return { inserted: [], refused: [] };
     const docs: MemberDocument[] = members.map(({ id, ...rest }) => ({ _id: id, ...rest, groups: [...rest.groups] }));
+    let result: { inserted: Member[]; refused: Array<{ member: Member; reason: string }> };
     try {
       await this.members.insertMany(docs, { ordered: false });
-      return { inserted: [...members], refused: [] };
+      result = { inserted: [...members], refused: [] };
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;
       const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
       if (writeErrors.some((e) => e.code !== 11000)) throw error;
       const failedAt = new Set(writeErrors.map((e) => e.index));
-      return {
+      result = {
         inserted: members.filter((_, i) => !failedAt.has(i)),
         refused: members.filter((_, i) => failedAt.has(i)).map((member) => ({ member, reason: 'another member already has this id or email' })),
       };
     }
+    // Each insert that succeeded was this call's alone (the unique _id decided): one delta for them all.
+    if (result.inserted.length > 0) {
+      const delta: CountDelta<MemberStatus> = { key: `inserted:${result.inserted[0]!.id}:${randomUUID()}` };
+      for (const member of result.inserted) delta[member.status] = (delta[member.status] ?? 0) + 1;
+      await this.statusCounts.record([delta], new Date());
+    }
+    return result;
   }
 
   /** Every member, streamed (the provisioning sync compares the whole directory with Slack). */
@@ -202,9 +235,23 @@ export class MemberRepository {
     for await (const doc of cursor) yield { id: doc._id, emailKey: doc.emailKey };
   }
 
+  /**
+   * Members by status, maintained: a read of a few small documents. A tenant whose members
+   * predate maintained counts is counted once (three full counts: seconds at 100,000 members
+   * on FerretDB), stored as the base.
+   */
   async countByStatus(): Promise<Record<MemberStatus, number>> {
+    const maintained = await this.statusCounts.current();
+    if (maintained) return maintained.totals;
+    return this.recountByStatus();
+  }
+
+  /** Counts every member by status afresh and stores it as the maintained counts' base. */
+  async recountByStatus(): Promise<Record<MemberStatus, number>> {
+    const countedAt = new Date();
     const counts: Record<MemberStatus, number> = { pending: 0, activated: 0, deactivated: 0 };
-    for (const status of Object.keys(counts) as MemberStatus[]) counts[status] = await this.members.countDocuments({ status });
+    for (const status of MEMBER_STATUSES) counts[status] = await this.members.countDocuments({ status });
+    await this.statusCounts.rebase(counts, countedAt);
     return counts;
   }
 
@@ -218,6 +265,7 @@ export class MemberRepository {
   async setStatus(id: string, status: MemberStatus, now: Date): Promise<{ before: Member; after: Member } | undefined> {
     const before = await this.members.findOneAndUpdate({ _id: id }, { $set: { status, updatedAt: now } }, { returnDocument: 'before' });
     if (!before) return undefined;
+    await this.statusChanged(id, before, { ...before, status, updatedAt: now });
     return { before: toMember(before), after: toMember({ ...before, status, updatedAt: now }) };
   }
 
@@ -232,6 +280,7 @@ export class MemberRepository {
       { returnDocument: 'before' },
     );
     if (!before) return undefined;
+    await this.statusChanged(id, before, { ...before, status: to, updatedAt: now });
     return { before: toMember(before), after: toMember({ ...before, status: to, updatedAt: now }) };
   }
 }

@@ -1,14 +1,17 @@
 /**
- * The Home's counts: fresh within the time budget, else the last ones finished while the count
- * goes on. The store is replaced by slow in-memory streams (the service only reads streams).
+ * The Home's counts: the maintained ones when a base exists; else one count, within the time
+ * budget or in the background, stored as the base. The store is replaced by slow in-memory
+ * streams and an in-memory counts store (the service only reads streams).
  */
 import { MappingService, type MappingServiceDeps } from '../../../src/features/mapping/mapping.service';
 import type { Mapping } from '../../../src/features/mapping/mapping.types';
+import type { CountTotals } from '../../../src/features/mapping/mapping-counts.repository';
 import { createLogger } from '../../../src/platform/logger';
 import { useSingleTenantScopeInTests } from '../../../src/tenancy/tenant-scope';
 
 function deps(data: { members: string[]; deactivated?: string[]; mappings: Array<Pick<Mapping, 'memberId' | 'active'>> }, gate: { wait: Promise<void> }) {
   const at = new Date('2026-01-01T00:00:00Z');
+  let base: { totals: CountTotals; countedAt: Date; deltas: number } | undefined;
   return {
     members: {
       async *streamActiveEmails() {
@@ -17,6 +20,12 @@ function deps(data: { members: string[]; deactivated?: string[]; mappings: Array
       },
     },
     mappings: {
+      homeCounts: {
+        current: async () => base,
+        rebase: async (totals: CountTotals, countedAt: Date) => {
+          base = { totals, countedAt, deltas: 0 };
+        },
+      },
       async *streamAll() {
         for (const m of data.mappings)
           yield { ...m, slackUserId: `U${m.memberId}`, source: 'auto', slackEmail: `${m.memberId}@x.test`, createdAt: at, updatedAt: at } as Mapping;
@@ -53,20 +62,20 @@ describe('MappingService counts', () => {
     expect(await service.countsForHome(1_000)).toEqual({ counts: { connected: 1, inactive: 1, notConnected: 2 } });
   });
 
-  it('answers within the budget with the last counts while a slow count goes on', async () => {
+  it('counts once, in the background when it takes longer than the budget, then reads the maintained counts', async () => {
     let open!: () => void;
-    const gate = { wait: Promise.resolve() };
+    const gate = { wait: new Promise<void>((resolve) => (open = resolve)) };
     const data = { members: ['a', 'b'], mappings: [{ memberId: 'a', active: true }] };
     const service = new MappingService(deps(data, gate));
-    expect(await service.countsForHome(1_000)).toEqual({ counts: { connected: 1, inactive: 0, notConnected: 1 } });
-
-    gate.wait = new Promise((resolve) => (open = resolve));
-    data.mappings.push({ memberId: 'b', active: true });
-    // The slow count never finishes here: an answer at all proves the budget cut it off.
-    expect(await service.countsForHome(50)).toEqual({ counts: { connected: 1, inactive: 0, notConnected: 1 }, asOf: new Date('2026-03-04T09:30:00Z') });
+    // The count never finishes while the gate is shut: an answer at all proves the budget cut it off.
+    expect(await service.countsForHome(50)).toBeUndefined();
     open();
     await new Promise((r) => setTimeout(r, 10));
-    expect(await service.countsForHome(1_000)).toEqual({ counts: { connected: 2, inactive: 0, notConnected: 0 } });
+    expect(await service.countsForHome(1_000)).toEqual({ counts: { connected: 1, inactive: 0, notConnected: 1 } });
+    // Stored as the base: later renders read it, and do not count the directory again.
+    data.mappings.push({ memberId: 'b', active: true });
+    gate.wait = new Promise(() => undefined);
+    expect(await service.countsForHome(1_000)).toEqual({ counts: { connected: 1, inactive: 0, notConnected: 1 } });
   });
 
   it('has nothing to show before the first count finished', async () => {

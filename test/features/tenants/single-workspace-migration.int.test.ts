@@ -87,6 +87,9 @@ async function writeOldNotifications(db: Db): Promise<void> {
     .insertOne({ _id, dueAt: new Date(Date.now() + 86_400_000), attempts: 0, recipient: 'member:m000001', content: queued, updatedAt: NOW } as never);
 }
 
+/** Mapping repositories that record no Home count deltas (reads and the old version's writes). */
+const NO_COUNTS = { clock: systemClock, memberCounted: async () => false };
+
 /** A store as the single-workspace version left it. */
 async function writeOldStore(db: Db, members: number): Promise<{ syncRunId: string }> {
   await createOldIndexes(db);
@@ -94,7 +97,8 @@ async function writeOldStore(db: Db, members: number): Promise<{ syncRunId: stri
   for (let from = 0; from < members; from += 1_000) {
     await memberRepo.insertNew(Array.from({ length: Math.min(1_000, members - from) }, (_, k) => member(from + k)));
   }
-  const mappings = new MappingRepository(db);
+  // The old version kept no maintained counts: its mapping writes record none.
+  const mappings = new MappingRepository(db, NO_COUNTS);
   expect(
     await mappings.save({ memberId: 'm000000', slackUserId: 'U0ADMIN001', source: 'auto', slackEmail: 'member0@acme.test', active: true }, NOW),
   ).toMatchObject({
@@ -155,7 +159,7 @@ describe('upgrading a single-workspace store', () => {
         expect(found).toBe(1_200);
         expect(await members.findById('m000042')).toMatchObject({ email: 'member42@acme.test', status: 'activated' });
         expect(await members.findByEmailKey('member1199@acme.test')).toMatchObject({ id: 'm001199' });
-        const mappings = new MappingRepository(scoped);
+        const mappings = new MappingRepository(scoped, NO_COUNTS);
         expect(await mappings.counts()).toEqual({ active: 2, inactive: 0 });
         expect(await new WorkspaceRepository(scoped).get()).toMatchObject({ teamId: EMULATED_TEAM.id, status: 'live', acknowledgedAt: NOW });
         expect((await new PreferencesRepository(scoped).get('m000001')).slack).toMatchObject({ automation: false });

@@ -12,9 +12,13 @@ import { MemberImportPreviewRepository } from './member-import-preview.repositor
 import type { MappingLookup } from '../../mapping/mapping-lookup';
 import { registerImportListeners } from './member-import.listeners';
 import { renderMembersSection } from './members-section.view';
+import { withinBudget } from '../../../platform/within-budget';
 
 export { MemberImportPreviewRepository, MEMBER_IMPORT_PREVIEW_INDEXES } from './member-import-preview.repository';
 export { MEMBERS_HOME_IDS } from './ids';
+
+/** How long the Home waits for the one count a tenant whose members predate maintained counts needs. */
+const MEMBER_COUNTS_BUDGET_MS = 2_500;
 
 /** The Home section's place: workspace 10, own status 20, mapping 30, members 40. */
 export const MEMBERS_SECTION_ORDER = 40;
@@ -36,7 +40,12 @@ export function register(app: App, deps: ScreenDeps, ports: MembersHomePorts): v
     area: 'members',
     render: async ({ actor }) => {
       if (!isAllowed(actor.member, 'members.manage')) return [];
-      return renderMembersSection({ canManage: true, counts: await ports.members.directory.countByStatus() });
+      // Maintained counts answer at once; only a tenant counted before them waits for one count.
+      const counting = ports.members.directory.countByStatus();
+      // Past the budget the count goes on for the next render: never leave its rejection unhandled.
+      counting.catch((error: unknown) => logger.error({ err: error }, 'counting members failed'));
+      const counts = await withinBudget(counting, MEMBER_COUNTS_BUDGET_MS);
+      return renderMembersSection({ canManage: true, counts });
     },
   });
 

@@ -10,15 +10,17 @@ import { MEMBERS_HOME_IDS } from './ids';
 export interface MembersSectionModel {
   /** False for viewers who may not manage members: they see nothing. */
   canManage: boolean;
-  counts: Record<MemberStatus, number>;
+  /** Undefined while the one count of a directory that predates maintained counts runs. */
+  counts: Record<MemberStatus, number> | undefined;
 }
 
 export function renderMembersSection(model: MembersSectionModel): KnownBlock[] {
   if (!model.canManage) return [];
-  const { pending, activated, deactivated } = model.counts;
+  const { pending, activated, deactivated } = model.counts ?? { pending: 0, activated: 0, deactivated: 0 };
   const total = pending + activated + deactivated;
-  const summary =
-    total === 0
+  const summary = !model.counts
+    ? 'Counting members… open this tab again in a moment to see the counts.'
+    : total === 0
       ? 'No members yet. Import a CSV file of your Pigment members, or add them through the API.'
       : `${plural(total, 'member')}: ${activated.toLocaleString('en-US')} activated · ${pending.toLocaleString('en-US')} pending · ${deactivated.toLocaleString('en-US')} deactivated`;
   return [
