@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { benchConnector } from './bench/connector.bench';
 import { benchDelivery } from './bench/delivery.bench';
+import { benchIdle } from './bench/idle.bench';
 import { benchMapping } from './bench/mapping.bench';
 import { benchProvisioning } from './bench/provisioning.bench';
 import { writeBenchmarksFile, type BenchmarkSection } from './bench/report';
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkSection>> = {
   mapping: benchMapping,
   delivery: benchDelivery,
   provisioning: benchProvisioning,
+  idle: benchIdle,
 };
 
 /** `npm run bench` runs them all; `npm run bench -- delivery` only the ones named. */

@@ -109,6 +109,13 @@ export class Scheduler {
     return this.runExclusive(planned.job, trigger);
   }
 
+  /** Runs one tick of the planned job `name` for every tenant it visits, as its cron trigger would (the idle benchmark prices each schedule's tick). */
+  runPlannedTick(name: string, tick: Date): Promise<void> {
+    const planned = this.planned.find(({ job }) => job.name === name);
+    if (!planned) throw new Error(`no job named ${name} is planned`);
+    return this.runTickForEveryTenant(planned.job, tick);
+  }
+
   /**
    * Runs `job` now if no other process is running it. Never throws: a failing job is logged
    * and recorded as failed.
