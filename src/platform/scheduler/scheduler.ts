@@ -1,6 +1,8 @@
 /**
  * Scheduled jobs, run once per tenant across all connector processes. node-cron only
- * triggers; each tick fans out over the tenants with an installation, and each tenant's run
+ * triggers; each tick fans out over the tenants with an installation, or, for a job planned
+ * with `visits: 'marked'`, over the tenants marked as having work for it
+ * (tenant-job-markers.repository.ts: idle tenants cost such a job nothing), and each tenant's run
  * takes that tenant's tick and lease in MongoDB first (another process holding it means
  * "already running elsewhere": skip), renews it while running, and stores the report the job
  * returns. Ticks, leases and run reports are tenant data (their collections are
@@ -9,11 +11,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
-import { tenantIdOrUndefined } from '../../tenancy/tenant-scope';
+import { currentTenantId, tenantIdOrUndefined } from '../../tenancy/tenant-scope';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { JobRunRepository } from './job-run.repository';
 import type { LeaseRepository } from './lease.repository';
+import type { TenantJobMarkers } from './tenant-job-markers.repository';
 import type { JobTickRepository } from './tick.repository';
 
 export interface JobContext {
@@ -22,6 +25,12 @@ export interface JobContext {
   trigger: 'schedule' | 'manual' | 'event';
   clock: Clock;
   logger: Logger;
+  /**
+   * For a job with `visits: 'marked'`: deletes this tenant's mark for the job unless it was
+   * written at or after `before`. The job calls it when it found no work, with `before` a grace
+   * period before it looked (see tenant-job-markers.repository.ts).
+   */
+  unmarkIfMarkedBefore(before: Date): Promise<void>;
 }
 
 export interface JobDefinition {
@@ -31,6 +40,11 @@ export interface JobDefinition {
   lease?: string;
   /** How long the lease lasts without renewal; renewed every third of it while running. */
   leaseMs: number;
+  /**
+   * Which tenants a tick visits: every tenant with an installation (the default), or only those
+   * marked for this job's name (`Scheduler.markTenant`); the job unmarks a tenant with nothing left.
+   */
+  visits?: 'installed' | 'marked';
   run(context: JobContext): Promise<Record<string, unknown>>;
 }
 
@@ -55,6 +69,8 @@ export interface SchedulerDeps {
   runs: JobRunRepository;
   /** Which process takes each cron tick (see tick.repository.ts). */
   ticks: JobTickRepository;
+  /** The tenants marked for jobs that visit marked tenants only. */
+  markers: TenantJobMarkers;
   clock: Clock;
   logger: Logger;
 }
@@ -75,6 +91,14 @@ export class Scheduler {
   }
 
   /**
+   * Marks the current tenant as having work for the job `job` (one that visits marked tenants
+   * only), as of `at`. Call it before writing that work (see tenant-job-markers.repository.ts).
+   */
+  markTenant(job: string, at: Date): Promise<void> {
+    return this.deps.markers.mark(job, currentTenantId(`marking ${job}`), at);
+  }
+
+  /**
    * Plans `job` on `expression` (node-cron syntax). Features plan while they register;
    * nothing triggers until `start()`, which the composition root calls once the app is up.
    */
@@ -82,8 +106,13 @@ export class Scheduler {
     this.planned.push({ job, expression });
   }
 
-  /** Starts the cron triggers of every planned job. */
+  /**
+   * Starts the cron triggers of every planned job, and runs each job that visits marked tenants
+   * once for every installed tenant: work written before marks existed (or by a version that
+   * did not mark) is found once per process start, and only marks are read afterwards.
+   */
   start(): void {
+    for (const { job } of this.planned) if (job.visits === 'marked') void this.runForEveryTenant(job);
     for (const { job, expression } of this.planned) {
       // `date` is the tick itself (the time the expression matched), the same in every process.
       const task = cron.schedule(expression, (context) => {
@@ -152,20 +181,28 @@ export class Scheduler {
    * failing tenant is logged and the others go on.
    */
   async runTickForEveryTenant(job: JobDefinition, tick: Date): Promise<void> {
-    await this.forEveryTenant(job, () => this.runTick(job, tick));
+    const tenants = job.visits === 'marked' ? () => this.deps.markers.tenantsOf(job.name) : () => this.deps.tenants.scheduledIds();
+    await this.forEveryTenant(job, tenants, () => this.runTick(job, tick));
   }
 
-  /** Runs `job` now for every scheduled tenant (e.g. at start), as its schedule would, TENANT_RUNS_AT_ONCE at a time. */
+  /**
+   * Runs `job` now for every tenant with an installation, marked or not (e.g. once at start, so
+   * work written before marks existed is found too), as its schedule would, TENANT_RUNS_AT_ONCE at a time.
+   */
   async runForEveryTenant(job: JobDefinition, trigger: 'manual' | 'event' = 'event'): Promise<void> {
-    await this.forEveryTenant(job, async () => {
-      await this.runExclusive(job, trigger);
-    });
+    await this.forEveryTenant(
+      job,
+      () => this.deps.tenants.scheduledIds(),
+      async () => {
+        await this.runExclusive(job, trigger);
+      },
+    );
   }
 
-  private async forEveryTenant(job: JobDefinition, runOne: () => Promise<void>): Promise<void> {
+  private async forEveryTenant(job: JobDefinition, tenants: () => AsyncIterable<string>, runOne: () => Promise<void>): Promise<void> {
     const ids: string[] = [];
     try {
-      for await (const id of this.deps.tenants.scheduledIds()) ids.push(id);
+      for await (const id of tenants()) ids.push(id);
     } catch (error) {
       this.deps.logger.warn({ err: error, job: job.name }, 'could not list the tenants; skipped this run');
       return;
@@ -208,7 +245,11 @@ export class Scheduler {
       Math.max(1_000, Math.floor(job.leaseMs / 3)),
     );
     try {
-      const report = await job.run({ now: startedAt, clock, logger, trigger });
+      const tenantId = tenantIdOrUndefined();
+      const unmarkIfMarkedBefore = async (before: Date) => {
+        if (tenantId !== undefined) await this.deps.markers.unmarkIfMarkedBefore(job.name, tenantId, before);
+      };
+      const report = await job.run({ now: startedAt, clock, logger, trigger, unmarkIfMarkedBefore });
       await runs.record({
         job: job.name,
         holder: this.holder,

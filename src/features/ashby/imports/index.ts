@@ -10,7 +10,7 @@ import type { MemberServices } from '../../members';
 import type { ScreenDeps } from '../../ports';
 import type { AshbyApiFactory } from '../ashby-api.types';
 import type { ImportApplicationSource, ImportConnectionSource } from './import-connections';
-import { importsJob, RESUME_IMPORTS_CRON, resumeImportsJob } from './import.job';
+import { importsJob, RESUME_IMPORTS_CRON, RESUME_IMPORTS_JOB, resumeImportsJob } from './import.job';
 import { ImportRepository } from './import.repository';
 import { ImportRowRepository } from './import-row.repository';
 import { registerImportRowRoutes } from './import-rows.routes';
@@ -63,6 +63,7 @@ export function createImports(deps: FeatureDeps, wiring: ImportsWiring): Imports
     clock: deps.clock,
     logger: deps.logger.child({ feature: 'ashby', component: 'imports' }),
     pigmentBaseUrl: tenantBaseUrl,
+    markResumable: (at) => deps.scheduler.markTenant(RESUME_IMPORTS_JOB, at),
   });
   return { imports, runs, rows, service };
 }

@@ -60,11 +60,9 @@ export function registerDelivery(
   deps.scheduler.schedule(orphans, REQUEUE_ORPHANS_CRON);
   deps.background.push({
     name: 'notifications.delivery',
-    start: () => {
-      worker.start();
-      // A crash before the last start may have left notifications out of the queue.
-      void deps.scheduler.runForEveryTenant(orphans);
-    },
+    // A crash before the last start may have left notifications out of the queue: the scheduler
+    // runs the orphan sweep (a job visiting marked tenants) for every tenant once at start.
+    start: () => worker.start(),
     stop: () => worker.stop(),
     status: () => worker.status(),
   });
