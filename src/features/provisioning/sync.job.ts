@@ -42,6 +42,7 @@ export function resumeSyncJob(
     name: RESUME_SYNC_JOB,
     leaseMs: SYNC_LEASE_MS,
     visits: 'marked',
+    pendingWork: () => sync.hasRunMarkedRunning(),
     run: async ({ clock, unmarkIfMarkedBefore }) => {
       if (!(await workspaceLive())) return { skipped: 'workspace not live' };
       const lookedAt = clock.now().getTime();

@@ -45,6 +45,8 @@ export interface JobDefinition {
    * marked for this job's name (`Scheduler.markTenant`); the job unmarks a tenant with nothing left.
    */
   visits?: 'installed' | 'marked';
+  /** For a job visiting marked tenants: whether the current tenant has work for it (checked in every installed tenant once per start). */
+  pendingWork?: () => Promise<boolean>;
   run(context: JobContext): Promise<Record<string, unknown>>;
 }
 
@@ -107,12 +109,12 @@ export class Scheduler {
   }
 
   /**
-   * Starts the cron triggers of every planned job, and runs each job that visits marked tenants
-   * once for every installed tenant: work written before marks existed (or by a version that
-   * did not mark) is found once per process start, and only marks are read afterwards.
+   * Starts the cron triggers of every planned job. For each job that visits marked tenants and
+   * says what pending work is, every installed tenant with some is marked once per process
+   * start (work written before marks existed); only marks are read afterwards.
    */
   start(): void {
-    for (const { job } of this.planned) if (job.visits === 'marked') void this.runForEveryTenant(job);
+    for (const { job } of this.planned) if (job.visits === 'marked' && job.pendingWork) void this.markTenantsWithPendingWork(job);
     for (const { job, expression } of this.planned) {
       // `date` is the tick itself (the time the expression matched), the same in every process.
       const task = cron.schedule(expression, (context) => {
@@ -219,6 +221,16 @@ export class Scheduler {
       if (running.size >= TENANT_RUNS_AT_ONCE) await Promise.race(running);
     }
     await Promise.allSettled([...running]);
+  }
+
+  private async markTenantsWithPendingWork(job: JobDefinition): Promise<void> {
+    await this.forEveryTenant(
+      job,
+      () => this.deps.tenants.scheduledIds(),
+      async () => {
+        if (!this.stopping && (await job.pendingWork!())) await this.markTenant(job.name, this.deps.clock.now());
+      },
+    );
   }
 
   /** Stops triggering and waits for running jobs to finish. */

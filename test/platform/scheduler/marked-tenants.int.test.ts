@@ -1,8 +1,8 @@
 /**
  * Jobs that visit marked tenants only (`visits: 'marked'`): a tick runs the job in the tenants
  * marked for it and in no other (no run, no tick, no lease, no report there), a job unmarks a
- * tenant only when the mark is older than the cut-off it gives, and start() runs such a job
- * once in every installed tenant, marked or not.
+ * tenant only when the mark is older than the cut-off it gives, and start() marks the installed
+ * tenants that have pending work (work written before marks existed) without running the job.
  */
 import { TenantDb } from '../../../src/db/tenant-collection';
 import { createLogger } from '../../../src/platform/logger';
@@ -19,7 +19,7 @@ const INSTALLED = ['t-alpha', 't-bravo', 't-charlie'];
 describe('Scheduler: jobs that visit marked tenants only (embedded store)', () => {
   let t: TestDatabase;
   const { logger } = createLogger({ level: 'silent' });
-  let now = new Date('2026-12-01T10:00:00Z');
+  const now = new Date('2026-12-01T10:00:00Z');
   const clock = { now: () => now };
 
   beforeAll(async () => {
@@ -101,19 +101,30 @@ describe('Scheduler: jobs that visit marked tenants only (embedded store)', () =
     expect(visited).toEqual(['t-alpha', 't-alpha']);
   });
 
-  it('runs a marked-only job once in every installed tenant at start, then only in marked ones', async () => {
+  it('marks at start the installed tenants with pending work, without running the job; the next tick visits those only', async () => {
     const s = scheduler();
     const visited: string[] = [];
-    const job = markedJob('test.start_sweep', visited);
+    const asked: string[] = [];
+    const job: JobDefinition = {
+      ...markedJob('test.start_marks', visited),
+      pendingWork: async () => {
+        const tenant = tenantIdOrUndefined()!;
+        asked.push(tenant);
+        return tenant === 't-charlie';
+      },
+    };
     s.schedule(job, '0 0 1 1 *');
     s.start();
     try {
       const deadline = Date.now() + 10_000;
-      while (visited.length < INSTALLED.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect([...visited].sort()).toEqual(INSTALLED);
+      while ((await marked(job.name)).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await marked(job.name)).toEqual(['t-charlie']);
+      expect([...asked].sort()).toEqual(INSTALLED);
+      expect(visited).toEqual([]);
+      await s.runTickForEveryTenant(job, new Date('2026-12-01T10:05:30Z'));
+      expect(visited).toEqual(['t-charlie']);
     } finally {
       await s.stop();
     }
-    now = new Date(now.getTime() + 60_000);
   });
 });

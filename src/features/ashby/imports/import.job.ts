@@ -62,6 +62,7 @@ export function resumeImportsJob(
     name: RESUME_IMPORTS_JOB,
     leaseMs: IMPORT_LEASE_MS,
     visits: 'marked',
+    pendingWork: async () => (await runs.importIdsWithRunning()).length > 0,
     run: async ({ clock, unmarkIfMarkedBefore }) => {
       const report = { interrupted: 0, resumed: 0, stillRunning: 0 };
       const lookedAt = clock.now().getTime();

@@ -60,9 +60,12 @@ export function registerDelivery(
   deps.scheduler.schedule(orphans, REQUEUE_ORPHANS_CRON);
   deps.background.push({
     name: 'notifications.delivery',
-    // A crash before the last start may have left notifications out of the queue: the scheduler
-    // runs the orphan sweep (a job visiting marked tenants) for every tenant once at start.
-    start: () => worker.start(),
+    start: () => {
+      worker.start();
+      // A crash before the last start may have left notifications out of the queue (in any
+      // installed tenant: marks written by an older version may be missing).
+      void deps.scheduler.runForEveryTenant(orphans);
+    },
     stop: () => worker.stop(),
     status: () => worker.status(),
   });
