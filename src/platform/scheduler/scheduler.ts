@@ -96,8 +96,8 @@ export class Scheduler {
    * Marks the current tenant as having work for the job `job` (one that visits marked tenants
    * only), as of `at`. Call it before writing that work (see tenant-job-markers.repository.ts).
    */
-  markTenant(job: string, at: Date): Promise<void> {
-    return this.deps.markers.mark(job, currentTenantId(`marking ${job}`), at);
+  async markTenant(job: string, at: Date): Promise<void> {
+    await this.deps.markers.mark(job, currentTenantId(`marking ${job}`), at);
   }
 
   /**

@@ -94,8 +94,13 @@ export function importsJob(
   return {
     name: IMPORTS_JOB,
     leaseMs: IMPORT_LEASE_MS,
-    run: async () => {
+    // Only tenants with an import: creating one marks its tenant; the job unmarks a tenant with none left.
+    visits: 'marked',
+    pendingWork: async () => (await imports.listAll()).length > 0,
+    run: async ({ clock, unmarkIfMarkedBefore }) => {
+      const lookedAt = clock.now().getTime();
       const all = await imports.listAll();
+      if (all.length === 0) await unmarkIfMarkedBefore(new Date(lookedAt - MARK_GRACE_MS));
       const report = { imports: all.length, ran: 0, skipped: 0, failed: 0 };
       for (const imp of all) {
         const outcome = await runImportExclusive(scheduler, service, imp.id, 'schedule');
