@@ -154,7 +154,8 @@ export class Scheduler {
   runExclusive(job: JobDefinition, trigger: 'schedule' | 'manual' | 'event', tick?: Date): Promise<JobOutcome> {
     const run = this.runWithLease(job, trigger, tick);
     this.inFlight.add(run);
-    void run.finally(() => this.inFlight.delete(run));
+    // The caller handles `run`'s failure (a store error taking the lease); this copy must not crash the process.
+    void run.finally(() => this.inFlight.delete(run)).catch(() => undefined);
     return run;
   }
 
