@@ -6,6 +6,7 @@ import path from 'node:path';
 import { benchConnector } from './bench/connector.bench';
 import { benchDelivery } from './bench/delivery.bench';
 import { benchHome } from './bench/home.bench';
+import { benchIdle } from './bench/idle.bench';
 import { benchMapping } from './bench/mapping.bench';
 import { benchProvisioning } from './bench/provisioning.bench';
 import { writeBenchmarksFile, type BenchmarkSection } from './bench/report';
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkSection>> = {
   delivery: benchDelivery,
   provisioning: benchProvisioning,
   home: benchHome,
+  idle: benchIdle,
 };
 
 /** `npm run bench` runs them all; `npm run bench -- delivery` only the ones named. */

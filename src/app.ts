@@ -40,6 +40,8 @@ export interface ConnectorOptions {
   clock?: Clock;
   /** Shorter leases, polls and backoff for tests; production uses the defaults. */
   tuning?: ConnectorTuning;
+  /** Emit the MongoDB driver's command events on `store.client` (the idle benchmark counts store commands). */
+  monitorStoreCommands?: boolean;
 }
 
 export interface Connector {
@@ -73,7 +75,13 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
   };
 
   try {
-    const store = await openStore({ uri: config.mongo.uri, dbName: config.mongo.dbName, dataDir: config.dataDir, logger });
+    const store = await openStore({
+      uri: config.mongo.uri,
+      dbName: config.mongo.dbName,
+      dataDir: config.dataDir,
+      logger,
+      ...(options.monitorStoreCommands ? { monitorCommands: true } : {}),
+    });
     stack.push(() => store.close());
     await ensureIndexes(store.db, ALL_INDEXES);
 

@@ -15,6 +15,7 @@ import { JobRunRepository } from '../platform/scheduler/job-run.repository';
 import { LeaseRepository } from '../platform/scheduler/lease.repository';
 import { Scheduler } from '../platform/scheduler/scheduler';
 import { JobTickRepository } from '../platform/scheduler/tick.repository';
+import { TenantJobMarkers } from '../platform/scheduler/tenant-job-markers.repository';
 import { SlackDirectory } from '../slack/slack-directory';
 import type { TenantSlack } from '../slack/tenant-slack';
 import type { TenantRegistry } from './tenants/tenant-registry';
@@ -93,6 +94,7 @@ export function createFeatureDeps(input: FeatureDepsInput): FeatureDeps {
     leases: new LeaseRepository(db),
     runs: new JobRunRepository(db),
     ticks: new JobTickRepository(db),
+    markers: new TenantJobMarkers(input.db),
     tenants: { scheduledIds: input.scheduledTenants, run: (id, work) => input.tenants.run(id, work) },
     clock,
     logger: logger.child({ component: 'scheduler' }),

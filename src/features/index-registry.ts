@@ -31,6 +31,7 @@ import { HOME_AREA_INDEXES } from './home/home-area.repository';
 import { JOB_RUN_INDEXES } from '../platform/scheduler/job-run.repository';
 import { LEASE_CLAIM_INDEXES, LEASE_INDEXES } from '../platform/scheduler/lease.repository';
 import { JOB_TICK_INDEXES } from '../platform/scheduler/tick.repository';
+import { TENANT_JOB_MARKER_INDEXES } from '../platform/scheduler/tenant-job-markers.repository';
 import type { CollectionIndexes } from '../db/indexes';
 import { SEEN_EVENT_INDEXES } from '../slack/repeated-events';
 import { TENANT_INDEXES } from './tenants/tenant.repository';
@@ -53,6 +54,7 @@ export const ALL_INDEXES: readonly CollectionIndexes[] = [
   LEASE_CLAIM_INDEXES,
   JOB_RUN_INDEXES,
   JOB_TICK_INDEXES,
+  TENANT_JOB_MARKER_INDEXES,
   SEEN_EVENT_INDEXES,
   WORKSPACE_INDEXES,
   MEMBER_INDEXES,

@@ -17,6 +17,7 @@ import { isAllowed } from '../members/permissions';
 import type { RawSlackUser } from '../../slack/slack-directory';
 import { mappingAttention, renderMappingCounts } from './mapping-home.view';
 import { fullPassJob, scheduledPassJob } from './mapping.job';
+import { MAPPING_JOBS } from './ids';
 import { MappingService } from './mapping.service';
 import { MemberChangeQueue } from './member-change.queue';
 import { MemberCountRecorder } from './member-counts.recorder';
@@ -146,8 +147,18 @@ export function register(app: App, deps: ScreenDeps, feature: MappingFeature, po
   app.event('team_join', async ({ event }) => onUserEvent(event, 'team_join'));
   app.event('user_change', async ({ event }) => onUserEvent(event, 'user_change'));
 
-  deps.scheduler.schedule(scheduledPassJob(service), deps.config.schedules.mapping);
+  deps.scheduler.schedule(
+    scheduledPassJob(service, async () => {
+      await ports.workspace.refresh();
+      return ports.workspace.isLive();
+    }),
+    deps.config.schedules.mapping,
+  );
   deps.hooks.workspaceWentLive.push(() => {
+    // From now on the scheduled pass visits this tenant (mapping.job.ts).
+    deps.scheduler
+      .markTenant(MAPPING_JOBS.scheduledPass, deps.clock.now())
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not mark the tenant for the scheduled mapping pass'));
     void deps.scheduler.runExclusive(fullPass, 'event');
   });
   deps.hooks.memberChanged.push((member, before) => changes.onMemberChanged(member, before));

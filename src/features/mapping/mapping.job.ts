@@ -4,6 +4,7 @@
  * full pass that runs when the workspace goes live.
  */
 import type { JobDefinition } from '../../platform/scheduler/scheduler';
+import { MARK_GRACE_MS } from '../../platform/scheduler/tenant-job-markers.repository';
 import { MAPPING_JOBS } from './ids';
 import type { MappingService } from './mapping.service';
 
@@ -17,12 +18,24 @@ export const MAPPING_LEASE_MS = 90_000;
 /** One lease for every mapping pass: a scheduled pass and a full pass never run at once. */
 export const MAPPING_LEASE = 'mapping.pass';
 
-export function scheduledPassJob(service: Pick<MappingService, 'runScheduledPass'>): JobDefinition {
+/**
+ * The scheduled pass visits only tenants marked for it: a workspace going live marks its tenant
+ * (and every process marks the live ones at start), and a pass that finds the workspace no
+ * longer live unmarks it, so tenants without a live workspace cost the schedule nothing.
+ */
+export function scheduledPassJob(service: Pick<MappingService, 'runScheduledPass'>, workspaceLive?: () => Promise<boolean>): JobDefinition {
   return {
     name: MAPPING_JOBS.scheduledPass,
     lease: MAPPING_LEASE,
     leaseMs: MAPPING_LEASE_MS,
-    run: () => service.runScheduledPass(),
+    visits: 'marked',
+    ...(workspaceLive ? { pendingWork: workspaceLive } : {}),
+    run: async ({ clock, unmarkIfMarkedBefore }) => {
+      const lookedAt = clock.now().getTime();
+      const report = await service.runScheduledPass();
+      if (report.ran === false && report.reason === 'not_live') await unmarkIfMarkedBefore(new Date(lookedAt - MARK_GRACE_MS));
+      return report;
+    },
   };
 }
 

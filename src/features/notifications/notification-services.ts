@@ -14,13 +14,20 @@ import { PreferencesService } from './preferences.service';
 import type { CollectionSource } from '../../db/tenant-collection';
 import type { Db } from 'mongodb';
 import { DeliveryTenants } from './outbox/delivery-tenants.repository';
+import { OrphanSweepMarks } from './delivery/orphan-sweep-marks';
+import type { Scheduler } from '../../platform/scheduler/scheduler';
 
 /**
  * The notification repositories, built from the tenant-scoped database and the raw one (where
- * the delivery worker's marks of due tenants live), for the composition root and tests.
+ * the delivery worker's marks of due tenants live), for the composition root and tests. With the
+ * scheduler, hand-offs mark their tenant for the orphan sweep (orphan-sweep-marks.ts).
  */
-export function createNotificationRepos(deps: { db: CollectionSource; globalDb: Db }): { outbox: OutboxRepository; preferences: PreferencesRepository } {
-  return { outbox: new OutboxRepository(deps.db, new DeliveryTenants(deps.globalDb)), preferences: new PreferencesRepository(deps.db) };
+export function createNotificationRepos(deps: { db: CollectionSource; globalDb: Db; scheduler?: Pick<Scheduler, 'markTenant'>; clock?: Clock }): {
+  outbox: OutboxRepository;
+  preferences: PreferencesRepository;
+} {
+  const sweepMarks = deps.scheduler && deps.clock ? new OrphanSweepMarks(deps.scheduler, deps.clock) : undefined;
+  return { outbox: new OutboxRepository(deps.db, new DeliveryTenants(deps.globalDb), sweepMarks), preferences: new PreferencesRepository(deps.db) };
 }
 export type NotificationRepos = ReturnType<typeof createNotificationRepos>;
 

@@ -47,6 +47,8 @@ export class OutboxRepository {
   constructor(
     db: CollectionSource,
     private readonly dueTenants: DeliveryTenants,
+    /** Marks the tenant for the orphan sweep before a hand-off writes (the connector always passes it; tests of the outbox alone may not). */
+    private readonly sweepMarks?: { beforeHandOff(): Promise<void> },
   ) {
     const collections = openOutboxCollections(db);
     this.collections = collections;
@@ -58,6 +60,8 @@ export class OutboxRepository {
 
   // Hand-off.
   async enqueue(request: NotificationRequest, fingerprint: string, now: Date): Promise<EnqueueResult> {
+    // Before the first write: a crash between the two inserts leaves an orphan the sweep must find.
+    await this.sweepMarks?.beforeHandOff();
     const result = await this.handoff.enqueue(request, fingerprint, now);
     // After the queue entry (see delivery-tenants.repository.ts); a duplicate may have restored one.
     if (result.outcome === 'created' || result.existing.status === 'queued') await this.markDue(now);

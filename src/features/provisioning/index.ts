@@ -11,7 +11,7 @@ import type { MemberDirectory } from '../members/member-directory';
 import type { WelcomeMember } from '../notifications/notification-services';
 import type { ScreenDeps } from '../ports';
 import { createProvisioningRepos, type ProvisioningRepos } from './provisioning-repos';
-import { RESUME_SYNC_CRON, resumeSyncJob, syncJob } from './sync.job';
+import { RESUME_SYNC_CRON, RESUME_SYNC_JOB, resumeSyncJob, syncJob } from './sync.job';
 import { SyncService } from './sync.service';
 import { registerPanel } from './home/panel.listeners';
 import { registerHistory } from './home/history.listeners';
@@ -47,6 +47,7 @@ export function createSyncService(deps: FeatureDeps, repos: ProvisioningRepos, p
     directory: deps.directory,
     clock: deps.clock,
     logger: deps.logger.child({ feature: 'provisioning' }),
+    markResumable: (at) => deps.scheduler.markTenant(RESUME_SYNC_JOB, at),
     ...(ports.welcome ? { welcome: ports.welcome } : {}),
   });
 }

@@ -3,6 +3,7 @@
  * Only while the workspace is live: a pending or disconnected workspace syncs nothing.
  */
 import type { JobDefinition, Scheduler } from '../../platform/scheduler/scheduler';
+import { MARK_GRACE_MS } from '../../platform/scheduler/tenant-job-markers.repository';
 import type { SyncService } from './sync.service';
 
 export const PROVISIONING_JOB = 'provisioning.sync';
@@ -19,7 +20,9 @@ const SYNC_LEASE_MS = 90_000;
 /**
  * Resumes an interrupted sync, if any. It takes the sync's lease only when a run is marked
  * running and no live process holds that lease (its holder died), so on an ordinary minute it
- * is one read and never holds the lease a scheduled sync or "Sync now" needs.
+ * is one read and never holds the lease a scheduled sync or "Sync now" needs. It visits only
+ * tenants marked for it (a sync marks its tenant before its run is marked running) and unmarks
+ * a tenant with no run left running, so idle tenants cost it nothing.
  */
 export function resumeSyncJob(
   scheduler: Pick<Scheduler, 'runExclusive' | 'isLeaseHeld'>,
@@ -38,9 +41,15 @@ export function resumeSyncJob(
   return {
     name: RESUME_SYNC_JOB,
     leaseMs: SYNC_LEASE_MS,
-    run: async () => {
+    visits: 'marked',
+    pendingWork: () => sync.hasRunMarkedRunning(),
+    run: async ({ clock, unmarkIfMarkedBefore }) => {
       if (!(await workspaceLive())) return { skipped: 'workspace not live' };
-      if (!(await sync.hasRunMarkedRunning())) return { skipped: 'nothing_to_resume' };
+      const lookedAt = clock.now().getTime();
+      if (!(await sync.hasRunMarkedRunning())) {
+        await unmarkIfMarkedBefore(new Date(lookedAt - MARK_GRACE_MS));
+        return { skipped: 'nothing_to_resume' };
+      }
       if (await scheduler.isLeaseHeld(PROVISIONING_JOB)) return { skipped: 'the sync is running on a live process' };
       const outcome = await scheduler.runExclusive(resume, 'event');
       if (!outcome.ran) return { skipped: outcome.reason };

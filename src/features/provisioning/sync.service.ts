@@ -28,6 +28,8 @@ export interface SyncServiceDeps {
   logger: Logger;
   /** Queues the welcome DM of members a sync created while invitations are on (the notification worker sends it). */
   welcome?: WelcomeMember;
+  /** Marks the tenant for the resume job before a sync's run is marked running (tenant-job-markers.repository.ts). */
+  markResumable(at: Date): Promise<void>;
 }
 
 export type SyncOutcome = { ran: false; reason: 'not_configured' | 'nothing_to_resume' } | { ran: true; run: SyncRun };
@@ -66,7 +68,10 @@ export class SyncService {
       const interrupted = await this.takeInterrupted();
       if (interrupted) return this.execute(interrupted, config);
     }
-    const run = await deps.runs.start(options.kind, options.trigger, deps.clock.now());
+    const now = deps.clock.now();
+    // Previews are never resumed; a sync is, if its process dies: mark first, then the run.
+    if (options.kind === 'sync') await deps.markResumable(now);
+    const run = await deps.runs.start(options.kind, options.trigger, now);
     await deps.runs.update(run.id, { phase: 'reading' });
     return this.execute({ ...run, phase: 'reading' }, config);
   }

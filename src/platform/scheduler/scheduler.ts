@@ -1,6 +1,8 @@
 /**
  * Scheduled jobs, run once per tenant across all connector processes. node-cron only
- * triggers; each tick fans out over the tenants with an installation, and each tenant's run
+ * triggers; each tick fans out over the tenants with an installation, or, for a job planned
+ * with `visits: 'marked'`, over the tenants marked as having work for it
+ * (tenant-job-markers.repository.ts: idle tenants cost such a job nothing), and each tenant's run
  * takes that tenant's tick and lease in MongoDB first (another process holding it means
  * "already running elsewhere": skip), renews it while running, and stores the report the job
  * returns. Ticks, leases and run reports are tenant data (their collections are
@@ -9,11 +11,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
-import { tenantIdOrUndefined } from '../../tenancy/tenant-scope';
+import { currentTenantId, tenantIdOrUndefined } from '../../tenancy/tenant-scope';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { JobRunRepository } from './job-run.repository';
 import type { LeaseRepository } from './lease.repository';
+import type { TenantJobMarkers } from './tenant-job-markers.repository';
 import type { JobTickRepository } from './tick.repository';
 
 export interface JobContext {
@@ -22,6 +25,12 @@ export interface JobContext {
   trigger: 'schedule' | 'manual' | 'event';
   clock: Clock;
   logger: Logger;
+  /**
+   * For a job with `visits: 'marked'`: deletes this tenant's mark for the job unless it was
+   * written at or after `before`. The job calls it when it found no work, with `before` a grace
+   * period before it looked (see tenant-job-markers.repository.ts).
+   */
+  unmarkIfMarkedBefore(before: Date): Promise<void>;
 }
 
 export interface JobDefinition {
@@ -31,6 +40,13 @@ export interface JobDefinition {
   lease?: string;
   /** How long the lease lasts without renewal; renewed every third of it while running. */
   leaseMs: number;
+  /**
+   * Which tenants a tick visits: every tenant with an installation (the default), or only those
+   * marked for this job's name (`Scheduler.markTenant`); the job unmarks a tenant with nothing left.
+   */
+  visits?: 'installed' | 'marked';
+  /** For a job visiting marked tenants: whether the current tenant has work for it (checked in every installed tenant once per start). */
+  pendingWork?: () => Promise<boolean>;
   run(context: JobContext): Promise<Record<string, unknown>>;
 }
 
@@ -55,6 +71,8 @@ export interface SchedulerDeps {
   runs: JobRunRepository;
   /** Which process takes each cron tick (see tick.repository.ts). */
   ticks: JobTickRepository;
+  /** The tenants marked for jobs that visit marked tenants only. */
+  markers: TenantJobMarkers;
   clock: Clock;
   logger: Logger;
 }
@@ -75,6 +93,14 @@ export class Scheduler {
   }
 
   /**
+   * Marks the current tenant as having work for the job `job` (one that visits marked tenants
+   * only), as of `at`. Call it before writing that work (see tenant-job-markers.repository.ts).
+   */
+  async markTenant(job: string, at: Date): Promise<void> {
+    await this.deps.markers.mark(job, currentTenantId(`marking ${job}`), at);
+  }
+
+  /**
    * Plans `job` on `expression` (node-cron syntax). Features plan while they register;
    * nothing triggers until `start()`, which the composition root calls once the app is up.
    */
@@ -82,8 +108,13 @@ export class Scheduler {
     this.planned.push({ job, expression });
   }
 
-  /** Starts the cron triggers of every planned job. */
+  /**
+   * Starts the cron triggers of every planned job. For each job that visits marked tenants and
+   * says what pending work is, every installed tenant with some is marked once per process
+   * start (work written before marks existed); only marks are read afterwards.
+   */
   start(): void {
+    for (const { job } of this.planned) if (job.visits === 'marked' && job.pendingWork) void this.markTenantsWithPendingWork(job);
     for (const { job, expression } of this.planned) {
       // `date` is the tick itself (the time the expression matched), the same in every process.
       const task = cron.schedule(expression, (context) => {
@@ -109,6 +140,13 @@ export class Scheduler {
     return this.runExclusive(planned.job, trigger);
   }
 
+  /** Runs one tick of the planned job `name` for every tenant it visits, as its cron trigger would (the idle benchmark prices each schedule's tick). */
+  runPlannedTick(name: string, tick: Date): Promise<void> {
+    const planned = this.planned.find(({ job }) => job.name === name);
+    if (!planned) throw new Error(`no job named ${name} is planned`);
+    return this.runTickForEveryTenant(planned.job, tick);
+  }
+
   /**
    * Runs `job` now if no other process is running it. Never throws: a failing job is logged
    * and recorded as failed.
@@ -116,7 +154,8 @@ export class Scheduler {
   runExclusive(job: JobDefinition, trigger: 'schedule' | 'manual' | 'event', tick?: Date): Promise<JobOutcome> {
     const run = this.runWithLease(job, trigger, tick);
     this.inFlight.add(run);
-    void run.finally(() => this.inFlight.delete(run));
+    // The caller handles `run`'s failure (a store error taking the lease); this copy must not crash the process.
+    void run.finally(() => this.inFlight.delete(run)).catch(() => undefined);
     return run;
   }
 
@@ -145,20 +184,28 @@ export class Scheduler {
    * failing tenant is logged and the others go on.
    */
   async runTickForEveryTenant(job: JobDefinition, tick: Date): Promise<void> {
-    await this.forEveryTenant(job, () => this.runTick(job, tick));
+    const tenants = job.visits === 'marked' ? () => this.deps.markers.tenantsOf(job.name) : () => this.deps.tenants.scheduledIds();
+    await this.forEveryTenant(job, tenants, () => this.runTick(job, tick));
   }
 
-  /** Runs `job` now for every scheduled tenant (e.g. at start), as its schedule would, TENANT_RUNS_AT_ONCE at a time. */
+  /**
+   * Runs `job` now for every tenant with an installation, marked or not (e.g. once at start, so
+   * work written before marks existed is found too), as its schedule would, TENANT_RUNS_AT_ONCE at a time.
+   */
   async runForEveryTenant(job: JobDefinition, trigger: 'manual' | 'event' = 'event'): Promise<void> {
-    await this.forEveryTenant(job, async () => {
-      await this.runExclusive(job, trigger);
-    });
+    await this.forEveryTenant(
+      job,
+      () => this.deps.tenants.scheduledIds(),
+      async () => {
+        await this.runExclusive(job, trigger);
+      },
+    );
   }
 
-  private async forEveryTenant(job: JobDefinition, runOne: () => Promise<void>): Promise<void> {
+  private async forEveryTenant(job: JobDefinition, tenants: () => AsyncIterable<string>, runOne: () => Promise<void>): Promise<void> {
     const ids: string[] = [];
     try {
-      for await (const id of this.deps.tenants.scheduledIds()) ids.push(id);
+      for await (const id of tenants()) ids.push(id);
     } catch (error) {
       this.deps.logger.warn({ err: error, job: job.name }, 'could not list the tenants; skipped this run');
       return;
@@ -175,6 +222,16 @@ export class Scheduler {
       if (running.size >= TENANT_RUNS_AT_ONCE) await Promise.race(running);
     }
     await Promise.allSettled([...running]);
+  }
+
+  private async markTenantsWithPendingWork(job: JobDefinition): Promise<void> {
+    await this.forEveryTenant(
+      job,
+      () => this.deps.tenants.scheduledIds(),
+      async () => {
+        if (!this.stopping && (await job.pendingWork!())) await this.markTenant(job.name, this.deps.clock.now());
+      },
+    );
   }
 
   /** Stops triggering and waits for running jobs to finish. */
@@ -201,7 +258,11 @@ export class Scheduler {
       Math.max(1_000, Math.floor(job.leaseMs / 3)),
     );
     try {
-      const report = await job.run({ now: startedAt, clock, logger, trigger });
+      const tenantId = tenantIdOrUndefined();
+      const unmarkIfMarkedBefore = async (before: Date) => {
+        if (tenantId !== undefined) await this.deps.markers.unmarkIfMarkedBefore(job.name, tenantId, before);
+      };
+      const report = await job.run({ now: startedAt, clock, logger, trigger, unmarkIfMarkedBefore });
       await runs.record({
         job: job.name,
         holder: this.holder,

@@ -7,6 +7,7 @@ import type { SeedUser } from '../../../scripts/slack-emulator';
 import { emailKey } from '../../../src/features/members/member.types';
 import { createProvisioningRepos, DEFAULT_MAX_DEACTIVATION_SHARE, type ProvisioningConfig, type SlackUserRecord } from '../../../src/features/provisioning';
 import { PROVISIONING_JOB, RESUME_SYNC_JOB } from '../../../src/features/provisioning/sync.job';
+import { addIdleInstalledTenant, markedFor, visitsOf } from '../../support/idle-tenant';
 import { startTestConnector, type TestConnector } from '../../support/connector';
 import { connectorView, storeRepos } from '../../support/store-repos';
 
@@ -82,6 +83,25 @@ describe('provisioning sync after a crash', () => {
     // The job's next tick, as the cron fires it every minute on any live process.
     expect(await scheduler.runPlannedNow(RESUME_SYNC_JOB, 'event')).toMatchObject({ ran: true, report: { runId: dead.id, status: 'completed' } });
     expect(await provisioning().runs.latest(5)).toEqual([expect.objectContaining({ id: dead.id, status: 'completed', counts: { created: 230 } })]);
+  });
+
+  it('is found by the resume tick through the mark its sync left on the tenant; an installed tenant with nothing running is not visited', async () => {
+    await provisioning().config.save(EVERYONE, 'm-admin', new Date());
+    await addIdleInstalledTenant(t.connector);
+    const { scheduler } = t.connector.deps;
+    const tenant = t.connector.config.defaultWorkspaceId;
+    // A sync marks its tenant before its run is marked running; previews do not.
+    expect(await markedFor(t.connector, RESUME_SYNC_JOB)).toEqual([]);
+    expect(await syncNow()).toMatchObject({ ran: true, report: { status: 'completed' } });
+    expect(await markedFor(t.connector, RESUME_SYNC_JOB)).toEqual([tenant]);
+
+    // What a process killed while reading users.list leaves: a run marked running, its lease expired.
+    const dead = await provisioning().runs.start('sync', 'schedule', new Date());
+    await provisioning().runs.update(dead.id, { phase: 'reading' });
+    await scheduler.runPlannedTick(RESUME_SYNC_JOB, new Date('2026-12-01T10:00:30Z'));
+    expect(await provisioning().runs.latest(1)).toEqual([expect.objectContaining({ id: dead.id, status: 'completed' })]);
+    // The idle tenant's installation is live, yet the tick took nothing there: no tick, no report.
+    expect(await visitsOf(t.connector, RESUME_SYNC_JOB)).toEqual([tenant]);
   });
 
   it('leaves a running preview alone: previews run without the sync lease, so a free lease is no sign of a dead process', async () => {

@@ -3,6 +3,7 @@ import { JobRunRepository } from '../../../src/platform/scheduler/job-run.reposi
 import { LeaseRepository } from '../../../src/platform/scheduler/lease.repository';
 import { Scheduler, type JobDefinition } from '../../../src/platform/scheduler/scheduler';
 import { JobTickRepository } from '../../../src/platform/scheduler/tick.repository';
+import { TenantJobMarkers } from '../../../src/platform/scheduler/tenant-job-markers.repository';
 import { openTestDatabase, type TestDatabase } from '../../support/store';
 
 describe('Scheduler (embedded store)', () => {
@@ -30,6 +31,7 @@ describe('Scheduler (embedded store)', () => {
       leases: new LeaseRepository(t.db),
       runs: new JobRunRepository(t.db),
       ticks: new JobTickRepository(t.db),
+      markers: new TenantJobMarkers(t.db),
       // One tenant; these tests are about leases and ticks on a plain database.
       tenants: {
         scheduledIds: async function* () {

@@ -4,6 +4,7 @@
  * twice at once on any connector process, while different imports may.
  */
 import type { JobDefinition, JobOutcome, Scheduler } from '../../../platform/scheduler/scheduler';
+import { MARK_GRACE_MS } from '../../../platform/scheduler/tenant-job-markers.repository';
 import type { ImportRepository } from './import.repository';
 import type { ImportRunRepository } from './import-run.repository';
 import type { ImportService } from './import.service';
@@ -49,6 +50,8 @@ export const RESUME_IMPORTS_CRON = '30 * * * * *';
  * Runs again, on a live process, each import a dead process left with a run marked running:
  * under the import's own lease, so an import really running elsewhere is left alone (held),
  * and the new run closes the abandoned one first. Starts nothing for imports with no such run.
+ * Visits only tenants marked for it (an import marks its tenant before its run is marked
+ * running) and unmarks a tenant with no run left running, so idle tenants cost it nothing.
  */
 export function resumeImportsJob(
   scheduler: Pick<Scheduler, 'runExclusive' | 'isLeaseHeld'>,
@@ -58,9 +61,14 @@ export function resumeImportsJob(
   return {
     name: RESUME_IMPORTS_JOB,
     leaseMs: IMPORT_LEASE_MS,
-    run: async () => {
+    visits: 'marked',
+    pendingWork: async () => (await runs.importIdsWithRunning()).length > 0,
+    run: async ({ clock, unmarkIfMarkedBefore }) => {
       const report = { interrupted: 0, resumed: 0, stillRunning: 0 };
-      for (const importId of await runs.importIdsWithRunning()) {
+      const lookedAt = clock.now().getTime();
+      const running = await runs.importIdsWithRunning();
+      if (running.length === 0) await unmarkIfMarkedBefore(new Date(lookedAt - MARK_GRACE_MS));
+      for (const importId of running) {
         // Really running on a live process: not interrupted.
         if (await scheduler.isLeaseHeld(importLeaseName(importId))) {
           report.stillRunning += 1;
@@ -86,8 +94,13 @@ export function importsJob(
   return {
     name: IMPORTS_JOB,
     leaseMs: IMPORT_LEASE_MS,
-    run: async () => {
+    // Only tenants with an import: creating one marks its tenant; the job unmarks a tenant with none left.
+    visits: 'marked',
+    pendingWork: async () => (await imports.listAll()).length > 0,
+    run: async ({ clock, unmarkIfMarkedBefore }) => {
+      const lookedAt = clock.now().getTime();
       const all = await imports.listAll();
+      if (all.length === 0) await unmarkIfMarkedBefore(new Date(lookedAt - MARK_GRACE_MS));
       const report = { imports: all.length, ran: 0, skipped: 0, failed: 0 };
       for (const imp of all) {
         const outcome = await runImportExclusive(scheduler, service, imp.id, 'schedule');

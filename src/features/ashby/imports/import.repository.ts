@@ -28,11 +28,16 @@ export interface ImportSettings {
 export class ImportRepository {
   private readonly imports: Collection<ImportDocument>;
 
-  constructor(db: CollectionSource) {
+  /** `beforeCreate`: marks the tenant for the scheduled imports job before an import is written (the connector passes it). */
+  constructor(
+    db: CollectionSource,
+    private readonly beforeCreate?: (at: Date) => Promise<void>,
+  ) {
     this.imports = db.collection<ImportDocument>(ASHBY_IMPORT_INDEXES.collection);
   }
 
   async create(settings: ImportSettings, ownerMemberId: string, now: Date): Promise<AshbyImport> {
+    await this.beforeCreate?.(now);
     const doc: ImportDocument = {
       _id: `imp-${randomUUID()}`,
       applicationId: settings.applicationId,

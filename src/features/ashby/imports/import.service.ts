@@ -63,6 +63,8 @@ export interface ImportServiceDeps {
   /** PIGMENT_BASE_URL, without trailing slash. */
   /** The current tenant's platform base URL. */
   pigmentBaseUrl: () => string;
+  /** Marks the tenant for the resume job before an import's run is marked running (tenant-job-markers.repository.ts). */
+  markResumable(at: Date): Promise<void>;
 }
 
 export type RunImportResult = { ran: false; reason: 'not_found' } | { ran: true; run: ImportRun };
@@ -113,7 +115,10 @@ export class ImportService {
     if (!found) return { ran: false, reason: 'not_found' };
     const logger = deps.logger.child({ importId, trigger });
     await deps.runs.closeAbandoned(importId, deps.clock.now());
-    const started = await deps.runs.start(importId, trigger, deps.clock.now());
+    const now = deps.clock.now();
+    // Mark first, then the run: the resume job finds the tenant if this process dies.
+    await deps.markResumable(now);
+    const started = await deps.runs.start(importId, trigger, now);
     const tally = new RunTally();
     let outcome: RunOutcome;
     let fullRead: boolean | undefined;

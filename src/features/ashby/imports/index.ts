@@ -10,7 +10,7 @@ import type { MemberServices } from '../../members';
 import type { ScreenDeps } from '../../ports';
 import type { AshbyApiFactory } from '../ashby-api.types';
 import type { ImportApplicationSource, ImportConnectionSource } from './import-connections';
-import { importsJob, RESUME_IMPORTS_CRON, resumeImportsJob } from './import.job';
+import { IMPORTS_JOB, importsJob, RESUME_IMPORTS_CRON, RESUME_IMPORTS_JOB, resumeImportsJob } from './import.job';
 import { ImportRepository } from './import.repository';
 import { ImportRowRepository } from './import-row.repository';
 import { registerImportRowRoutes } from './import-rows.routes';
@@ -45,7 +45,7 @@ export interface ImportsFeature {
 
 /** The repositories and the run service (the feature's register and tests build them alike). */
 export function createImports(deps: FeatureDeps, wiring: ImportsWiring): ImportsFeature {
-  const imports = new ImportRepository(deps.db);
+  const imports = new ImportRepository(deps.db, (at) => deps.scheduler.markTenant(IMPORTS_JOB, at));
   const runs = new ImportRunRepository(deps.db);
   const rows = new ImportRowRepository(deps.db);
   const service = new ImportService({
@@ -63,6 +63,7 @@ export function createImports(deps: FeatureDeps, wiring: ImportsWiring): Imports
     clock: deps.clock,
     logger: deps.logger.child({ feature: 'ashby', component: 'imports' }),
     pigmentBaseUrl: tenantBaseUrl,
+    markResumable: (at) => deps.scheduler.markTenant(RESUME_IMPORTS_JOB, at),
   });
   return { imports, runs, rows, service };
 }

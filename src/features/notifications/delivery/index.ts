@@ -62,7 +62,8 @@ export function registerDelivery(
     name: 'notifications.delivery',
     start: () => {
       worker.start();
-      // A crash before the last start may have left notifications out of the queue.
+      // A crash before the last start may have left notifications out of the queue (in any
+      // installed tenant: marks written by an older version may be missing).
       void deps.scheduler.runForEveryTenant(orphans);
     },
     stop: () => worker.stop(),

@@ -5,6 +5,8 @@
  *   finished (failed ones stay for people to investigate); FerretDB has no TTL indexes.
  * - orphans: unfinished notifications that lost their queue entry (a crash between two
  *   writes) are put back in the queue. Both read the whole outbox, so they run now and then.
+ *   The orphan sweep visits only tenants marked by a hand-off (orphan-sweep-marks.ts) and
+ *   unmarks a tenant once every notification its mark stands for is past the age cut-off.
  */
 import type { JobDefinition } from '../../../platform/scheduler/scheduler';
 import type { OutboxRepository } from '../outbox.repository';
@@ -40,11 +42,24 @@ export function retentionJob(outbox: Pick<OutboxRepository, 'deleteFinishedBefor
   };
 }
 
+/**
+ * A mark stands for hand-offs up to ORPHAN_MARK_REFRESH_MS after it (each process marks a
+ * tenant at most that often), plus a minute for clocks apart: once a sweep's cut-off is past
+ * that, it has seen them all and the mark can go.
+ */
+const MARK_COVERS_MS = 5 * 60_000 + 60_000;
+
 export function requeueOrphansJob(outbox: Pick<OutboxRepository, 'requeueOrphans'>): JobDefinition {
   return {
     name: OUTBOX_JOBS.requeueOrphans,
     lease: OUTBOX_HOUSEKEEPING_LEASE,
     leaseMs: 10 * 60_000,
-    run: async ({ now }) => ({ requeued: await outbox.requeueOrphans(new Date(now.getTime() - ORPHAN_AGE_MS)) }),
+    visits: 'marked',
+    run: async ({ now, unmarkIfMarkedBefore }) => {
+      const before = new Date(now.getTime() - ORPHAN_AGE_MS);
+      const requeued = await outbox.requeueOrphans(before);
+      await unmarkIfMarkedBefore(new Date(before.getTime() - MARK_COVERS_MS));
+      return { requeued };
+    },
   };
 }

@@ -9,6 +9,7 @@ import { pendingMemberId, type AshbyImport } from '../../../../src/features/ashb
 import { API_KEY, deliveredNotification, OWNER, runImport, startImportsWorld, type ImportsWorld } from './imports-fixture';
 import { storeRepos } from '../../../support/store-repos';
 import { RESUME_IMPORTS_JOB } from '../../../../src/features/ashby/imports';
+import { addIdleInstalledTenant, markedFor, visitsOf } from '../../../support/idle-tenant';
 import { ABANDONED_RUN_ERROR } from '../../../../src/features/ashby/imports/import-run.repository';
 
 describe('Ashby import runs', () => {
@@ -140,6 +141,27 @@ describe('Ashby import runs', () => {
     expect(abandoned).toMatchObject({ id: dead.id, status: 'failed', error: ABANDONED_RUN_ERROR });
     expect(latest).toMatchObject({ status: 'completed', counts: { created: 1 } });
     expect(await rows(imp.id)).toEqual([expect.objectContaining({ employeeName: 'Ada Lovelace' })]);
+  });
+
+  it('is found by the resume tick through the mark its run left on the tenant; an installed tenant with nothing running is not visited', async () => {
+    hire('Ada Lovelace');
+    const imp = await newImport();
+    const connector = world.t.connector;
+    await addIdleInstalledTenant(connector);
+    const tenant = connector.config.defaultWorkspaceId;
+    // An import marks its tenant before its run is marked running.
+    expect(await markedFor(connector, RESUME_IMPORTS_JOB)).toEqual([]);
+    await run(imp.id);
+    expect(await markedFor(connector, RESUME_IMPORTS_JOB)).toEqual([tenant]);
+
+    // What a process killed mid-run leaves: a run marked running, its lease expired.
+    const dead = await world.feature.runs.start(imp.id, 'schedule', new Date());
+    await connector.deps.scheduler.runPlannedTick(RESUME_IMPORTS_JOB, new Date('2026-12-01T10:00:30Z'));
+    const [latest, abandoned] = await world.feature.runs.latest(imp.id, 5);
+    expect(abandoned).toMatchObject({ id: dead.id, status: 'failed', error: ABANDONED_RUN_ERROR });
+    expect(latest).toMatchObject({ status: 'completed' });
+    // The idle tenant's installation is live, yet the tick took nothing there: no tick, no report.
+    expect(await visitsOf(connector, RESUME_IMPORTS_JOB)).toEqual([tenant]);
   });
 
   it('reads only what changed on the next run (the sync token), and a re-run never duplicates rows', async () => {

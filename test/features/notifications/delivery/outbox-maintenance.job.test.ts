@@ -6,7 +6,14 @@ import { requeueOrphansJob, retentionJob } from '../../../../src/features/notifi
 import { createLogger } from '../../../../src/platform/logger';
 
 const now = new Date('2026-11-22T04:20:00Z');
-const context = { now, clock: { now: () => now }, logger: createLogger({ level: 'silent' }).logger, trigger: 'schedule' as const };
+const unmarkedBefore: Date[] = [];
+const context = {
+  now,
+  clock: { now: () => now },
+  logger: createLogger({ level: 'silent' }).logger,
+  trigger: 'schedule' as const,
+  unmarkIfMarkedBefore: async (before: Date) => void unmarkedBefore.push(before),
+};
 
 describe('outbox jobs', () => {
   it('removes what finished more than the retention period ago', async () => {
@@ -21,6 +28,10 @@ describe('outbox jobs', () => {
     const job = requeueOrphansJob({ requeueOrphans: async (before) => (cutoffs.push(before), 1) });
     expect(await job.run(context)).toEqual({ requeued: 1 });
     expect(cutoffs).toEqual([new Date('2026-11-22T04:15:00Z')]);
+    // The tenant's mark goes only if it was written before every hand-off it stands for
+    // (marks are refreshed every 5 minutes, plus a minute for clocks) was past that cut-off.
+    expect(unmarkedBefore).toEqual([new Date('2026-11-22T04:09:00Z')]);
+    expect(job.visits).toBe('marked');
   });
 
   it('share one lease, so they never run together in any process', () => {
