@@ -7,6 +7,7 @@ import { benchConnector } from './bench/connector.bench';
 import { benchDelivery } from './bench/delivery.bench';
 import { benchMapping } from './bench/mapping.bench';
 import { benchProvisioning } from './bench/provisioning.bench';
+import { benchFairness, benchTenantProcesses, benchTenants } from './bench/tenants.bench';
 import { writeBenchmarksFile, type BenchmarkSection } from './bench/report';
 
 const BENCHMARKS: Record<string, () => Promise<BenchmarkSection>> = {
@@ -17,6 +18,9 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkSection>> = {
   mapping: benchMapping,
   delivery: benchDelivery,
   provisioning: benchProvisioning,
+  tenants: benchTenants,
+  'tenant-processes': benchTenantProcesses,
+  fairness: benchFairness,
 };
 
 /** `npm run bench` runs them all; `npm run bench -- delivery` only the ones named. */

@@ -38,6 +38,8 @@ export interface ConnectorOptions {
   clock?: Clock;
   /** Shorter leases, polls and backoff for tests; production uses the defaults. */
   tuning?: ConnectorTuning;
+  /** The store client emits command events (benchmarks count round trips on `store.client`). */
+  monitorStoreCommands?: boolean;
 }
 
 export interface Connector {
@@ -71,7 +73,13 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
   };
 
   try {
-    const store = await openStore({ uri: config.mongo.uri, dbName: config.mongo.dbName, dataDir: config.dataDir, logger });
+    const store = await openStore({
+      uri: config.mongo.uri,
+      dbName: config.mongo.dbName,
+      dataDir: config.dataDir,
+      logger,
+      ...(options.monitorStoreCommands ? { monitorCommands: true } : {}),
+    });
     stack.push(() => store.close());
     await ensureIndexes(store.db, ALL_INDEXES);
 

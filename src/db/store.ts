@@ -22,6 +22,8 @@ export interface OpenStoreOptions {
   dbName: string;
   dataDir: string;
   logger: Logger;
+  /** Emit the driver's command events (`commandStarted`…): benchmarks count store round trips with them. */
+  monitorCommands?: boolean;
 }
 
 /** Connects (starting the embedded store first when `uri` is unset) and checks the server answers. */
@@ -35,6 +37,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     // Fail fast while the store is down, so the HTTP API can answer 503 instead of hanging.
     serverSelectionTimeoutMS: 5_000,
     connectTimeoutMS: 5_000,
+    ...(options.monitorCommands ? { monitorCommands: true } : {}),
   });
   try {
     await client.connect();
