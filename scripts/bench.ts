@@ -27,7 +27,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkSection>> = {
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(
-      `Usage: npm run bench [-- ${Object.keys(BENCHMARKS).join(' | ')} ...]\nReads no connector setting (each benchmark starts its own emulator and store); optional *_BENCH_* variables (e.g. DELIVERY_BENCH_NOTIFICATIONS, MAPPING_BENCH_USERS) size the runs.\n`,
+      `Usage: npm run bench [-- ${Object.keys(BENCHMARKS).join(' | ')} ...]\nReads no connector setting (each benchmark starts its own emulator and store); optional *_BENCH_* variables (e.g. DELIVERY_BENCH_NOTIFICATIONS, MAPPING_BENCH_USERS, TENANTS_BENCH_COUNTS) size the runs.\n`,
     );
     return;
   }

@@ -76,9 +76,6 @@ async function startFleet(tenants: number, rateLimitScale: number): Promise<Flee
 
 /** A fresh database with every tenant seeded. */
 async function seedDatabase(fleet: Fleet): Promise<Db> {
-  // What an interrupted run of this benchmark left in the shared PostgreSQL.
-  for (const { name } of (await fleet.client.db().admin().listDatabases()).databases)
-    if (name.startsWith('pigment_bench_tenants_')) await fleet.client.db(name).dropDatabase();
   const db = fleet.client.db(`pigment_bench_tenants_${Date.now().toString(36)}`);
   await ensureIndexes(db, ALL_INDEXES);
   const started = Date.now();
@@ -304,6 +301,26 @@ export async function benchTenants(): Promise<BenchmarkSection> {
   for (const tenants of counts) {
     const fleet = await startFleet(tenants, 1);
     try {
+      await measureTenants(fleet, tenants, floor, add, tenants === counts.at(-1));
+    } catch (error) {
+      // A process that died (e.g. the store refusing connections) is a finding of this size, not the end of the benchmark.
+      add({ name: `${fmt(tenants)} tenants`, value: `not measured to the end: ${(error as Error).message.split('\n')[0]}` });
+    } finally {
+      await stopFleet(fleet).catch(() => undefined);
+    }
+  }
+  return { title: `Tenants: aggregate delivery (${counts.join(', ')} tenants)`, store: STORE_NAME, figures };
+}
+
+async function measureTenants(
+  fleet: Fleet,
+  tenants: number,
+  floor: { steadyMs: number; withBurstMs: number },
+  add: (figure: Figure) => void,
+  last: boolean,
+): Promise<void> {
+  {
+    {
       await seedDatabase(fleet);
       const [connector] = await startConnectors(fleet, 1);
       const load = sampleLoad();
@@ -352,12 +369,9 @@ export async function benchTenants(): Promise<BenchmarkSection> {
         note: `bottleneck: ${cpu.busiest}; ${complete ? `lost ${lost}` : 'not all delivered (stopped)'}, sent twice ${twice}; one connector process with ${process.env.DELIVERY_CONCURRENCY ?? '16'} lanes`,
       });
       await connector!.stop();
-      if (tenants === counts.at(-1)) add(await planOfLookup(fleet.db, tenants));
-    } finally {
-      await stopFleet(fleet);
+      if (last) add(await planOfLookup(fleet.db, tenants));
     }
   }
-  return { title: `Tenants: aggregate delivery (${counts.join(', ')} tenants)`, store: STORE_NAME, figures };
 }
 
 // ---------------------------------------------------------------------------------------------
