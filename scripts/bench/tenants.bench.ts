@@ -562,7 +562,7 @@ export async function benchFairness(): Promise<BenchmarkSection> {
     const p99Quiet = percentile(quiet.sorted, 99);
     const p99Busy = percentile(busy.sorted, 99);
     const describe = (l: { sorted: number[]; lost: number; twice: number }) =>
-      `p50 ${percentile(l.sorted, 50).toFixed(0)} ms, p99 ${percentile(l.sorted, 99).toFixed(0)} ms, max ${l.sorted.at(-1)?.toFixed(0)} ms (${fmt(l.sorted.length)} delivered, lost ${l.lost}, sent twice ${l.twice})`;
+      `p50 ${percentile(l.sorted, 50).toFixed(0)} ms, p99 ${percentile(l.sorted, 99).toFixed(0)} ms, max ${l.sorted.at(-1)?.toFixed(0)} ms (${fmt(l.sorted.length)} delivered, ${l.lost} not delivered when the wait ended, sent twice ${l.twice})`;
     add({ name: 'no backlog: hand-off → chat.postMessage', value: describe(quiet), note: loadQuiet.text });
     add({
       name: `backlog of ${fmt(backlog)} for another tenant: hand-off → chat.postMessage`,
