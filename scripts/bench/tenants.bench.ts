@@ -320,57 +320,55 @@ async function measureTenants(
   last: boolean,
 ): Promise<void> {
   {
-    {
-      await seedDatabase(fleet);
-      const [connector] = await startConnectors(fleet, 1);
-      const load = sampleLoad();
-      const items = Array.from({ length: PER_TENANT * tenants }, (_, i) => {
-        // Interleaved: every tenant's first notification, then every tenant's second…
-        const tenant = i % tenants;
-        const k = Math.floor(i / tenants);
-        return { tenantId: benchTenantId(tenant), id: `f1-${tenant}-${k}`, memberId: benchMemberId(k % USERS_PER_TENANT) };
-      });
-      const before = await fleet.emulator.summary();
-      const cpuBefore = await readCpu(fleet, [connector!]);
-      const started = Date.now();
-      let offeredMs = 0;
-      const offering = postAll([connector!], items).then(
-        () => (offeredMs = Date.now() - started),
-        () => undefined,
-      );
-      const after = await waitDelivered(fleet, before.distinct, items.length, started, maxRunMs());
-      const delivered = after.distinct - before.distinct;
-      const complete = delivered >= items.length;
-      if (complete) await offering;
-      const wallMs = (complete ? Math.max(...Object.values(after.lastAtByTeam)) : Date.now()) - started;
-      const cpuAfter = await readCpu(fleet, [connector!]);
-      if (complete) await waitQueueEmpty(fleet.db);
-      const { posts } = await fleet.emulator.arrivals('f1-');
-      const { lost, twice } = lostAndTwice(
-        posts,
-        items.map((item) => item.id),
-      );
-      const limited = (after.calls['chat.postMessage']?.limited ?? 0) - (before.calls['chat.postMessage']?.limited ?? 0);
-      const measuredLoad = load.stop();
-      const loadText = measuredLoad.text;
-      const cpu = describeCpu(cpuBetween(cpuBefore, cpuAfter), wallMs, 1, measuredLoad.mean);
-      const ratio = wallMs / floor.steadyMs;
-      add({
-        name: `${fmt(tenants)} tenants: delivered per second, wall ÷ floor`,
-        value: complete
-          ? `${((items.length / wallMs) * 1000).toFixed(1)}/s (${fmt(items.length)} in ${seconds(wallMs)}, offered in ${seconds(offeredMs)}); wall ÷ floor ${ratio.toFixed(2)}`
-          : `${((delivered / wallMs) * 1000).toFixed(1)}/s: only ${fmt(delivered)} of ${fmt(items.length)} delivered when the run was stopped at ${seconds(wallMs)} (TENANTS_BENCH_MAX_SECONDS); wall ÷ floor > ${ratio.toFixed(1)}`,
-        ...(tenants === 100 ? { target: `≤ 1.1 × floor: ${ratio <= 1.1 ? 'met' : 'missed'}` } : {}),
-        note: `floor ${seconds(floor.steadyMs)} for the slowest tenant = (${PER_TENANT} − 1) ÷ ${POST_MESSAGE_PER_WORKSPACE.perMinute}/min per workspace at Slack's steady pace (with the emulator's burst of ${POST_MESSAGE_PER_WORKSPACE.burst} per workspace and ${POST_MESSAGE_PER_CHANNEL.burst} per DM it is ${seconds(floor.withBurstMs)}: ${PER_TENANT} per tenant, ${Math.ceil(PER_TENANT / USERS_PER_TENANT)} per DM); slowest tenant's last message at ${seconds(wallMs)}; chat.postMessage refused with 429: ${fmt(limited)}; ${loadText}`,
-      });
-      add({
-        name: `${fmt(tenants)} tenants: CPU and bottleneck`,
-        value: cpu.text,
-        note: `bottleneck: ${cpu.busiest}; ${complete ? `lost ${lost}` : 'not all delivered (stopped)'}, sent twice ${twice}; one connector process with ${process.env.DELIVERY_CONCURRENCY ?? '16'} lanes`,
-      });
-      await connector!.stop();
-      if (last) add(await planOfLookup(fleet.db, tenants));
-    }
+    await seedDatabase(fleet);
+    const [connector] = await startConnectors(fleet, 1);
+    const load = sampleLoad();
+    const items = Array.from({ length: PER_TENANT * tenants }, (_, i) => {
+      // Interleaved: every tenant's first notification, then every tenant's second…
+      const tenant = i % tenants;
+      const k = Math.floor(i / tenants);
+      return { tenantId: benchTenantId(tenant), id: `f1-${tenant}-${k}`, memberId: benchMemberId(k % USERS_PER_TENANT) };
+    });
+    const before = await fleet.emulator.summary();
+    const cpuBefore = await readCpu(fleet, [connector!]);
+    const started = Date.now();
+    let offeredMs = 0;
+    const offering = postAll([connector!], items).then(
+      () => (offeredMs = Date.now() - started),
+      () => undefined,
+    );
+    const after = await waitDelivered(fleet, before.distinct, items.length, started, maxRunMs());
+    const delivered = after.distinct - before.distinct;
+    const complete = delivered >= items.length;
+    if (complete) await offering;
+    const wallMs = (complete ? Math.max(...Object.values(after.lastAtByTeam)) : Date.now()) - started;
+    const cpuAfter = await readCpu(fleet, [connector!]);
+    if (complete) await waitQueueEmpty(fleet.db);
+    const { posts } = await fleet.emulator.arrivals('f1-');
+    const { lost, twice } = lostAndTwice(
+      posts,
+      items.map((item) => item.id),
+    );
+    const limited = (after.calls['chat.postMessage']?.limited ?? 0) - (before.calls['chat.postMessage']?.limited ?? 0);
+    const measuredLoad = load.stop();
+    const loadText = measuredLoad.text;
+    const cpu = describeCpu(cpuBetween(cpuBefore, cpuAfter), wallMs, 1, measuredLoad.mean);
+    const ratio = wallMs / floor.steadyMs;
+    add({
+      name: `${fmt(tenants)} tenants: delivered per second, wall ÷ floor`,
+      value: complete
+        ? `${((items.length / wallMs) * 1000).toFixed(1)}/s (${fmt(items.length)} in ${seconds(wallMs)}, offered in ${seconds(offeredMs)}); wall ÷ floor ${ratio.toFixed(2)}`
+        : `${((delivered / wallMs) * 1000).toFixed(1)}/s: only ${fmt(delivered)} of ${fmt(items.length)} delivered when the run was stopped at ${seconds(wallMs)} (TENANTS_BENCH_MAX_SECONDS); wall ÷ floor > ${ratio.toFixed(1)}`,
+      ...(tenants === 100 ? { target: `≤ 1.1 × floor: ${ratio <= 1.1 ? 'met' : 'missed'}` } : {}),
+      note: `floor ${seconds(floor.steadyMs)} for the slowest tenant = (${PER_TENANT} − 1) ÷ ${POST_MESSAGE_PER_WORKSPACE.perMinute}/min per workspace at Slack's steady pace (with the emulator's burst of ${POST_MESSAGE_PER_WORKSPACE.burst} per workspace and ${POST_MESSAGE_PER_CHANNEL.burst} per DM it is ${seconds(floor.withBurstMs)}: ${PER_TENANT} per tenant, ${Math.ceil(PER_TENANT / USERS_PER_TENANT)} per DM); slowest tenant's last message at ${seconds(wallMs)}; chat.postMessage refused with 429: ${fmt(limited)}; ${loadText}`,
+    });
+    add({
+      name: `${fmt(tenants)} tenants: CPU and bottleneck`,
+      value: cpu.text,
+      note: `bottleneck: ${cpu.busiest}; ${complete ? `lost ${lost}` : 'not all delivered (stopped)'}, sent twice ${twice}; one connector process with ${process.env.DELIVERY_CONCURRENCY ?? '16'} lanes`,
+    });
+    await connector!.stop();
+    if (last) add(await planOfLookup(fleet.db, tenants));
   }
 }
 
