@@ -9,6 +9,7 @@ import { benchHome } from './bench/home.bench';
 import { benchIdle } from './bench/idle.bench';
 import { benchMapping } from './bench/mapping.bench';
 import { benchProvisioning } from './bench/provisioning.bench';
+import { benchFairness, benchTenantProcesses, benchTenants } from './bench/tenants.bench';
 import { writeBenchmarksFile, type BenchmarkSection } from './bench/report';
 
 const BENCHMARKS: Record<string, () => Promise<BenchmarkSection>> = {
@@ -21,13 +22,16 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkSection>> = {
   provisioning: benchProvisioning,
   home: benchHome,
   idle: benchIdle,
+  tenants: benchTenants,
+  'tenant-processes': benchTenantProcesses,
+  fairness: benchFairness,
 };
 
 /** `npm run bench` runs them all; `npm run bench -- delivery` only the ones named. */
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(
-      `Usage: npm run bench [-- ${Object.keys(BENCHMARKS).join(' | ')} ...]\nReads no connector setting (each benchmark starts its own emulator and store); optional *_BENCH_* variables (e.g. DELIVERY_BENCH_NOTIFICATIONS, MAPPING_BENCH_USERS) size the runs.\n`,
+      `Usage: npm run bench [-- ${Object.keys(BENCHMARKS).join(' | ')} ...]\nReads no connector setting (each benchmark starts its own emulator and store); optional *_BENCH_* variables (e.g. DELIVERY_BENCH_NOTIFICATIONS, MAPPING_BENCH_USERS, TENANTS_BENCH_COUNTS) size the runs.\n`,
     );
     return;
   }

@@ -66,7 +66,7 @@ export function writeBenchmarksFile(root: string, command: string, sections: Ben
   const header = [
     '# Benchmarks',
     '',
-    'Produced by `npm run bench` (all) or `npm run bench -- NAME` (connector, mapping, delivery, provisioning, home, idle; that section only). Each section says when, where and on which store its figures were measured.',
+    'Produced by `npm run bench` (all) or `npm run bench -- NAME` (connector, mapping, delivery, provisioning, home, idle, tenants, tenant-processes, fairness; that section only). Each section says when, where and on which store its figures were measured.',
     '',
   ];
   fs.writeFileSync(file, `${header.join('\n')}\n${body.join('\n')}`);
