@@ -366,8 +366,8 @@ const GLOBAL_COLLECTIONS = new Set(ALL_INDEXES.filter((definition) => definition
 
 /**
  * Which tenant a document of a global collection belongs to. Install link uses and OAuth
- * state uses belong to their link's or state's tenant; seen Slack event ids belong to no
- * tenant (an id and a type, nothing else) and are left out.
+ * state uses belong to their link's or state's tenant; seen Slack event ids and the store's
+ * migration record belong to no tenant and are left out.
  */
 function globalOwners(docs: Map<string, Document[]>): Map<string, (doc: Document) => string | undefined> {
   const linkOwner = new Map((docs.get('slack_install_links') ?? []).map((link) => [String(link._id), String(link.tenantId)]));
@@ -383,6 +383,8 @@ function globalOwners(docs: Map<string, Document[]>): Map<string, (doc: Document
     ['slack_oauth_state_uses', (doc) => stateOwner.get(String(doc._id)) ?? 'unknown state'],
     ['delivery_tenants', (doc) => String(doc._id)],
     [SEEN_EVENTS_COLLECTION, () => undefined],
+    // The deployment's record that no single-workspace data is left to move: no tenant's.
+    ['store_migrations', () => undefined],
   ]);
 }
 

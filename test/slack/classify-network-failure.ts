@@ -1,7 +1,7 @@
 /**
- * Run as its own process by slack-error.int.test.ts: calls auth.test on each URL given with a
- * real WebClient (100 ms timeout, no retries) and prints classifySlackError of the failure, one
- * JSON line per URL. Outside Jest, because Jest's sandbox has its own `Error`, so the WebClient
+ * Run as its own process by slack-error.int.test.ts: calls auth.test on each `<timeoutMs>@<url>`
+ * given with a real WebClient (that timeout, no retries) and prints classifySlackError of the
+ * failure, one JSON line per URL. Outside Jest, because Jest's sandbox has its own `Error`, so the WebClient
  * fails its `instanceof Error` check on fetch's TypeError and drops the socket's code with it.
  */
 import { WebClient } from '@slack/web-api';
@@ -18,8 +18,11 @@ const quiet = {
 };
 
 async function main(): Promise<void> {
-  for (const url of process.argv.slice(2)) {
-    const client = new WebClient('xoxb-1', { slackApiUrl: url, timeout: 100, retryConfig: { retries: 0 }, logger: quiet });
+  for (const arg of process.argv.slice(2)) {
+    const at = arg.indexOf('@');
+    const timeout = Number(arg.slice(0, at));
+    const url = arg.slice(at + 1);
+    const client = new WebClient('xoxb-1', { slackApiUrl: url, timeout, retryConfig: { retries: 0 }, logger: quiet });
     const failure = await client.auth.test().then(
       () => ({ kind: 'answered' }),
       (error: unknown) => classifySlackError(error),

@@ -81,7 +81,14 @@ describe('classifySlackError on the WebClient’s own errors', () => {
   });
 
   it('a refused connection never reached Slack; a reset one or a timeout may have', async () => {
-    const urls = [`http://127.0.0.1:${await closedPort()}/api/`, await serve((request) => request.socket.destroy()), await serve(() => undefined)];
+    // The refused and the reset call get a long timeout: on a loaded machine a first request can
+    // take longer than a short one to fail, and would be read as a timeout. Only the silent
+    // server is meant to meet the client's timeout.
+    const urls = [
+      `10000@http://127.0.0.1:${await closedPort()}/api/`,
+      `10000@${await serve((request) => request.socket.destroy())}`,
+      `200@${await serve(() => undefined)}`,
+    ];
     // In a process of its own: see classify-network-failure.ts for why not in Jest.
     const child = spawnTs('test/slack/classify-network-failure.ts', urls);
     // 'close', not 'exit': by then every line of its output has been read.
