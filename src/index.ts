@@ -86,16 +86,16 @@ async function runSandboxFromSources(): Promise<void> {
     if (parent === root) throw new Error('the sandbox sources (scripts/sandbox) are not here: set the Slack settings to run the connector');
     root = parent;
   }
-  let tsx: { require: (id: string, from: string) => unknown };
   try {
-    tsx = require('tsx/cjs/api') as typeof tsx;
+    // Registered for the whole process (not namespaced), so the sandbox shares the modules already loaded (pino's symbols…).
+    (require('tsx/cjs/api') as { register: () => unknown }).register();
   } catch {
     process.stderr.write(
       'No Slack settings are given, and the sandbox needs the dev dependencies (npm install). Set the Slack settings to run the connector.\n',
     );
     process.exit(1);
   }
-  const sandbox = tsx.require(path.join(root, 'scripts', 'sandbox', 'main.ts'), __filename) as { runSandbox(): Promise<void> };
+  const sandbox = require(path.join(root, 'scripts', 'sandbox', 'main.ts')) as { runSandbox(): Promise<void> };
   await sandbox.runSandbox();
 }
 

@@ -59,6 +59,12 @@ function entityHtml(inner: string, names: MentionNames): string {
   if (target.startsWith('#')) {
     return `<span class="mk-mention">#${escapeHtml(unescapeSlack(label ?? target.slice(1)))}</span>`;
   }
+  if (target.startsWith('!date^')) {
+    // <!date^seconds^{token}|fallback>: Slack formats the time in the reader's zone; the sandbox shows it in UTC.
+    const seconds = Number(target.split('^')[1]);
+    const shown = Number.isFinite(seconds) ? `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC` : (label ?? '');
+    return `<time class="mk-date">${escapeHtml(shown)}</time>`;
+  }
   if (target.startsWith('!')) {
     const special = target.slice(1).split('^')[0] ?? '';
     return `<span class="mk-mention">@${escapeHtml(unescapeSlack(label ?? special))}</span>`;
