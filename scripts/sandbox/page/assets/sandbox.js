@@ -147,13 +147,17 @@
       return;
     }
     const faultButton = target.closest('button[data-fault]');
-    if (faultButton) post('fault', { kind: faultButton.dataset.fault });
+    if (faultButton) {
+      faultButton.blur();
+      post('fault', { kind: faultButton.dataset.fault });
+    }
   });
 
   document.addEventListener('change', (event) => {
     const target = event.target;
     const fault = target.closest('input[data-fault]');
     if (fault) {
+      fault.blur();
       post('fault', { kind: fault.dataset.fault, on: fault.checked });
       return;
     }
@@ -219,6 +223,8 @@
     const form = event.target.closest('form[data-platform]');
     if (!form) return;
     event.preventDefault();
+    // The panel is redrawn only while nothing in it has focus: let go of the form.
+    document.activeElement?.blur();
     post(`platform/${form.dataset.platform}`, Object.fromEntries(new FormData(form)));
   });
 
