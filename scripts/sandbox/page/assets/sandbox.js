@@ -5,6 +5,9 @@
   const who = { team: params.get('team') || '', user: params.get('user') || '', tab: document.body.dataset.tab || 'home' };
   let version = '';
   let busy = 0;
+  // Set while a person fills a platform form, so the periodic redraw does not undo their choices.
+  let panelEdited = false;
+  let panelHtml = '';
   const files = new Map();
 
   const $ = (id) => document.getElementById(id);
@@ -32,7 +35,10 @@
     who.team = screen.team;
     who.user = screen.user;
     const panel = $('panel');
-    if (screen.panel !== undefined && !panel.contains(document.activeElement)) panel.innerHTML = screen.panel;
+    if (screen.panel !== undefined && screen.panel !== panelHtml && !panelEdited && !panel.contains(document.activeElement)) {
+      panelHtml = screen.panel;
+      panel.innerHTML = screen.panel;
+    }
     if (screen.version === version) return;
     version = screen.version;
     $('sidebar').innerHTML = screen.sidebar;
@@ -153,6 +159,12 @@
     }
   });
 
+  for (const kind of ['input', 'change']) {
+    document.addEventListener(kind, (event) => {
+      if (event.target.closest('#panel form[data-platform]')) panelEdited = true;
+    });
+  }
+
   document.addEventListener('change', (event) => {
     const target = event.target;
     const fault = target.closest('input[data-fault]');
@@ -225,6 +237,7 @@
     event.preventDefault();
     // The panel is redrawn only while nothing in it has focus: let go of the form.
     document.activeElement?.blur();
+    panelEdited = false;
     post(`platform/${form.dataset.platform}`, Object.fromEntries(new FormData(form)));
   });
 
