@@ -31,7 +31,7 @@ describe('the sandbox in a browser, as a member', () => {
     const before = await page.locator('li[data-notification]').count();
     await form.getByRole('button', { name: 'Send' }).click();
     const item = page.locator('li[data-notification]').first();
-    await page.waitForFunction((n) => document.querySelectorAll('li[data-notification]').length > n, before);
+    await page.locator('li[data-notification]').nth(before).waitFor();
     return (await item.getAttribute('data-notification'))!;
   }
 
@@ -46,10 +46,8 @@ describe('the sandbox in a browser, as a member', () => {
     await automations.uncheck();
     // The Home is published again with the saved choice.
     await page.locator('.surface-home', { hasText: 'Comments, replies and mentions' }).waitFor();
-    await page.waitForFunction(() => {
-      const box = [...document.querySelectorAll<HTMLInputElement>('.surface-home input[type="checkbox"]')].find((b) => b.value === 'automation');
-      return box !== undefined && !box.checked && document.querySelector('.surface-home')?.textContent?.includes('Every type is on') === false;
-    });
+    await page.locator('.surface-home input[type="checkbox"][value="automation"]:not(:checked)').waitFor();
+    await page.locator('.surface-home:not(:has-text("Every type is on"))').waitFor();
     await screenshot(page, 'member-1-settings');
 
     const sent: Record<string, string> = {};
