@@ -71,4 +71,28 @@ describe('the sandbox in a browser, as a member', () => {
     expect(await statusOf(sent['async_task/snapshot']!)).toHaveProperty('openedInSlackAt');
     await page.close();
   });
+
+  it('recovers from the faults switched on from the page: 429s from Slack and a dropped Socket Mode connection', async () => {
+    const page = await run.openAs(PIGMENT, EMMA, 'messages');
+    await page.getByRole('checkbox', { name: /answer 429/ }).check();
+    await page.locator('input[data-fault="rate-limit"]:checked').waitFor();
+    const id = await send(page, 'conversation/reply', 'Delivered despite the 429s');
+    await page.locator('.msg', { hasText: 'Delivered despite the 429s' }).waitFor({ timeout: 60_000 });
+    expect((await statusOf(id)).status).toBe('delivered');
+    await page.getByRole('checkbox', { name: /answer 429/ }).uncheck();
+    await page.locator('input[data-fault="rate-limit"]:not(:checked)').waitFor();
+
+    await page.getByRole('button', { name: 'Drop the Socket Mode connection' }).click();
+    await page.locator('#panel', { hasText: '1 dropped' }).waitFor();
+    await screenshot(page, 'member-4-faults');
+    // Bolt's Socket Mode client connects again; a press in the Home then reaches the app.
+    await run.sandbox.emulator.socket.waitForConnections(1, 30_000);
+    await page.getByTestId('tab-home').click();
+    await page.locator('.surface-home').getByRole('checkbox', { name: 'Conversations' }).uncheck();
+    await page.locator('.surface-home input[type="checkbox"][value="conversation"]:not(:checked)').waitFor();
+    const skipped = await send(page, 'conversation/mention', 'Switched off after the reconnection');
+    await page.locator(`li[data-notification="${skipped}"] .status`, { hasText: 'skipped' }).waitFor();
+    expect(await statusOf(skipped)).toMatchObject({ status: 'skipped', reason: 'disabled_by_member' });
+    await page.close();
+  });
 });
