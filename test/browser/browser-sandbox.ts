@@ -56,6 +56,7 @@ export async function startBrowserSandbox(label: string, options: { mongoDb?: st
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       // Confirm dialogs (Slack's `confirm` objects) are accepted, as a person who means it would.
       page.on('dialog', (dialog) => void dialog.accept());
+      page.on('console', (message) => appendSuiteLog(`[browser ${message.type()}] ${message.text()}\n`));
       await page.goto(`${sandbox.pageUrl}?team=${teamId}&user=${userId}&tab=${tab}`);
       await page.locator('#sidebar .sb-team').waitFor();
       return page;

@@ -324,7 +324,7 @@ function pageShell(switcherOptions: string, tab: Tab): string {
 <header class="topbar"><b>Pigment for Slack</b> <span class="sb-muted">sandbox — an emulated Slack, no workspace needed</span>
 <label class="switcher">Acting as <select id="as" data-testid="as">${switcherOptions}</select></label></header>
 <div class="layout"><aside class="sidebar" id="sidebar"></aside><main class="main" id="main"><div class="empty">Loading…</div></main>
-<aside class="panel" id="panel"></aside></div><div id="modals"></div>
+<aside class="panel" id="panel"></aside></div><div id="modals"></div><div id="toast" class="toast" role="alert" hidden></div>
 <script src="/sandbox/assets/sandbox.js"></script></body></html>`;
 }
 

@@ -21,7 +21,14 @@
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ team: who.team, user: who.user, tab: who.tab, ...body }),
       });
-      return await response.json();
+      const answer = await response.json();
+      // What Slack would show as "something went wrong": the page says what the app or the emulator answered.
+      if (answer.ok === false) {
+        console.warn(`sandbox ${route}: ${answer.error}`);
+        $('toast').textContent = `${route}: ${answer.error}`;
+        $('toast').hidden = false;
+      }
+      return answer;
     } finally {
       busy -= 1;
       if (busy === 0) document.body.classList.remove('busy');
