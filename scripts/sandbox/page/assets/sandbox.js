@@ -36,9 +36,16 @@
     }
   }
 
+  // Redraws may overlap (polling, and one after each action): an older answer never replaces a newer one.
+  let asked = 0;
+  let drawn = 0;
+
   async function refresh(withPanel) {
+    const mine = ++asked;
     const query = new URLSearchParams({ team: who.team, user: who.user, tab: who.tab, panel: withPanel ? '1' : '0' });
     const screen = await (await fetch(`/sandbox/screen?${query}`)).json();
+    if (mine < drawn) return;
+    drawn = mine;
     who.team = screen.team;
     who.user = screen.user;
     const panel = $('panel');
