@@ -348,8 +348,19 @@ export function loadConfig(envFile = '.env'): Config {
   return parseConfig(process.env);
 }
 
+/**
+ * Whether `npm start` should run the local sandbox (scripts/sandbox) instead of the
+ * connector: only outside production and only when no Slack setting at all is given. Any
+ * SLACK_* variable, even a wrong one, means Slack was meant, and is validated as usual; in
+ * production missing settings stop the process, so a sandbox never starts by accident.
+ */
+export function sandboxWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NODE_ENV?.trim().toLowerCase() === 'production') return false;
+  return !Object.entries(env).some(([name, value]) => name.startsWith('SLACK_') && value !== undefined && value.trim() !== '');
+}
+
 /** Loads `.env` into process.env without overriding what the environment already sets. */
-function readEnvFile(envFile: string): void {
+export function readEnvFile(envFile = '.env'): void {
   // dotenv is imported lazily so tests that call parseConfig never read a developer's .env.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dotenv = require('dotenv') as typeof import('dotenv');

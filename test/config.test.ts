@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig, secretsOf } from '../src/config';
+import { ConfigError, parseConfig, sandboxWanted, secretsOf } from '../src/config';
 import { TEST_SECRETS, validEnv } from './support/factories';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -129,5 +129,24 @@ describe('parseConfig', () => {
       throw new Error('expected a ConfigError');
     })();
     for (const value of Object.values(badSecrets)) expect(error.message).not.toContain(value);
+  });
+});
+
+describe('sandboxWanted', () => {
+  it('is true with no Slack setting at all outside production', () => {
+    expect(sandboxWanted({})).toBe(true);
+    expect(sandboxWanted({ NODE_ENV: 'development', API_TOKEN: 'x', SLACK_BOT_TOKEN: '', SLACK_APP_TOKEN: '  ' })).toBe(true);
+  });
+
+  it('is false with any Slack setting, even a wrong one, which is then validated as usual', () => {
+    expect(sandboxWanted({ SLACK_BOT_TOKEN: 'not-a-token' })).toBe(false);
+    expect(sandboxWanted({ SLACK_RECEIVER: 'http' })).toBe(false);
+    expect(sandboxWanted({ SLACK_CLIENT_ID: '1.2' })).toBe(false);
+  });
+
+  it('is never true in production: missing settings stop the process there', () => {
+    expect(sandboxWanted({ NODE_ENV: 'production' })).toBe(false);
+    expect(sandboxWanted({ NODE_ENV: ' Production ' })).toBe(false);
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
   });
 });

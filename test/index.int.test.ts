@@ -53,6 +53,20 @@ describe('the connector process', () => {
     expect(output.stderr()).not.toContain('too-short-secret');
   });
 
+  it('with NODE_ENV=production and no Slack setting, exits 1 listing the missing settings (never a sandbox)', async () => {
+    const child = spawnTs('src/index.ts', [], childEnv({ NODE_ENV: 'production' }), cwd);
+    const output = collectOutput(child);
+    expect((await exitOf(child)).code).toBe(1);
+    const names = output
+      .stderr()
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(' ')[0]);
+    expect(names.sort()).toEqual(['API_TOKEN', 'ENCRYPTION_KEY', 'SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN'].sort());
+    expect(output.stdout()).not.toContain('sandbox');
+  });
+
   it('reads settings from a .env file in the working directory', async () => {
     fs.writeFileSync(path.join(cwd, '.env'), 'SLACK_BOT_TOKEN=not-a-bot-token\n');
     const child = spawnTs('src/index.ts', [], childEnv({}), cwd);
@@ -119,6 +133,31 @@ describe('the connector process', () => {
     const http = await waitForJsonLine<LogLine>(child, (l) => l.msg === 'HTTP API listening');
     await waitForJsonLine<LogLine>(child, (l) => l.msg === 'connector started');
     expect(await (await fetch(`${http.url}/readyz`)).json()).toMatchObject({ status: 'ready' });
+    child.kill('SIGTERM');
+    expect((await exitOf(child)).code).toBe(0);
+  });
+
+  it('runs the sandbox as `npm start` does when no Slack setting is given outside production: banner, page, secrets kept, SIGTERM stops it', async () => {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
+    const dataDir = path.join(cwd, 'data');
+    const env = childEnv({ DATA_DIR: dataDir, HTTP_PORT: '0', SANDBOX_PORT: '0', MONGODB_URI: testStoreUri(), MONGODB_DB: uniqueDbName('sandbox') });
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'index.js')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = collectOutput(child);
+    const pageUrl = await new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const found = /Open (http:\/\/127\.0\.0\.1:\d+\/sandbox)/.exec(output.stdout());
+        if (found?.[1]) resolve(found[1]);
+        else if (child.exitCode !== null) reject(new Error(`exited ${child.exitCode}: ${output.stderr()}`));
+        else setTimeout(check, 100);
+      };
+      check();
+    });
+    const page = await fetch(pageUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Pigment for Slack — sandbox');
+    const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'sandbox-secrets.json'), 'utf8')) as Record<string, string>;
+    expect(Object.keys(secrets).sort()).toEqual(['apiToken', 'clientSecret', 'encryptionKey', 'stateSecret']);
+    expect(output.stdout()).not.toContain(secrets.apiToken);
     child.kill('SIGTERM');
     expect((await exitOf(child)).code).toBe(0);
   });

@@ -89,6 +89,11 @@ export interface SlackEmulatorOptions {
   latency?: NetworkLatency;
   /** Called after each Web API call is answered (the CLI prints them). */
   onCall?: (call: RecordedCall) => void;
+  /**
+   * Pages served beside Slack's routes (the sandbox's), asked only for paths the emulator
+   * itself does not answer; resolves false to let the emulator answer 404.
+   */
+  pages?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 export type { NetworkLatency } from './latency';
@@ -473,7 +478,7 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
       serveDownload(req, res, path);
     } else if (path.startsWith('/_emulator/')) {
       send(res, await answerControl(req, path.slice('/_emulator/'.length), emulator));
-    } else {
+    } else if (!(await options.pages?.(req, res, url))) {
       send(res, { status: 404, body: { ok: false, error: 'not_found' } });
     }
   }
