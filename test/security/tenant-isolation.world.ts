@@ -382,6 +382,8 @@ function globalOwners(docs: Map<string, Document[]>): Map<string, (doc: Document
     ['slack_oauth_states', (doc) => String(JSON.parse(doc.installOptions?.metadata ?? '{}').tenantId)],
     ['slack_oauth_state_uses', (doc) => stateOwner.get(String(doc._id)) ?? 'unknown state'],
     ['delivery_tenants', (doc) => String(doc._id)],
+    // A tenant's marks for the jobs that visit marked tenants only (src/platform/scheduler).
+    ['tenant_job_markers', (doc) => String(doc.tenantId)],
     [SEEN_EVENTS_COLLECTION, () => undefined],
     // The deployment's record that no single-workspace data is left to move: no tenant's.
     ['store_migrations', () => undefined],
