@@ -75,6 +75,8 @@ describe('the sandbox in a browser, as an admin', () => {
 
   it('configures a provisioning sync, runs it and exports its report', async () => {
     const page = await run.openAs(PIGMENT, ALICE);
+    // Provisioning lives in the Home's Sync area (the row of area buttons under the attention items).
+    await page.locator('.surface-home').getByRole('button', { name: 'Sync', exact: true }).click();
     await page.locator('.surface-home').getByRole('button', { name: 'Configure' }).click();
     const config = await modalWith(page, 'Who is synced');
     await config.getByRole('radio', { name: 'Everyone in the Slack workspace' }).check();
