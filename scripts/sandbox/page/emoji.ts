@@ -5,6 +5,7 @@
 const EMOJI: Readonly<Record<string, string>> = {
   arrows_counterclockwise: '🔄',
   bell: '🔔',
+  bust_in_silhouette: '👤',
   camera_with_flash: '📸',
   card_index_dividers: '🗂️',
   double_vertical_bar: '⏸️',
@@ -17,6 +18,7 @@ const EMOJI: Readonly<Record<string, string>> = {
   information_source: 'ℹ️',
   large_green_circle: '🟢',
   leftwards_arrow_with_hook: '↩️',
+  key: '🔑',
   link: '🔗',
   lock: '🔒',
   mag: '🔍',
