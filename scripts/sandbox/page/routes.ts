@@ -37,6 +37,8 @@ export interface SandboxPagesDeps {
 
 const APP_NAME = 'Pigment';
 const ASSETS = path.join(__dirname, 'assets');
+/** htmx (a maintained library, `htmx.org` in devDependencies), served from node_modules: nothing is fetched from the network. */
+const HTMX = (): string => require.resolve('htmx.org/dist/htmx.min.js');
 
 type Json = Record<string, unknown>;
 
@@ -148,6 +150,23 @@ export function createSandboxPages(deps: SandboxPagesDeps): SandboxPages {
       modals: renderModals(input),
       ...(query.get('panel') === '0' ? {} : { panel: await panel(team) }),
     };
+  }
+
+  /**
+   * The page's parts as HTML for htmx's out-of-band swaps. When the page already shows `version`,
+   * only the panel comes back; `panel=0` (a platform form being edited) leaves the panel out.
+   */
+  async function parts(query: URLSearchParams): Promise<string> {
+    const { team, userId, tab } = who(query);
+    const input = screenInput(team, userId, tab);
+    const version = screenVersion(input);
+    const oob = (id: string, html: string) => `<div id="${id}" hx-swap-oob="innerHTML">${html}</div>`;
+    const out = [
+      `<div id="screen-state" hx-swap-oob="true" data-version="${escapeHtml(version)}" data-team="${escapeHtml(team.teamId)}" data-user="${escapeHtml(userId)}"></div>`,
+    ];
+    if (query.get('version') !== version) out.push(oob('sidebar', renderSidebar(input)), oob('main', renderMain(input)), oob('modals', renderModals(input)));
+    if (query.get('panel') !== '0') out.push(oob('panel', await panel(team)));
+    return out.join('');
   }
 
   /** Sends an interactive payload built by the emulator; resolves with the app's ack payload. */
@@ -288,6 +307,11 @@ export function createSandboxPages(deps: SandboxPagesDeps): SandboxPages {
         sendHtml(res, 200, pageShell(switcher(team.teamId, userId), tab));
       } else if (route === '/sandbox/screen') {
         sendJson(res, 200, await screen(url.searchParams));
+      } else if (route === '/sandbox/parts') {
+        sendHtml(res, 200, await parts(url.searchParams));
+      } else if (route === '/sandbox/assets/htmx.min.js' && req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(fs.readFileSync(HTMX()));
       } else if (route.startsWith('/sandbox/assets/') && req.method === 'GET') {
         const name = route.slice('/sandbox/assets/'.length);
         const type = name.endsWith('.js') ? 'text/javascript' : name.endsWith('.css') ? 'text/css' : undefined;
@@ -325,7 +349,9 @@ function pageShell(switcherOptions: string, tab: Tab): string {
 <label class="switcher">Acting as <select id="as" data-testid="as">${switcherOptions}</select></label></header>
 <div class="layout"><aside class="sidebar" id="sidebar"></aside><main class="main" id="main"><div class="empty">Loading…</div></main>
 <aside class="panel" id="panel"></aside></div><div id="modals"></div><div id="toast" class="toast" role="alert" hidden></div>
-<script src="/sandbox/assets/sandbox.js"></script></body></html>`;
+<div id="screen-state" hidden></div>
+<div id="poll" hidden hx-get="/sandbox/parts" hx-trigger="every 700ms, sandbox:refresh from:body" hx-sync="this:replace" hx-swap="none" hx-vals="js:{...sandboxPoll()}"></div>
+<script src="/sandbox/assets/htmx.min.js"></script><script src="/sandbox/assets/sandbox.js"></script></body></html>`;
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {

@@ -36,30 +36,60 @@
     }
   }
 
-  // Redraws may overlap (polling, and one after each action): an older answer never replaces a newer one.
-  let asked = 0;
-  let drawn = 0;
+  // Redraws are htmx's (#poll in the page: hx-get /sandbox/parts every 700 ms and on
+  // `sandbox:refresh`, out-of-band swaps of the server-rendered parts). hx-sync="this:replace"
+  // aborts a redraw still under way when a newer one starts, so an older answer never replaces a
+  // newer one; the server's version check sends the Slack parts only when they changed.
+  let panelAt = 0;
+  let panelWanted = true;
+  let started = false;
 
-  async function refresh(withPanel) {
-    const mine = ++asked;
-    const query = new URLSearchParams({ team: who.team, user: who.user, tab: who.tab, panel: withPanel ? '1' : '0' });
-    const screen = await (await fetch(`/sandbox/screen?${query}`)).json();
-    if (mine < drawn) return;
-    drawn = mine;
-    who.team = screen.team;
-    who.user = screen.user;
-    const panel = $('panel');
-    if (screen.panel !== undefined && screen.panel !== panelHtml && !panelEdited && !panel.contains(document.activeElement)) {
-      panelHtml = screen.panel;
-      panel.innerHTML = screen.panel;
-    }
-    if (screen.version === version) return;
-    version = screen.version;
-    $('sidebar').innerHTML = screen.sidebar;
-    $('main').innerHTML = screen.main;
-    $('modals').innerHTML = screen.modals;
-    document.body.dataset.version = String(Date.now());
+  function refresh(withPanel) {
+    if (withPanel) panelWanted = true;
+    htmx.trigger(document.body, 'sandbox:refresh');
   }
+
+  // hx-vals="js:{...sandboxPoll()}" on #poll: what the next redraw asks for. The panel (it asks the
+  // connector's HTTP API) is redrawn every 3 s or after an action, and never while a form in it is edited.
+  window.sandboxPoll = () => {
+    const withPanel = (panelWanted || Date.now() - panelAt > 3000) && !panelEdited && !$('panel').contains(document.activeElement);
+    if (withPanel) {
+      panelWanted = false;
+      panelAt = Date.now();
+    }
+    return { team: who.team, user: who.user, tab: who.tab, version, panel: withPanel ? '1' : '0' };
+  };
+
+  // Polls wait while an action is under way (its own redraw follows it).
+  document.body.addEventListener('htmx:confirm', (event) => {
+    if (event.target.id === 'poll' && busy > 0 && event.detail.triggeringEvent?.type !== 'sandbox:refresh') event.preventDefault();
+  });
+
+  document.body.addEventListener('htmx:oobBeforeSwap', (event) => {
+    const target = event.detail.target;
+    if (target.id !== 'panel') return;
+    // Htmx cannot tell "same HTML" or "being edited": the panel is left alone then, so a click or an edit is not undone.
+    const holder = document.createElement('div');
+    holder.append(event.detail.fragment.cloneNode(true));
+    if (panelEdited || target.contains(document.activeElement) || holder.innerHTML === panelHtml) event.detail.shouldSwap = false;
+    else panelHtml = holder.innerHTML;
+  });
+
+  document.body.addEventListener('htmx:oobAfterSwap', (event) => {
+    const state = event.detail.target;
+    if (state.id !== 'screen-state') return;
+    const drawn = $('screen-state');
+    who.team = drawn.dataset.team;
+    who.user = drawn.dataset.user;
+    if (drawn.dataset.version !== version) {
+      version = drawn.dataset.version;
+      document.body.dataset.version = String(Date.now());
+    }
+    if (!started) {
+      started = true;
+      syncUrl();
+    }
+  });
 
   function plain(text) {
     return { type: 'plain_text', text, emoji: true };
@@ -260,14 +290,5 @@
     document.body.dataset.tab = who.tab;
   }
 
-  refresh(true).then(() => {
-    syncUrl();
-    post('open-tab', {});
-  });
-  setInterval(() => {
-    if (busy === 0) refresh(false).catch(() => undefined);
-  }, 700);
-  setInterval(() => {
-    if (busy === 0) refresh(true).catch(() => undefined);
-  }, 3000);
+  post('open-tab', {});
 })();
