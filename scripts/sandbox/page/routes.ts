@@ -278,7 +278,8 @@ export function createSandboxPages(deps: SandboxPagesDeps): SandboxPages {
     },
     async fault(input) {
       const { team } = who(input);
-      const on = input.on === true;
+      // `true` from the page's htmx request (form-encoded); `true` in JSON from a script.
+      const on = input.on === true || input.on === 'true';
       if (input.kind === 'rate-limit') {
         faults.rateLimited = on;
         if (on) emulator.injectFault('*', { status: 429, probability: 0.5, retryAfter: 1 });
@@ -348,7 +349,7 @@ function pageShell(switcherOptions: string, tab: Tab): string {
 <header class="topbar"><b>Pigment for Slack</b> <span class="sb-muted">sandbox — an emulated Slack, no workspace needed</span>
 <label class="switcher">Acting as <select id="as" data-testid="as">${switcherOptions}</select></label></header>
 <div class="layout"><aside class="sidebar" id="sidebar"></aside><main class="main" id="main"><div class="empty">Loading…</div></main>
-<aside class="panel" id="panel"></aside></div><div id="modals"></div><div id="toast" class="toast" role="alert" hidden></div>
+<aside class="panel" id="panel" hx-swap="none" hx-vals="js:{...sandboxWho()}"></aside></div><div id="modals"></div><div id="toast" class="toast" role="alert" hidden></div>
 <div id="screen-state" hidden></div>
 <div id="poll" hidden hx-get="/sandbox/parts" hx-trigger="every 700ms, sandbox:refresh from:body" hx-sync="this:replace" hx-swap="none" hx-vals="js:{...sandboxPoll()}"></div>
 <script src="/sandbox/assets/htmx.min.js"></script><script src="/sandbox/assets/sandbox.js"></script></body></html>`;
@@ -369,6 +370,8 @@ async function readJson(req: IncomingMessage): Promise<Json> {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
   if (text === '') return {};
+  // htmx posts forms and hx-vals form-encoded.
+  if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   const value: unknown = JSON.parse(text);
   return isJson(value) ? value : {};
 }

@@ -196,11 +196,6 @@
       act(button, { type: 'button', ...(button.dataset.value !== undefined ? { value: button.dataset.value } : {}) });
       return;
     }
-    const faultButton = target.closest('button[data-fault]');
-    if (faultButton) {
-      faultButton.blur();
-      post('fault', { kind: faultButton.dataset.fault });
-    }
   });
 
   for (const kind of ['input', 'change']) {
@@ -211,12 +206,6 @@
 
   document.addEventListener('change', (event) => {
     const target = event.target;
-    const fault = target.closest('input[data-fault]');
-    if (fault) {
-      fault.blur();
-      post('fault', { kind: fault.dataset.fault, on: fault.checked });
-      return;
-    }
     if (target.id === 'as') {
       const [team, user] = target.value.split(':');
       who.team = team;
@@ -275,14 +264,35 @@
     files.set(el, picked);
   }
 
-  document.addEventListener('submit', (event) => {
-    const form = event.target.closest('form[data-platform]');
-    if (!form) return;
-    event.preventDefault();
-    // The panel is redrawn only while nothing in it has focus: let go of the form.
+  // The panel's forms and fault switches are htmx's (hx-post in platform-panel.ts, with who is acting from
+  // sandboxWho); what follows each of them is the same as after any action.
+  window.sandboxWho = () => ({ team: who.team, user: who.user, tab: who.tab });
+  const isApi = (event) => event.detail.requestConfig?.path?.startsWith('/sandbox/api/');
+  document.body.addEventListener('htmx:beforeRequest', (event) => {
+    if (!isApi(event)) return;
+    // The panel is redrawn only while nothing in it has focus: let go of the form or the switch.
     document.activeElement?.blur();
     panelEdited = false;
-    post(`platform/${form.dataset.platform}`, Object.fromEntries(new FormData(form)));
+    busy += 1;
+    document.body.classList.add('busy');
+  });
+  document.body.addEventListener('htmx:afterRequest', (event) => {
+    if (!isApi(event)) return;
+    busy -= 1;
+    if (busy === 0) document.body.classList.remove('busy');
+    let answer = {};
+    try {
+      answer = JSON.parse(event.detail.xhr.responseText);
+    } catch {
+      answer = { ok: false, error: `HTTP ${event.detail.xhr.status}` };
+    }
+    if (answer.ok === false) {
+      const route = event.detail.requestConfig.path.slice('/sandbox/api/'.length);
+      console.warn(`sandbox ${route}: ${answer.error}`);
+      $('toast').textContent = `${route}: ${answer.error}`;
+      $('toast').hidden = false;
+    }
+    refresh(true);
   });
 
   function syncUrl() {
