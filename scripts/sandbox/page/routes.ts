@@ -1,7 +1,8 @@
 /**
  * The sandbox page's routes, served by the Slack emulator beside Slack's own:
  *
- * - `GET /sandbox`: the page; `GET /sandbox/screen?team=&user=&tab=`: its parts as JSON.
+ * - `GET /sandbox`: the page; `GET /sandbox/parts?team=&user=&tab=&version=`: its parts as
+ *   HTML fragments for htmx's out-of-band swaps.
  * - `POST /sandbox/api/*`: what a person does in Slack (open a tab, press, choose, submit or
  *   close a modal), sent to the app through Socket Mode as the payloads Slack sends, built by
  *   the emulator's own builder (`interactionPayload`); and what the platform does (through the
@@ -136,20 +137,6 @@ export function createSandboxPages(deps: SandboxPagesDeps): SandboxPages {
     const asked = get('user');
     const userId = people.some((user) => user.id === asked) ? (asked as string) : (people.find((user) => user.is_admin)?.id ?? people[0]?.id ?? '');
     return { team, userId, tab: get('tab') === 'messages' ? 'messages' : 'home' };
-  }
-
-  async function screen(query: URLSearchParams): Promise<Json> {
-    const { team, userId, tab } = who(query);
-    const input = screenInput(team, userId, tab);
-    return {
-      version: screenVersion(input),
-      team: team.teamId,
-      user: userId,
-      sidebar: renderSidebar(input),
-      main: renderMain(input),
-      modals: renderModals(input),
-      ...(query.get('panel') === '0' ? {} : { panel: await panel(team) }),
-    };
   }
 
   /**
@@ -306,8 +293,6 @@ export function createSandboxPages(deps: SandboxPagesDeps): SandboxPages {
       if (route === '/sandbox' || route === '/sandbox/') {
         const { team, userId, tab } = who(url.searchParams);
         sendHtml(res, 200, pageShell(switcher(team.teamId, userId), tab));
-      } else if (route === '/sandbox/screen') {
-        sendJson(res, 200, await screen(url.searchParams));
       } else if (route === '/sandbox/parts') {
         sendHtml(res, 200, await parts(url.searchParams));
       } else if (route === '/sandbox/assets/htmx.min.js' && req.method === 'GET') {
