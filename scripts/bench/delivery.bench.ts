@@ -46,6 +46,7 @@ import { BenchDataRepository } from './bench-data.repository';
 import { requestChild, stopChild } from './child-ipc';
 import { fmt, seconds } from './measure';
 import { percentile, printFigure, type BenchmarkSection, type Figure } from './report';
+import { benchStoreSetting, type BenchStoreSetting } from './bench-store-setting';
 
 const CHILD_FLAG = '--delivery-bench-emulator';
 const TEAM = { id: 'T0DELIVBEN', name: 'Delivery Bench', domain: 'delivery-bench' };
@@ -64,25 +65,21 @@ const BENCH_CONCURRENCY = 16;
 /** The delivery calls counted per notification. */
 const DELIVERY_METHODS = ['chat.postMessage', 'conversations.open', 'conversations.history'];
 
-interface Settings {
+interface Settings extends BenchStoreSetting {
   notifications: number;
   members: number;
   rateLimitScale: number;
-  store: 'postgresql' | 'sqlite';
-  postgresqlUrl: string | undefined;
 }
 
 function settings(): Settings {
   const notifications = Number(process.env.DELIVERY_BENCH_NOTIFICATIONS ?? 10_000);
   const members = Number(process.env.DELIVERY_BENCH_MEMBERS ?? 2_000);
   const rateLimitScale = Number(process.env.DELIVERY_BENCH_RATE_SCALE ?? 17);
-  const store = process.env.DELIVERY_BENCH_STORE ?? 'postgresql';
   if (!Number.isInteger(notifications) || notifications < 100) throw new Error('DELIVERY_BENCH_NOTIFICATIONS must be a whole number ≥ 100');
   if (!Number.isInteger(members) || members < 1 || members > notifications)
     throw new Error('DELIVERY_BENCH_MEMBERS must be a whole number between 1 and the notifications');
   if (!(rateLimitScale > 0)) throw new Error('DELIVERY_BENCH_RATE_SCALE must be a positive number');
-  if (store !== 'postgresql' && store !== 'sqlite') throw new Error('DELIVERY_BENCH_STORE must be postgresql or sqlite');
-  return { notifications, members, rateLimitScale, store, postgresqlUrl: process.env.DELIVERY_BENCH_POSTGRESQL_URL || undefined };
+  return { notifications, members, rateLimitScale, ...benchStoreSetting('DELIVERY') };
 }
 
 const userId = (i: number) => `UDB${i.toString(36).toUpperCase().padStart(7, '0')}`;

@@ -36,6 +36,7 @@ import { createSlackEmulator } from '../slack-emulator';
 import { BenchDataRepository } from './bench-data.repository';
 import { fmt, seconds } from './measure';
 import { percentile, printFigure, type BenchmarkSection, type Figure } from './report';
+import { benchStoreSetting, type BenchStoreSetting } from './bench-store-setting';
 
 const TEAM = { id: 'T0HOMEBENC', name: 'Home Bench', domain: 'home-bench' };
 const ADMIN_SLACK_ID = 'U0HOMEADMN';
@@ -50,24 +51,20 @@ const TARGET_P95_MS = 1_000;
 const userId = (i: number) => `UHB${i.toString(36).toUpperCase().padStart(7, '0')}`;
 const memberId = (i: number) => `m-${i}`;
 
-interface Settings {
+interface Settings extends BenchStoreSetting {
   members: number;
   opens: number;
   otherTenants: number;
-  store: 'postgresql' | 'sqlite';
-  postgresqlUrl: string | undefined;
 }
 
 function settings(): Settings {
   const members = Number(process.env.HOME_BENCH_MEMBERS ?? 100_000);
   const opens = Number(process.env.HOME_BENCH_OPENS ?? 200);
   const otherTenants = Number(process.env.HOME_BENCH_OTHER_TENANTS ?? 3);
-  const store = process.env.HOME_BENCH_STORE ?? 'postgresql';
   if (!Number.isInteger(members) || members < 10_000) throw new Error('HOME_BENCH_MEMBERS must be a whole number ≥ 10000');
   if (!Number.isInteger(opens) || opens < 20) throw new Error('HOME_BENCH_OPENS must be a whole number ≥ 20');
   if (!Number.isInteger(otherTenants) || otherTenants < 0) throw new Error('HOME_BENCH_OTHER_TENANTS must be a whole number ≥ 0');
-  if (store !== 'postgresql' && store !== 'sqlite') throw new Error('HOME_BENCH_STORE must be postgresql or sqlite');
-  return { members, opens, otherTenants, store, postgresqlUrl: process.env.HOME_BENCH_POSTGRESQL_URL || undefined };
+  return { members, opens, otherTenants, ...benchStoreSetting('HOME') };
 }
 
 /**

@@ -38,6 +38,7 @@ import { requestChild, stopChild } from './child-ipc';
 import { seedIdleTenants } from './idle-tenants.repository';
 import { fmt, MB } from './measure';
 import { printFigure, type BenchmarkSection, type Figure } from './report';
+import { benchStoreSetting, type BenchStoreSetting } from './bench-store-setting';
 
 const CHILD_FLAG = '--idle-bench-emulator';
 const TEAM = { id: 'T0IDLEBEN', name: 'Idle Bench', domain: 'idle-bench' };
@@ -46,13 +47,11 @@ const KEY = Buffer.alloc(32, 7);
 /** The schedules of the settings, moved to 1 January (not in the window); priced by hand instead. */
 const OFF_WINDOW = { MAPPING_CRON: '0 0 1 1 *', PROVISIONING_CRON: '1 0 1 1 *', IMPORT_CRON: '2 0 1 1 *' } as const;
 
-interface Settings {
+interface Settings extends BenchStoreSetting {
   tenants: number;
   installed: number;
   minutes: number;
   settleS: number;
-  store: 'postgresql' | 'sqlite';
-  postgresqlUrl: string | undefined;
 }
 
 function settings(): Settings {
@@ -60,14 +59,12 @@ function settings(): Settings {
   const installed = Number(process.env.IDLE_BENCH_INSTALLED ?? 1_000);
   const minutes = Number(process.env.IDLE_BENCH_MINUTES ?? 3);
   const settleS = Number(process.env.IDLE_BENCH_SETTLE_S ?? 60);
-  const store = process.env.IDLE_BENCH_STORE ?? 'postgresql';
   if (!Number.isInteger(tenants) || tenants < 10) throw new Error('IDLE_BENCH_TENANTS must be a whole number ≥ 10');
   if (!Number.isInteger(installed) || installed < 10 || installed > tenants)
     throw new Error('IDLE_BENCH_INSTALLED must be a whole number between 10 and the tenants');
   if (!(minutes > 0)) throw new Error('IDLE_BENCH_MINUTES must be a positive number');
   if (!(settleS >= 0)) throw new Error('IDLE_BENCH_SETTLE_S must be a number ≥ 0');
-  if (store !== 'postgresql' && store !== 'sqlite') throw new Error('IDLE_BENCH_STORE must be postgresql or sqlite');
-  return { tenants, installed, minutes, settleS, store, postgresqlUrl: process.env.IDLE_BENCH_POSTGRESQL_URL || undefined };
+  return { tenants, installed, minutes, settleS, ...benchStoreSetting('IDLE') };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ import { createSlackEmulator, TIER_LIMITS, type SeedUser, type SlackEmulator } f
 import { BenchChild } from './child-ipc';
 import { diff, fmt, MB, sampleRss, seconds, type CallCounts } from './measure';
 import { printFigure, type BenchmarkSection, type Figure } from './report';
+import { benchStoreSetting, type BenchStoreSetting } from './bench-store-setting';
 
 const CHILD_FLAG = '--provisioning-bench-emulator';
 const TEAM = { id: 'T0PROVBEN1', name: 'Provisioning Bench', domain: 'provisioning-bench' };
@@ -70,11 +71,9 @@ const PROGRESS_EVERY_MS = 15_000;
 /** Tier 2 methods the sync calls. */
 const SYNC_METHODS = ['users.list', 'usergroups.users.list'] as const;
 
-interface Settings {
+interface Settings extends BenchStoreSetting {
   users: number;
   rateLimitScale: number;
-  store: 'postgresql' | 'sqlite';
-  postgresqlUrl: string | undefined;
 }
 
 function settings(): Settings {
@@ -82,9 +81,7 @@ function settings(): Settings {
   if (!Number.isInteger(users) || users < 1_000) throw new Error('PROVISIONING_BENCH_USERS must be a whole number ≥ 1000');
   const rateLimitScale = Number(process.env.PROVISIONING_BENCH_RATE_SCALE ?? Math.max(1, users / 10_000));
   if (!(rateLimitScale > 0)) throw new Error('PROVISIONING_BENCH_RATE_SCALE must be a positive number');
-  const store = process.env.PROVISIONING_BENCH_STORE ?? 'postgresql';
-  if (store !== 'postgresql' && store !== 'sqlite') throw new Error('PROVISIONING_BENCH_STORE must be postgresql or sqlite');
-  return { users, rateLimitScale, store, postgresqlUrl: process.env.PROVISIONING_BENCH_POSTGRESQL_URL || undefined };
+  return { users, rateLimitScale, ...benchStoreSetting('PROVISIONING') };
 }
 
 // ---------------------------------------------------------------------------------------------
