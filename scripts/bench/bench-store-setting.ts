@@ -13,3 +13,8 @@ export function benchStoreSetting(prefix: string): BenchStoreSetting {
   if (store !== 'postgresql' && store !== 'sqlite') throw new Error(`${prefix}_BENCH_STORE must be postgresql or sqlite`);
   return { store, postgresqlUrl: process.env[`${prefix}_BENCH_POSTGRESQL_URL`] || undefined };
 }
+
+/** How a section of BENCHMARKS.md names the store it measured on. */
+export function benchStoreName(store: BenchStoreSetting['store']): string {
+  return store === 'postgresql' ? 'embedded FerretDB 1.24.2, PostgreSQL backend (local PostgreSQL 15)' : 'embedded FerretDB 1.24.2, SQLite backend';
+}

@@ -46,7 +46,7 @@ import { BenchDataRepository } from './bench-data.repository';
 import { requestChild, stopChild } from './child-ipc';
 import { fmt, seconds } from './measure';
 import { percentile, printFigure, type BenchmarkSection, type Figure } from './report';
-import { benchStoreSetting, type BenchStoreSetting } from './bench-store-setting';
+import { benchStoreName, benchStoreSetting, type BenchStoreSetting } from './bench-store-setting';
 
 const CHILD_FLAG = '--delivery-bench-emulator';
 const TEAM = { id: 'T0DELIVBEN', name: 'Delivery Bench', domain: 'delivery-bench' };
@@ -189,8 +189,7 @@ export async function benchDelivery(): Promise<BenchmarkSection> {
   process.stdout.write(
     `Delivery (${fmt(s.notifications)} notifications for ${fmt(s.members)} members, chat.postMessage ${fmt(ceilingPerMinute)}/min, burst ${fmt(burst)}, ${concurrency} lanes)\n`,
   );
-  const storeName =
-    s.store === 'postgresql' ? 'embedded FerretDB 1.24.2, PostgreSQL backend (local PostgreSQL 15)' : 'embedded FerretDB 1.24.2, SQLite backend';
+  const storeName = benchStoreName(s.store);
   const figures: Figure[] = [];
   const add = (figure: Figure) => {
     figures.push(figure);

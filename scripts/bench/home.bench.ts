@@ -34,9 +34,9 @@ import { createLogger } from '../../src/platform/logger';
 import { runInTenant } from '../../src/tenancy/tenant-scope';
 import { createSlackEmulator } from '../slack-emulator';
 import { BenchDataRepository } from './bench-data.repository';
-import { fmt, seconds } from './measure';
+import { fmt, sampleLoad, seconds } from './measure';
 import { percentile, printFigure, type BenchmarkSection, type Figure } from './report';
-import { benchStoreSetting, type BenchStoreSetting } from './bench-store-setting';
+import { benchStoreName, benchStoreSetting, type BenchStoreSetting } from './bench-store-setting';
 
 const TEAM = { id: 'T0HOMEBENC', name: 'Home Bench', domain: 'home-bench' };
 const ADMIN_SLACK_ID = 'U0HOMEADMN';
@@ -161,8 +161,7 @@ const countsText = (c: MappingCounts) => `${fmt(c.connected)} / ${fmt(c.notConne
 export async function benchHome(): Promise<BenchmarkSection> {
   const s = settings();
   process.stdout.write(`Admin Home (${fmt(s.members)} members in one tenant, ${s.otherTenants} other tenants of ${fmt(OTHER_TENANT_MEMBERS)})\n`);
-  const storeName =
-    s.store === 'postgresql' ? 'embedded FerretDB 1.24.2, PostgreSQL backend (local PostgreSQL 15)' : 'embedded FerretDB 1.24.2, SQLite backend';
+  const storeName = benchStoreName(s.store);
   const figures: Figure[] = [];
   const add = (figure: Figure) => {
     figures.push(figure);
@@ -171,8 +170,7 @@ export async function benchHome(): Promise<BenchmarkSection> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigment-bench-home-'));
   const logging = createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
   const dbName = `pigment_bench_home_${Date.now().toString(36)}`;
-  const loads: number[] = [];
-  const loadTimer = setInterval(() => loads.push(os.loadavg()[0]!), 5_000);
+  const load = sampleLoad();
   // Only the admin is a Slack user here: the Home reads nothing of Slack but views.publish.
   const emulator = await createSlackEmulator({
     seed: { team: TEAM, users: [{ id: ADMIN_SLACK_ID, name: 'admin', profile: { email: 'admin@bench.test' } }] },
@@ -342,7 +340,6 @@ export async function benchHome(): Promise<BenchmarkSection> {
       note: 'two streamed reads of the tenant; a mapping pass does the same from the members and mappings it reads anyway',
     });
   } finally {
-    clearInterval(loadTimer);
     await connector?.stop();
     await client
       .db(dbName)
@@ -353,11 +350,6 @@ export async function benchHome(): Promise<BenchmarkSection> {
     await emulator.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  const avg = loads.length ? loads.reduce((a, b) => a + b, 0) / loads.length : os.loadavg()[0]!;
-  add({
-    name: 'machine load during the benchmark',
-    value: `1-minute load average ${avg.toFixed(2)} on average, ${Math.max(...loads, os.loadavg()[0]!).toFixed(2)} at most, on ${os.cpus().length} cores`,
-    note: 'sampled every 5 s (uptime); counts the connector, the store, the emulator and any other work sharing the machine',
-  });
+  add(load.figure());
   return { title: `Admin Home (${fmt(s.members)} members)`, store: storeName, figures };
 }

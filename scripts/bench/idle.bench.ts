@@ -38,7 +38,7 @@ import { requestChild, stopChild } from './child-ipc';
 import { seedIdleTenants } from './idle-tenants.repository';
 import { fmt, MB } from './measure';
 import { printFigure, type BenchmarkSection, type Figure } from './report';
-import { benchStoreSetting, type BenchStoreSetting } from './bench-store-setting';
+import { benchStoreName, benchStoreSetting, type BenchStoreSetting } from './bench-store-setting';
 
 const CHILD_FLAG = '--idle-bench-emulator';
 const TEAM = { id: 'T0IDLEBEN', name: 'Idle Bench', domain: 'idle-bench' };
@@ -224,8 +224,7 @@ export async function benchIdle(): Promise<BenchmarkSection> {
   const s = settings();
   const small = { tenants: Math.round(s.tenants / 10), installed: Math.max(10, Math.round(s.installed / 10)) };
   process.stdout.write(`Idle tenants (${fmt(s.tenants)} registered, ${fmt(s.installed)} installed; and ${fmt(small.tenants)}/${fmt(small.installed)})\n`);
-  const storeName =
-    s.store === 'postgresql' ? 'embedded FerretDB 1.24.2, PostgreSQL backend (local PostgreSQL 15)' : 'embedded FerretDB 1.24.2, SQLite backend';
+  const storeName = benchStoreName(s.store);
   const figures: Figure[] = [];
   const add = (figure: Figure) => {
     figures.push(figure);

@@ -59,9 +59,9 @@ import { createLogger } from '../../src/platform/logger';
 import { sendCsvToDm } from '../../src/slack/csv-to-dm';
 import { createSlackEmulator, TIER_LIMITS, type SeedUser, type SlackEmulator } from '../slack-emulator';
 import { BenchChild } from './child-ipc';
-import { diff, fmt, MB, sampleRss, seconds, type CallCounts } from './measure';
+import { diff, fmt, MB, sampleLoad, sampleRss, seconds, type CallCounts } from './measure';
 import { printFigure, type BenchmarkSection, type Figure } from './report';
-import { benchStoreSetting, type BenchStoreSetting } from './bench-store-setting';
+import { benchStoreName, benchStoreSetting, type BenchStoreSetting } from './bench-store-setting';
 
 const CHILD_FLAG = '--provisioning-bench-emulator';
 const TEAM = { id: 'T0PROVBEN1', name: 'Provisioning Bench', domain: 'provisioning-bench' };
@@ -475,8 +475,7 @@ async function benchProvisioningInTenant(): Promise<BenchmarkSection> {
   process.stdout.write(
     `Provisioning sync (${fmt(s.users)} Slack users, 300 groups, rate limits ×${s.rateLimitScale}: Tier 2 = ${tier2.perMinute * s.rateLimitScale}/min, burst ${tier2.burst * s.rateLimitScale})\n`,
   );
-  const storeName =
-    s.store === 'postgresql' ? 'embedded FerretDB 1.24.2, PostgreSQL backend (local PostgreSQL 15)' : 'embedded FerretDB 1.24.2, SQLite backend';
+  const storeName = benchStoreName(s.store);
   const figures: Figure[] = [];
   const add = (figure: Figure) => {
     figures.push(figure);
@@ -658,33 +657,6 @@ async function benchProvisioningInTenant(): Promise<BenchmarkSection> {
   add(load.figure());
   const unmeasured = s.users < 50_000 ? '; the 50,000-user target not measured yet, see the extrapolation' : '';
   return { title: `Provisioning sync (${fmt(s.users)} Slack users, 300 groups${unmeasured})`, store: storeName, figures };
-}
-
-/**
- * The machine's 1-minute load average over the whole benchmark, sampled every 5 s: the store,
- * the emulator and whatever else runs on the machine (other work may share its cores) all
- * count, so a high load says the wall times are pessimistic.
- */
-function sampleLoad(): { stop(): { mean: number; max: number }; figure(): Figure } {
-  const samples: number[] = [os.loadavg()[0]!];
-  const timer = setInterval(() => samples.push(os.loadavg()[0]!), 5_000);
-  timer.unref();
-  const stop = () => {
-    clearInterval(timer);
-    samples.push(os.loadavg()[0]!);
-    return { mean: samples.reduce((a, b) => a + b, 0) / samples.length, max: Math.max(...samples) };
-  };
-  return {
-    stop,
-    figure: () => {
-      const { mean, max } = stop();
-      return {
-        name: 'machine load during the benchmark',
-        value: `1-minute load average ${mean.toFixed(2)} on average, ${max.toFixed(2)} at most, on ${os.cpus().length} cores`,
-        note: 'sampled every 5 s; counts the connector, the store, the emulator and any other work sharing the machine',
-      };
-    },
-  };
 }
 
 function lastOf(stats: Map<string, OperationStats>, prefix: string): number {

@@ -28,7 +28,7 @@ import { ensureIndexes } from '../../src/db/indexes';
 import { ALL_INDEXES } from '../../src/features/index-registry';
 import { createLogger } from '../../src/platform/logger';
 import { POST_MESSAGE_PER_CHANNEL, POST_MESSAGE_PER_WORKSPACE } from '../slack-emulator';
-import { fmt, seconds } from './measure';
+import { fmt, sampleLoad, seconds } from './measure';
 import { cpuSecondsOf, postgresCpu, postgresCpuBetween } from './proc-cpu';
 import { percentile, printFigure, type BenchmarkSection, type Figure } from './report';
 import { benchMemberId, benchNotification, benchTenantId, preloadNotifications, seedTenants } from './tenant-fleet';
@@ -119,22 +119,6 @@ async function stopFleet(fleet: Fleet): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Measuring helpers
 // ---------------------------------------------------------------------------------------------
-
-/** The 1-minute load average sampled every 5 s, and `uptime`'s load at the start. */
-function sampleLoad(): { stop(): { text: string; mean: number } } {
-  const samples = [os.loadavg()[0]!];
-  const timer = setInterval(() => samples.push(os.loadavg()[0]!), 5_000);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-      return {
-        mean,
-        text: `load (1 min, as \`uptime\` shows it) ${mean.toFixed(2)} on average, ${Math.max(...samples).toFixed(2)} at most, on ${os.cpus().length} cores`,
-      };
-    },
-  };
-}
 
 interface CpuReading {
   connectors: number;
