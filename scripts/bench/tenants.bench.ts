@@ -251,9 +251,20 @@ async function planOfLookup(db: Db, tenants: number): Promise<Figure> {
   const inner = (plan.Plans as Array<Record<string, unknown>> | undefined)?.[0] ?? plan;
   return {
     name: 'store plan of a lookup by _id (notification_outcomes, inside a tenant)',
-    value: `${String(inner['Node Type'] ?? plan['Node Type'])} on ${fmt(await outcomes.countDocuments({}))} rows of ${fmt(tenants)} tenants; filter ${String(inner.Filter ?? plan.Filter)}`,
-    note: "FerretDB 1.24 pushes {_id: '<string>'} and {tenantId: '<string>'} down as jsonb containment (@>), which the btree expression indexes it builds for _id_ and tenantId cannot serve, so PostgreSQL reads every tenant's rows for each lookup, claim, outcome and delete; MongoDB answers the same filters from the _id index and the {tenantId: 1, …} indexes, in time independent of other tenants' data",
+    value: `${planNodes(plan)} on ${fmt(await outcomes.countDocuments({}))} rows of ${fmt(tenants)} tenants; ${inner.Filter ? 'filter' : 'condition'} ${String(inner.Filter ?? inner['Recheck Cond'] ?? plan.Filter ?? plan['Recheck Cond'])}`,
+    note: `FerretDB 1.24 pushes {_id: '<string>'} and {tenantId: '<string>'} down as jsonb containment (@>), which the btree expression indexes it builds for _id_ and tenantId cannot serve; ${
+      String(inner['Node Type'] ?? plan['Node Type']).startsWith('Seq')
+        ? "without the embedded store's GIN path indexes (--path-indexes), PostgreSQL reads every tenant's rows for each lookup, claim, outcome and delete"
+        : "the embedded store's GIN path indexes on (_jsonb -> '_id') and (_jsonb -> 'tenantId') serve it (scripts/embedded-store/path_indexes.go)"
+    }; MongoDB answers the same filters from the _id index and the {tenantId: 1, …} indexes, in time independent of other tenants' data`,
   };
+}
+
+/** A PostgreSQL plan's nodes, depth first, with the indexes they use: `Bitmap Heap Scan > BitmapAnd > Bitmap Index Scan (pigment_gin_…)`. */
+function planNodes(plan: Record<string, unknown>): string {
+  const name = `${String(plan['Node Type'])}${plan['Index Name'] ? ` (${String(plan['Index Name'])})` : ''}`;
+  const children = (plan.Plans as Array<Record<string, unknown>> | undefined) ?? [];
+  return children.length === 0 ? name : `${name} > ${children.map(planNodes).join(', ')}`;
 }
 
 // ---------------------------------------------------------------------------------------------

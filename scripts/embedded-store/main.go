@@ -34,15 +34,16 @@ func main() {
 	pgURL := flag.String("postgresql-url", "postgres://127.0.0.1:5432/postgres", "PostgreSQL URL for --handler postgresql")
 	exitOnStdinClose := flag.Bool("exit-on-stdin-close", false, "exit when standard input is closed (set by the connector)")
 	logLevel := flag.String("log-level", "error", "FerretDB log level: debug, info, warn, error")
+	pathIndexes := flag.Bool("path-indexes", true, "with --handler postgresql, add GIN indexes on _id and tenantId to FerretDB's tables (see path_indexes.go)")
 	flag.Parse()
 
-	if err := run(*host, *port, *dataDir, *handler, *pgURL, *exitOnStdinClose, *logLevel); err != nil {
+	if err := run(*host, *port, *dataDir, *handler, *pgURL, *exitOnStdinClose, *logLevel, *pathIndexes); err != nil {
 		fmt.Fprintf(os.Stderr, "embedded-store: %s\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(host string, port int, dataDir, handler, pgURL string, exitOnStdinClose bool, logLevel string) error {
+func run(host string, port int, dataDir, handler, pgURL string, exitOnStdinClose bool, logLevel string, pathIndexes bool) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
@@ -86,6 +87,10 @@ func run(host string, port int, dataDir, handler, pgURL string, exitOnStdinClose
 			_, _ = io.Copy(io.Discard, os.Stdin)
 			stop()
 		}()
+	}
+
+	if handler == "postgresql" && pathIndexes {
+		go keepPathIndexes(ctx, pgURL, logger)
 	}
 
 	ready, _ := json.Marshal(map[string]any{"uri": f.MongoDBURI(), "handler": handler, "pid": os.Getpid()})

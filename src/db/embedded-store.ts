@@ -16,7 +16,7 @@ import { EmbeddedStoreError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { projectRoot } from '../platform/project-root';
 
-const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go'];
+const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go', 'path_indexes.go'];
 const BUILD_LOCK_STALE_MS = 15 * 60_000;
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
