@@ -29,6 +29,8 @@ export type { DeliveryWorkerDeps } from './notification-delivery.service';
 
 /** Tenants read per claim round (the most overdue first; a tenant served goes to the back). */
 const TENANTS_PER_ROUND = 200;
+/** Tenants claimed for at the same time (each claim is a few store round trips). */
+const CLAIMS_AT_ONCE = 4;
 
 interface Held {
   scope: TenantScope;
@@ -47,6 +49,8 @@ export class DeliveryWorker {
   /** Per tenant and recipient, the notifications held for them, the first being delivered. */
   private readonly lanes = new Map<string, Notification[]>();
   private readonly laneRuns = new Set<Promise<void>>();
+  /** Claims in progress, by tenant: one at a time per tenant. */
+  private readonly claiming = new Map<string, Promise<void>>();
   /** Each tenant's Slack rate limits (one Slack workspace's limits never slow another). */
   private readonly gates: PerTenant<RateLimitGates>;
   /** Tenants paused on a token error, with their scope (to probe their token). */
@@ -112,6 +116,7 @@ export class DeliveryWorker {
     this.timers = [];
     for (const resolve of [...this.sleepers]) resolve();
     await this.loop;
+    await Promise.all([...this.claiming.values()]);
     while (this.laneRuns.size > 0) await Promise.all([...this.laneRuns]);
     await Promise.all([this.renewing, this.probing]);
   }
@@ -139,6 +144,13 @@ export class DeliveryWorker {
     return this.held.size;
   }
 
+  /**
+   * Claim rounds: each reads the due tenants and starts a claim for each in turn, up to
+   * CLAIMS_AT_ONCE at a time. A tenant's claim can be slow (a large backlog is a long read on
+   * a store without usable indexes), so the round waits for its claims at most one poll
+   * interval: a tenant still claiming is skipped by the next rounds, never waited for by the
+   * other tenants.
+   */
   private async claimLoop(): Promise<void> {
     const { logger, tuning } = this.deps;
     let lastServed: string | undefined;
@@ -152,22 +164,32 @@ export class DeliveryWorker {
         }
         const now = this.deps.clock.now();
         const marked = await this.deps.dueTenants.due(now, TENANTS_PER_ROUND);
-        const tenants = takeTurns([...new Set([...this.dueNow, ...marked])], lastServed);
-        this.dueNow.clear();
+        const tenants = takeTurns([...new Set([...this.dueNow, ...marked])], lastServed).filter((tenantId) => !this.claiming.has(tenantId));
         let claimed = 0;
+        const round: Promise<void>[] = [];
         for (const tenantId of tenants) {
+          if (this.claiming.size >= CLAIMS_AT_ONCE) await Promise.race(this.claiming.values());
           const free = tuning.concurrency - this.held.size;
           if (free <= 0 || !this.running) break;
           const share = Math.max(1, Math.floor(free / tenants.length));
-          claimed += await this.deps.tenants
+          // Only a tenant whose claim starts leaves the list of those to look at now.
+          this.dueNow.delete(tenantId);
+          const claim = this.deps.tenants
             .run(tenantId, () => this.claimFor(tenantId, share))
             .catch((error: unknown) => {
               logger.warn({ err: error, tenantId }, 'could not claim notifications of a workspace; trying again');
               return 0;
-            });
+            })
+            .then((n) => {
+              claimed += n;
+            })
+            .finally(() => this.claiming.delete(tenantId));
+          this.claiming.set(tenantId, claim);
+          round.push(claim);
           lastServed = tenantId;
         }
-        if (claimed === 0) await this.sleep(tuning.pollIntervalMs, true);
+        const finished = await Promise.race([Promise.all(round).then(() => true), this.sleep(tuning.pollIntervalMs).then(() => false)]);
+        if (finished && claimed === 0) await this.sleep(tuning.pollIntervalMs, true);
       } catch (error) {
         logger.warn({ err: error }, 'could not claim notifications (is the store reachable?); trying again');
         await this.sleep(tuning.pollIntervalMs);
