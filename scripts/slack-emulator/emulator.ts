@@ -182,6 +182,8 @@ export interface SlackEmulator {
   readonly events: EventBuilders;
   /** A fault for every call, of every workspace and the app-level token. */
   injectFault(method: string, fault: FaultSpec): void;
+  /** How many calls of `method` the faults from `injectFault` still wait for: 0 once a call has taken them (before a delay ends). */
+  faultsWaiting(method: string): number;
   /** Clears every fault, the workspaces' own included. */
   clearFaults(): void;
   setRateLimitScale(scale: number): void;
@@ -543,6 +545,7 @@ export async function createSlackEmulator(options: SlackEmulatorOptions = {}): P
     interactionPayload: (userId, fields) => primaryHandle.interactionPayload(userId, fields),
     events: primaryHandle.events,
     injectFault: (method, fault) => faults.inject(method, fault),
+    faultsWaiting: (method) => faults.waiting(method),
     clearFaults() {
       faults.clear();
       for (const runtime of runtimes) runtime.faults.clear();

@@ -53,6 +53,11 @@ export class FaultQueue {
     this.byMethod.clear();
   }
 
+  /** How many calls of `method` its faults are still waiting for (a fault with a probability counts as one). */
+  waiting(method: string): number {
+    return (this.byMethod.get(method) ?? []).reduce((sum, fault) => sum + fault.remaining, 0);
+  }
+
   /** The fault that hits this call of `method`, counting it; the method's own faults before `'*'`. */
   take(method: string): FaultSpec | undefined {
     for (const key of [method, '*']) {

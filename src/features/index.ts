@@ -16,7 +16,7 @@ import * as ashby from './ashby';
 import { createAuditLog, type AuditLog } from './audit';
 import type { FeatureDeps } from './deps';
 import * as home from './home';
-import { HomeAreaRepository, HomeSections, publishHome, type HomeDeps } from './home';
+import { HomeAreaRepository, HomePublishOrder, HomeSections, publishHome, type HomeDeps } from './home';
 import * as installs from './installs';
 import * as inventory from './inventory';
 import * as mapping from './mapping';
@@ -71,6 +71,7 @@ export function registerFeatures(app: App, deps: FeatureDeps, installParts: Inst
     areas: new HomeAreaRepository(deps.db),
     actors,
     workspace: workspaceService,
+    publishing: new HomePublishOrder(),
   };
   const requirePermission = createPermissionGate({ actors, logger: deps.logger, refreshHome: (client, userId) => publishHome(client, homeDeps, userId) });
   const screens: ScreenDeps = { ...deps, home: homeDeps, actors, requirePermission, workspace: workspaceService };

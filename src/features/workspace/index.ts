@@ -3,7 +3,7 @@
  */
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../platform/logger';
-import { publishHome, type HomeDeps } from '../home';
+import { publishHome, seenHomeHash, type HomeDeps } from '../home';
 import { isAllowed } from '../members/permissions';
 import { gated, type RequirePermission } from '../members/require-permission';
 import { connectionAttention, renderConnectionPanel } from './connection-panel.view';
@@ -49,10 +49,10 @@ export function register(app: App, deps: WorkspaceDeps): void {
   });
 
   // The service checks again when it writes (and refuses a workspace that is live already).
-  app.action(WORKSPACE_IDS.acknowledge, deps.requirePermission('workspace.manage'), async ({ context, client }) => {
+  app.action(WORKSPACE_IDS.acknowledge, deps.requirePermission('workspace.manage'), async ({ context, client, body }) => {
     const { actor } = gated(context);
     const result = await deps.workspace.acknowledge(actor);
     if (!result.ok) logger.warn({ userId: actor.slackUserId, reason: result.reason }, 'acknowledgement refused');
-    await publishHome(client, deps.home, actor.slackUserId);
+    await publishHome(client, deps.home, actor.slackUserId, undefined, seenHomeHash(body));
   });
 }

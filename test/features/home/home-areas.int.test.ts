@@ -108,6 +108,25 @@ describe('the App Home’s areas', () => {
     expect(await stored()).toEqual([expect.objectContaining({ area: 'overview' })]);
   });
 
+  it('publishes again, read afresh, when the Home pressed on was replaced since (by another process)', async () => {
+    const seen = await openTab(ADMIN);
+    // Another publish lands after the press was made on `seen`: Slack's hash for the Home changes.
+    expect((await openTab(ADMIN)).hash).not.toBe(seen.hash);
+    const published = t.emulator.callsOf('views.publish').length;
+    await t.emulator.socket.sendInteractive(
+      t.emulator.interactionPayload(ADMIN, {
+        type: 'block_actions',
+        view: { id: seen.id, hash: seen.hash },
+        actions: [{ type: 'button', action_id: 'home.area:members', block_id: 'home.areas', value: 'members', action_ts: '1' }],
+      }),
+    );
+    await eventually(() => (t.emulator.callsOf('views.publish').length >= published + 2 ? true : undefined), 8_000, 'the publish after the conflict');
+    const [guarded, again] = t.emulator.callsOf('views.publish').slice(published);
+    expect([guarded!.args.hash, guarded!.response.error]).toEqual([seen.hash, 'hash_conflict']);
+    expect([again!.args.hash, again!.response.ok]).toEqual([undefined, true]);
+    expect(selectedOf(ADMIN)).toBe('members');
+  });
+
   it('falls back to the Overview when the remembered area is no longer one', async () => {
     await connectorView(t.connector).home.areas.remember(ADMIN, 'billing' as HomeArea, new Date());
     await openTab(ADMIN);

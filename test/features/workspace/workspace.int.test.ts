@@ -78,6 +78,30 @@ describe('workspace connection', () => {
     await homeText(t, 'U0MEMBER01', 'You are connected to Pigment as');
   });
 
+  it('shows "Connected." after the acknowledgement even when the Home opened just before lands on Slack after it', async () => {
+    t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: uniqueDbName('workspace-race') } });
+    await seedMembers(t);
+    await homeText(t, 'U0SECADMIN', 'Acknowledge and connect');
+    // The Home opened again is read while pending; its views.publish takes 1.5 s to reach Slack.
+    t.emulator.injectFault('views.publish', { times: 1, delayMs: 1_500 });
+    const before = t.emulator.callsOf('views.publish').length;
+    // Not awaited: the event is acknowledged once its handler is done, after the slow publish.
+    const opened = openHome(t, 'U0SECADMIN');
+    await eventually(() => (t.emulator.faultsWaiting('views.publish') === 0 ? true : undefined), 5_000, 'the slow publish under way');
+    // Meanwhile the admin acknowledges; that handler's publish must not land before the stale one.
+    await acknowledgeClick(t, 'U0SECADMIN');
+    await opened;
+    await eventually(
+      () => (t.emulator.callsOf('views.publish').length >= before + 2 && t.connector.slack.inFlight.size === 0 ? true : undefined),
+      10_000,
+      'both publishes',
+    );
+    expect((await storeRepos(t.connector.store.db).workspaces.get())?.status).toBe('live');
+    const home = JSON.stringify(t.emulator.homeViewOf('U0SECADMIN'));
+    expect(home).toContain('Connected.');
+    expect(home).not.toContain('Acknowledge and connect');
+  });
+
   it('is disconnected on app_uninstalled with everything kept, and comes back on reinstall', async () => {
     t = await startTestConnector({ emulator: { seed: { team: TEAM, users: USERS } }, env: { MONGODB_DB: dbName }, keepDatabase: true });
     expect(await connectorView(t.connector).workspace.isLive()).toBe(true);
