@@ -326,10 +326,12 @@ export function createSandboxPages(deps: SandboxPagesDeps): SandboxPages {
   };
 }
 
+// htmx wires up swapped-in content (the panel's hx-post buttons) only once it settles, 20 ms
+// later by default, and a click in between did nothing; the page has no transitions to wait for.
 function pageShell(switcherOptions: string, tab: Tab): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Pigment for Slack — sandbox</title><link rel="stylesheet" href="/sandbox/assets/sandbox.css"></head>
+<title>Pigment for Slack — sandbox</title><meta name="htmx-config" content='{"defaultSettleDelay":0}'><link rel="stylesheet" href="/sandbox/assets/sandbox.css"></head>
 <body data-tab="${tab}">
 <header class="topbar"><b>Pigment for Slack</b> <span class="sb-muted">sandbox — an emulated Slack, no workspace needed</span>
 <label class="switcher">Acting as <select id="as" data-testid="as">${switcherOptions}</select></label></header>

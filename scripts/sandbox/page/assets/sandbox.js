@@ -65,8 +65,25 @@
     if (event.target.id === 'poll' && busy > 0 && event.detail.triggeringEvent?.type !== 'sandbox:refresh') event.preventDefault();
   });
 
+  // A press (mousedown ... click) on an element that a redraw replaces half-way is lost: the
+  // click goes to what is left. A part with a press under way waits for the next redraw, which
+  // sends it again (the version is forgotten, the panel wanted).
+  let pressed = null;
+  document.addEventListener('pointerdown', (event) => {
+    pressed = event.target;
+  });
+  // The click follows pointerup in the same task: forget the press only after it.
+  document.addEventListener('pointerup', () => setTimeout(() => (pressed = null)));
+  document.addEventListener('pointercancel', () => (pressed = null));
+
   document.body.addEventListener('htmx:oobBeforeSwap', (event) => {
     const target = event.detail.target;
+    if (pressed && target.contains(pressed)) {
+      event.detail.shouldSwap = false;
+      if (target.id === 'panel') panelWanted = true;
+      else version = '';
+      return;
+    }
     if (target.id !== 'panel') return;
     // Htmx cannot tell "same HTML" or "being edited": the panel is left alone then, so a click or an edit is not undone.
     const holder = document.createElement('div');
