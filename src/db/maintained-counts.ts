@@ -10,8 +10,12 @@
  * FerretDB) inserts it once: the unique `_id` decides, as everywhere else here.
  *
  * A delta counts when it is not older than the base: the base holds what its count read from
- * `countedAt` on, and replaces older deltas. A change that lands while a count reads may be
- * counted twice or not at all; the next count's base repairs it.
+ * `countedAt` on, and replaces older deltas. A change that lands while a count reads may or
+ * may not be in what it read, and its delta (recorded after `countedAt`) counts either way: so
+ * a count during which a delta was recorded does not become the base while there is one (the
+ * base before it plus every delta is exact). Only a base with more than
+ * MAX_DELTAS_KEPT deltas is replaced anyway, to bound what a read adds up; the next quiet
+ * count repairs a change counted twice then.
  */
 import { MongoBulkWriteError, MongoServerError, type Collection } from 'mongodb';
 import type { CollectionSource } from './tenant-collection';
@@ -25,6 +29,8 @@ type CountDocument = { _id: string; countedAt?: Date; at?: Date } & Record<strin
 
 const BASE_ID = 'base';
 const DELTA_PREFIX = 'delta:';
+/** Deltas a base may gather before a count made while changes landed replaces it. */
+export const MAX_DELTAS_KEPT = 1_000;
 
 export class MaintainedCounts<F extends string> {
   private readonly docs: Collection<CountDocument>;
@@ -70,15 +76,20 @@ export class MaintainedCounts<F extends string> {
   }
 
   /**
-   * A new base, counted from what was read from `countedAt` on. Kept only if no newer base is
-   * stored (two counts racing: the later one holds); deltas older than it are removed.
+   * A new base, counted from what was read from `countedAt` on; deltas older than it are
+   * removed. `kept` (the stored base stays) when a newer base is stored (two counts racing: the
+   * later one holds), or when a delta was recorded since `countedAt` (see the top of the file).
    */
-  async rebase(totals: CountFields<F>, countedAt: Date): Promise<void> {
-    const stored = await this.docs.findOne({ _id: BASE_ID });
-    if (stored?.countedAt && stored.countedAt > countedAt) return;
+  async rebase(totals: CountFields<F>, countedAt: Date): Promise<'rebased' | 'kept'> {
+    const docs = await this.docs.find({}, { projection: { _id: 1, countedAt: 1, at: 1 } }).toArray();
+    const stored = docs.find((d) => d._id === BASE_ID);
+    if (stored?.countedAt && stored.countedAt > countedAt) return 'kept';
+    const changedMeanwhile = docs.some((d) => d.at !== undefined && d.at >= countedAt);
+    if (stored?.countedAt && changedMeanwhile && docs.length <= MAX_DELTAS_KEPT) return 'kept';
     await this.docs.replaceOne({ _id: BASE_ID }, { ...this.pick(totals), countedAt }, { upsert: true });
     // The base has no `at`: only deltas match.
     await this.docs.deleteMany({ at: { $lt: countedAt } });
+    return 'rebased';
   }
 
   private pick(source: Partial<Record<string, unknown>>): CountFields<F> {
