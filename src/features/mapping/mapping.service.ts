@@ -11,6 +11,7 @@
  * without one query per page: FerretDB 1.24 scans the whole collection for an `$in`). Slack
  * users are streamed a page at a time and never held.
  */
+import { readAhead } from '../../platform/read-ahead';
 import { withinBudget } from '../../platform/within-budget';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
@@ -150,6 +151,14 @@ interface PassSnapshot {
   readMs: number;
 }
 
+/**
+ * Pages of Slack users a full pass may read ahead of its processing (200 users each: at most
+ * 10,000 users held, a few MB). The read of the store's members and mappings comes first and
+ * takes seconds at 100,000 members; meanwhile Slack's rate-limit bucket, full, would waste its
+ * refill. Enough pages to take it below full during that read keeps every token in use.
+ */
+export const FULL_PASS_READ_AHEAD_PAGES = 50;
+
 const NO_SKIPS = (): SkippedCounts => ({ bots: 0, deleted: 0, strangers: 0, noEmail: 0 });
 const SKIP_FIELD: Record<SkipReason, keyof SkippedCounts> = { bot: 'bots', deleted: 'deleted', stranger: 'strangers', no_email: 'noEmail' };
 
@@ -178,7 +187,15 @@ export class MappingService {
 
   /** Pages through every Slack user; see {@link FullPassReport}. Records the Slack user count. */
   async runFullPass(): Promise<FullPassReport | PassNotRun> {
-    return this.exclusive(async () => this.fullPass(await this.readSnapshot()));
+    return this.exclusive(async () => {
+      // Slack's pages start while the store is read: the rate limits, not that read, set the pace.
+      const pages = readAhead(this.deps.directory.listUsers(), FULL_PASS_READ_AHEAD_PAGES);
+      try {
+        return await this.fullPass(await this.readSnapshot(), pages);
+      } finally {
+        await pages.close();
+      }
+    });
   }
 
   /** Looks every unmapped member up by email (`users.lookupByEmail`). */
@@ -213,7 +230,7 @@ export class MappingService {
     const last = await this.deps.mappings.lastFullPass();
     const choice = chooseStrategy({ slackUserCount: last?.slackUsers, unmappedCount: snapshot.candidates.size });
     this.logger.info({ strategy: choice.kind, reason: choice.reason, full: choice.full, lookups: choice.lookups }, 'mapping pass chosen');
-    const report = choice.kind === 'full' ? await this.fullPass(snapshot) : await this.lookupPass(snapshot);
+    const report = choice.kind === 'full' ? await this.fullPass(snapshot, readAhead(this.deps.directory.listUsers(), 1)) : await this.lookupPass(snapshot);
     const { kind, reason, full, lookups } = choice;
     return { ...report, strategy: { kind, reason, full, lookups } };
   }
@@ -390,7 +407,8 @@ export class MappingService {
     return { candidates, replaceable, bySlackUser, totals, startedAt, readMs: this.deps.clock.now().getTime() - startedAt.getTime() };
   }
 
-  private async fullPass(snapshot: PassSnapshot): Promise<FullPassReport> {
+  /** Every Slack user of `pages`, matched against `snapshot`. */
+  private async fullPass(snapshot: PassSnapshot, pages: AsyncIterable<SlackUserSummary[]>): Promise<FullPassReport> {
     const report: FullPassReport = {
       ran: true,
       kind: 'full',
@@ -410,7 +428,15 @@ export class MappingService {
       readMs: snapshot.readMs,
       totalMs: 0,
     };
-    for await (const page of prefetched(this.deps.directory.listUsers())) {
+    // Iterating to the end, or leaving it by an error, closes `pages`.
+    await this.matchPages(snapshot, pages, report);
+    await this.deps.mappings.recordFullPass({ slackUsers: report.slackUsers, pages: report.pages, at: snapshot.startedAt });
+    report.totalMs = this.deps.clock.now().getTime() - snapshot.startedAt.getTime();
+    return report;
+  }
+
+  private async matchPages(snapshot: PassSnapshot, pages: AsyncIterable<SlackUserSummary[]>, report: FullPassReport): Promise<void> {
+    for await (const page of pages) {
       report.pages += 1;
       report.calls += 1;
       report.slackUsers += page.length;
@@ -425,9 +451,6 @@ export class MappingService {
         report.conflicts += inserted.refused.length;
       }
     }
-    await this.deps.mappings.recordFullPass({ slackUsers: report.slackUsers, pages: report.pages, at: snapshot.startedAt });
-    report.totalMs = this.deps.clock.now().getTime() - snapshot.startedAt.getTime();
-    return report;
   }
 
   /**
@@ -551,25 +574,5 @@ function bump(report: FullPassReport, bucket: Bucket): void {
       return;
     default:
       report[bucket] += 1;
-  }
-}
-
-/**
- * Iterates `source` one item ahead: the next page is requested while the current one is
- * processed, so the store's writes overlap Slack's answer (and its rate-limit waits).
- */
-async function* prefetched<T>(source: AsyncIterator<T>): AsyncGenerator<T> {
-  let next = source.next();
-  try {
-    for (;;) {
-      const result = await next;
-      if (result.done) return;
-      next = source.next();
-      // Never unhandled: if processing the current item throws, this rejection is dropped.
-      next.catch(() => undefined);
-      yield result.value;
-    }
-  } finally {
-    await source.return?.(undefined);
   }
 }
