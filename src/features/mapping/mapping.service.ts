@@ -9,7 +9,7 @@
  * Memory: a pass holds the members it may still map (email key → member id) and the existing
  * mappings by Slack user (to mark deactivated/reactivated users and notice changed emails
  * without one query per page: FerretDB 1.24 scans the whole collection for an `$in`). Slack
- * users are streamed a page at a time and never held.
+ * users are streamed a page at a time, at most FULL_PASS_READ_AHEAD_PAGES pages held.
  */
 import { readAhead } from '../../platform/read-ahead';
 import { withinBudget } from '../../platform/within-budget';
@@ -430,14 +430,6 @@ export class MappingService {
       readMs: snapshot.readMs,
       totalMs: 0,
     };
-    // Iterating to the end, or leaving it by an error, closes `pages`.
-    await this.matchPages(snapshot, pages, report);
-    await this.deps.mappings.recordFullPass({ slackUsers: report.slackUsers, pages: report.pages, at: snapshot.startedAt });
-    report.totalMs = this.deps.clock.now().getTime() - snapshot.startedAt.getTime();
-    return report;
-  }
-
-  private async matchPages(snapshot: PassSnapshot, pages: AsyncIterable<SlackUserSummary[]>, report: FullPassReport): Promise<void> {
     for await (const page of pages) {
       report.pages += 1;
       report.calls += 1;
@@ -453,6 +445,9 @@ export class MappingService {
         report.conflicts += inserted.refused.length;
       }
     }
+    await this.deps.mappings.recordFullPass({ slackUsers: report.slackUsers, pages: report.pages, at: snapshot.startedAt });
+    report.totalMs = this.deps.clock.now().getTime() - snapshot.startedAt.getTime();
+    return report;
   }
 
   /**
